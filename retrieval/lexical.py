@@ -1,0 +1,78 @@
+"""BM25 over folded Vietnamese unigrams and bigrams, saved as a folder of plain files."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from retrieval.errors import IndexCorruptError
+from retrieval.vietnamese import lexical_terms
+
+IDS_FILE = "chunk_ids.json"
+
+
+class LexicalIndex:
+    """A bm25s index whose rows are chunk ids."""
+
+    def __init__(self, retriever, ids: list[str]):
+        self.retriever = retriever
+        self.ids = ids
+
+    @classmethod
+    def build(cls, ids: Sequence[str], texts: Sequence[str], k1: float = 1.2, b: float = 0.75) -> "LexicalIndex":
+        """Index ``texts`` (one per chunk id)."""
+        import bm25s
+
+        retriever = bm25s.BM25(k1=k1, b=b)
+        if texts:
+            retriever.index([lexical_terms(t) for t in texts], show_progress=False)
+        return cls(retriever, list(ids))
+
+    def save(self, folder: Path) -> None:
+        """Write the index to ``folder`` atomically: a new folder, then a rename."""
+        tmp = folder.with_name(folder.name + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        if self.ids:
+            self.retriever.save(str(tmp), show_progress=False)
+        (tmp / IDS_FILE).write_text(json.dumps(self.ids), encoding="utf-8")
+        old = folder.with_name(folder.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        if folder.exists():
+            os.replace(folder, old)
+        os.replace(tmp, folder)
+        shutil.rmtree(old, ignore_errors=True)
+
+    @classmethod
+    def load(cls, folder: Path) -> "LexicalIndex":
+        """Read an index written by :meth:`save`."""
+        import bm25s
+
+        try:
+            ids = json.loads((folder / IDS_FILE).read_text(encoding="utf-8"))
+            retriever = bm25s.BM25.load(str(folder), mmap=False, show_progress=False, verbosity=0) if ids else None
+        except (OSError, ValueError, KeyError) as exc:
+            raise IndexCorruptError(f"the lexical index in {folder} is unreadable ({exc}); rebuild it with "
+                                    "'htxbot ingest --rebuild PATH'") from exc
+        return cls(retriever, ids)
+
+    def scores(self, query: str) -> np.ndarray:
+        """Return the BM25 score of every chunk for ``query``."""
+        if not self.ids or self.retriever is None:
+            return np.zeros(0, dtype=np.float32)
+        return self.retriever.get_scores(lexical_terms(query))
+
+    def top(self, query: str, k: int) -> list[tuple[str, float]]:
+        """Return up to ``k`` (chunk id, score) pairs with a positive score, best first."""
+        scores = self.scores(query)
+        if scores.size == 0:
+            return []
+        k = min(k, scores.size)
+        best = np.argpartition(-scores, k - 1)[:k]
+        best = best[np.argsort(-scores[best])]
+        return [(self.ids[i], float(scores[i])) for i in best if scores[i] > 0]

@@ -1,0 +1,103 @@
+"""Typed domain values shared by every part of the core."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True)
+class Document:
+    """An article after loading and cleaning, with the metadata read from it."""
+
+    id: str
+    title: str
+    text: str
+    date: str | None = None
+    date_source: str = "none"
+    place: str | None = None
+    paper: str | None = None
+    url: str | None = None
+    path: str | None = None
+
+    def to_dict(self) -> dict:
+        """Return the document as a plain dict."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A run of whole sentences of one document, the unit that is indexed."""
+
+    id: str
+    doc_id: str
+    index: int
+    text: str
+    context: str
+    hash: str
+
+    @property
+    def indexed_text(self) -> str:
+        """Return what retrieval sees: the document context, then the sentences."""
+        return f"{self.context}\n{self.text}" if self.context else self.text
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A chunk returned by retrieval for a question, with its fused score."""
+
+    chunk_id: str
+    doc_id: str
+    text: str
+    score: float
+    lexical: float = 0.0
+    dense: float = 0.0
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A source an answer relies on: the article and the sentence quoted from it."""
+
+    source: str
+    title: str
+    date: str | None
+    place: str | None
+    url: str | None
+    quote: str
+    chunk_id: str
+    paper: str | None = None
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The answer to one question, in the results format of the eval kit."""
+
+    question: str
+    text: str
+    found: bool
+    citations: tuple[Citation, ...] = ()
+    passages: tuple[Passage, ...] = ()
+    standalone_question: str = ""
+    period: str | None = None
+    latency_ms: float = 0.0
+    language: str = "vi"
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def to_result(self, question_id: str | None = None) -> dict:
+        """Return the results-format object of ../shared/eval/README.md."""
+        result: dict = {}
+        if question_id is not None:
+            result["id"] = question_id
+        result.update(
+            question=self.question,
+            answer=self.text,
+            found=self.found,
+            citations=[asdict(c) for c in self.citations],
+            passages=[
+                {"source": p.doc_id, "chunk_id": p.chunk_id, "score": round(p.score, 4), "text": p.text}
+                for p in self.passages
+            ],
+            standalone_question=self.standalone_question,
+            period=self.period,
+            latency_ms=round(self.latency_ms, 1),
+        )
+        return result

@@ -1,0 +1,79 @@
+"""Reference periods of statistics ("đến hết tháng 6/2017", "10 tháng đầu năm") and years."""
+
+from __future__ import annotations
+
+import re
+
+from retrieval.vietnamese import fold
+
+YEAR_RE = re.compile(r"(?<![\d/.,])(19[5-9]\d|20\d\d)(?![\d])")
+
+# Ordered from the most to the least specific; matched on folded text, returned as written.
+_PERIOD_PATTERNS = [
+    r"(?:tinh |luy ke )?(?:den|toi) (?:het |cuoi )?(?:ngay )?\d{1,2}/\d{1,2}/\d{4}",
+    r"(?:tinh |luy ke )?(?:den|toi) (?:het |cuoi )?(?:thang )?\d{1,2}/\d{4}",
+    r"(?:tinh |luy ke )?(?:den|toi) (?:het |cuoi |dau )?nam \d{4}",
+    r"(?:trong |ca )?(?:\d+|sau|chin|muoi) thang (?:dau|cuoi) nam(?: \d{4})?",
+    r"quy [ivx1-4]+(?:/| nam )\d{4}",
+    r"(?:giai doan|nhiem ky) \d{4} ?- ?\d{4}",
+    r"(?:trong |ca )?nam \d{4}",
+    r"(?:tinh )?den thoi diem hien tai|hien nay|luy ke (?:toi|den) nay|(?:tinh )?(?:den|toi) nay|trong nam",
+]
+_PERIOD_RES = [re.compile(rf"\b{p}\b") for p in _PERIOD_PATTERNS]
+
+
+def years(text: str) -> list[int]:
+    """Return the four-digit years written in ``text`` (1950-2099), in order."""
+    return [int(y) for y in YEAR_RE.findall(text)]
+
+
+def find_period(text: str) -> str | None:
+    """Return the first reference-period phrase in ``text``, as written there, or None.
+
+    Folding keeps the length of Vietnamese text unchanged, so folded offsets map back to the
+    original characters.
+    """
+    folded = fold(text)
+    if len(folded) != len(text):
+        folded = fold(text)[: len(text)]
+    best: tuple[int, int, int] | None = None
+    for rank, pattern in enumerate(_PERIOD_RES):
+        match = pattern.search(folded)
+        if match and (best is None or rank < best[2]):
+            best = (match.start(), match.end(), rank)
+    if best is None:
+        return None
+    return text[best[0]: best[1]]
+
+
+_PRESENT_RE = re.compile(r"\b(hien nay|hien tai|toi nay|den nay)\b")
+
+
+def period_for(clause: str, sentence_before: str, text_before: str, doc_date: str | None) -> str | None:
+    """Return the reference period of a statistic quoted from ``clause``.
+
+    Looks in the clause, then the start of its sentence. A phrase of the present ("hiện nay",
+    "đến nay") refers to the article's date; a phrase without a year ("10 tháng đầu năm", "trong
+    năm") gets the nearest year the article named before it, else the article's year.
+    """
+    phrase = find_period(clause) or find_period(sentence_before)
+    if phrase is None:
+        return None
+    if re.search(r"(?:19|20)\d\d", phrase):
+        return phrase
+    shown_date = _display_date(doc_date)
+    if _PRESENT_RE.search(fold(phrase)):
+        return f"{phrase} (theo bài viết ngày {shown_date})" if shown_date else f"{phrase} (bài viết không rõ ngày)"
+    earlier = years(text_before + " " + sentence_before)
+    if earlier:
+        return f"{phrase} (năm {earlier[-1]})"
+    if doc_date:
+        return f"{phrase} (năm {doc_date[:4]}, theo ngày bài viết)"
+    return phrase
+
+
+def _display_date(iso: str | None) -> str | None:
+    if not iso:
+        return None
+    year, month, day = iso[:10].split("-")
+    return f"{day}/{month}/{year}"

@@ -1,0 +1,116 @@
+"""Vietnamese text handling: NFC, diacritic folding, tokenising, numbers and language cues."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_FOLD_EXTRA = str.maketrans({"đ": "d", "Đ": "D"})
+
+# A number as Vietnamese news writes it: "42", "1.750", "3,24", "81.378", "02".
+NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
+_TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+|\d+", re.UNICODE)
+
+
+def nfc(text: str) -> str:
+    """Return ``text`` in Unicode NFC, the form every stored text uses."""
+    return unicodedata.normalize("NFC", text)
+
+
+def fold(text: str) -> str:
+    """Strip Vietnamese diacritics and lowercase: "Chợ Đồn" -> "cho don".
+
+    Unicode decomposition does not split "đ" (it is a letter of its own), so it is mapped explicitly.
+    """
+    decomposed = unicodedata.normalize("NFD", text.translate(_FOLD_EXTRA))
+    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return unicodedata.normalize("NFC", stripped).lower()
+
+
+def has_diacritics(text: str) -> bool:
+    """Tell whether ``text`` carries any Vietnamese diacritic (or the letter đ)."""
+    return fold(text) != text.lower()
+
+
+def words(text: str) -> list[str]:
+    """Split ``text`` into lowercase word and number tokens, keeping diacritics."""
+    return [m.group(0) for m in _TOKEN_RE.finditer(nfc(text).lower())]
+
+
+def folded_words(text: str) -> list[str]:
+    """Split ``text`` into folded (diacritic-free) lowercase tokens."""
+    return words(fold(text))
+
+
+def bigrams(tokens: list[str]) -> list[str]:
+    """Return adjacent token pairs joined by "_" (Vietnamese words are often two syllables)."""
+    return [f"{a}_{b}" for a, b in zip(tokens, tokens[1:])]
+
+
+# Long forms and their abbreviations, folded; both are written in the articles and the questions.
+_ABBREVIATIONS = (
+    ("lien hiep hop tac xa", "lhhtx"), ("to hop tac", "tht"), ("hop tac xa", "htx"),
+    ("kinh te tap the", "kttt"), ("quy tin dung nhan dan", "qtdnd"), ("uy ban nhan dan", "ubnd"),
+    ("lien minh htx", "lmhtx"),
+)
+_ABBREVIATION_RES = tuple((re.compile(rf"\b{long}\b"), short) for long, short in _ABBREVIATIONS)
+
+
+def canonical_words(text: str) -> list[str]:
+    """Return folded tokens with long forms replaced by their abbreviation ("hợp tác xã" -> "htx")."""
+    folded = " ".join(folded_words(text))
+    for pattern, short in _ABBREVIATION_RES:
+        folded = pattern.sub(short, folded)
+    return folded.split()
+
+
+LEXICAL_VERSION = "folded-canonical-uni-bi-1"
+
+
+def lexical_terms(text: str) -> list[str]:
+    """Return the BM25 terms of ``text``: folded, abbreviation-canonical unigrams and bigrams."""
+    tokens = canonical_words(text)
+    return tokens + bigrams(tokens)
+
+
+def numbers(text: str) -> list[str]:
+    """Return every number written in ``text``, as written ("1.750", "3,24")."""
+    return [m.group(0) for m in NUMBER_RE.finditer(text)]
+
+
+def number_value(token: str) -> float | None:
+    """Read a Vietnamese-formatted number: "." groups thousands, "," marks decimals.
+
+    "1.750" -> 1750, "3,24" -> 3.24, "81.378" -> 81378, "02" -> 2. Returns None for non-numbers.
+    """
+    token = token.strip()
+    if not NUMBER_RE.fullmatch(token):
+        return None
+    if "," in token:
+        token = token.replace(".", "").replace(",", ".", 1).replace(",", "")
+    elif "." in token:
+        head, *groups = token.split(".")
+        if all(len(g) == 3 for g in groups):
+            token = head + "".join(groups)
+    try:
+        return float(token)
+    except ValueError:
+        return None
+
+
+_ENGLISH_WORDS = frozenset(
+    "how many what which who when where is are was were the of in there does do did many much "
+    "cooperative cooperatives district province city members number new founded established "
+    "revenue profit average year total and or compare".split()
+)
+
+
+def is_english(text: str) -> bool:
+    """Guess whether a question is written in English rather than Vietnamese."""
+    if has_diacritics(text):
+        return False
+    tokens = [t for t in words(text) if not t.isdigit()]
+    if not tokens:
+        return False
+    hits = sum(1 for t in tokens if t in _ENGLISH_WORDS)
+    return hits >= 2 and hits / len(tokens) >= 0.3
