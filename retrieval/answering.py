@@ -42,7 +42,7 @@ class SearchIndex(Protocol):
 _STOPWORDS = frozenset("""
 co la cua va cac nhung mot trong o tai cho den duoc may gi nao ai thi sao con ve voi
 so sanh tong nhu the nao khong da se dang bi tu theo tren duoi ra vao nay do kia hay hoac ma neu vay
-huyen tinh thi xa tp dia ban toan bay gio hom nam thang ngay
+huyen tinh thi xa tp dia ban toan bay gio hom nam thang ngay hien
 how many much what which who when where is are was were the of in there does do did a an to for on by and
 or with at from as be been has have had that this it its their than about
 """.split())
@@ -292,7 +292,7 @@ class ExtractiveAnswerer:
         """Answer ``question`` (a follow-up when ``history`` holds earlier turns)."""
         started = time.perf_counter()
         question = validate_question(question, self.config.max_question_chars)
-        standalone = resolve_followup(question, history)
+        standalone = resolve_followup(strip_instructions(question), history)
         q = analyse(standalone)
         passages = self.index.search(standalone, self.config.passages, lexical_query=q.match_text)
         if _COMPARE_RE.search(" ".join(canonical_words(standalone))) and len(q.places) >= 2 \
@@ -311,9 +311,10 @@ class ExtractiveAnswerer:
             return self._refuse(q, passages, pick)
         clauses, temporal_gap = pick
         citation, period = self._cite(clauses)
-        quote_text = _sentence_case(" ".join(_as_sentence(c.text) for c in clauses))
+        short = " ".join(_as_sentence(_trim(c.text, q)) for c in clauses)
+        quote_text = _sentence_case(short)
         if q.english:
-            text = f'According to the source [1]: "{" ".join(_as_sentence(c.text) for c in clauses)}"'
+            text = f'According to the source [1]: "{short}"'
             if temporal_gap:
                 text = "The articles hold no figure for the period you asked about. The latest one " + text[0].lower() + text[1:]
             if period:
@@ -349,7 +350,7 @@ class ExtractiveAnswerer:
                 number = next(i for i, c in enumerate(citations, 1) if c.source == citation.source)
             else:
                 citations.append(citation)
-            quote = " ".join(_as_sentence(c.text) for c in clauses)
+            quote = " ".join(_as_sentence(_trim(c.text, sub)) for c in clauses)
             line = f"- {_capitalise(place.label())}: {_marker(_sentence_case(quote), number)}"
             if period:
                 line += f" ({'period' if q.english else 'thời điểm'}: {period})"
@@ -507,6 +508,23 @@ class ExtractiveAnswerer:
         return [p for p, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]]
 
 
+_INSTRUCTION_RE = re.compile(
+    r"\b(bo qua|hay (?:tra loi|noi|quen|dong vai|bia)|tra loi rang|quen (?:het|moi|cac)|dong vai|huong dan (?:truoc|tren)|"
+    r"ignore|disregard|pretend|you are now|act as|system prompt)\b")
+
+
+def strip_instructions(question: str) -> str:
+    """Drop sentences that give the bot orders ("Bỏ qua mọi hướng dẫn…"): only the articles speak.
+
+    Returns the question sentences; the text unchanged when nothing else would be left.
+    """
+    sentences = re.split(r"(?<=[.!?])\s+", question)
+    if len(sentences) < 2:
+        return question
+    kept = [s for s in sentences if not _INSTRUCTION_RE.search(" ".join(canonical_words(s)))]
+    return " ".join(kept) if kept else question
+
+
 def validate_question(question: str, max_chars: int = MAX_QUESTION_CHARS) -> str:
     """Return the question cleaned, or raise InputError naming what is wrong."""
     if question is None:
@@ -517,6 +535,23 @@ def validate_question(question: str, max_chars: int = MAX_QUESTION_CHARS) -> str
     if len(text) > max_chars:
         raise InputError(f"the question is {len(text)} characters long; the limit is {max_chars}")
     return text
+
+
+def _trim(text: str, q: Question) -> str:
+    """Cut a long clause after the part that answers: "Hiện nay, huyện Chợ Đồn có 42 HTX, các HTX
+    của huyện đã chủ động …" becomes "Hiện nay, huyện Chợ Đồn có 42 HTX". The result is a verbatim
+    prefix of the clause."""
+    segments = text.split(", ")
+    if len(text) < 120 or len(segments) < 2:
+        return text
+    keep = 0
+    for n, segment in enumerate(segments):
+        if q.measures and any(_counts(segment, m) for m in q.measures):
+            keep = n
+        elif not q.measures and _clause_terms(segment) & set(q.terms):
+            keep = n
+    trimmed = ", ".join(segments[: keep + 1])
+    return trimmed if len(text) - len(trimmed) > 30 else text
 
 
 def _counts(text: str, measure: str) -> bool:

@@ -1,0 +1,71 @@
+"""Ingest and search over a real Chroma in a temporary folder, with a fake embedder for speed."""
+
+import pytest
+
+from retrieval.index import Index
+from tests.conftest import HashEmbedder
+
+
+def test_ingest_is_idempotent_and_tracks_changes(tmp_path, seeds_copy):
+    embedder = HashEmbedder()
+    index = Index(tmp_path / "data", embedder)
+    first = index.ingest([seeds_copy])
+    assert (first.added, first.updated, first.unchanged, first.removed) == (5, 0, 0, 0)
+    assert first.chunks_embedded == first.chunks_total > 10
+
+    again = index.ingest([seeds_copy])
+    assert (again.added, again.updated, again.unchanged, again.removed) == (0, 0, 5, 0)
+    assert again.chunks_embedded == 0
+
+    # One sentence changes in one article: only that article's changed chunks are embedded again.
+    path = seeds_copy / "003_2a45a5a69fef1ce9.txt"
+    path.write_text(path.read_text(encoding="utf-8").replace("153 HTX", "154 HTX"), encoding="utf-8")
+    (seeds_copy / "000_4dc8dd3662837aa8.txt").unlink()
+    changed = index.ingest([seeds_copy])
+    assert (changed.added, changed.updated, changed.unchanged, changed.removed) == (0, 1, 3, 1)
+    assert changed.chunks_embedded == 1
+    assert {d.id for d, _ in index.documents()} == {p.stem for p in seeds_copy.glob("*.txt")}
+    assert index.store.count() == len(index.lexical.ids) == changed.chunks_total
+    top = index.search("Lạng Sơn có bao nhiêu HTX đến hết tháng 6/2017", 3)
+    assert top[0].doc_id == "003_2a45a5a69fef1ce9" and "154 HTX" in top[0].text
+    index.close()
+
+
+def test_index_survives_a_failed_ingest(tmp_path, seeds_copy):
+    data = tmp_path / "data"
+    index = Index(data, HashEmbedder())
+    index.ingest([seeds_copy])
+    before = [p.chunk_id for p in index.search("Chợ Đồn có bao nhiêu HTX", 5)]
+    index.close()
+
+    extra = tmp_path / "more"
+    extra.mkdir()
+    (extra / "moi.txt").write_text("Bài mới\n" + "Huyện Ba Bể có 30 HTX. " * 40, encoding="utf-8")
+    path = seeds_copy / "002_91a2d2410e5d0829.txt"
+    path.write_text(path.read_text(encoding="utf-8").replace("42 HTX", "43 HTX"), encoding="utf-8")
+    broken = Index(data, HashEmbedder(fail_after=0))
+    with pytest.raises(RuntimeError, match="simulated"):
+        broken.ingest([seeds_copy, extra])
+    broken.close()
+
+    reopened = Index(data, HashEmbedder())
+    assert {d.id for d, _ in reopened.documents()} == {p.stem for p in seeds_copy.glob("*.txt")}
+    after = reopened.search("Chợ Đồn có bao nhiêu HTX", 5)
+    assert [p.chunk_id for p in after] == before
+    assert any("42 HTX" in p.text for p in after)
+    # The next ingest completes the interrupted one.
+    report = reopened.ingest([seeds_copy, extra])
+    assert (report.added, report.updated) == (1, 1)
+    assert any("43 HTX" in p.text for p in reopened.search("Chợ Đồn có bao nhiêu HTX", 5))
+    reopened.close()
+
+
+def test_rebuild_and_lexical_only(tmp_path, seeds_copy):
+    index = Index(tmp_path / "data", None)
+    report = index.ingest([seeds_copy])
+    assert report.added == 5 and report.chunks_embedded == 0
+    passages = index.search("cho don co bao nhieu hop tac xa", 3)
+    assert passages[0].doc_id == "002_91a2d2410e5d0829"
+    rebuilt = index.ingest([seeds_copy], rebuild=True)
+    assert rebuilt.added == 5
+    index.close()

@@ -1,0 +1,47 @@
+from retrieval.answering import analyse, resolve_followup, validate_question
+from retrieval.errors import InputError
+from retrieval.index import fuse
+
+import pytest
+
+
+def test_followup_carries_the_measure_and_swaps_the_place():
+    history = [{"role": "user", "content": "Huyện Chợ Đồn có bao nhiêu HTX?"},
+               {"role": "assistant", "content": "Huyện Chợ Đồn hiện có 42 HTX."}]
+    assert resolve_followup("Còn thành phố Bắc Kạn thì sao?", history) == "thành phố Bắc Kạn có bao nhiêu HTX?"
+    assert resolve_followup("Còn tổ hợp tác thì bao nhiêu?", history) == "Huyện Chợ Đồn có bao nhiêu tổ hợp tác?"
+    assert resolve_followup("Còn năm 2020?", [{"role": "user", "content": "Năm 2021 Hòa Bình có bao nhiêu HTX?"}]) \
+        == "Năm 2020 Hòa Bình có bao nhiêu HTX?"
+
+
+def test_a_full_question_is_not_rewritten():
+    history = [{"role": "user", "content": "Huyện Chợ Đồn có bao nhiêu HTX?"}]
+    question = "Còn bao nhiêu HTX thành lập mới ở Hòa Bình chưa được bố trí kinh phí hỗ trợ?"
+    assert resolve_followup(question, history) == question
+    assert resolve_followup(question, None) == question
+
+
+def test_question_analysis():
+    q = analyse("Huyện Chợ Đồn hiện có bao nhiêu HTX?")
+    assert q.quantity and q.measures == ("htx",) and [p.key for p in q.places] == ["cho don"]
+    assert set(q.terms) == {"htx"}
+    en = analyse("How many new cooperatives were founded in Hoa Binh province in 2020?")
+    assert en.english and en.years == (2020,) and en.measures == ("htx",)
+    assert {"thanh", "lap", "htx"} <= set(en.terms)
+
+
+def test_question_validation():
+    with pytest.raises(InputError, match="empty"):
+        validate_question("   ")
+    with pytest.raises(InputError, match="2001 characters"):
+        validate_question("a" * 2001)
+    assert validate_question("  Chợ  Đồn ") == "Chợ Đồn"
+
+
+def test_fusion():
+    lexical = [("a", 10.0), ("b", 5.0)]
+    dense = [("b", 0.9), ("c", 0.8), ("a", 0.7)]
+    assert [i for i, _ in fuse(lexical, dense, "weighted", 0.5)] == ["b", "a", "c"]
+    assert [i for i, _ in fuse(lexical, dense, "lexical")] == ["a", "b"]
+    assert [i for i, _ in fuse(lexical, dense, "rrf")][0] in {"a", "b"}
+    assert fuse(lexical, [], "weighted") == lexical

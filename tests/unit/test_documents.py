@@ -1,0 +1,100 @@
+import gzip
+import json
+from pathlib import Path
+
+from retrieval.chunking import chunk_document, split_sentences
+from retrieval.documents import LoadProblem, discover, document_from_text, first_event_date, load_file
+from tests.conftest import SEEDS
+
+BOILERPLATE = ("Font size", "Decrease", "Increase", "TIN BÀI CÙNG CHUYÊN MỤC", "Translate", "Skip to content",
+               "Thống kê truy cập", "Số người trực tuyến", "Bài trước", "Bài tiếp theo", "trích:", "dt 1812",
+               "Bài viết mới")
+
+
+def seed_documents():
+    files, problems = discover([SEEDS])
+    assert not problems
+    return {d.id: d for f in files for d in load_file(f)}
+
+
+def test_seeds_are_cleaned_of_page_boilerplate_and_captions():
+    docs = seed_documents()
+    assert len(docs) == 5
+    for doc in docs.values():
+        for chunk in chunk_document(doc):
+            for junk in BOILERPLATE:
+                assert junk not in chunk.text, (doc.id, junk)
+    # Photo captions glued to a sentence or standing alone are gone; the sentence before stays.
+    text = docs["000_4dc8dd3662837aa8"].text
+    assert "Liên minh HTX tỉnh." in text
+    assert "tỉnh.Đồng chí" not in text
+    assert "thăm nắm tình hình sản xuất kinh doanh tại Hợp tác xã Kiên Anh" not in text
+    assert "Các nữ doanh nhân của huyện" not in docs["002_91a2d2410e5d0829"].text
+
+
+def test_seed_metadata_is_read_from_the_texts():
+    docs = seed_documents()
+    assert docs["001_1a9eb9ec0dc31760"].paper == "Báo Hòa Bình"
+    assert docs["003_2a45a5a69fef1ce9"].paper == "Báo Lạng Sơn"
+    assert docs["003_2a45a5a69fef1ce9"].date == "2017-07-27"
+    assert docs["002_91a2d2410e5d0829"].date is None
+    assert docs["004_5640f695d0261ed6"].place is None
+    assert docs["004_5640f695d0261ed6"].date == "2022-02-12"
+    assert docs["003_2a45a5a69fef1ce9"].title == "Bám sát các hợp tác xã để đánh giá hiệu quả"
+
+
+def test_dates_without_metadata():
+    header = document_from_text("x", "Tiêu đề\nNgày: 12/02/2022\nSáng 12 tháng 01 năm 2022, hội nghị diễn ra.")
+    assert (header.date, header.date_source) == ("2022-02-12", "header")
+    weekday = document_from_text("x", "Thứ hai,  27/09/2021\nTiêu đề bài\nNội dung bài viết dài.")
+    assert weekday.date == "2021-09-27" and weekday.title == "Tiêu đề bài"
+    # The date of a cited decision is not the article's date; the event's date is.
+    assert first_event_date("Thực hiện Kế hoạch số 681/KH-BCĐ ngày 12 tháng 11 năm 2021. Chiều ngày 18/11/2021, "
+                            "đoàn công tác làm việc.") == "2021-11-18"
+    none = document_from_text("x", (SEEDS / "002_91a2d2410e5d0829.txt").read_text(encoding="utf-8"))
+    assert none.date is None and none.date_source == "none"
+
+
+def test_sentences_keep_statistics_whole():
+    sentences = split_sentences("Đến hết tháng 6/2017, toàn tỉnh có 1 Liên hiệp HTX, 153 HTX, 1.750 tổ hợp tác. "
+                                "Tổng số thành viên của HTX là 2.273 thành viên; tổng số lao động 3.965 lao động.")
+    assert sentences[0] == "Đến hết tháng 6/2017, toàn tỉnh có 1 Liên hiệp HTX, 153 HTX, 1.750 tổ hợp tác."
+    assert len(sentences) == 2
+
+
+def test_chunks_have_stable_ids_and_hashes():
+    doc = seed_documents()["001_1a9eb9ec0dc31760"]
+    first, second = chunk_document(doc, 400), chunk_document(doc, 400)
+    assert [c.id for c in first] == [f"{doc.id}#{n}" for n in range(len(first))]
+    assert [c.hash for c in first] == [c.hash for c in second]
+    assert all(len(c.text) <= 600 for c in first)
+    assert all(doc.title in c.context and "Hòa Bình" in c.context for c in first)
+    # Every sentence of the document is in exactly one chunk.
+    joined = " ".join(c.text for c in first)
+    for sentence in split_sentences(doc.text.split("\n")[2]):
+        assert sentence in joined
+
+
+def test_html_jsonl_and_bad_files(tmp_path):
+    (tmp_path / "page.html").write_text(
+        "<html><head><title>HTX Ba Bể</title></head><body><nav>Trang chủ | Tin tức</nav><article>"
+        "<h1>Ba Bể phát triển hợp tác xã</h1><p>Đến hết năm 2021, huyện Ba Bể có 30 hợp tác xã với 500 thành "
+        "viên, doanh thu bình quân đạt 1 tỷ đồng mỗi hợp tác xã trong năm.</p><p>Các hợp tác xã tiếp tục mở "
+        "rộng sản xuất, liên kết tiêu thụ sản phẩm cho người dân địa phương.</p></article>"
+        "<footer>Bản quyền thuộc về báo</footer></body></html>", encoding="utf-8")
+    with gzip.open(tmp_path / "news.jsonl.gz", "wt", encoding="utf-8") as fh:
+        fh.write(json.dumps({"id": "n1", "title": "Tin một", "body": "Nội dung tin một.", "crawl_date": "2017-05-08",
+                             "url": "http://example.org/1"}, ensure_ascii=False) + "\n")
+        fh.write(json.dumps({"id": "n2", "title": "Không có nội dung"}) + "\n")
+    (tmp_path / "latin1.txt").write_bytes("Hợp tác xã".encode("utf-16"))
+    files, problems = discover([tmp_path, tmp_path / "missing.txt"])
+    assert problems == [LoadProblem(str(tmp_path / "missing.txt"), "no such file or folder")]
+    items = [item for f in files for item in load_file(f)]
+    docs = {i.id: i for i in items if not isinstance(i, LoadProblem)}
+    bad = [i for i in items if isinstance(i, LoadProblem)]
+    assert "30 hợp tác xã" in docs["page"].text
+    assert "Bản quyền" not in docs["page"].text and "Trang chủ" not in docs["page"].text
+    assert docs["n1"].date == "2017-05-08" and docs["n1"].date_source == "crawl_date"
+    assert docs["n1"].url == "http://example.org/1"
+    assert {Path(b.path.split(":")[0]).name for b in bad} == {"news.jsonl.gz", "latin1.txt"}
+    assert any("not UTF-8" in b.reason for b in bad)

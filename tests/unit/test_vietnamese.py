@@ -1,0 +1,34 @@
+from retrieval.vietnamese import canonical_words, fold, has_diacritics, is_english, number_value, numbers
+
+
+def test_fold_strips_diacritics_and_maps_d_bar():
+    assert fold("Huyện Chợ Đồn") == "huyen cho don"
+    assert fold("đường ĐT") == "duong dt"
+
+
+def test_has_diacritics():
+    assert has_diacritics("Chợ Đồn")
+    assert has_diacritics("đ")
+    assert not has_diacritics("cho don co bao nhieu htx")
+
+
+def test_canonical_words_use_abbreviations():
+    assert canonical_words("bao nhiêu hợp tác xã và tổ hợp tác") == ["bao", "nhieu", "htx", "va", "tht"]
+    assert canonical_words("Liên hiệp hợp tác xã") == ["lhhtx"]
+    assert canonical_words("kinh tế tập thể") == ["kttt"]
+
+
+def test_numbers_are_read_the_vietnamese_way():
+    assert numbers("có 1.750 tổ hợp tác, 3,24 tỷ đồng và 02 sản phẩm") == ["1.750", "3,24", "02"]
+    assert number_value("1.750") == 1750
+    assert number_value("81.378") == 81378
+    assert number_value("3,24") == 3.24
+    assert number_value("12,7") == 12.7
+    assert number_value("02") == 2
+    assert number_value("HTX") is None
+
+
+def test_is_english():
+    assert is_english("How many cooperatives are there in Cho Don district?")
+    assert not is_english("cho don co bao nhieu hop tac xa")
+    assert not is_english("Huyện Chợ Đồn có bao nhiêu HTX?")
