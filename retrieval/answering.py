@@ -11,6 +11,7 @@ import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Protocol
 
 from retrieval.chunking import split_sentences
@@ -260,9 +261,10 @@ def _clauses(passage: Passage, rank: int, document: Document) -> list[Clause]:
     return out
 
 
-def _clause_terms(text: str) -> set[str]:
+@lru_cache(maxsize=16384)
+def _clause_terms(text: str) -> frozenset[str]:
     tokens = canonical_words(text)
-    return set(tokens) | set(bigrams(tokens))
+    return frozenset(tokens) | frozenset(bigrams(tokens))
 
 
 def _has_figure(text: str) -> bool:
@@ -404,8 +406,10 @@ class ExtractiveAnswerer:
                 score += fit
             if fit <= 0:
                 score -= _qualifier_mismatch(q, clause.before + " " + clause.text)
-            if q.dates and any(d in clause.sentence for d in q.dates):
+            if q.dates and any(d in clause.text for d in q.dates):
                 score += 0.15
+            elif q.dates and any(d in clause.sentence for d in q.dates):
+                score += 0.05
             if fit > 0 and re.search(rf"\bco \d[\d.,]* (?:{'|'.join(q.measures)})\b", _folded(clause.text)):
                 score += 0.05  # "X có 42 HTX": the plain statement of a count
             score -= 0.02 * len(clause.text) / 100

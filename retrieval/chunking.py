@@ -60,7 +60,7 @@ def document_context(document: Document) -> str:
     return " | ".join(parts)
 
 
-def chunk_document(document: Document, max_chars: int = 700, overlap_sentences: int = 0) -> list[Chunk]:
+def chunk_document(document: Document, max_chars: int = 1000, overlap_sentences: int = 0) -> list[Chunk]:
     """Cut a document into chunks of whole sentences, at most ``max_chars`` each where possible.
 
     Paragraph boundaries are preferred cut points; ids are ``{doc_id}#{n}`` and stable as long as

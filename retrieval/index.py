@@ -65,7 +65,7 @@ def _no_progress(iterable=None, **_kwargs):
 class Index:
     """Catalog (SQLite) + vector store (Chroma) + lexical index (bm25s) in one data folder."""
 
-    def __init__(self, data_dir: Path, embedder: Embedder | None, *, chunk_chars: int = 700,
+    def __init__(self, data_dir: Path, embedder: Embedder | None, *, chunk_chars: int = 1000,
                  search: SearchConfig | None = None, progress: ProgressFactory | None = None):
         self.data_dir = Path(data_dir)
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 from collections.abc import Sequence
@@ -14,6 +15,9 @@ from retrieval.errors import IndexCorruptError
 from retrieval.vietnamese import lexical_terms
 
 IDS_FILE = "chunk_ids.json"
+
+# bm25s logs every index build at DEBUG through a handler of its own; keep the CLI quiet.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 
 class LexicalIndex:
@@ -65,7 +69,7 @@ class LexicalIndex:
         """Return the BM25 score of every chunk for ``query``."""
         if not self.ids or self.retriever is None:
             return np.zeros(0, dtype=np.float32)
-        return self.retriever.get_scores(lexical_terms(query))
+        return self.retriever.get_scores(lexical_terms(query, query=True))
 
     def top(self, query: str, k: int) -> list[tuple[str, float]]:
         """Return up to ``k`` (chunk id, score) pairs with a positive score, best first."""

@@ -135,4 +135,10 @@ def gazetteer() -> Gazetteer:
 
 def find_places(text: str) -> list[Place]:
     """Return the provinces, districts and cities named in ``text``."""
-    return gazetteer().find(text)
+    return list(_find_cached(text))
+
+
+@lru_cache(maxsize=8192)
+def _find_cached(text: str) -> tuple[Place, ...]:
+    # Passages are scanned again for every question that retrieves them.
+    return tuple(gazetteer().find(text))

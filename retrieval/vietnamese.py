@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _FOLD_EXTRA = str.maketrans({"đ": "d", "Đ": "D"})
 
@@ -17,14 +18,25 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def _fold_char(ch: str) -> str:
+    decomposed = unicodedata.normalize("NFD", ch.translate(_FOLD_EXTRA))
+    return "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+
+
+# Precomputed for the Latin letters Vietnamese uses, so folding is one str.translate call.
+_FOLD_TABLE = {cp: _fold_char(chr(cp)) for cp in range(0xC0, 0x1F00) if _fold_char(chr(cp)) != chr(cp)}
+
+
 def fold(text: str) -> str:
     """Strip Vietnamese diacritics and lowercase: "Chợ Đồn" -> "cho don".
 
     Unicode decomposition does not split "đ" (it is a letter of its own), so it is mapped explicitly.
+    Text is expected in NFC (as everything stored is); stray combining marks are dropped too.
     """
-    decomposed = unicodedata.normalize("NFD", text.translate(_FOLD_EXTRA))
-    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
-    return unicodedata.normalize("NFC", stripped).lower()
+    folded = text.translate(_FOLD_TABLE).lower()
+    if any("\u0300" <= ch <= "\u036f" for ch in folded):
+        folded = "".join(c for c in unicodedata.normalize("NFD", folded) if unicodedata.category(c) != "Mn")
+    return folded
 
 
 def has_diacritics(text: str) -> bool:
@@ -58,19 +70,31 @@ _ABBREVIATION_RES = tuple((re.compile(rf"\b{long}\b"), short) for long, short in
 
 def canonical_words(text: str) -> list[str]:
     """Return folded tokens with long forms replaced by their abbreviation ("hợp tác xã" -> "htx")."""
+    return list(_canonical(text))
+
+
+@lru_cache(maxsize=16384)
+def _canonical(text: str) -> tuple[str, ...]:
     folded = " ".join(folded_words(text))
     for pattern, short in _ABBREVIATION_RES:
         folded = pattern.sub(short, folded)
-    return folded.split()
+    return tuple(folded.split())
 
 
-LEXICAL_VERSION = "folded-canonical-uni-bi-1"
+LEXICAL_VERSION = "folded-canonical-uni-bi+accented-uni-2"
 
 
-def lexical_terms(text: str) -> list[str]:
-    """Return the BM25 terms of ``text``: folded, abbreviation-canonical unigrams and bigrams."""
+def lexical_terms(text: str, *, query: bool = False) -> list[str]:
+    """Return the BM25 terms of ``text``: folded, abbreviation-canonical unigrams and bigrams, plus
+    the accented unigrams ("~chợ") that tell apart words folding merges ("chợ"/"cho").
+
+    A query typed without diacritics gets no accented terms: its folded terms match either way.
+    """
     tokens = canonical_words(text)
-    return tokens + bigrams(tokens)
+    terms = tokens + bigrams(tokens)
+    if not query or has_diacritics(text):
+        terms += ["~" + w for w in words(text)]
+    return terms
 
 
 def numbers(text: str) -> list[str]:
