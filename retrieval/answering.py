@@ -407,9 +407,9 @@ class ExtractiveAnswerer:
             if fit <= 0:
                 score -= _qualifier_mismatch(q, clause.before + " " + clause.text)
             if q.dates and any(d in clause.text for d in q.dates):
-                score += 0.15
+                score += 0.3  # the exact date asked about ("đến 31/12/2021") is a strong signal
             elif q.dates and any(d in clause.sentence for d in q.dates):
-                score += 0.05
+                score += 0.1
             if fit > 0 and re.search(rf"\bco \d[\d.,]* (?:{'|'.join(q.measures)})\b", _folded(clause.text)):
                 score += 0.05  # "X có 42 HTX": the plain statement of a count
             score -= 0.02 * len(clause.text) / 100

@@ -6,7 +6,7 @@ import gzip
 import json
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -202,7 +202,7 @@ def document_from_text(doc_id: str, raw: str, *, path: str | None = None, meta: 
         text=text,
         date=doc_date,
         date_source=date_source if doc_date else "none",
-        place=meta.get("place") or None,
+        place=meta["place"] if "place" in meta else place_from_title(title or ""),
         paper=meta.get("paper") or paper,
         url=meta.get("url") or None,
         path=path,
@@ -247,7 +247,7 @@ def document_from_record(record: dict, *, path: str | None = None) -> Document:
     return Document(
         id=doc_id, title=title or doc_id, text="\n".join(paragraphs),
         date=_normalise_date(meta.get("date")), date_source=meta.get("date_source", "none"),
-        place=meta.get("place") or None, paper=meta.get("paper") or None,
+        place=meta.get("place") or place_from_title(title or ""), paper=meta.get("paper") or None,
         url=meta.get("url") or None, path=path,
     )
 
@@ -321,6 +321,13 @@ def load_file(path: Path, meta_cache: dict[Path, dict] | None = None) -> Iterato
         yield LoadProblem(str(path), str(exc))
 
 
-def with_place(document: Document, place: str | None) -> Document:
-    """Return ``document`` with its place set."""
-    return replace(document, place=place)
+def place_from_title(title: str) -> str | None:
+    """Return the place a title names ("Chợ Đồn quan tâm …" -> "Chợ Đồn"), or None: never a guess
+    from the body, where many places are mentioned in passing."""
+    from retrieval.places import find_places
+
+    places = find_places(title)
+    if not places:
+        return None
+    label = places[0].label()
+    return label[:1].upper() + label[1:]
