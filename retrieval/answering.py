@@ -313,26 +313,18 @@ class ExtractiveAnswerer:
             return self._refuse(q, passages, pick)
         clauses, temporal_gap = pick
         citation, period = self._cite(clauses)
-        short = " ".join(_as_sentence(_trim(c.text, q)) for c in clauses)
-        quote_text = _sentence_case(short)
-        if q.english:
-            text = f'According to the source [1]: "{short}"'
-            if temporal_gap:
-                text = "The articles hold no figure for the period you asked about. The latest one " + text[0].lower() + text[1:]
-            if period:
-                text += f' Reference period: "{period}".'
-        else:
-            text = f"{_marker(quote_text, 1)}"
-            if temporal_gap:
-                text = "Các bài viết chưa có số liệu cho thời điểm bạn hỏi. Số liệu gần nhất: " + text
-            if period:
-                text += f"\nThời điểm của số liệu: {period}."
+        texts = _TEXTS["en" if q.english else "vi"]
+        short = _sentence_case(" ".join(_as_sentence(_trim(c.text, q)) for c in clauses))
+        text = (texts["gap"] if temporal_gap else "") + texts["quote"].format(quote=short, marked=_marker(short, 1))
+        if period:
+            text += texts["period"].format(period=period)
         return Answer(question=q.text, text=text, found=True, citations=(citation,), passages=tuple(passages),
                       period=period, language="en" if q.english else "vi")
 
     def _compare(self, q: Question, passages: list[Passage]) -> Answer:
         lines, citations, missing = [], [], []
         periods = []
+        texts = _TEXTS["en" if q.english else "vi"]
         for place in q.places:
             query = q.text
             for other in q.places:
@@ -355,16 +347,14 @@ class ExtractiveAnswerer:
             quote = " ".join(_as_sentence(_trim(c.text, sub)) for c in clauses)
             line = f"- {_capitalise(place.label())}: {_marker(_sentence_case(quote), number)}"
             if period:
-                line += f" ({'period' if q.english else 'thời điểm'}: {period})"
+                line += texts["period_inline"].format(period=period)
                 periods.append(period)
             lines.append(line)
         if not citations:
             return self._refuse(q, passages, "place" if missing else "topic", missing[0] if missing else None)
-        head = "Comparison from the articles:" if q.english else "So sánh theo các bài viết:"
         for place in missing:
-            lines.append(f"- {_capitalise(place.label())}: " + (
-                "the articles hold no figure." if q.english else "các bài viết không có số liệu."))
-        return Answer(question=q.text, text=head + "\n" + "\n".join(lines), found=True, citations=tuple(citations),
+            lines.append(f"- {_capitalise(place.label())}: {texts['no_figure']}")
+        return Answer(question=q.text, text=texts["compare"] + "\n" + "\n".join(lines), found=True, citations=tuple(citations),
                       passages=tuple(passages), period="; ".join(periods) or None,
                       language="en" if q.english else "vi")
 
@@ -486,21 +476,14 @@ class ExtractiveAnswerer:
 
     def _refuse(self, q: Question, passages: list[Passage], reason: str, place: Place | None = None) -> Answer:
         place = place or (q.places[0] if q.places else None)
-        covered = self._covered_places()
-        if q.english:
-            if reason.startswith("place") and place:
-                text = f"Sorry, the articles I have hold no figure for {place.name}."
-            else:
-                text = "Sorry, the articles I have do not answer this question."
-            if covered:
-                text += " They cover: " + ", ".join(covered) + "."
+        texts = _TEXTS["en" if q.english else "vi"]
+        if reason.startswith("place") and place:
+            text = texts["no_place"].format(place=place.name if q.english else place.label())
         else:
-            if reason.startswith("place") and place:
-                text = f"Xin lỗi, các bài viết hiện có không có số liệu về {place.label()}."
-            else:
-                text = "Xin lỗi, các bài viết hiện có không có thông tin để trả lời câu hỏi này."
-            if covered:
-                text += " Dữ liệu hiện có nói về: " + ", ".join(covered) + "."
+            text = texts["no_answer"]
+        covered = self._covered_places()
+        if covered:
+            text += texts["covers"].format(places=", ".join(covered))
         return Answer(question=q.text, text=text, found=False, citations=(), passages=tuple(passages),
                       language="en" if q.english else "vi")
 
@@ -511,6 +494,32 @@ class ExtractiveAnswerer:
                 counts[document.place] = counts.get(document.place, 0) + 1
         return [p for p, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]]
 
+
+# What the answerer says in its own words, by the language of the question.
+_TEXTS = {
+    "vi": {
+        "quote": "{marked}",
+        "gap": "Các bài viết chưa có số liệu cho thời điểm bạn hỏi. Số liệu gần nhất: ",
+        "period": "\nThời điểm của số liệu: {period}.",
+        "period_inline": " (thời điểm: {period})",
+        "compare": "So sánh theo các bài viết:",
+        "no_figure": "các bài viết không có số liệu.",
+        "no_place": "Xin lỗi, các bài viết hiện có không có số liệu về {place}.",
+        "no_answer": "Xin lỗi, các bài viết hiện có không có thông tin để trả lời câu hỏi này.",
+        "covers": " Dữ liệu hiện có nói về: {places}.",
+    },
+    "en": {
+        "quote": 'According to the source [1]: "{quote}"',
+        "gap": "The articles hold no figure for the period you asked about. The latest one: ",
+        "period": ' Reference period: "{period}".',
+        "period_inline": " (period: {period})",
+        "compare": "Comparison from the articles:",
+        "no_figure": "the articles hold no figure.",
+        "no_place": "Sorry, the articles I have hold no figure for {place}.",
+        "no_answer": "Sorry, the articles I have do not answer this question.",
+        "covers": " They cover: {places}.",
+    },
+}
 
 _INSTRUCTION_RE = re.compile(
     r"\b(bo qua|hay (?:tra loi|noi|quen|dong vai|bia)|tra loi rang|quen (?:het|moi|cac)|dong vai|huong dan (?:truoc|tren)|"
