@@ -16,8 +16,13 @@ from retrieval.vietnamese import lexical_terms
 
 IDS_FILE = "chunk_ids.json"
 
-# bm25s logs every index build at DEBUG through a handler of its own; keep the CLI quiet.
-logging.getLogger("bm25s").setLevel(logging.WARNING)
+
+def _bm25s():
+    """Import bm25s, which sets its logger to DEBUG on import; put it back to WARNING."""
+    import bm25s
+
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
+    return bm25s
 
 
 class LexicalIndex:
@@ -30,9 +35,7 @@ class LexicalIndex:
     @classmethod
     def build(cls, ids: Sequence[str], texts: Sequence[str], k1: float = 1.2, b: float = 0.75) -> "LexicalIndex":
         """Index ``texts`` (one per chunk id)."""
-        import bm25s
-
-        retriever = bm25s.BM25(k1=k1, b=b)
+        retriever = _bm25s().BM25(k1=k1, b=b)
         if texts:
             retriever.index([lexical_terms(t) for t in texts], show_progress=False)
         return cls(retriever, list(ids))
@@ -55,8 +58,7 @@ class LexicalIndex:
     @classmethod
     def load(cls, folder: Path) -> "LexicalIndex":
         """Read an index written by :meth:`save`."""
-        import bm25s
-
+        bm25s = _bm25s()
         try:
             ids = json.loads((folder / IDS_FILE).read_text(encoding="utf-8"))
             retriever = bm25s.BM25.load(str(folder), mmap=False, show_progress=False, verbosity=0) if ids else None
