@@ -45,10 +45,10 @@ def _settings() -> Settings:
     return settings
 
 
-def _services(progress: bool = False):
+def _services(progress: bool = False, reset: bool = False):
     from bot.wiring import build_services
 
-    return build_services(_settings(), progress=progress)
+    return build_services(_settings(), progress=progress, reset=reset)
 
 
 @app.command()
@@ -76,7 +76,7 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="files or folders: .
     missing = [str(p) for p in paths if not p.exists()]
     if missing and len(missing) == len(paths):
         raise HtxError(f"no such file or folder: {', '.join(missing)}")
-    services = _services(progress=True)
+    services = _services(progress=True, reset=rebuild)
     try:
         report = services.index.ingest(paths, rebuild=rebuild)
     finally:

@@ -40,8 +40,11 @@ def _progress(iterable=None, **kwargs):
 
 
 def build_services(settings: Settings, *, embedder: Embedder | None | str = "settings",
-                   progress: bool = False) -> Services:
-    """Build the services; tests may pass their own embedder (or None for lexical only)."""
+                   progress: bool = False, reset: bool = False) -> Services:
+    """Build the services; tests may pass their own embedder (or None for lexical only).
+
+    ``reset`` prepares a rebuild: the vector store and lexical index are dropped first.
+    """
     if embedder == "settings":
         embedder = create_embedder(settings.embedder, settings.embedding_model,
                                    query_prefix=settings.embedding_query_prefix,
@@ -50,7 +53,7 @@ def build_services(settings: Settings, *, embedder: Embedder | None | str = "set
     search = SearchConfig(k=settings.retrieval_k, candidates=settings.retrieval_candidates,
                           fusion=settings.fusion, lexical_weight=settings.lexical_weight)
     index = Index(settings.data_dir, embedder, chunk_chars=settings.chunk_chars, search=search,
-                  progress=_progress if progress else None)
+                  progress=_progress if progress else None, reset=reset)
     answerer = ExtractiveAnswerer(index, AnswerConfig(passages=settings.retrieval_k,
                                                       min_coverage=settings.min_coverage,
                                                       max_question_chars=settings.max_question_chars))

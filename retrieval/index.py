@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import shutil
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -66,7 +67,8 @@ class Index:
     """Catalog (SQLite) + vector store (Chroma) + lexical index (bm25s) in one data folder."""
 
     def __init__(self, data_dir: Path, embedder: Embedder | None, *, chunk_chars: int = 1000,
-                 search: SearchConfig | None = None, progress: ProgressFactory | None = None):
+                 search: SearchConfig | None = None, progress: ProgressFactory | None = None,
+                 reset: bool = False):
         self.data_dir = Path(data_dir)
         try:
             self.data_dir.mkdir(parents=True, exist_ok=True)
@@ -76,10 +78,32 @@ class Index:
         self.chunk_chars = chunk_chars
         self.search_config = search or SearchConfig()
         self.progress = progress or _no_progress
+        if reset:
+            self._reset_files()
         self.catalog = Catalog(self.data_dir / "catalog.sqlite3")
         self._store = None
         self._lexical: LexicalIndex | None = None
         self._check_embedder()
+
+    def _reset_files(self) -> None:
+        """Before a rebuild: drop the vector store and lexical index, and set aside a catalog that
+        cannot be read (a readable one keeps its embedding cache)."""
+        if (self.data_dir / "chroma").exists():
+            from retrieval.store import forget_open_stores
+
+            forget_open_stores()
+        for name in ("chroma", "lexical"):
+            shutil.rmtree(self.data_dir / name, ignore_errors=True)
+        path = self.data_dir / "catalog.sqlite3"
+        if path.exists():
+            try:
+                Catalog(path).close()
+            except IndexCorruptError:
+                aside = path.with_name(f"catalog.corrupt-{int(time.time())}.sqlite3")
+                path.rename(aside)
+                for suffix in ("-wal", "-shm"):
+                    Path(str(path) + suffix).unlink(missing_ok=True)
+                log.warning("unreadable catalog moved to %s", aside)
 
     # --- parts, opened lazily ------------------------------------------------------------------
 
@@ -109,7 +133,12 @@ class Index:
         if self._lexical is None:
             folder = self.data_dir / "lexical"
             if folder.exists() and self.catalog.get_meta("lexical_version") == LEXICAL_VERSION:
-                self._lexical = LexicalIndex.load(folder)
+                try:
+                    self._lexical = LexicalIndex.load(folder)
+                except IndexCorruptError as exc:
+                    # The catalog holds every chunk: the lexical index can always be rebuilt from it.
+                    log.warning("%s; rebuilding it from the catalog", exc)
+                    self._rebuild_lexical()
                 if len(self._lexical.ids) != self.catalog.count_chunks():
                     log.warning("lexical index out of step with the catalog; rebuilding it")
                     self._rebuild_lexical()

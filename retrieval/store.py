@@ -77,3 +77,11 @@ class ChromaStore:
         result = self.collection.query(query_embeddings=[np.asarray(vector, np.float32)],
                                        n_results=min(k, total), include=["distances"])
         return [(i, 1.0 - float(d)) for i, d in zip(result["ids"][0], result["distances"][0])]
+
+
+def forget_open_stores() -> None:
+    """Drop Chroma's per-process cache of opened folders, so a folder deleted for a rebuild is
+    opened afresh (Chroma otherwise hands back the old, damaged instance)."""
+    from chromadb.api.client import SharedSystemClient
+
+    SharedSystemClient.clear_system_cache()

@@ -69,3 +69,32 @@ def test_rebuild_and_lexical_only(tmp_path, seeds_copy):
     rebuilt = index.ingest([seeds_copy], rebuild=True)
     assert rebuilt.added == 5
     index.close()
+
+
+def test_damaged_parts_are_rebuilt_or_named(tmp_path, seeds_copy):
+    from retrieval.errors import IndexCorruptError
+
+    data = tmp_path / "data"
+    index = Index(data, HashEmbedder())
+    index.ingest([seeds_copy])
+    index.close()
+    # A damaged lexical index is rebuilt from the catalog, which holds every chunk.
+    (data / "lexical" / "chunk_ids.json").write_text("{", encoding="utf-8")
+    index = Index(data, HashEmbedder())
+    assert index.search("Chợ Đồn có bao nhiêu HTX", 1)[0].doc_id == "002_91a2d2410e5d0829"
+    index.close()
+    # A damaged vector store is named, with the way out; a rebuild then works.
+    (data / "chroma" / "chroma.sqlite3").write_bytes(b"garbage" * 100)
+    index = Index(data, HashEmbedder())
+    with pytest.raises(IndexCorruptError, match="--rebuild"):
+        index.search("Chợ Đồn có bao nhiêu HTX", 1)
+    index.close()
+    (data / "catalog.sqlite3").write_bytes(b"garbage" * 100)
+    with pytest.raises(IndexCorruptError, match="--rebuild"):
+        Index(data, HashEmbedder())
+    rebuilt = Index(data, HashEmbedder(), reset=True)
+    report = rebuilt.ingest([seeds_copy], rebuild=True)
+    assert report.added == 5
+    assert rebuilt.search("Chợ Đồn có bao nhiêu HTX", 1)[0].doc_id == "002_91a2d2410e5d0829"
+    assert list(data.glob("catalog.corrupt-*.sqlite3"))
+    rebuilt.close()
