@@ -136,6 +136,37 @@ def evaluate(questions: Annotated[Path, typer.Argument(help="questions JSONL (se
                f"p95 {p(0.95):.1f} ms; total {time.perf_counter() - started:.1f} s; wrote {out}")
 
 
+@app.command()
+def serve(host: Annotated[Optional[str], typer.Option(help="address to listen on (HTX_HOST)")] = None,
+          port: Annotated[Optional[int], typer.Option(help="port (HTX_PORT)")] = None) -> None:
+    """Run the web API, the chat widget and its demo page (and the Telegram webhook when configured)."""
+    import uvicorn
+
+    from bot.web.app import create_app
+
+    settings = _settings()
+    services = _services()
+    try:
+        services.ensure_seeded()
+        uvicorn.run(create_app(services), host=host or settings.host, port=port or settings.port,
+                    log_level=settings.log_level.lower(), proxy_headers=True)
+    finally:
+        services.close()
+
+
+@app.command()
+def telegram() -> None:
+    """Run the Telegram bot with long polling (HTX_TELEGRAM_TOKEN)."""
+    from bot.telegram.application import run_polling
+
+    services = _services()
+    try:
+        services.ensure_seeded()
+        run_polling(services)
+    finally:
+        services.close()
+
+
 def main() -> None:
     """Run the CLI, turning our errors into one-line messages and a non-zero exit."""
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")

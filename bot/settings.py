@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -37,3 +37,20 @@ class Settings(BaseSettings):
     max_question_chars: int = Field(2000, ge=10, le=20000)
 
     log_level: str = Field("WARNING")
+
+    # web API and widget (htxbot serve)
+    host: str = Field("127.0.0.1", description="address htxbot serve listens on")
+    port: int = Field(8000, ge=1, le=65535)
+    public_url: str = Field("", description="public base URL of the web app (widget links, Telegram webhook)")
+    cors_origins: list[str] = Field(default_factory=lambda: ["*"],
+                                    description="origins allowed to call the API (the sites embedding the widget)")
+    rate_limit: str = Field("30/minute", description="questions per client address (slowapi syntax)")
+    max_history_turns: int = Field(6, ge=0, le=50, description="earlier turns used to resolve a follow-up")
+
+    # Telegram (htxbot telegram, or the webhook route of htxbot serve)
+    telegram_token: SecretStr | None = Field(None, description="bot token from @BotFather")
+    telegram_base_url: str = Field("https://api.telegram.org/bot", description="Bot API base URL")
+    telegram_mode: Literal["polling", "webhook"] = Field("polling")
+    telegram_webhook_secret: SecretStr | None = Field(None, description="X-Telegram-Bot-Api-Secret-Token value")
+    telegram_user_rate_limit: int = Field(20, ge=1, description="questions per user per minute")
+    memory_ttl_minutes: int = Field(60, ge=1, description="how long a chat's conversation is remembered")

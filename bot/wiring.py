@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from bot.feedback import FeedbackStore
 from bot.settings import Settings
 from retrieval.answering import AnswerConfig, ExtractiveAnswerer
 from retrieval.embeddings import Embedder, create_embedder
@@ -20,6 +21,7 @@ class Services:
     settings: Settings
     index: Index
     answerer: ExtractiveAnswerer
+    feedback: FeedbackStore
 
     def ensure_seeded(self) -> IngestReport | None:
         """Ingest the seed articles when the index is empty."""
@@ -29,8 +31,9 @@ class Services:
         return self.index.ingest([self.settings.seeds_dir])
 
     def close(self) -> None:
-        """Release the index."""
+        """Release the index and the feedback store."""
         self.index.close()
+        self.feedback.close()
 
 
 def _progress(iterable=None, **kwargs):
@@ -57,4 +60,4 @@ def build_services(settings: Settings, *, embedder: Embedder | None | str = "set
     answerer = ExtractiveAnswerer(index, AnswerConfig(passages=settings.retrieval_k,
                                                       min_coverage=settings.min_coverage,
                                                       max_question_chars=settings.max_question_chars))
-    return Services(settings=settings, index=index, answerer=answerer)
+    return Services(settings=settings, index=index, answerer=answerer, feedback=FeedbackStore(settings.data_dir))
