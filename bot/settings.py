@@ -46,6 +46,7 @@ class Settings(BaseSettings):
                                     description="origins allowed to call the API (the sites embedding the widget)")
     rate_limit: str = Field("30/minute", description="questions per client address (slowapi syntax)")
     max_history_turns: int = Field(6, ge=0, le=50, description="earlier turns used to resolve a follow-up")
+    api_max_question_chars: int = Field(1000, ge=10, le=20000, description="longest question the web API accepts")
 
     # Telegram (htxbot telegram, or the webhook route of htxbot serve)
     telegram_token: SecretStr | None = Field(None, description="bot token from @BotFather")

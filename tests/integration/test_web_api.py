@@ -1,0 +1,150 @@
+"""The web API over a real ASGI client, with the real index of the seed articles (lexical here)."""
+
+import json
+
+import httpx
+import pytest
+
+from bot.settings import Settings
+from bot.web.app import create_app
+from bot.wiring import build_services
+from tests.conftest import SEEDS
+
+
+@pytest.fixture(scope="module")
+def lexical_data_dir(tmp_path_factory):
+    data = tmp_path_factory.mktemp("web")
+    services = build_services(Settings(data_dir=data, embedder="none"))
+    services.index.ingest([SEEDS])
+    services.close()
+    return data
+
+
+def make_client(data_dir, **overrides):
+    services = build_services(Settings(data_dir=data_dir, embedder="none", **overrides))
+    app = create_app(services)
+    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app, client=("10.1.2.3", 1234)),
+                               base_url="http://testserver")
+    return client, services
+
+
+def parse_sse(body: str) -> list[tuple[str, dict]]:
+    events = []
+    for block in body.replace("\r\n", "\n").split("\n\n"):
+        name, data = "message", ""
+        for line in block.split("\n"):
+            if line.startswith("event:"):
+                name = line[6:].strip()
+            elif line.startswith("data:"):
+                data += line[5:].strip()
+        if data:
+            events.append((name, json.loads(data)))
+    return events
+
+
+async def test_ask_returns_the_results_format(lexical_data_dir):
+    client, services = make_client(lexical_data_dir)
+    async with client:
+        response = await client.post("/api/ask", json={"question": "cho don co bao nhieu htx"})
+        assert response.status_code == 200
+        body = response.json()
+        assert body["found"] and "42" in body["answer"]
+        assert body["citations"][0]["source"] == "002_91a2d2410e5d0829" and "date" in body["citations"][0]
+        assert len(body["passages"]) == 10
+        follow = await client.post("/api/ask", json={
+            "question": "Còn thành phố Bắc Kạn thì sao?", "session_id": "s1",
+            "history": [{"role": "user", "content": "Huyện Chợ Đồn có bao nhiêu HTX?"},
+                        {"role": "assistant", "content": body["answer"]}]})
+        assert "44" in follow.json()["answer"]
+    services.close()
+
+
+async def test_stream_sends_pieces_then_citations_then_done(lexical_data_dir):
+    client, services = make_client(lexical_data_dir)
+    async with client:
+        async with client.stream("POST", "/api/ask/stream", json={"question": "Chợ Đồn có bao nhiêu HTX?"}) as r:
+            assert r.status_code == 200 and r.headers["content-type"].startswith("text/event-stream")
+            body = "".join([chunk async for chunk in r.aiter_text()])
+    events = parse_sse(body)
+    names = [name for name, _ in events]
+    assert names.count("delta") > 1 and names[-2:] == ["citations", "done"]
+    text = "".join(data["text"] for name, data in events if name == "delta")
+    assert "42 HTX [1]" in text
+    citations = dict(events)["citations"]
+    assert citations["found"] and citations["citations"][0]["title"]
+    services.close()
+
+
+async def test_stream_reports_errors_as_events(lexical_data_dir):
+    client, services = make_client(lexical_data_dir)
+    async with client:
+        response = await client.post("/api/ask/stream", json={"question": "   "})
+        assert response.status_code == 422 and "empty" in response.json()["detail"]
+        long = "Chợ Đồn " * 300
+        response = await client.post("/api/ask", json={"question": long})
+        assert response.status_code == 422 and "limit is 1000" in response.json()["detail"]
+        response = await client.post("/api/ask", json={"question": "x", "unknown": 1})
+        assert response.status_code == 422 and "unknown" in response.json()["detail"]
+    services.close()
+
+
+async def test_sources_health_metrics_docs(lexical_data_dir):
+    client, services = make_client(lexical_data_dir)
+    async with client:
+        sources = (await client.get("/api/sources")).json()
+        assert len(sources) == 5 and {"id", "title", "date", "place"} <= set(sources[0])
+        assert (await client.get("/healthz")).json() == {"status": "ok", "index_loaded": True, "documents": 5}
+        await client.post("/api/ask", json={"question": "Huyện Ba Bể có bao nhiêu hợp tác xã?"})
+        metrics = (await client.get("/metrics")).text
+        assert 'htxbot_requests_total{endpoint="/api/ask",status="200"} 1.0' in metrics
+        assert "htxbot_refusals_total 1.0" in metrics and "htxbot_answer_seconds_bucket" in metrics
+        assert (await client.get("/docs")).status_code == 200
+        assert "/api/ask" in (await client.get("/openapi.json")).json()["paths"]
+        page = await client.get("/")
+        assert '<script src="/widget.js"' in page.text
+        widget = await client.get("/widget.js")
+        assert widget.headers["content-type"].startswith("text/javascript") and "attachShadow" in widget.text
+    services.close()
+
+
+async def test_feedback_survives_a_restart(lexical_data_dir, tmp_path):
+    client, services = make_client(lexical_data_dir)
+    async with client:
+        stored = await client.post("/api/feedback", json={"session_id": "s9", "question": "q?", "answer": "a [1]",
+                                                          "rating": "up", "comment": "rõ ràng"})
+        assert stored.status_code == 201
+        bad = await client.post("/api/feedback", json={"session_id": "s9", "question": "q", "answer": "a",
+                                                       "rating": "meh"})
+        assert bad.status_code == 422 and "rating" in bad.json()["detail"]
+    services.close()
+    client, services = make_client(lexical_data_dir)
+    async with client:
+        assert any(f.session_id == "s9" and f.comment == "rõ ràng" and f.channel == "web"
+                   for f in services.feedback.all())
+    services.close()
+
+
+async def test_rate_limit_answers_429_with_retry_after(lexical_data_dir):
+    client, services = make_client(lexical_data_dir, rate_limit="2/minute")
+    async with client:
+        codes = [(await client.post("/api/ask", json={"question": "Chợ Đồn có bao nhiêu HTX?"})).status_code
+                 for _ in range(3)]
+        assert codes == [200, 200, 429]
+        limited = await client.post("/api/ask", json={"question": "Chợ Đồn có bao nhiêu HTX?"})
+        assert limited.status_code == 429 and int(limited.headers["Retry-After"]) > 0
+        assert "try again" in limited.json()["detail"]
+    services.close()
+
+
+async def test_cors_allows_the_configured_origins(lexical_data_dir):
+    client, services = make_client(lexical_data_dir, cors_origins=["https://tinh.example.vn"])
+    async with client:
+        preflight = await client.options("/api/ask", headers={
+            "Origin": "https://tinh.example.vn", "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type"})
+        assert preflight.status_code == 200
+        assert preflight.headers["access-control-allow-origin"] == "https://tinh.example.vn"
+        other = await client.options("/api/ask", headers={
+            "Origin": "https://evil.example", "Access-Control-Request-Method": "POST"})
+        assert "access-control-allow-origin" not in other.headers
+    services.close()
