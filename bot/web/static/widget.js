@@ -42,12 +42,18 @@
   };
 
   var CSS = [
-    ":host{all:initial;--accent:#0b6e4f;--bg:#fff;--fg:#1d1d1f;--muted:#5f6368;--line:#dadce0;--bubble:#f1f3f4;",
-    "font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:var(--fg);}",
-    "@media (prefers-color-scheme:dark){:host{--bg:#1f2124;--fg:#e8eaed;--muted:#9aa0a6;--line:#3c4043;--bubble:#2d3034;}}",
+    ":host{all:initial;}",
+    /* The page can style the <htx-chat> element itself (inherited colour and size), never what is
+       inside the shadow root: every inherited property is set again on the wrapper. */
+    ".wrap{--accent:#0b6e4f;--bg:#fff;--fg:#1d1d1f;--muted:#5f6368;--line:#dadce0;--bubble:#f1f3f4;",
+    "font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:var(--fg);text-align:left;",
+    "letter-spacing:normal;word-spacing:normal;text-transform:none;text-indent:0;visibility:visible;direction:ltr}",
+    "@media (prefers-color-scheme:dark){.wrap{--bg:#1f2124;--fg:#e8eaed;--muted:#9aa0a6;--line:#3c4043;--bubble:#2d3034;}}",
     "*{box-sizing:border-box;font:inherit;color:inherit;}",
+    "svg{width:22px;height:22px;fill:currentColor;vertical-align:middle}.rate svg{width:16px;height:16px}",
     ".launcher{position:fixed;bottom:20px;width:56px;height:56px;border-radius:50%;border:0;background:var(--accent);",
-    "color:#fff;cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.25);font-size:26px;z-index:2147483000;}",
+    "color:#fff;cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.25);z-index:2147483000;display:grid;place-items:center}",
+    ".launcher svg{width:28px;height:28px}",
     ".right .launcher,.right .panel{right:20px}.left .launcher,.left .panel{left:20px}",
     ".panel{position:fixed;bottom:88px;width:380px;max-width:calc(100vw - 40px);height:560px;max-height:calc(100vh - 110px);",
     "display:flex;flex-direction:column;background:var(--bg);border:1px solid var(--line);border-radius:14px;",
@@ -55,6 +61,7 @@
     ".panel[hidden]{display:none}",
     "header{display:flex;align-items:center;gap:8px;padding:10px 12px;background:var(--accent);color:#fff;}",
     "header h2{flex:1;margin:0;font-size:16px;font-weight:600;color:#fff}",
+    "header button{font-size:13px;white-space:nowrap}",
     "header button{background:transparent;border:1px solid rgba(255,255,255,.6);color:#fff;border-radius:8px;padding:4px 8px;cursor:pointer}",
     ".log{flex:1;overflow-y:auto;padding:12px;display:flex;flex-direction:column;gap:10px}",
     ".msg{max-width:88%;padding:8px 11px;border-radius:12px;white-space:pre-wrap;word-wrap:break-word}",
@@ -90,6 +97,23 @@
     return node;
   }
 
+  var ICONS = {
+    chat: "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z",
+    up: "M2 21h4V9H2v12zm20-11a2 2 0 0 0-2-2h-6.3l1-4.6v-.3c0-.4-.2-.8-.4-1.1L13.2 1 6.6 7.6C6.2 8 6 8.5 6 9v10a2 2 0 0 0 2 2h9c.8 0 1.5-.5 1.8-1.2l3-7.1c.1-.2.2-.5.2-.7v-2z",
+    down: "M22 3h-4v12h4V3zM2 14a2 2 0 0 0 2 2h6.3l-1 4.6v.3c0 .4.2.8.4 1.1l1.1 1 6.6-6.6c.4-.4.6-.9.6-1.4V5a2 2 0 0 0-2-2H7c-.8 0-1.5.5-1.8 1.2l-3 7.1c-.1.2-.2.5-.2.7v2z"
+  };
+
+  function icon(name) {
+    var ns = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("aria-hidden", "true");
+    var path = document.createElementNS(ns, "path");
+    path.setAttribute("d", ICONS[name]);
+    svg.appendChild(path);
+    return svg;
+  }
+
   function formatDate(iso, t) {
     if (!iso) return t.noDate;
     var p = iso.slice(0, 10).split("-");
@@ -121,10 +145,11 @@
       var root = this.attachShadow({ mode: "open" });
       var style = el("style", null, CSS);
       root.appendChild(style);
-      var wrap = el("div", { "class": opt.position });
+      var wrap = el("div", { "class": "wrap " + opt.position });
       if (opt.accent && /^#[0-9a-fA-F]{3,8}$|^[a-zA-Z]+$/.test(opt.accent)) wrap.style.setProperty("--accent", opt.accent);
       this.launcher = el("button", { "class": "launcher", type: "button", "aria-label": t.open, "aria-expanded": "false",
-                                     "aria-controls": "htx-panel" }, "💬");
+                                     "aria-controls": "htx-panel" });
+      this.launcher.appendChild(icon("chat"));
       var panel = this.panel = el("section", { "class": "panel", id: "htx-panel", role: "dialog",
                                                "aria-label": opt.title || t.title, hidden: "" });
       var header = el("header");
@@ -323,8 +348,9 @@
       }
       if (!restoring) {
         var rate = el("div", { "class": "rate", role: "group", "aria-label": t.up + " / " + t.down });
-        [["up", "👍", t.up], ["down", "👎", t.down]].forEach(function (r) {
-          var b = el("button", { type: "button", "aria-label": r[2], "data-rating": r[0] }, r[1]);
+        [["up", t.up], ["down", t.down]].forEach(function (r) {
+          var b = el("button", { type: "button", "aria-label": r[1], title: r[1], "data-rating": r[0] });
+          b.appendChild(icon(r[0]));
           b.addEventListener("click", function () { self.rate(rate, item, r[0]); });
           rate.appendChild(b);
         });

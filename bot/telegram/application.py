@@ -1,0 +1,113 @@
+"""Wire the Telegram Application: token, Bot API URL, rate limiter, handlers; run it with long polling."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from telegram import Update
+from telegram.error import InvalidToken
+from telegram.ext import (AIORateLimiter, Application, CallbackQueryHandler, CommandHandler, MessageHandler,
+                          filters)
+
+from bot.settings import Settings
+from bot.telegram import handlers
+from bot.telegram.memory import MEMORY_FILE, ConversationMemory, UserRateLimit
+from bot.wiring import Services
+from retrieval.errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+# What @BotFather hands out: the bot's numeric id, a colon, then letters, digits, "-" and "_".
+TOKEN_PATTERN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{1,200}$")
+WEBHOOK_PATH = "/telegram/webhook"
+MAX_RETRIES = 3
+
+
+def check_token(token: str | None) -> str:
+    """Return the token when it looks like one from @BotFather; raise ConfigError (never showing it) otherwise."""
+    if not token:
+        raise ConfigError("HTX_TELEGRAM_TOKEN is not set: put the bot token from @BotFather in the environment "
+                          "or in .env (HTX_TELEGRAM_TOKEN=123456789:AA...)")
+    token = token.strip()
+    if not TOKEN_PATTERN.match(token):
+        raise ConfigError(f"HTX_TELEGRAM_TOKEN is malformed: expected '<bot id digits>:<letters, digits, - or _>' "
+                          f"as given by @BotFather, got a value of {len(token)} characters")
+    return token
+
+
+def settings_token(settings: Settings) -> str:
+    """Return the checked token of the settings."""
+    secret = settings.telegram_token
+    return check_token(secret.get_secret_value() if secret is not None else None)
+
+
+def build_application(services: Services, *, token: str | None = None, base_url: str | None = None) -> Application:
+    """Build the Application with its handlers; the token and Bot API URL default to the settings."""
+    settings = services.settings
+    token = check_token(token) if token is not None else settings_token(settings)
+    application = (Application.builder()
+                   .token(token)
+                   .base_url(base_url or settings.telegram_base_url)
+                   .rate_limiter(AIORateLimiter(max_retries=MAX_RETRIES))
+                   .post_init(handlers.register_commands)
+                   .build())
+    memory = ConversationMemory(settings.data_dir / MEMORY_FILE, ttl_seconds=settings.memory_ttl_minutes * 60,
+                                max_turns=settings.max_history_turns)
+    application.bot_data["state"] = handlers.BotState(services=services, memory=memory,
+                                                      rate_limit=UserRateLimit(settings.telegram_user_rate_limit))
+    add_handlers(application)
+    return application
+
+
+def add_handlers(application: Application) -> None:
+    """Register the commands, the questions, the buttons and the error handler."""
+    private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+    groups = filters.ChatType.GROUPS & filters.UpdateType.MESSAGE
+    application.add_handlers([
+        CommandHandler("start", handlers.start),
+        CommandHandler("help", handlers.help_command),
+        CommandHandler("nguon", handlers.sources),
+        CommandHandler("moi", handlers.new_conversation),
+        MessageHandler(private & filters.COMMAND, handlers.unknown_command),
+        MessageHandler(private & filters.TEXT, handlers.private_question),
+        MessageHandler(groups & filters.TEXT & ~filters.COMMAND, handlers.group_question),
+        MessageHandler(private & ~filters.TEXT, handlers.not_text),
+        CallbackQueryHandler(handlers.example_question, pattern=r"^ask:"),
+        CallbackQueryHandler(handlers.rate_answer, pattern=r"^fb:"),
+    ])
+    application.add_error_handler(handlers.on_error)
+
+
+async def start_application(application: Application, *, webhook_url: str | None = None,
+                            secret_token: str | None = None) -> None:
+    """Initialize, register the commands, set the webhook when given, and start processing updates."""
+    await application.initialize()
+    await handlers.register_commands(application)
+    if webhook_url:
+        await application.bot.set_webhook(webhook_url, secret_token=secret_token,
+                                          allowed_updates=Update.ALL_TYPES)
+    await application.start()
+
+
+async def stop_application(application: Application) -> None:
+    """Stop processing updates and release the HTTP connections."""
+    if application.running:
+        await application.stop()
+    await application.shutdown()
+
+
+def run_polling(services: Services) -> None:
+    """Run the bot with long polling until interrupted (htxbot telegram)."""
+    settings = services.settings
+    if settings.telegram_mode != "polling":
+        raise ConfigError(f"HTX_TELEGRAM_MODE is {settings.telegram_mode!r}: the webhook runs inside `htxbot serve`; "
+                          "set HTX_TELEGRAM_MODE=polling to run `htxbot telegram`")
+    application = build_application(services)
+    # httpx logs each request URL at INFO, and the URL holds the token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    log.info("Telegram bot polling %s", settings.telegram_base_url)
+    try:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
+    except InvalidToken as exc:
+        raise ConfigError("HTX_TELEGRAM_TOKEN was rejected by the Bot API: check the token from @BotFather") from exc

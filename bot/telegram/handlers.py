@@ -1,0 +1,259 @@
+"""The bot's handlers: thin async functions that parse, call the answerer, format and reply."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import traceback
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+from dataclasses import dataclass
+
+from telegram import (BotCommand, Chat, InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity,
+                      ReplyParameters, Update)
+from telegram.constants import ChatAction, ParseMode
+from telegram.error import TelegramError
+from telegram.ext import Application, ContextTypes
+
+from bot.feedback import Feedback
+from bot.telegram.formatting import format_answer_html, format_documents_html
+from bot.telegram.memory import ConversationMemory, UserRateLimit
+from bot.wiring import Services
+from retrieval.errors import InputError
+from retrieval.models import Answer
+
+log = logging.getLogger(__name__)
+
+EXAMPLE_QUESTIONS = (
+    "Huyện Chợ Đồn có bao nhiêu HTX?",
+    "Năm 2020 tỉnh Hòa Bình thành lập mới bao nhiêu HTX?",
+    "So sánh số HTX của thành phố Bắc Kạn và huyện Chợ Đồn.",
+)
+COMMANDS = (
+    BotCommand("start", "Giới thiệu và câu hỏi mẫu"),
+    BotCommand("help", "Cách hỏi và các lệnh"),
+    BotCommand("nguon", "Danh sách bài viết làm nguồn"),
+    BotCommand("moi", "Bắt đầu cuộc trò chuyện mới"),
+)
+GREETING = ("Xin chào! Tôi trả lời câu hỏi về số liệu hợp tác xã (HTX), tổ hợp tác và kinh tế tập thể "
+            "từ các bài báo, kèm nguồn trích dẫn.\nHãy gõ câu hỏi, hoặc chọn một câu hỏi mẫu:")
+HELP = ("<b>Cách dùng</b>\n"
+        "Gõ câu hỏi bằng tiếng Việt, ví dụ: <i>Huyện Chợ Đồn có bao nhiêu HTX?</i>\n"
+        "Có thể hỏi tiếp, ví dụ: <i>Còn thành phố Bắc Kạn thì sao?</i>\n"
+        "Trong nhóm, hãy nhắc tên bot (@{username}) hoặc trả lời tin nhắn của bot.\n\n"
+        "/nguon — danh sách bài viết làm nguồn\n"
+        "/moi — bắt đầu cuộc trò chuyện mới\n"
+        "/help — hướng dẫn này")
+NEW_CONVERSATION = "Đã bắt đầu cuộc trò chuyện mới. Bạn muốn hỏi gì?"
+TOO_MANY = "Bạn hỏi hơi nhanh quá 🙂 Vui lòng đợi một chút rồi hỏi tiếp (tối đa {limit} câu mỗi phút)."
+TOO_LONG = "Câu hỏi dài quá ({length} ký tự). Vui lòng hỏi ngắn gọn hơn, tối đa {limit} ký tự."
+BAD_QUESTION = "Tôi chưa hiểu câu hỏi: {reason}. Bạn thử hỏi lại nhé."
+NOT_TEXT = "Xin lỗi, tôi chỉ đọc được tin nhắn chữ. Hãy gõ câu hỏi về hợp tác xã, ví dụ: Huyện Chợ Đồn có bao nhiêu HTX?"
+UNKNOWN_COMMAND = "Tôi không biết lệnh này. Gõ /help để xem các lệnh."
+FAILED = "Xin lỗi, đã có lỗi xảy ra khi xử lý tin nhắn của bạn. Vui lòng thử lại sau ít phút."
+THANKS = "Cảm ơn bạn đã đánh giá!"
+THANKS_BUTTON = "✅ Cảm ơn bạn đã đánh giá"
+EXPIRED_RATING = "Câu trả lời này đã cũ, không đánh giá được nữa."
+TYPING_EVERY_SECONDS = 4.0
+
+
+@dataclass
+class BotState:
+    """What the handlers share: the services, the conversation memory and the per-user limit."""
+
+    services: Services
+    memory: ConversationMemory
+    rate_limit: UserRateLimit
+
+
+def state_of(context: ContextTypes.DEFAULT_TYPE) -> BotState:
+    """Return the shared state stored in ``bot_data`` by build_application."""
+    return context.application.bot_data["state"]
+
+
+def feedback_keyboard() -> InlineKeyboardMarkup:
+    """Return the 👍/👎 buttons shown under every answer."""
+    return InlineKeyboardMarkup([[InlineKeyboardButton("👍", callback_data="fb:up"),
+                                  InlineKeyboardButton("👎", callback_data="fb:down")]])
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Greet the user and offer three example questions as buttons."""
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(q, callback_data=f"ask:{n}")]
+                                     for n, q in enumerate(EXAMPLE_QUESTIONS)])
+    await update.effective_message.reply_text(GREETING, reply_markup=keyboard)
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Explain how to ask and list the commands."""
+    await update.effective_message.reply_html(HELP.format(username=context.bot.username))
+
+
+async def sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """List the indexed articles with title, date and place."""
+    documents = await asyncio.to_thread(state_of(context).services.index.documents)
+    for part in format_documents_html(documents):
+        await update.effective_message.reply_html(part, disable_web_page_preview=True)
+
+
+async def new_conversation(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Forget the chat's conversation so the next question stands alone."""
+    state_of(context).memory.clear(update.effective_chat.id)
+    await update.effective_message.reply_text(NEW_CONVERSATION)
+
+
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Point to /help for a command the bot does not know."""
+    await update.effective_message.reply_text(UNKNOWN_COMMAND)
+
+
+async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Explain that only text questions are understood (photos, stickers, voice…)."""
+    await update.effective_message.reply_text(NOT_TEXT)
+
+
+async def private_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer a text message of a private chat."""
+    message = update.effective_message
+    await answer_question(context, message.chat, update.effective_user.id, message.text, reply_to=None)
+
+
+async def group_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer a group message that mentions the bot or replies to it, without the mention."""
+    message = update.effective_message
+    question = addressed_question(message, context.bot.id, context.bot.username)
+    if question is None:
+        return
+    await answer_question(context, message.chat, update.effective_user.id, question,
+                          reply_to=message.message_id)
+
+
+async def example_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer the example question whose button was tapped."""
+    query = update.callback_query
+    await query.answer()
+    try:
+        question = EXAMPLE_QUESTIONS[int(query.data.split(":", 1)[1])]
+    except (ValueError, IndexError):
+        return
+    await answer_question(context, query.message.chat, query.from_user.id, question, reply_to=None)
+
+
+async def rate_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Store a 👍/👎 rating with its question and answer, then replace the buttons by a thank-you."""
+    query = update.callback_query
+    rating = query.data.split(":", 1)[1]
+    if rating not in ("up", "down"):  # the thank-you button itself
+        await query.answer(THANKS)
+        return
+    message = query.message
+    asked = state_of(context).memory.pop_answer(message.chat.id, message.message_id)
+    if asked is None:
+        await query.answer(EXPIRED_RATING)
+        return
+    feedback = Feedback(channel="telegram", session_id=str(message.chat.id), question=asked["question"],
+                        answer=asked["answer"], rating=rating)
+    await asyncio.to_thread(state_of(context).services.feedback.add, feedback)
+    await query.answer(THANKS)
+    await query.edit_message_reply_markup(
+        InlineKeyboardMarkup([[InlineKeyboardButton(THANKS_BUTTON, callback_data="fb:done")]]))
+
+
+async def answer_question(context: ContextTypes.DEFAULT_TYPE, chat: Chat, user_id: int, question: str,
+                          *, reply_to: int | None) -> None:
+    """Check the limits, answer with the chat's history, send the parts, remember the turn."""
+    state = state_of(context)
+    settings = state.services.settings
+    reply = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
+    question = question.strip()
+    if len(question) > settings.max_question_chars:
+        await context.bot.send_message(chat.id, TOO_LONG.format(length=len(question), limit=settings.max_question_chars),
+                                       reply_parameters=reply)
+        return
+    if not state.rate_limit.allow(user_id):
+        await context.bot.send_message(chat.id, TOO_MANY.format(limit=state.rate_limit.limit),
+                                       reply_parameters=reply)
+        return
+    history = state.memory.history(chat.id)[-2 * settings.max_history_turns:] if settings.max_history_turns else []
+    try:
+        async with typing(context, chat.id):
+            answer: Answer = await asyncio.to_thread(state.services.answerer.answer, question, history)
+    except InputError as exc:
+        await context.bot.send_message(chat.id, BAD_QUESTION.format(reason=exc), reply_parameters=reply)
+        return
+    sent = await send_answer(context, chat.id, answer, reply)
+    state.memory.add_turn(chat.id, question, answer.text)
+    state.memory.remember_answer(chat.id, sent.message_id, question, answer.text)
+
+
+async def send_answer(context: ContextTypes.DEFAULT_TYPE, chat_id: int, answer: Answer,
+                      reply: ReplyParameters | None) -> Message:
+    """Send the answer's HTML parts, the rating buttons under the last; return the last message."""
+    parts = format_answer_html(answer)
+    sent: Message | None = None
+    for number, part in enumerate(parts, 1):
+        last = number == len(parts)
+        sent = await context.bot.send_message(chat_id, part, parse_mode=ParseMode.HTML,
+                                              disable_web_page_preview=True,
+                                              reply_parameters=reply if number == 1 else None,
+                                              reply_markup=feedback_keyboard() if last else None)
+    assert sent is not None  # format_answer_html always returns at least one part
+    return sent
+
+
+@asynccontextmanager
+async def typing(context: ContextTypes.DEFAULT_TYPE, chat_id: int,
+                 every: float = TYPING_EVERY_SECONDS) -> AsyncIterator[None]:
+    """Show "typing…" now and every ``every`` seconds until the block ends."""
+    async def keep_typing() -> None:
+        while True:
+            await asyncio.sleep(every)
+            with suppress(TelegramError):
+                await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+
+    with suppress(TelegramError):
+        await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+    task = asyncio.create_task(keep_typing())
+    try:
+        yield
+    finally:
+        task.cancel()
+        with suppress(asyncio.CancelledError):
+            await task
+
+
+def addressed_question(message: Message, bot_id: int, bot_username: str | None) -> str | None:
+    """Return a group message's question when it mentions the bot or replies to it, else None."""
+    text = message.text or ""
+    mentioned = False
+    handle = f"@{bot_username}".lower() if bot_username else None
+    for entity, value in sorted(message.parse_entities([MessageEntity.MENTION, MessageEntity.TEXT_MENTION]).items(),
+                                key=lambda item: item[0].offset, reverse=True):
+        if (entity.type == MessageEntity.MENTION and handle and value.lower() == handle) or \
+                (entity.type == MessageEntity.TEXT_MENTION and entity.user and entity.user.id == bot_id):
+            mentioned = True
+            text = text.replace(value, " ", 1)
+    replied = bool(message.reply_to_message and message.reply_to_message.from_user
+                   and message.reply_to_message.from_user.id == bot_id)
+    if not (mentioned or replied):
+        return None
+    question = " ".join(text.split()).strip(" ,:")
+    return question or None
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log the exception (without the token), then tell the user to try again."""
+    error = context.error
+    details = "".join(traceback.format_exception(error)) if error else "unknown error"
+    token = context.bot.token
+    log.error("error while handling an update: %s", details.replace(token, "<token>") if token else details)
+    if isinstance(update, Update) and update.effective_chat:
+        try:
+            await context.bot.send_message(update.effective_chat.id, FAILED)
+        except TelegramError as exc:
+            log.warning("could not tell the user about the error: %s", type(exc).__name__)
+
+
+async def register_commands(application: Application) -> None:
+    """Register the command menu with setMyCommands."""
+    await application.bot.set_my_commands(list(COMMANDS))

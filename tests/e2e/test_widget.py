@@ -1,0 +1,161 @@
+"""The widget in a real headless Chromium: a host page on one port embeds it from the API on another."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import socket
+import threading
+import time
+
+import pytest
+
+from bot.settings import Settings
+from bot.web.app import create_app
+from bot.wiring import build_services
+from tests.conftest import REPO, SEEDS
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTEFACTS = REPO / "test-artifacts"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-quic", "--no-first-run", "--disable-sync"]
+
+pytestmark = pytest.mark.slow
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def api_server(tmp_path_factory):
+    """The real app under uvicorn on 127.0.0.1, in a thread; stopped at the end."""
+    import uvicorn
+
+    data = tmp_path_factory.mktemp("widget")
+    services = build_services(Settings(data_dir=data, embedder="none", rate_limit="1000/minute"))
+    services.index.ingest([SEEDS])
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(services), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started, "API server did not start"
+    yield f"http://127.0.0.1:{port}", services
+    server.should_exit = True
+    thread.join(timeout=10)
+    services.close()
+
+
+@pytest.fixture(scope="module")
+def host_page(tmp_path_factory, api_server):
+    """A province's page on another port that embeds the widget with one line."""
+    api, _ = api_server
+    root = tmp_path_factory.mktemp("host")
+    (root / "index.html").write_text(
+        "<!doctype html><html lang='vi'><head><meta charset='utf-8'><meta name='viewport' content='width=device-width, initial-scale=1'><title>UBND tỉnh</title>"
+        "<style>* { color: red !important; font-size: 40px !important; } button { display: none !important; }</style>"
+        "</head><body><h1>Cổng thông tin tỉnh</h1><p>Trang thử nghiệm nhúng trợ lý.</p>"
+        f"<script src='{api}/widget.js' data-api='{api}' data-title='Hỏi đáp HTX' defer></script>"
+        "</body></html>", encoding="utf-8")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/index.html"
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+def test_widget_end_to_end(browser, host_page, api_server):
+    _, services = api_server
+    ARTEFACTS.mkdir(exist_ok=True)
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(host_page)
+
+    launcher = page.locator("htx-chat").locator("button.launcher")
+    launcher.click(timeout=10_000)
+    panel = page.locator("htx-chat").locator("section[role=dialog]")
+    assert panel.is_visible()
+    # Suggested questions on first open; the host page's CSS does not reach the shadow root.
+    assert page.locator("htx-chat .chips button").count() == 3
+    assert page.locator("htx-chat .chips button").first.is_visible()
+
+    textarea = page.locator("htx-chat textarea")
+    textarea.fill("Chợ Đồn có bao nhiêu HTX?")
+    textarea.press("Enter")
+    answer = page.locator("htx-chat .msg.bot").last
+    answer.locator(".sources").wait_for(timeout=20_000)
+    assert "42" in answer.locator(".text").inner_text()
+    assert "không rõ ngày" in answer.locator(".sources .meta").first.inner_text()
+    answer.locator("summary").first.click()
+    assert "42 HTX" in answer.locator("blockquote").first.inner_text()
+    page.screenshot(path=str(ARTEFACTS / "widget-desktop.png"))
+
+    answer.locator("button[data-rating=up]").click()
+    page.locator("htx-chat .rate [role=status]").last.wait_for(timeout=5_000)
+    deadline = time.monotonic() + 10
+    while not any(f.rating == "up" and "42" in f.answer for f in services.feedback.all()):
+        assert time.monotonic() < deadline, "feedback was not stored"
+        time.sleep(0.1)
+
+    textarea.fill("Còn thành phố Bắc Kạn thì sao?")
+    page.locator("htx-chat form button[type=submit]").click()
+    follow = page.locator("htx-chat .msg.bot").nth(2)
+    follow.locator(".sources").wait_for(timeout=20_000)
+    assert "44" in follow.locator(".text").inner_text()
+
+    attack = "<img src=x onerror=alert(1)>"
+    textarea.fill(attack)
+    textarea.press("Enter")
+    page.locator("htx-chat .msg.bot").nth(3).wait_for(timeout=20_000)
+    page.wait_for_timeout(500)
+    assert dialogs == []
+    assert page.locator("htx-chat .msg.user").last.inner_text() == attack
+    assert page.locator("htx-chat img").count() == 0
+
+    # Esc closes the panel and gives the focus back to the launcher.
+    textarea.press("Escape")
+    assert not panel.is_visible()
+    page.close()
+
+
+def test_widget_on_a_phone_and_when_the_server_is_down(browser, host_page, api_server):
+    page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page.goto(host_page)
+    page.locator("htx-chat button.launcher").click(timeout=10_000)
+    panel = page.locator("htx-chat section[role=dialog]")
+    box = panel.bounding_box()
+    assert box["width"] >= 389 and box["height"] >= 843  # full screen on small screens
+    textarea = page.locator("htx-chat textarea")
+    textarea.fill("Đến hết tháng 6/2017 Lạng Sơn có bao nhiêu tổ hợp tác?")
+    textarea.press("Enter")
+    page.locator("htx-chat .msg.bot .sources").last.wait_for(timeout=20_000)
+    page.screenshot(path=str(ARTEFACTS / "widget-phone.png"))
+
+    # The network fails: a friendly message, and the question stays in the box.
+    page.route("**/api/ask/stream", lambda route: route.abort())
+    textarea.fill("Huyện Chợ Đồn có bao nhiêu HTX?")
+    textarea.press("Enter")
+    page.locator("htx-chat .msg.error").wait_for(timeout=10_000)
+    assert "thử lại" in page.locator("htx-chat .msg.error").inner_text()
+    assert textarea.input_value() == "Huyện Chợ Đồn có bao nhiêu HTX?"
+    page.screenshot(path=str(ARTEFACTS / "widget-phone-offline.png"))
+    page.close()
