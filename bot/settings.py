@@ -38,6 +38,16 @@ class Settings(BaseSettings):
 
     log_level: str = Field("WARNING")
 
+    # answers: extractive (default, no LLM) or through an LLM with the grounding guard
+    answerer: Literal["extractive", "llm"] = Field("extractive")
+    llm_provider: str = Field("openai", description="LangChain provider: openai (any OpenAI-compatible server), ollama…")
+    llm_model: str = Field("", description="model name, e.g. qwen2.5:7b-instruct")
+    llm_base_url: str = Field("", description="e.g. http://localhost:11434 (Ollama) or http://host:8000/v1")
+    llm_api_key: SecretStr | None = Field(None, description="API key (a placeholder works for local servers)")
+    llm_temperature: float = Field(0.0, ge=0.0, le=2.0)
+    llm_timeout: float = Field(20.0, gt=0, le=300, description="seconds before the extractive answer is used")
+    llm_context_passages: int = Field(5, ge=1, le=20, description="passages given to the model")
+
     # web API and widget (htxbot serve)
     host: str = Field("127.0.0.1", description="address htxbot serve listens on")
     port: int = Field(8000, ge=1, le=65535)

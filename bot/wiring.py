@@ -20,7 +20,7 @@ class Services:
 
     settings: Settings
     index: Index
-    answerer: ExtractiveAnswerer
+    answerer: ExtractiveAnswerer  # or retrieval.generation.LLMAnswerer: same answer()/astream()
     feedback: FeedbackStore
 
     def ensure_seeded(self) -> IngestReport | None:
@@ -60,4 +60,36 @@ def build_services(settings: Settings, *, embedder: Embedder | None | str = "set
     answerer = ExtractiveAnswerer(index, AnswerConfig(passages=settings.retrieval_k,
                                                       min_coverage=settings.min_coverage,
                                                       max_question_chars=settings.max_question_chars))
+    if settings.answerer == "llm":
+        answerer = _llm_answerer(settings, answerer)
     return Services(settings=settings, index=index, answerer=answerer, feedback=FeedbackStore(settings.data_dir))
+
+
+def create_chat_model(settings: Settings):
+    """Build the LangChain chat model the settings name (OpenAI-compatible servers, Ollama…)."""
+    from langchain.chat_models import init_chat_model
+
+    from retrieval.errors import ConfigError
+
+    if not settings.llm_model:
+        raise ConfigError("HTX_ANSWERER=llm needs HTX_LLM_MODEL (and HTX_LLM_BASE_URL for a local server)")
+    kwargs: dict = {"temperature": settings.llm_temperature, "timeout": settings.llm_timeout}
+    if settings.llm_base_url:
+        kwargs["base_url"] = settings.llm_base_url
+    if settings.llm_provider == "openai":
+        kwargs["api_key"] = settings.llm_api_key.get_secret_value() if settings.llm_api_key else "not-needed"
+        kwargs["max_retries"] = 0  # a slow or failing server falls back to the extractive answer at once
+    elif settings.llm_api_key:
+        kwargs["api_key"] = settings.llm_api_key.get_secret_value()
+    try:
+        return init_chat_model(settings.llm_model, model_provider=settings.llm_provider, **kwargs)
+    except (ImportError, ValueError) as exc:
+        raise ConfigError(f"cannot build the chat model {settings.llm_provider}:{settings.llm_model}: {exc} "
+                          "(for ollama: pip install langchain-ollama)") from exc
+
+
+def _llm_answerer(settings: Settings, extractive: ExtractiveAnswerer):
+    from retrieval.generation import GenerationConfig, LLMAnswerer
+
+    return LLMAnswerer(extractive, create_chat_model(settings),
+                       GenerationConfig(context_passages=settings.llm_context_passages, timeout_s=settings.llm_timeout))

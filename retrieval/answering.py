@@ -6,6 +6,7 @@ passages do not hold the answer (an unknown place, an unrelated topic) it says s
 
 from __future__ import annotations
 
+import asyncio
 import math
 import re
 import time
@@ -306,6 +307,14 @@ class ExtractiveAnswerer:
         return replace(answer, question=question, standalone_question=standalone,
                        latency_ms=(time.perf_counter() - started) * 1000)
 
+    async def astream(self, question: str, history: Sequence[dict] | None = None):
+        """Yield ("delta", text) pieces of the answer, then ("final", Answer) — the streaming shape
+        the LLM answerer has too."""
+        answer = await asyncio.to_thread(self.answer, question, history)
+        for piece in stream_pieces(answer.text):
+            yield "delta", piece
+        yield "final", answer
+
     # one question, one (or two) quotes
     def _single(self, q: Question, passages: list[Passage]) -> Answer:
         pick = self._select(q, passages, q.places)
@@ -536,6 +545,12 @@ def strip_instructions(question: str) -> str:
         return question
     kept = [s for s in sentences if not _INSTRUCTION_RE.search(" ".join(canonical_words(s)))]
     return " ".join(kept) if kept else question
+
+
+def stream_pieces(text: str, words: int = 3) -> list[str]:
+    """Cut an answer into small pieces for streaming, keeping the spaces and line breaks."""
+    tokens = re.findall(r"\S+\s*", text)
+    return ["".join(tokens[i: i + words]) for i in range(0, len(tokens), words)]
 
 
 def validate_question(question: str, max_chars: int = MAX_QUESTION_CHARS) -> str:

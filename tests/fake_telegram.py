@@ -9,7 +9,7 @@ import threading
 import time
 from collections.abc import Callable
 from email.parser import BytesParser
-from email.policy import HTTPPolicy
+from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
@@ -39,6 +39,7 @@ class FakeBotApi:
 
     def __init__(self) -> None:
         self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.sent_message_ids: list[int] = []
         self.tokens: set[str] = set()
         self._updates: list[dict] = []
         self._update_ids = itertools.count(1)
@@ -136,7 +137,9 @@ class FakeBotApi:
                 "text": params.get("text", "")}
 
     def _api_sendMessage(self, params: dict) -> dict:
-        return self._message(params)
+        sent = self._message(params)
+        self.sent_message_ids.append(sent["message_id"])
+        return sent
 
     def _api_editMessageText(self, params: dict) -> dict:
         return {**self._message(params), "message_id": params["message_id"]}
@@ -186,7 +189,10 @@ def _handler_for(api: FakeBotApi) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
-            self.wfile.write(data)
+            try:
+                self.wfile.write(data)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the bot gave up on a long poll while stopping
 
         def _params(self, body: bytes) -> dict[str, str]:
             content_type = self.headers.get("Content-Type", "")
@@ -196,7 +202,7 @@ def _handler_for(api: FakeBotApi) -> type[BaseHTTPRequestHandler]:
             if content_type.startswith("application/json"):
                 return json.loads(body)
             if content_type.startswith("multipart/form-data"):
-                message = BytesParser(policy=HTTPPolicy).parsebytes(
+                message = BytesParser(policy=HTTP).parsebytes(
                     f"Content-Type: {content_type}\r\n\r\n".encode() + body)
                 return {part.get_param("name", header="content-disposition"): part.get_content()
                         for part in message.iter_parts()}

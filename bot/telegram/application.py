@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 TOKEN_PATTERN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{1,200}$")
 WEBHOOK_PATH = "/telegram/webhook"
 MAX_RETRIES = 3
+CONCURRENT_UPDATES = 16
 
 
 def check_token(token: str | None) -> str:
@@ -50,6 +51,7 @@ def build_application(services: Services, *, token: str | None = None, base_url:
                    .token(token)
                    .base_url(base_url or settings.telegram_base_url)
                    .rate_limiter(AIORateLimiter(max_retries=MAX_RETRIES))
+                   .concurrent_updates(CONCURRENT_UPDATES)
                    .post_init(handlers.register_commands)
                    .build())
     memory = ConversationMemory(settings.data_dir / MEMORY_FILE, ttl_seconds=settings.memory_ttl_minutes * 60,
@@ -57,6 +59,8 @@ def build_application(services: Services, *, token: str | None = None, base_url:
     application.bot_data["state"] = handlers.BotState(services=services, memory=memory,
                                                       rate_limit=UserRateLimit(settings.telegram_user_rate_limit))
     add_handlers(application)
+    # httpx logs each request URL at INFO, and the URL holds the token.
+    logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.getLogger("httpx").level))
     return application
 
 
@@ -104,8 +108,6 @@ def run_polling(services: Services) -> None:
         raise ConfigError(f"HTX_TELEGRAM_MODE is {settings.telegram_mode!r}: the webhook runs inside `htxbot serve`; "
                           "set HTX_TELEGRAM_MODE=polling to run `htxbot telegram`")
     application = build_application(services)
-    # httpx logs each request URL at INFO, and the URL holds the token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
     log.info("Telegram bot polling %s", settings.telegram_base_url)
     try:
         application.run_polling(allowed_updates=Update.ALL_TYPES)

@@ -7,7 +7,8 @@ import logging
 import traceback
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
 
 from telegram import (BotCommand, Chat, InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity,
                       ReplyParameters, Update)
@@ -64,6 +65,9 @@ class BotState:
     services: Services
     memory: ConversationMemory
     rate_limit: UserRateLimit
+    # Updates are handled concurrently; one chat's questions still go one at a time, so that a
+    # follow-up sees the answer to the question before it.
+    chat_locks: defaultdict[int, asyncio.Lock] = field(default_factory=lambda: defaultdict(asyncio.Lock))
 
 
 def state_of(context: ContextTypes.DEFAULT_TYPE) -> BotState:
@@ -174,16 +178,17 @@ async def answer_question(context: ContextTypes.DEFAULT_TYPE, chat: Chat, user_i
         await context.bot.send_message(chat.id, TOO_MANY.format(limit=state.rate_limit.limit),
                                        reply_parameters=reply)
         return
-    history = state.memory.history(chat.id)[-2 * settings.max_history_turns:] if settings.max_history_turns else []
-    try:
-        async with typing(context, chat.id):
-            answer: Answer = await asyncio.to_thread(state.services.answerer.answer, question, history)
-    except InputError as exc:
-        await context.bot.send_message(chat.id, BAD_QUESTION.format(reason=exc), reply_parameters=reply)
-        return
-    sent = await send_answer(context, chat.id, answer, reply)
-    state.memory.add_turn(chat.id, question, answer.text)
-    state.memory.remember_answer(chat.id, sent.message_id, question, answer.text)
+    async with state.chat_locks[chat.id]:
+        history = state.memory.history(chat.id)
+        try:
+            async with typing(context, chat.id):
+                answer: Answer = await asyncio.to_thread(state.services.answerer.answer, question, history)
+        except InputError as exc:
+            await context.bot.send_message(chat.id, BAD_QUESTION.format(reason=exc), reply_parameters=reply)
+            return
+        sent = await send_answer(context, chat.id, answer, reply)
+        state.memory.add_turn(chat.id, question, answer.text)
+        state.memory.remember_answer(chat.id, sent.message_id, question, answer.text)
 
 
 async def send_answer(context: ContextTypes.DEFAULT_TYPE, chat_id: int, answer: Answer,

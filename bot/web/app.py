@@ -43,6 +43,24 @@ class Metrics:
                                  buckets=(0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10))
         self.refusals = Counter("htxbot_refusals", "questions the articles could not answer", registry=self.registry)
 
+    def watch(self, answerer) -> None:
+        """Export the LLM answerer's counts (guard violations, model failures) when there is one."""
+        stats = getattr(answerer, "stats", None)
+        if stats is None:
+            return
+
+        class _Collector:
+            def collect(self):
+                from prometheus_client.core import CounterMetricFamily
+
+                yield CounterMetricFamily("htxbot_llm_answers", "answers written by the LLM", value=stats.llm_answers)
+                yield CounterMetricFamily("htxbot_guard_violations", "LLM answers replaced by the grounding guard",
+                                          value=stats.guard_violations)
+                yield CounterMetricFamily("htxbot_llm_failures", "LLM calls that failed or timed out",
+                                          value=stats.llm_failures)
+
+        self.registry.register(_Collector())
+
 
 def _services(request: Request) -> Services:
     return request.app.state.services
@@ -66,16 +84,11 @@ def _check_question(question: str, limit: int) -> str:
     return text
 
 
-def _pieces(text: str, words: int = 3) -> list[str]:
-    """Cut an answer into small pieces for streaming, keeping the spaces and line breaks."""
-    tokens = re.findall(r"\S+\s*", text)
-    return ["".join(tokens[i: i + words]) for i in range(0, len(tokens), words)]
-
-
 def create_app(services: Services, *, telegram_application=None) -> FastAPI:
     """Build the FastAPI app around ``services`` (and a Telegram application for the webhook)."""
     settings = services.settings
     metrics = Metrics()
+    metrics.watch(services.answerer)
     limiter = Limiter(key_func=get_remote_address, headers_enabled=True, default_limits=[])
 
     @asynccontextmanager
@@ -151,8 +164,15 @@ def create_app(services: Services, *, telegram_application=None) -> FastAPI:
 
         async def events():
             started = time.perf_counter()
+            streamed = ""
             try:
-                answer = await asyncio.to_thread(answer_question, svc, body)
+                _check_question(body.question, settings.api_max_question_chars)
+                async for kind, value in svc.answerer.astream(body.question, _history(body, settings.max_history_turns)):
+                    if kind == "delta":
+                        streamed += value
+                        yield {"event": "delta", "data": json.dumps({"text": value}, ensure_ascii=False)}
+                    else:
+                        answer = value
             except (HtxError, HTTPException) as exc:
                 message = exc.detail if isinstance(exc, HTTPException) else str(exc)
                 yield {"event": "error", "data": json.dumps({"message": message}, ensure_ascii=False)}
@@ -161,8 +181,9 @@ def create_app(services: Services, *, telegram_application=None) -> FastAPI:
                 log.exception("answering failed")
                 yield {"event": "error", "data": json.dumps({"message": "internal error; please try again"})}
                 return
-            for piece in _pieces(answer.text):
-                yield {"event": "delta", "data": json.dumps({"text": piece}, ensure_ascii=False)}
+            if answer.text != streamed:
+                # The guard replaced a streamed LLM answer (or it fell back): the client shows this instead.
+                yield {"event": "replace", "data": json.dumps({"text": answer.text}, ensure_ascii=False)}
             result = answer.to_result()
             yield {"event": "citations", "data": json.dumps(
                 {"found": result["found"], "citations": result["citations"], "period": result["period"],

@@ -294,6 +294,7 @@
               if (!data) return;
               var payload = JSON.parse(data);
               if (event === "delta") { text += payload.text; body.textContent = text; self.scroll(); }
+              else if (event === "replace") { text = payload.text; body.textContent = text; }
               else if (event === "citations") { result = payload; }
               else if (event === "error") { failure = payload.message || t.failed; }
             });

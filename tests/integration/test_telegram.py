@@ -1,0 +1,312 @@
+"""The Telegram bot end to end: the real Application polling a fake Bot API server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import replace
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from pydantic import SecretStr
+
+from bot.feedback import FeedbackStore
+from bot.settings import Settings
+from bot.telegram.application import build_application, run_polling, start_application, stop_application
+from bot.telegram.handlers import FAILED, NOT_TEXT
+from bot.telegram.memory import ConversationMemory, UserRateLimit
+from bot.telegram.webhook import webhook_router
+from bot.wiring import Services, build_services
+from retrieval.errors import ConfigError
+from retrieval.models import Answer, Citation
+from tests.fake_telegram import BOT_USER, FakeBotApi
+from tests.unit.test_telegram_formatting import check_telegram_html
+
+TOKEN = "123456:TEST-token"
+USER = {"id": 111, "is_bot": False, "first_name": "An", "language_code": "vi"}
+PRIVATE = {"id": 111, "type": "private", "first_name": "An"}
+GROUP = {"id": -100500, "type": "supergroup", "title": "Cán bộ HTX"}
+_message_ids = itertools.count(1)
+
+
+def message(text: str | None = None, chat: dict = PRIVATE, user: dict = USER, **extra) -> dict:
+    """Return a ``message`` update; commands get their bot_command entity."""
+    body = {"message_id": next(_message_ids), "date": int(time.time()), "chat": chat, "from": user, **extra}
+    if text is not None:
+        body["text"] = text
+        if text.startswith("/"):
+            body["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+    return {"message": body}
+
+
+def callback(data: str, message_id: int, chat: dict = PRIVATE) -> dict:
+    """Return a ``callback_query`` update from a button under the bot's message ``message_id``."""
+    return {"callback_query": {"id": f"cb{next(_message_ids)}", "from": USER, "chat_instance": "ci", "data": data,
+                               "message": {"message_id": message_id, "date": int(time.time()), "chat": chat,
+                                           "from": BOT_USER, "text": "…"}}}
+
+
+@pytest.fixture(scope="module")
+def lexical_services(tmp_path_factory) -> Services:
+    """Services over the seed articles with BM25 only (fast; answers the seed questions as the hybrid does)."""
+    services = build_services(Settings(data_dir=tmp_path_factory.mktemp("telegram-index"), embedder="none"))
+    services.ensure_seeded()
+    yield services
+    services.close()
+
+
+@pytest.fixture
+def services(lexical_services, tmp_path) -> Services:
+    """The shared index with this test's own data folder (memory file, feedback store)."""
+    settings = lexical_services.settings.model_copy(update={"data_dir": tmp_path / "data"})
+    feedback = FeedbackStore(settings.data_dir)
+    yield replace(lexical_services, settings=settings, feedback=feedback)
+    feedback.close()
+
+
+@pytest.fixture
+def api() -> FakeBotApi:
+    server = FakeBotApi().start()
+    yield server
+    server.stop()
+
+
+@asynccontextmanager
+async def running(services: Services, api: FakeBotApi) -> AsyncIterator:
+    """Run the real Application with long polling against the fake server."""
+    application = build_application(services, token=TOKEN, base_url=api.base_url)
+    await start_application(application)
+    await application.updater.start_polling(poll_interval=0.0, timeout=1)
+    try:
+        yield application
+    finally:
+        await application.updater.stop()
+        await stop_application(application)
+
+
+async def ask(api: FakeBotApi, update: dict, chat_id: int = PRIVATE["id"]) -> list[dict]:
+    """Push an update and return the sendMessage calls it caused (waits for the first)."""
+    before = len(api.calls_of("sendMessage"))
+    api.push(update)
+    sent = await api.wait_for(lambda: api.calls_of("sendMessage")[before:])
+    return [c for c in sent if c["chat_id"] == chat_id]
+
+
+async def test_private_question_follow_up_and_new_conversation(services, api):
+    async with running(services, api):
+        [reply] = await ask(api, message("Chợ Đồn có bao nhiêu HTX?"))
+        assert "42" in reply["text"] and "không rõ ngày" in reply["text"]
+        assert "Nguồn:" in reply["text"] and "[1]" in reply["text"]
+        assert reply["parse_mode"] == "HTML"
+        check_telegram_html(reply["text"])
+        buttons = [b["callback_data"] for row in reply["reply_markup"]["inline_keyboard"] for b in row]
+        assert buttons == ["fb:up", "fb:down"]
+        assert api.calls_of("sendChatAction")[0] == {"chat_id": 111, "action": "typing"}
+
+        [follow_up] = await ask(api, message("Còn thành phố Bắc Kạn thì sao?"))
+        assert "44" in follow_up["text"] and "18/11/2021" in follow_up["text"]
+
+        [cleared] = await ask(api, message("/moi"))
+        assert "cuộc trò chuyện mới" in cleared["text"]
+        [alone] = await ask(api, message("Còn thành phố Bắc Kạn thì sao?"))
+        assert "44" not in alone["text"] and "42" not in alone["text"]
+
+        commands = api.calls_of("setMyCommands")[0]["commands"]
+        assert [c["command"] for c in commands] == ["start", "help", "nguon", "moi"]
+    assert api.tokens == {TOKEN}
+
+
+async def test_memory_survives_a_restart_and_expires(services, api):
+    async with running(services, api):
+        await ask(api, message("Huyện Chợ Đồn có bao nhiêu HTX?"))
+    async with running(services, api):
+        [follow_up] = await ask(api, message("Còn thành phố Bắc Kạn thì sao?"))
+    assert "44" in follow_up["text"]
+
+    now = [1000.0]
+    memory = ConversationMemory(services.settings.data_dir / "m.json", ttl_seconds=60, max_turns=2,
+                                clock=lambda: now[0])
+    for n in range(3):
+        memory.add_turn(7, f"q{n}", f"a{n}")
+    assert [m["content"] for m in memory.history(7)] == ["q1", "a1", "q2", "a2"]
+    now[0] += 61
+    assert ConversationMemory(memory.path, ttl_seconds=60, max_turns=2, clock=lambda: now[0]).history(7) == []
+
+
+async def test_start_examples_help_and_sources(services, api):
+    async with running(services, api):
+        [greeting] = await ask(api, message("/start"))
+        examples = [row[0] for row in greeting["reply_markup"]["inline_keyboard"]]
+        assert len(examples) == 3 and examples[0]["text"] == "Huyện Chợ Đồn có bao nhiêu HTX?"
+
+        api.push(callback(examples[0]["callback_data"], message_id=1))
+        replies = await api.wait_for(lambda: [t for t in api.sent_texts() if "42" in t])
+        assert "không rõ ngày" in replies[0]
+        assert api.calls_of("answerCallbackQuery")
+
+        [help_text] = await ask(api, message("/help"))
+        assert "/nguon" in help_text["text"] and "@htx_test_bot" in help_text["text"]
+
+        [listing] = await ask(api, message("/nguon"))
+        check_telegram_html(listing["text"])
+        assert "(5)" in listing["text"]
+        assert all(f"\n{n}. <b>" in listing["text"] for n in range(1, 6))
+        assert "không rõ ngày" in listing["text"] and "27/07/2017" in listing["text"]
+
+
+async def test_group_answers_only_when_mentioned_or_replied_to(services, api):
+    async with running(services, api):
+        api.push(message("Chợ Đồn có bao nhiêu HTX?", chat=GROUP))
+        mention = "@htx_test_bot"
+        [reply] = await ask(api, message(f"{mention} Chợ Đồn có bao nhiêu HTX?", chat=GROUP,
+                                         entities=[{"type": "mention", "offset": 0, "length": len(mention)}]),
+                            chat_id=GROUP["id"])
+        assert "42" in reply["text"]
+        assert reply["reply_parameters"]["message_id"] > 0
+        bot_message = {"message_id": 5000, "date": int(time.time()), "chat": GROUP, "from": BOT_USER, "text": "…"}
+        [follow_up] = await ask(api, message("Còn thành phố Bắc Kạn thì sao?", chat=GROUP,
+                                             reply_to_message=bot_message), chat_id=GROUP["id"])
+        assert "44" in follow_up["text"]
+        assert len(api.calls_of("sendMessage")) == 2  # the unaddressed message got nothing
+
+
+async def test_thumbs_up_is_stored_answered_and_buttons_replaced(services, api):
+    async with running(services, api):
+        await ask(api, message("Chợ Đồn có bao nhiêu HTX?"))
+        sent_id = api.sent_message_ids[-1]
+        api.push(callback("fb:up", message_id=sent_id))
+        edited = await api.wait_for(lambda: api.calls_of("editMessageReplyMarkup"))
+        assert edited[0]["message_id"] == sent_id
+        assert "Cảm ơn" in edited[0]["reply_markup"]["inline_keyboard"][0][0]["text"]
+        answered = api.calls_of("answerCallbackQuery")
+        assert answered and "Cảm ơn" in answered[0]["text"]
+    [stored] = services.feedback.all()
+    assert (stored.channel, stored.session_id, stored.rating) == ("telegram", "111", "up")
+    assert stored.question == "Chợ Đồn có bao nhiêu HTX?" and "42" in stored.answer
+
+
+class LongAnswerer:
+    """An answerer whose answer is longer than one Telegram message."""
+
+    def answer(self, question: str, history=None) -> Answer:
+        paragraphs = "\n\n".join(f"Đoạn {n}: " + "Số HTX tăng <nhanh> & đều. " * 50 for n in range(6))
+        return Answer(question=question, text=paragraphs + " [1]", found=True, citations=(
+            Citation(source="d", title="Bài <1>", date="2021-11-18", place="Bắc Kạn", url="https://x.vn/?a=1&b=2",
+                     quote="HTX", chunk_id="d#0"),))
+
+
+class BrokenAnswerer:
+    """An answerer that fails once, then answers."""
+
+    def __init__(self, real):
+        self.real, self.failed = real, False
+
+    def answer(self, question: str, history=None) -> Answer:
+        if not self.failed:
+            self.failed = True
+            raise RuntimeError("index exploded")
+        return self.real.answer(question, history)
+
+
+async def test_long_answer_is_split_with_sources_last(services, api):
+    async with running(replace(services, answerer=LongAnswerer()), api):
+        api.push(message("Dài?"))
+        parts = await api.wait_for(lambda: any("reply_markup" in c for c in api.calls_of("sendMessage"))
+                                   and api.calls_of("sendMessage"))
+    texts = [p["text"] for p in parts]
+    assert len(texts) >= 2 and all(len(t) <= 4096 for t in texts)
+    for text in texts:
+        check_telegram_html(text)
+    assert "Nguồn:" in texts[-1] and all("Nguồn:" not in t for t in texts[:-1])
+    assert "18/11/2021" in texts[-1] and 'href="https://x.vn/?a=1&amp;b=2"' in texts[-1]
+    assert "reply_markup" in parts[-1] and "reply_markup" not in parts[0]
+
+
+# PTB's own AIORateLimiter reads RetryAfter.retry_after, which warns about its future type.
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
+async def test_retry_after_429_still_delivers(services, api):
+    api.fail_next("sendMessage", 429, {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 1",
+                                       "parameters": {"retry_after": 1}})
+    async with running(services, api):
+        api.push(message("Chợ Đồn có bao nhiêu HTX?"))
+        delivered = await api.wait_for(lambda: len(api.calls_of("sendMessage")) >= 2 and api.calls_of("sendMessage"))
+    assert delivered[0]["text"] == delivered[1]["text"] and "42" in delivered[1]["text"]
+
+
+async def test_limits_non_text_and_errors(services, api, caplog):
+    settings = services.settings.model_copy(update={"telegram_user_rate_limit": 2, "max_question_chars": 50})
+    broken = replace(services, settings=settings, answerer=BrokenAnswerer(services.answerer))
+    caplog.set_level(logging.ERROR, logger="bot.telegram")
+    async with running(broken, api):
+        [failed] = await ask(api, message("Chợ Đồn có bao nhiêu HTX?"))
+        assert failed["text"] == FAILED
+        assert "index exploded" in caplog.text and TOKEN not in caplog.text
+        [sticker] = await ask(api, message(sticker={"file_id": "s", "file_unique_id": "s", "type": "regular",
+                                                    "width": 1, "height": 1, "is_animated": False,
+                                                    "is_video": False}))
+        assert sticker["text"] == NOT_TEXT
+        [too_long] = await ask(api, message("HTX " * 30))
+        assert "dài quá" in too_long["text"]
+        [answered] = await ask(api, message("Chợ Đồn có bao nhiêu HTX?"))
+        assert "42" in answered["text"]  # the bot kept running after the error
+        [limited] = await ask(api, message("Chợ Đồn có bao nhiêu HTX?"))
+        assert "đợi một chút" in limited["text"]
+
+
+async def test_webhook_checks_the_secret_and_processes_updates(services, api):
+    settings = services.settings.model_copy(update={"telegram_webhook_secret": SecretStr("s3cret")})
+    services = replace(services, settings=settings)
+    application = build_application(services, token=TOKEN, base_url=api.base_url)
+    app = FastAPI()
+    app.include_router(webhook_router(services, application))
+    await start_application(application, webhook_url="https://bot.example.vn/telegram/webhook",
+                            secret_token="s3cret")
+    try:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+            update = {"update_id": 1, **message("Chợ Đồn có bao nhiêu HTX?")}
+            wrong = await client.post("/telegram/webhook", json=update,
+                                      headers={"X-Telegram-Bot-Api-Secret-Token": "nope"})
+            missing = await client.post("/telegram/webhook", json=update)
+            assert (wrong.status_code, missing.status_code) == (403, 403)
+            right = await client.post("/telegram/webhook", json=update,
+                                      headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret"})
+            assert right.status_code == 200
+        texts = await api.wait_for(lambda: api.sent_texts())
+        assert "42" in texts[0]
+        assert api.calls_of("setWebhook")[0]["secret_token"] == "s3cret"
+    finally:
+        await stop_application(application)
+
+
+def test_missing_or_malformed_token_is_a_clear_error(services):
+    with pytest.raises(ConfigError, match="HTX_TELEGRAM_TOKEN is not set"):
+        run_polling(services)
+    bad = "123456:secret token with spaces"
+    services = replace(services, settings=services.settings.model_copy(update={"telegram_token": SecretStr(bad)}))
+    with pytest.raises(ConfigError, match="HTX_TELEGRAM_TOKEN is malformed") as raised:
+        run_polling(services)
+    assert bad not in str(raised.value)
+    webhook = replace(services, settings=services.settings.model_copy(update={"telegram_mode": "webhook"}))
+    with pytest.raises(ConfigError, match="HTX_TELEGRAM_MODE"):
+        run_polling(webhook)
+
+
+def test_user_rate_limit_slides():
+    now = [0.0]
+    limit = UserRateLimit(2, window_seconds=60, clock=lambda: now[0])
+    assert [limit.allow(1), limit.allow(1), limit.allow(1), limit.allow(2)] == [True, True, False, True]
+    now[0] = 61
+    assert limit.allow(1)
+
+
+@pytest.mark.slow
+async def test_real_embedder_answers_through_telegram(seeded_services, api, tmp_path):
+    services = replace(seeded_services, settings=seeded_services.settings.model_copy(update={"data_dir": tmp_path}))
+    async with running(services, api):
+        [reply] = await ask(api, message("Chợ Đồn có bao nhiêu HTX?"))
+    assert "42" in reply["text"] and "không rõ ngày" in reply["text"]
+    check_telegram_html(reply["text"])
