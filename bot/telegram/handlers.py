@@ -207,12 +207,11 @@ async def send_answer(context: ContextTypes.DEFAULT_TYPE, chat_id: int, answer: 
 
 
 @asynccontextmanager
-async def typing(context: ContextTypes.DEFAULT_TYPE, chat_id: int,
-                 every: float = TYPING_EVERY_SECONDS) -> AsyncIterator[None]:
-    """Show "typing…" now and every ``every`` seconds until the block ends."""
+async def typing(context: ContextTypes.DEFAULT_TYPE, chat_id: int, every: float | None = None) -> AsyncIterator[None]:
+    """Show "typing…" now and every few seconds until the block ends (Telegram shows it for 5 s)."""
     async def keep_typing() -> None:
         while True:
-            await asyncio.sleep(every)
+            await asyncio.sleep(every or TYPING_EVERY_SECONDS)
             with suppress(TelegramError):
                 await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
 

@@ -212,6 +212,32 @@ class BrokenAnswerer:
         return self.real.answer(question, history)
 
 
+class SlowAnswerer:
+    """The real answerer, taking its time (as an LLM would)."""
+
+    def __init__(self, real, seconds: float):
+        self.real, self.seconds = real, seconds
+
+    def answer(self, question: str, history=None) -> Answer:
+        time.sleep(self.seconds)
+        return self.real.answer(question, history)
+
+
+async def test_typing_repeats_while_a_slow_answer_is_prepared_and_other_chats_go_on(services, api, monkeypatch):
+    monkeypatch.setattr("bot.telegram.handlers.TYPING_EVERY_SECONDS", 0.1)
+    other = {"id": 222, "type": "private", "first_name": "Bình"}
+    async with running(replace(services, answerer=SlowAnswerer(services.answerer, 0.8)), api):
+        api.push(message("Chợ Đồn có bao nhiêu HTX?"))
+        api.push(message("Còn thành phố Bắc Kạn thì sao?"))
+        api.push(message("Chợ Đồn có bao nhiêu HTX?", chat=other, user={**USER, "id": 222}))
+        sent = await api.wait_for(lambda: len(api.calls_of("sendMessage")) >= 3 and api.calls_of("sendMessage"))
+    typing_first_chat = [c for c in api.calls_of("sendChatAction") if c["chat_id"] == 111]
+    assert len(typing_first_chat) >= 6
+    first_chat = [c["text"] for c in sent if c["chat_id"] == 111]
+    assert "42" in first_chat[0] and "44" in first_chat[1]  # the follow-up waited for its question's answer
+    assert [c["chat_id"] for c in sent].index(222) < 2  # the other chat did not wait for both
+
+
 async def test_long_answer_is_split_with_sources_last(services, api):
     async with running(replace(services, answerer=LongAnswerer()), api):
         api.push(message("Dài?"))
