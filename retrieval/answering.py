@@ -44,7 +44,7 @@ class SearchIndex(Protocol):
 _STOPWORDS = frozenset("""
 co la cua va cac nhung mot trong o tai cho den duoc may gi nao ai thi sao con ve voi
 so sanh tong nhu the nao khong da se dang bi tu theo tren duoi ra vao nay do kia hay hoac ma neu vay
-huyen tinh thi xa tp dia ban toan bay gio hom nam thang ngay hien
+huyen tinh thi xa tp dia ban toan bay gio hom nam thang ngay hien het
 how many much what which who when where is are was were the of in there does do did a an to for on by and
 or with at from as be been has have had that this it its their than about
 """.split())
@@ -88,6 +88,7 @@ class Question:
     terms: dict[str, float]  # canonical term -> weight (before IDF)
     measures: tuple[str, ...] = ()  # what is counted: "htx", "thanh vien", "lop"...
     dates: tuple[str, ...] = ()  # dates as written: "31/12/2021", "6/2017"
+    pairs: tuple[str, ...] = ()  # adjacent topic words ("gia_lua"): the phrase must be found, not just its words
 
     @property
     def match_text(self) -> str:
@@ -142,10 +143,12 @@ def analyse(text: str) -> Question:
     else:
         tokens = canonical_words(match_text)
         measures = _measures(tokens)
-    terms: dict[str, float] = {t: 1.0 for t in _topic_tokens(tokens, places)}
+    topic = _topic_tokens(tokens, places)
+    terms: dict[str, float] = {t: 1.0 for t in topic}
+    pairs = set(bigrams(tokens)) & set(bigrams(topic)) if not english else set()
     return Question(text=text, english=english, places=places, years=tuple(years(text)),
                     quantity=bool(_QUANTITY_RE.search(" ".join(canonical_words(text)))), terms=terms,
-                    measures=measures, dates=tuple(re.findall(r"\d{1,2}/\d{1,2}/\d{4}|\d{1,2}/\d{4}", text)))
+                    measures=measures, pairs=tuple(sorted(pairs)), dates=tuple(re.findall(r"\d{1,2}/\d{1,2}/\d{4}|\d{1,2}/\d{4}", text)))
 
 
 # --- follow-ups --------------------------------------------------------------------------------
@@ -420,10 +423,12 @@ class ExtractiveAnswerer:
                 elif not set(q.years) & doc_years:
                     score -= 0.05
             scored.append((score, coverage, clause))
+        # Only sentences that cover the question's topic may answer it; the best of those wins.
+        scored = [item for item in scored if item[1] >= self.config.min_coverage and _pairs_found(q, item[2])]
+        if not scored:
+            return "topic"
         scored.sort(key=lambda item: -item[0])
         best_score, best_coverage, best = scored[0]
-        if best_coverage < self.config.min_coverage:
-            return "topic"
 
         chosen = [best]
         # A question that counts two things ("bao nhiêu HTX và bao nhiêu thành viên") may need a
@@ -435,7 +440,8 @@ class ExtractiveAnswerer:
             if extra is not None:
                 chosen.append(extra)
 
-        temporal_gap = False
+        # News holds no figure "of today": such a question gets the latest figure, labelled as such.
+        temporal_gap = bool(re.search(r"\b(hom nay|today|right now)\b", " ".join(canonical_words(q.text))))
         if q.years:
             covered = any(set(q.years) & (set(years(c.document.text + " " + c.document.title)))
                           for _, cov, c in scored if cov >= self.config.min_coverage)
@@ -563,6 +569,23 @@ def validate_question(question: str, max_chars: int = MAX_QUESTION_CHARS) -> str
     if len(text) > max_chars:
         raise InputError(f"the question is {len(text)} characters long; the limit is {max_chars}")
     return text
+
+
+def _pairs_found(q: Question, clause: Clause) -> bool:
+    """Tell whether the sentence holds enough of the question's word pairs: "giá thuê máy gặt …
+    ha lúa" has the words of "giá lúa" but not the phrase."""
+    if not q.pairs:
+        return True
+    positions: dict[str, list[int]] = {}
+    for n, token in enumerate(canonical_words(
+            clause.document.title + " . " + clause.context[-300:] + " . " + clause.sentence)):
+        positions.setdefault(token, []).append(n)
+
+    def near(pair: str) -> bool:  # both words within three tokens, in either order ("thành viên của HTX")
+        a, b = pair.split("_")
+        return any(abs(i - j) <= 3 for i in positions.get(a, ()) for j in positions.get(b, ()))
+
+    return sum(near(p) for p in q.pairs) * 3 >= len(q.pairs)
 
 
 def _trim(text: str, q: Question) -> str:

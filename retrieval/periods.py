@@ -17,7 +17,7 @@ _PERIOD_PATTERNS = [
     r"quy [ivx1-4]+(?:/| nam )\d{4}",
     r"(?:giai doan|nhiem ky) \d{4} ?- ?\d{4}",
     r"(?:trong |ca )?nam \d{4}",
-    r"(?:tinh )?den thoi diem hien tai|hien nay|luy ke (?:toi|den) nay|(?:tinh )?(?:den|toi) nay|trong nam",
+    r"(?:tinh )?den thoi diem hien tai|hien nay|luy ke (?:toi|den) nay|(?:tinh )?(?:den|toi) nay|trong nam|^hien",
 ]
 _PERIOD_RES = [re.compile(rf"\b{p}\b") for p in _PERIOD_PATTERNS]
 
@@ -46,7 +46,7 @@ def find_period(text: str) -> str | None:
     return text[best[0]: best[1]]
 
 
-_PRESENT_RE = re.compile(r"\b(hien nay|hien tai|toi nay|den nay)\b")
+_PRESENT_RE = re.compile(r"\b(hien nay|hien tai|toi nay|den nay)\b|^hien$")
 
 
 def period_for(clause: str, sentence_before: str, text_before: str, doc_date: str | None) -> str | None:
