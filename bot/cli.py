@@ -148,7 +148,15 @@ def serve(host: Annotated[Optional[str], typer.Option(help="address to listen on
     services = _services()
     try:
         services.ensure_seeded()
-        uvicorn.run(create_app(services), host=host or settings.host, port=port or settings.port,
+        telegram_application = None
+        if settings.telegram_mode == "webhook" and settings.telegram_token:
+            from bot.telegram.application import build_application
+
+            if not settings.public_url or not settings.telegram_webhook_secret:
+                raise HtxError("webhook mode needs HTX_PUBLIC_URL and HTX_TELEGRAM_WEBHOOK_SECRET")
+            telegram_application = build_application(services)
+        app_ = create_app(services, telegram_application=telegram_application)
+        uvicorn.run(app_, host=host or settings.host, port=port or settings.port,
                     log_level=settings.log_level.lower(), proxy_headers=True)
     finally:
         services.close()

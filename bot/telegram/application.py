@@ -6,13 +6,14 @@ import logging
 import re
 
 from telegram import Update
-from telegram.error import InvalidToken
+from telegram.error import InvalidToken, TelegramError
 from telegram.ext import (AIORateLimiter, Application, CallbackQueryHandler, CommandHandler, MessageHandler,
                           filters)
 
 from bot.settings import Settings
 from bot.telegram import handlers
 from bot.telegram.memory import MEMORY_FILE, ConversationMemory, UserRateLimit
+from bot.telegram.redaction import redact, redact_token_in_logs
 from bot.wiring import Services
 from retrieval.errors import ConfigError
 
@@ -47,6 +48,7 @@ def build_application(services: Services, *, token: str | None = None, base_url:
     """Build the Application with its handlers; the token and Bot API URL default to the settings."""
     settings = services.settings
     token = check_token(token) if token is not None else settings_token(settings)
+    redact_token_in_logs(token)
     application = (Application.builder()
                    .token(token)
                    .base_url(base_url or settings.telegram_base_url)
@@ -110,6 +112,11 @@ def run_polling(services: Services) -> None:
     application = build_application(services)
     log.info("Telegram bot polling %s", settings.telegram_base_url)
     try:
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
+        # The loop stays open: the CLI exits right after, and callers (tests) may run the bot again.
+        application.run_polling(allowed_updates=Update.ALL_TYPES, close_loop=False)
     except InvalidToken as exc:
-        raise ConfigError("HTX_TELEGRAM_TOKEN was rejected by the Bot API: check the token from @BotFather") from exc
+        raise ConfigError("HTX_TELEGRAM_TOKEN was rejected by the Bot API: check the token from @BotFather") from None
+    except TelegramError as exc:  # at start-up: getMe or deleteWebhook failed; later errors are retried
+        reason = redact(str(exc))
+        raise ConfigError(f"cannot reach the Bot API at HTX_TELEGRAM_BASE_URL={settings.telegram_base_url}: "
+                          f"{type(exc).__name__}: {reason}") from None

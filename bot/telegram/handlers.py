@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import traceback
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from telegram import (BotCommand, Chat, InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity,
-                      ReplyParameters, Update)
+from telegram import (BotCommand, Chat, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Message,
+                      MessageEntity, ReplyParameters, Update)
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes
@@ -49,13 +48,15 @@ NEW_CONVERSATION = "Đã bắt đầu cuộc trò chuyện mới. Bạn muốn h
 TOO_MANY = "Bạn hỏi hơi nhanh quá 🙂 Vui lòng đợi một chút rồi hỏi tiếp (tối đa {limit} câu mỗi phút)."
 TOO_LONG = "Câu hỏi dài quá ({length} ký tự). Vui lòng hỏi ngắn gọn hơn, tối đa {limit} ký tự."
 BAD_QUESTION = "Tôi chưa hiểu câu hỏi: {reason}. Bạn thử hỏi lại nhé."
-NOT_TEXT = "Xin lỗi, tôi chỉ đọc được tin nhắn chữ. Hãy gõ câu hỏi về hợp tác xã, ví dụ: Huyện Chợ Đồn có bao nhiêu HTX?"
+NOT_TEXT = ("Xin lỗi, tôi chỉ đọc được tin nhắn chữ. Hãy gõ câu hỏi về hợp tác xã, "
+            "ví dụ: Huyện Chợ Đồn có bao nhiêu HTX?")
 UNKNOWN_COMMAND = "Tôi không biết lệnh này. Gõ /help để xem các lệnh."
 FAILED = "Xin lỗi, đã có lỗi xảy ra khi xử lý tin nhắn của bạn. Vui lòng thử lại sau ít phút."
 THANKS = "Cảm ơn bạn đã đánh giá!"
 THANKS_BUTTON = "✅ Cảm ơn bạn đã đánh giá"
 EXPIRED_RATING = "Câu trả lời này đã cũ, không đánh giá được nữa."
 TYPING_EVERY_SECONDS = 4.0
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
 @dataclass
@@ -97,7 +98,7 @@ async def sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """List the indexed articles with title, date and place."""
     documents = await asyncio.to_thread(state_of(context).services.index.documents)
     for part in format_documents_html(documents):
-        await update.effective_message.reply_html(part, disable_web_page_preview=True)
+        await update.effective_message.reply_html(part, link_preview_options=NO_PREVIEW)
 
 
 async def new_conversation(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -167,11 +168,11 @@ async def answer_question(context: ContextTypes.DEFAULT_TYPE, chat: Chat, user_i
                           *, reply_to: int | None) -> None:
     """Check the limits, answer with the chat's history, send the parts, remember the turn."""
     state = state_of(context)
-    settings = state.services.settings
+    limit = state.services.settings.max_question_chars
     reply = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
     question = question.strip()
-    if len(question) > settings.max_question_chars:
-        await context.bot.send_message(chat.id, TOO_LONG.format(length=len(question), limit=settings.max_question_chars),
+    if len(question) > limit:
+        await context.bot.send_message(chat.id, TOO_LONG.format(length=len(question), limit=limit),
                                        reply_parameters=reply)
         return
     if not state.rate_limit.allow(user_id):
@@ -199,7 +200,7 @@ async def send_answer(context: ContextTypes.DEFAULT_TYPE, chat_id: int, answer: 
     for number, part in enumerate(parts, 1):
         last = number == len(parts)
         sent = await context.bot.send_message(chat_id, part, parse_mode=ParseMode.HTML,
-                                              disable_web_page_preview=True,
+                                              link_preview_options=NO_PREVIEW,
                                               reply_parameters=reply if number == 1 else None,
                                               reply_markup=feedback_keyboard() if last else None)
     assert sent is not None  # format_answer_html always returns at least one part
@@ -247,10 +248,7 @@ def addressed_question(message: Message, bot_id: int, bot_username: str | None) 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log the exception (without the token), then tell the user to try again."""
-    error = context.error
-    details = "".join(traceback.format_exception(error)) if error else "unknown error"
-    token = context.bot.token
-    log.error("error while handling an update: %s", details.replace(token, "<token>") if token else details)
+    log.error("error while handling an update", exc_info=context.error)  # the token is redacted by redaction.py
     if isinstance(update, Update) and update.effective_chat:
         try:
             await context.bot.send_message(update.effective_chat.id, FAILED)

@@ -94,14 +94,20 @@ def create_app(services: Services, *, telegram_application=None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if telegram_application is not None:
-            await telegram_application.initialize()
-            await telegram_application.start()
+            from bot.telegram.application import WEBHOOK_PATH, start_application
+
+            secret = settings.telegram_webhook_secret
+            await start_application(
+                telegram_application,
+                webhook_url=settings.public_url.rstrip("/") + WEBHOOK_PATH if settings.public_url else None,
+                secret_token=secret.get_secret_value() if secret else None)
         try:
             yield
         finally:
             if telegram_application is not None:
-                await telegram_application.stop()
-                await telegram_application.shutdown()
+                from bot.telegram.application import stop_application
+
+                await stop_application(telegram_application)
 
     app = FastAPI(title="htxbot", summary="Cooperative (HTX) statistics from news articles, with sources",
                   version="0.1.0", lifespan=lifespan)

