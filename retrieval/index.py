@@ -147,11 +147,14 @@ class Index:
         return self._lexical
 
     def _rebuild_lexical(self) -> None:
-        ids, texts = [], []
-        for chunk in self.catalog.iter_chunks():
-            ids.append(chunk.id)
-            texts.append(chunk.indexed_text)
-        lexical = LexicalIndex.build(ids, texts)
+        ids: list[str] = []
+
+        def texts():
+            for chunk in self.catalog.iter_chunks():
+                ids.append(chunk.id)
+                yield chunk.indexed_text
+
+        lexical = LexicalIndex.build(ids, texts())
         lexical.save(self.data_dir / "lexical")
         with self.catalog.db:
             self.catalog.set_meta("lexical_version", LEXICAL_VERSION)

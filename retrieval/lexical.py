@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from array import array
 import logging
 import os
 import shutil
@@ -33,11 +34,20 @@ class LexicalIndex:
         self.ids = ids
 
     @classmethod
-    def build(cls, ids: Sequence[str], texts: Sequence[str], k1: float = 1.2, b: float = 0.75) -> "LexicalIndex":
-        """Index ``texts`` (one per chunk id)."""
+    def build(cls, ids: Sequence[str], texts, k1: float = 1.2, b: float = 0.75) -> "LexicalIndex":
+        """Index ``texts`` (an iterable, one per chunk id).
+
+        Terms become vocabulary ids as each text is read, kept as compact int arrays: a corpus of
+        100k chunks does not hold tens of millions of term strings at once.
+        """
+        from bm25s.tokenization import Tokenized
+
         retriever = _bm25s().BM25(k1=k1, b=b)
-        if texts:
-            retriever.index([lexical_terms(t) for t in texts], show_progress=False)
+        vocab: dict[str, int] = {}
+        token_ids = [array("i", [vocab.setdefault(term, len(vocab)) for term in lexical_terms(text)])
+                     for text in texts]
+        if token_ids:
+            retriever.index(Tokenized(ids=token_ids, vocab=vocab), show_progress=False)
         return cls(retriever, list(ids))
 
     def save(self, folder: Path) -> None:

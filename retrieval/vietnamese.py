@@ -70,15 +70,21 @@ _ABBREVIATION_RES = tuple((re.compile(rf"\b{long}\b"), short) for long, short in
 
 def canonical_words(text: str) -> list[str]:
     """Return folded tokens with long forms replaced by their abbreviation ("hợp tác xã" -> "htx")."""
-    return list(_canonical(text))
+    # Short texts (questions, clauses) recur across questions and are cached; whole chunks are not,
+    # so indexing a large corpus does not fill the cache with them.
+    return list(_canonical_cached(text)) if len(text) <= 600 else _canonical(text)
 
 
-@lru_cache(maxsize=16384)
-def _canonical(text: str) -> tuple[str, ...]:
+def _canonical(text: str) -> list[str]:
     folded = " ".join(folded_words(text))
     for pattern, short in _ABBREVIATION_RES:
         folded = pattern.sub(short, folded)
-    return tuple(folded.split())
+    return folded.split()
+
+
+@lru_cache(maxsize=16384)
+def _canonical_cached(text: str) -> tuple[str, ...]:
+    return tuple(_canonical(text))
 
 
 LEXICAL_VERSION = "folded-canonical-uni-bi+accented-uni-2"
