@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from collections import defaultdict
@@ -56,6 +57,7 @@ THANKS = "Cảm ơn bạn đã đánh giá!"
 THANKS_BUTTON = "✅ Cảm ơn bạn đã đánh giá"
 EXPIRED_RATING = "Câu trả lời này đã cũ, không đánh giá được nữa."
 TYPING_EVERY_SECONDS = 4.0
+STREAM_EDIT_SECONDS = 1.0  # Telegram allows about one edit a second per chat
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
@@ -182,12 +184,15 @@ async def answer_question(context: ContextTypes.DEFAULT_TYPE, chat: Chat, user_i
     async with state.chat_locks[chat.id]:
         history = state.memory.history(chat.id)
         try:
-            async with typing(context, chat.id):
-                answer: Answer = await asyncio.to_thread(state.services.answerer.answer, question, history)
+            if state.services.settings.answerer == "llm":
+                answer, sent = await stream_answer(context, chat.id, question, history, reply)
+            else:
+                async with typing(context, chat.id):
+                    answer: Answer = await asyncio.to_thread(state.services.answerer.answer, question, history)
+                sent = await send_answer(context, chat.id, answer, reply)
         except InputError as exc:
             await context.bot.send_message(chat.id, BAD_QUESTION.format(reason=exc), reply_parameters=reply)
             return
-        sent = await send_answer(context, chat.id, answer, reply)
         state.memory.add_turn(chat.id, question, answer.text)
         state.memory.remember_answer(chat.id, sent.message_id, question, answer.text)
 
@@ -205,6 +210,44 @@ async def send_answer(context: ContextTypes.DEFAULT_TYPE, chat_id: int, answer: 
                                               reply_markup=feedback_keyboard() if last else None)
     assert sent is not None  # format_answer_html always returns at least one part
     return sent
+
+
+async def stream_answer(context: ContextTypes.DEFAULT_TYPE, chat_id: int, question: str, history: list[dict],
+                        reply: ReplyParameters | None) -> tuple[Answer, Message]:
+    """Show an LLM's answer as it is written (one message edited at a modest rate), then replace it
+    with the checked answer and its sources — or the extractive one when the guard refused it."""
+    answerer = state_of(context).services.answerer
+    streamed, sent, last_edit = "", None, 0.0
+    answer: Answer | None = None
+    async with typing(context, chat_id):
+        async for kind, value in answerer.astream(question, history):
+            if kind != "delta":
+                answer = value
+                continue
+            streamed += value
+            now = time.monotonic()
+            if sent is None and streamed.strip():
+                sent = await context.bot.send_message(chat_id, streamed + " …", reply_parameters=reply,
+                                                      link_preview_options=NO_PREVIEW)
+                last_edit = now
+            elif sent is not None and now - last_edit >= STREAM_EDIT_SECONDS:
+                with suppress(TelegramError):  # "message is not modified" and flood limits are harmless here
+                    await sent.edit_text(streamed + " …", link_preview_options=NO_PREVIEW)
+                last_edit = now
+    assert answer is not None  # astream always ends with the final answer
+    if sent is None:
+        return answer, await send_answer(context, chat_id, answer, reply)
+    parts = format_answer_html(answer)
+    last = sent
+    for number, part in enumerate(parts, 1):
+        markup = feedback_keyboard() if number == len(parts) else None
+        if number == 1:
+            last = await sent.edit_text(part, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW,
+                                        reply_markup=markup)
+        else:
+            last = await context.bot.send_message(chat_id, part, parse_mode=ParseMode.HTML,
+                                                  link_preview_options=NO_PREVIEW, reply_markup=markup)
+    return answer, last if isinstance(last, Message) else sent
 
 
 @asynccontextmanager

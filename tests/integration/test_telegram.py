@@ -352,3 +352,34 @@ def test_rejected_token_or_unreachable_api_is_a_clear_error(services, api, caplo
     assert token not in str(rejected.value) + str(failed.value)
     assert "was rejected by the server" in caplog.text  # PTB logs its InvalidToken, which names the token…
     assert token not in caplog.text  # …but not in our logs
+
+
+async def test_llm_answers_stream_by_editing_one_message(lexical_services, api, tmp_path):
+    """With HTX_ANSWERER=llm the reply is written as the model streams, then replaced by the checked answer."""
+    from tests.fake_openai import FakeOpenAI
+    from tests.integration.test_generation import numbered_passages
+
+    def script(messages):
+        passages = numbered_passages(messages[-1]["content"])
+        n = next(n for n, text in passages.items() if "42 HTX" in text)
+        return f"Theo bài viết, hiện nay huyện Chợ Đồn có 42 HTX [{n}]. Đây là số liệu mới nhất trong các bài."
+
+    with FakeOpenAI(script) as llm:
+        from bot.wiring import create_chat_model
+        from retrieval.generation import LLMAnswerer
+
+        settings = lexical_services.settings.model_copy(update={
+            "data_dir": tmp_path / "data", "answerer": "llm", "llm_model": "fake", "llm_base_url": llm.base_url,
+            "llm_timeout": 5})
+        services = replace(lexical_services, settings=settings, feedback=FeedbackStore(settings.data_dir),
+                           answerer=LLMAnswerer(lexical_services.answerer, create_chat_model(settings)))
+        async with running(services, api):
+            [first] = await ask(api, message("Chợ Đồn có bao nhiêu HTX?"))
+            assert "parse_mode" not in first or first["parse_mode"] is None  # the plain streamed draft
+            edits = await api.wait_for(lambda: [e for e in api.calls_of("editMessageText")
+                                                if e.get("parse_mode") == "HTML"])
+        services.feedback.close()
+    final = edits[-1]["text"]
+    assert "42 HTX [1]" in final and "Nguồn:" in final and "không rõ ngày" in final
+    check_telegram_html(final)
+    assert llm.requests[-1]["stream"] is True
