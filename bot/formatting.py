@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from retrieval.models import Answer, Citation
+from retrieval.periods import display_date
 
 UNKNOWN_DATE = {"vi": "không rõ ngày", "en": "date unknown"}
 UNKNOWN_PLACE = {"vi": "không rõ địa phương", "en": "place unknown"}
@@ -10,10 +11,7 @@ UNKNOWN_PLACE = {"vi": "không rõ địa phương", "en": "place unknown"}
 
 def format_date(iso: str | None, language: str = "vi") -> str:
     """Return a date as Vietnamese readers write it (18/11/2021), or says it is unknown."""
-    if not iso:
-        return UNKNOWN_DATE.get(language, UNKNOWN_DATE["vi"])
-    year, month, day = iso[:10].split("-")
-    return f"{day}/{month}/{year}"
+    return display_date(iso) or UNKNOWN_DATE.get(language, UNKNOWN_DATE["vi"])
 
 
 def format_source(number: int, citation: Citation, language: str = "vi") -> str:

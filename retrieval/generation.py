@@ -20,6 +20,7 @@ from retrieval.answering import (ExtractiveAnswerer, analyse, resolve_followup, 
                                  validate_question)
 from retrieval.chunking import split_sentences
 from retrieval.models import Answer, Citation, Passage
+from retrieval.periods import display_date
 from retrieval.vietnamese import canonical_words, fold, number_value, numbers
 
 log = logging.getLogger(__name__)
@@ -128,7 +129,7 @@ class LLMAnswerer:
             document = self.index.document(passage.doc_id)
             head = f"[{n}] {document.title if document else passage.doc_id}"
             if document:
-                date = "/".join(reversed(document.date.split("-"))) if document.date else "không rõ ngày"
+                date = display_date(document.date) or "không rõ ngày"
                 head += f" — {date} — {document.place or 'không rõ địa phương'}"
             blocks.append(f"{head}\n{passage.text}")
         return blocks

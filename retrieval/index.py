@@ -232,7 +232,6 @@ class Index:
 
         removed = self._disappeared(roots, documents, known)
         report.removed = len(removed)
-        old_chunks = self.catalog.chunk_hashes([d.id for d, _, _ in changed] + removed)
 
         new_chunks = [c for _, _, chunks in changed for c in chunks]
         if self.embedder is not None:

@@ -61,7 +61,7 @@ def period_for(clause: str, sentence_before: str, text_before: str, doc_date: st
         return None
     if re.search(r"(?:19|20)\d\d", phrase):
         return phrase
-    shown_date = _display_date(doc_date)
+    shown_date = display_date(doc_date)
     if _PRESENT_RE.search(fold(phrase)):
         return f"{phrase} (theo bài viết ngày {shown_date})" if shown_date else f"{phrase} (bài viết không rõ ngày)"
     earlier = years(text_before + " " + sentence_before)
@@ -72,7 +72,8 @@ def period_for(clause: str, sentence_before: str, text_before: str, doc_date: st
     return phrase
 
 
-def _display_date(iso: str | None) -> str | None:
+def display_date(iso: str | None) -> str | None:
+    """Return an ISO date as Vietnamese readers write it ("2021-11-18" -> "18/11/2021"), or None."""
     if not iso:
         return None
     year, month, day = iso[:10].split("-")

@@ -114,7 +114,7 @@ def run_polling(services: Services) -> None:
     try:
         # The loop stays open: the CLI exits right after, and callers (tests) may run the bot again.
         application.run_polling(allowed_updates=Update.ALL_TYPES, close_loop=False)
-    except InvalidToken as exc:
+    except InvalidToken:
         raise ConfigError("HTX_TELEGRAM_TOKEN was rejected by the Bot API: check the token from @BotFather") from None
     except TelegramError as exc:  # at start-up: getMe or deleteWebhook failed; later errors are retried
         reason = redact(str(exc))

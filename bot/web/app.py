@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import re
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -25,6 +24,7 @@ from sse_starlette.sse import EventSourceResponse
 from bot.feedback import Feedback
 from bot.web.schemas import AskRequest, AskResponse, FeedbackRequest, Health, SourceOut
 from bot.wiring import Services
+from retrieval.answering import validate_question
 from retrieval.errors import HtxError, InputError
 from retrieval.models import Answer
 
@@ -75,13 +75,11 @@ def _history(body: AskRequest, limit: int) -> list[dict]:
 
 
 def _check_question(question: str, limit: int) -> str:
-    text = " ".join(question.split())
-    if not text:
-        raise HTTPException(422, detail="question: the question is empty; ask something like "
-                                        "'Huyện Chợ Đồn có bao nhiêu HTX?'")
-    if len(text) > limit:
-        raise HTTPException(422, detail=f"question: the question is {len(text)} characters long; the limit is {limit}")
-    return text
+    """Validate a question as every channel does; an unusable one is a 422 naming the problem."""
+    try:
+        return validate_question(question, limit)
+    except InputError as exc:
+        raise HTTPException(422, detail=f"question: {exc}") from exc
 
 
 def create_app(services: Services, *, telegram_application=None) -> FastAPI:

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SEEDS
 
 HTXBOT = [sys.executable, "-m", "bot.cli"]
 
