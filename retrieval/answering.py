@@ -10,6 +10,7 @@ import asyncio
 import math
 import re
 import time
+from datetime import date
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -20,7 +21,7 @@ from retrieval.errors import InputError
 from retrieval.models import Answer, Citation, Document, Passage
 from retrieval.periods import period_for, years
 from retrieval.places import Place, find_places
-from retrieval.vietnamese import bigrams, canonical_words, is_english, nfc, numbers
+from retrieval.vietnamese import bigrams, canonical_words, fold, is_english, nfc, numbers
 
 MAX_QUESTION_CHARS = 2000
 
@@ -34,8 +35,8 @@ class SearchIndex(Protocol):
     def document(self, doc_id: str) -> Document | None:
         """Return a document by id."""
 
-    def documents(self) -> list[tuple[Document, int]]:
-        """Return every document with its chunk count."""
+    def covered_places(self, limit: int = 8) -> list[str]:
+        """Return the places most documents are about."""
 
 
 # --- question analysis -------------------------------------------------------------------------
@@ -271,6 +272,26 @@ def _clause_terms(text: str) -> frozenset[str]:
     return frozenset(tokens) | frozenset(bigrams(tokens))
 
 
+_TODAY_RE = re.compile(r"\b(hom nay|today|right now)\b")
+
+
+def _asks_price(text: str) -> bool:
+    """Tell whether a question asks a price, a figure only true on its article's day."""
+    text = nfc(text).lower()
+    if re.search(r"\b(giá|prices?|exchange rate)\b", text):
+        return True
+    # Typed without diacritics, "gia" is also "tham gia", "quốc gia", "gia đình", "gia tăng"...
+    return fold(text) == text and bool(re.search(r"(?<!tham )(?<!quoc )\bgia\b(?! (?:dinh|tang|tri|han|nhap|hoa))", text))
+
+
+def _fresh(document: Document, days: int) -> bool:
+    """Tell whether an article is dated within ``days`` of today."""
+    try:
+        return bool(document.date) and (date.today() - date.fromisoformat(document.date[:10])).days <= days
+    except ValueError:
+        return False
+
+
 def _has_figure(text: str) -> bool:
     return any(not (len(n) == 4 and n.startswith(("19", "20"))) for n in numbers(text))
 
@@ -284,6 +305,7 @@ class AnswerConfig:
     passages: int = 10  # returned with the answer (hit@k, the results format)
     read: int = 6  # passages whose sentences are candidates
     min_coverage: float = 0.45  # share of the question's topic weight a quote must cover
+    fresh_days: int = 7  # how old an article's price may be to answer "giá ... hôm nay"
     max_question_chars: int = MAX_QUESTION_CHARS
 
 
@@ -440,8 +462,12 @@ class ExtractiveAnswerer:
             if extra is not None:
                 chosen.append(extra)
 
-        # News holds no figure "of today": such a question gets the latest figure, labelled as such.
-        temporal_gap = bool(re.search(r"\b(hom nay|today|right now)\b", " ".join(canonical_words(q.text))))
+        # News holds no figure "of today": such a question gets the latest figure, labelled as such,
+        # except a price, which changes from day to day: an old one must not pass for today's.
+        asked = " ".join(canonical_words(q.text))
+        temporal_gap = bool(_TODAY_RE.search(asked))
+        if temporal_gap and _asks_price(q.text) and not _fresh(best.document, self.config.fresh_days):
+            return "stale"
         if q.years:
             covered = any(set(q.years) & (set(years(c.document.text + " " + c.document.title)))
                           for _, cov, c in scored if cov >= self.config.min_coverage)
@@ -492,22 +518,17 @@ class ExtractiveAnswerer:
     def _refuse(self, q: Question, passages: list[Passage], reason: str, place: Place | None = None) -> Answer:
         place = place or (q.places[0] if q.places else None)
         texts = _TEXTS["en" if q.english else "vi"]
-        if reason.startswith("place") and place:
+        if reason == "stale":
+            text = texts["stale"]
+        elif reason.startswith("place") and place:
             text = texts["no_place"].format(place=place.name if q.english else place.label())
         else:
             text = texts["no_answer"]
-        covered = self._covered_places()
+        covered = self.index.covered_places() if reason != "stale" else []
         if covered:
             text += texts["covers"].format(places=", ".join(covered))
         return Answer(question=q.text, text=text, found=False, citations=(), passages=tuple(passages),
                       language="en" if q.english else "vi")
-
-    def _covered_places(self, limit: int = 8) -> list[str]:
-        counts: dict[str, int] = {}
-        for document, _ in self.index.documents():
-            if document.place:
-                counts[document.place] = counts.get(document.place, 0) + 1
-        return [p for p, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]]
 
 
 # What the answerer says in its own words, by the language of the question.
@@ -522,6 +543,8 @@ _TEXTS = {
         "no_place": "Xin lỗi, các bài viết hiện có không có số liệu về {place}.",
         "no_answer": "Xin lỗi, các bài viết hiện có không có thông tin để trả lời câu hỏi này.",
         "covers": " Dữ liệu hiện có nói về: {places}.",
+        "stale": "Xin lỗi, các bài viết hiện có không có giá của hôm nay: giá thay đổi từng ngày, "
+                 "và các bài viết chỉ có giá của những ngày đã qua.",
     },
     "en": {
         "quote": 'According to the source [1]: "{quote}"',
@@ -533,6 +556,8 @@ _TEXTS = {
         "no_place": "Sorry, the articles I have hold no figure for {place}.",
         "no_answer": "Sorry, the articles I have do not answer this question.",
         "covers": " They cover: {places}.",
+        "stale": "Sorry, the articles I have hold no price of today: prices change from day to day, "
+                 "and the articles only give prices of days gone by.",
     },
 }
 

@@ -25,6 +25,7 @@ CREATE TABLE IF NOT EXISTS chunks (
     idx INTEGER NOT NULL, text TEXT NOT NULL, context TEXT NOT NULL, hash TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
+CREATE INDEX IF NOT EXISTS documents_place ON documents(place);
 CREATE TABLE IF NOT EXISTS embeddings (
     model TEXT NOT NULL, hash TEXT NOT NULL, vector BLOB NOT NULL, PRIMARY KEY (model, hash)
 );
@@ -112,6 +113,12 @@ class Catalog:
             f"SELECT {', '.join('d.' + f for f in _DOC_FIELDS)}, COUNT(c.id) FROM documents d "
             "LEFT JOIN chunks c ON c.doc_id = d.id GROUP BY d.id ORDER BY d.id")
         return [(Document(*row[:-1]), row[-1]) for row in rows]
+
+    def place_counts(self, limit: int) -> list[tuple[str, int]]:
+        """Return the places documents are about, most documents first (an index scan, not a table scan)."""
+        return self.db.execute(
+            "SELECT place, COUNT(*) AS n FROM documents WHERE place IS NOT NULL AND place != '' "
+            "GROUP BY place ORDER BY n DESC, place LIMIT ?", (limit,)).fetchall()
 
     def document(self, doc_id: str) -> Document | None:
         """Return one document, or None."""

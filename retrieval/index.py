@@ -168,6 +168,10 @@ class Index:
         """Return every document with its chunk count."""
         return self.catalog.documents()
 
+    def covered_places(self, limit: int = 8) -> list[str]:
+        """Return the places most documents are about."""
+        return [place for place, _ in self.catalog.place_counts(limit)]
+
     def document(self, doc_id: str) -> Document | None:
         """Return one document by id."""
         return self.catalog.document(doc_id)
