@@ -170,6 +170,7 @@ def telegram() -> None:
     services = _services()
     try:
         services.ensure_seeded()
+        services.warm_up()
         run_polling(services)
     finally:
         services.close()

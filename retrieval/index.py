@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -83,6 +84,7 @@ class Index:
         self.catalog = Catalog(self.data_dir / "catalog.sqlite3")
         self._store = None
         self._lexical: LexicalIndex | None = None
+        self._opening = threading.RLock()  # concurrent first requests open each part once
         self._check_embedder()
 
     def _reset_files(self) -> None:
@@ -121,30 +123,45 @@ class Index:
     def store(self):
         """The vector store, opened on first use."""
         if self._store is None and self.embedder is not None:
-            from retrieval.store import ChromaStore
+            with self._opening:
+                if self._store is None:
+                    from retrieval.store import ChromaStore
 
-            name = "chunks_" + "".join(ch if ch.isalnum() else "_" for ch in self.embedder.key)[:50]
-            self._store = ChromaStore(self.data_dir / "chroma", name.strip("_"))
+                    name = "chunks_" + "".join(ch if ch.isalnum() else "_" for ch in self.embedder.key)[:50]
+                    self._store = ChromaStore(self.data_dir / "chroma", name.strip("_"))
         return self._store
 
     @property
     def lexical(self) -> LexicalIndex:
         """The BM25 index, loaded on first use."""
         if self._lexical is None:
-            folder = self.data_dir / "lexical"
-            if folder.exists() and self.catalog.get_meta("lexical_version") == LEXICAL_VERSION:
-                try:
-                    self._lexical = LexicalIndex.load(folder)
-                except IndexCorruptError as exc:
-                    # The catalog holds every chunk: the lexical index can always be rebuilt from it.
-                    log.warning("%s; rebuilding it from the catalog", exc)
-                    self._rebuild_lexical()
-                if len(self._lexical.ids) != self.catalog.count_chunks():
-                    log.warning("lexical index out of step with the catalog; rebuilding it")
-                    self._rebuild_lexical()
-            else:
-                self._rebuild_lexical()
+            with self._opening:
+                if self._lexical is None:
+                    self._open_lexical()
         return self._lexical
+
+    def _open_lexical(self) -> None:
+        folder = self.data_dir / "lexical"
+        if folder.exists() and self.catalog.get_meta("lexical_version") == LEXICAL_VERSION:
+            try:
+                self._lexical = LexicalIndex.load(folder)
+            except IndexCorruptError as exc:
+                # The catalog holds every chunk: the lexical index can always be rebuilt from it.
+                log.warning("%s; rebuilding it from the catalog", exc)
+                self._rebuild_lexical()
+            if len(self._lexical.ids) != self.catalog.count_chunks():
+                log.warning("lexical index out of step with the catalog; rebuilding it")
+                self._rebuild_lexical()
+        else:
+            self._rebuild_lexical()
+
+    def warm_up(self) -> None:
+        """Open every part now (BM25 arrays, vector store, embedding model) so that the first
+        question does not pay for it; a server calls this before it accepts requests."""
+        _ = self.lexical
+        if self.embedder is not None and self._dense_ok:
+            _ = self.store
+            self.embedder.embed_query("khởi động")
 
     def _rebuild_lexical(self) -> None:
         ids: list[str] = []

@@ -70,12 +70,10 @@ class ChromaStore:
         return self.collection.count()
 
     def query(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
-        """Return up to ``k`` nearest (id, cosine similarity) pairs."""
-        total = self.collection.count()
-        if total == 0:
-            return []
+        """Return up to ``k`` nearest (id, cosine similarity) pairs (fewer when fewer are stored:
+        Chroma 1.x caps ``n_results`` itself, so no count() round trip is needed)."""
         result = self.collection.query(query_embeddings=[np.asarray(vector, np.float32)],
-                                       n_results=min(k, total), include=["distances"])
+                                       n_results=k, include=["distances"])
         return [(i, 1.0 - float(d)) for i, d in zip(result["ids"][0], result["distances"][0])]
 
 

@@ -91,6 +91,7 @@ def create_app(services: Services, *, telegram_application=None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await asyncio.to_thread(services.warm_up)  # the first request must not load the index
         if telegram_application is not None:
             from bot.telegram.application import WEBHOOK_PATH, start_application
 
