@@ -30,6 +30,7 @@ SHARED = REPO.parent / "shared"
 NEWS = SHARED / "data" / "news_baomoi_35k.jsonl.gz"
 XQUAD = SHARED / "data" / "xquad_vi.jsonl.gz"
 QUESTIONS = SHARED / "eval" / "questions.jsonl"
+NOTES_HEADING = "## Reading the figures"
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -77,6 +78,7 @@ def run_size(size: int, data_dir: Path) -> dict:
         except ValueError:
             continue
         by_id[document.id] = document
+    del records  # the raw records are the benchmark's, not the ingest's: not in its peak RSS
     documents = list(by_id.values())
     files, _ = discover([REPO / "seeds"])
     documents += [d for f in files for d in load_file(f)]
@@ -379,7 +381,10 @@ def report(sizes: list[dict], seeds: dict, rate: dict, versus: list[dict], load:
         fig.savefig(plot, dpi=100)
         header = ("# Performance\n\nMeasured with `python -m bench.performance` on this project's 2-core machine "
                   f"({time.strftime('%Y-%m-%d')}). Plot: `{plot.name}`.\n\n")
-        out.write_text(header + text + "\n", encoding="utf-8")
+        # The hand-written reading of the figures, below NOTES_HEADING, survives a re-run.
+        old = out.read_text(encoding="utf-8") if out.exists() else ""
+        notes = old[old.index(NOTES_HEADING):] if NOTES_HEADING in old else ""
+        out.write_text(header + text + "\n" + ("\n" + notes if notes else ""), encoding="utf-8")
     return text
 
 

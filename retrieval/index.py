@@ -6,6 +6,7 @@ import logging
 import shutil
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,6 +68,8 @@ def _no_progress(iterable=None, **_kwargs):
 class Index:
     """Catalog (SQLite) + vector store (Chroma) + lexical index (bm25s) in one data folder."""
 
+    RELOAD_CHECK_S = 2.0  # how often a search looks whether another process changed the index
+
     def __init__(self, data_dir: Path, embedder: Embedder | None, *, chunk_chars: int = 1000,
                  search: SearchConfig | None = None, progress: ProgressFactory | None = None,
                  reset: bool = False):
@@ -85,6 +88,8 @@ class Index:
         self._store = None
         self._lexical: LexicalIndex | None = None
         self._opening = threading.RLock()  # concurrent first requests open each part once
+        self._generation = self.catalog.get_meta("generation")  # changed by every ingest
+        self._checked = time.monotonic()
         self._check_embedder()
 
     def _reset_files(self) -> None:
@@ -154,6 +159,29 @@ class Index:
                 self._rebuild_lexical()
         else:
             self._rebuild_lexical()
+
+    def _reload_if_changed(self) -> None:
+        """Pick up an ingest made by another process (the ingest timer beside a running server):
+        every RELOAD_CHECK_S, read the generation the last ingest wrote; if it changed, reopen the
+        lexical index and the vector store from disk."""
+        now = time.monotonic()
+        if now - self._checked < self.RELOAD_CHECK_S:
+            return
+        self._checked = now
+        generation = self.catalog.get_meta("generation")
+        if generation == self._generation:
+            return
+        with self._opening:
+            if generation != self._generation:
+                log.info("the index was updated by another process: reloading it")
+                self._generation = generation
+                self._lexical = None
+                if self._store is not None:
+                    from retrieval.store import forget_open_stores
+
+                    self._store = None
+                    forget_open_stores()
+        self.warm_up()
 
     def warm_up(self) -> None:
         """Open every part now (BM25 arrays, vector store, embedding model) so that the first
@@ -259,11 +287,21 @@ class Index:
             report.chunks_embedded = self._embed_and_store(new_chunks)
             self.catalog.set_meta("embedder", self.embedder.key)
         self.catalog.replace_documents(changed, removed)
+        modified = bool(changed or removed or rebuild)
+        # The catalog has them now: free them before BM25 is built (both callers built ``documents``
+        # for this call alone).
+        del changed, new_chunks
+        documents.clear()
 
-        if changed or removed or rebuild or not (self.data_dir / "lexical").exists():
+        if modified or not (self.data_dir / "lexical").exists():
             self._rebuild_lexical()
-        if self.store is not None and (changed or removed or rebuild):
+        if self.store is not None and modified:
             self._drop_stale_vectors()
+        if modified:
+            # Last, once every part is written: a server on this folder reloads when it sees this.
+            with self.catalog.db:
+                self.catalog.set_meta("generation", uuid.uuid4().hex)
+            self._generation = self.catalog.get_meta("generation")
         report.chunks_total = len(self.lexical.ids)
         report.seconds = time.perf_counter() - started
         return report
@@ -326,6 +364,7 @@ class Index:
         if fusion not in FUSION_METHODS:
             raise InputError(f"unknown fusion {fusion!r}; expected one of {', '.join(FUSION_METHODS)}")
         pool = max(cfg.candidates, k)
+        self._reload_if_changed()
         lexical_hits = self.lexical.top(lexical_query or query, pool) if fusion != "dense" else []
         dense_hits: list[tuple[str, float]] = []
         if fusion != "lexical" and self.embedder is not None and self._dense_ok:

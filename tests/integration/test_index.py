@@ -98,3 +98,36 @@ def test_damaged_parts_are_rebuilt_or_named(tmp_path, seeds_copy):
     assert rebuilt.search("Chợ Đồn có bao nhiêu HTX", 1)[0].doc_id == "002_91a2d2410e5d0829"
     assert list(data.glob("catalog.corrupt-*.sqlite3"))
     rebuilt.close()
+
+
+@pytest.mark.slow
+def test_a_running_server_picks_up_an_ingest_by_another_process(tmp_path, seeded_data_dir):
+    """The ingest timer (deploy/) runs `htxbot ingest` beside a running server: new articles must
+    reach the server's BM25 and vector search without a restart."""
+    import shutil
+
+    from bot.settings import Settings
+    from bot.wiring import build_services
+    from tests.integration.test_cli import run
+
+    data = tmp_path / "data"
+    shutil.copytree(seeded_data_dir, data)
+    services = build_services(Settings(data_dir=data))  # the real default embedder, as a server has
+    services.warm_up()
+    services.index.RELOAD_CHECK_S = 0.0  # look at every search (the default is every 2 s)
+    question = "Huyện Ba Bể có bao nhiêu hợp tác xã?"
+    assert not services.answerer.answer(question).found
+
+    extra = tmp_path / "new"
+    extra.mkdir()
+    (extra / "ba-be.txt").write_text(
+        "Kinh tế tập thể ở Ba Bể\nĐến hết năm 2021, huyện Ba Bể có 37 hợp tác xã đang hoạt động, "
+        "thu hút hơn 600 thành viên.\n", encoding="utf-8")
+    result = run("ingest", str(extra), data_dir=data, embedder=None)
+    assert result.returncode == 0, result.stderr
+
+    answer = services.answerer.answer(question)
+    assert answer.found and "37" in answer.text and answer.citations[0].source == "ba-be"
+    dense = services.index.search("Ba Bể có 37 hợp tác xã và 600 thành viên", 3, fusion="dense")
+    assert dense and dense[0].doc_id == "ba-be"
+    services.close()
