@@ -10,8 +10,8 @@ import asyncio
 import math
 import re
 import time
-from datetime import date
 from collections.abc import Sequence
+from datetime import date
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Protocol
@@ -281,7 +281,8 @@ def _asks_price(text: str) -> bool:
     if re.search(r"\b(giá|prices?|exchange rate)\b", text):
         return True
     # Typed without diacritics, "gia" is also "tham gia", "quốc gia", "gia đình", "gia tăng"...
-    return fold(text) == text and bool(re.search(r"(?<!tham )(?<!quoc )\bgia\b(?! (?:dinh|tang|tri|han|nhap|hoa))", text))
+    return fold(text) == text and bool(
+        re.search(r"(?<!tham )(?<!quoc )\bgia\b(?! (?:dinh|tang|tri|han|nhap|hoa))", text))
 
 
 def _fresh(document: Document, days: int) -> bool:
