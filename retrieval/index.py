@@ -117,7 +117,8 @@ class Index:
     def _check_embedder(self) -> None:
         key = self.embedder.key if self.embedder else "none"
         stored = self.catalog.get_meta("embedder")
-        if stored is not None and stored != key and self.catalog.count_documents():
+        # No embedder (BM25 only) needs no vectors: only another model's vectors are worth a warning.
+        if self.embedder is not None and stored is not None and stored != key and self.catalog.count_documents():
             log.warning("index was built with embedder %s, settings ask for %s: dense retrieval re-embeds on "
                         "the next 'htxbot ingest --rebuild'", stored, key)
             self._dense_ok = False

@@ -86,6 +86,19 @@ def seeded_data_dir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def lexical_seeded_dir(tmp_path_factory) -> Path:
+    """A data folder with the seeds indexed for BM25 only (no model: fast)."""
+    from bot.settings import Settings
+    from bot.wiring import build_services
+
+    data_dir = tmp_path_factory.mktemp("lexical-seeded")
+    services = build_services(Settings(data_dir=data_dir, embedder="none"))
+    services.index.ingest([SEEDS])
+    services.close()
+    return data_dir
+
+
+@pytest.fixture(scope="session")
 def seeded_services(seeded_data_dir):
     """Services over the seeded index, real embedder."""
     from bot.settings import Settings

@@ -20,6 +20,9 @@ JSON_FIELDS = {"reply_markup", "commands", "reply_parameters", "allowed_updates"
                "scope"}
 INT_FIELDS = {"chat_id", "message_id", "offset", "timeout", "limit", "reply_to_message_id"}
 LONG_POLL_CAP_SECONDS = 0.5
+# Calls whose only answer is "true".
+ACKNOWLEDGED = frozenset({"editMessageReplyMarkup", "deleteWebhook", "setWebhook", "setMyCommands",
+                          "sendChatAction", "answerCallbackQuery", "close"})
 
 
 def _decode(params: dict[str, str]) -> dict[str, Any]:
@@ -113,6 +116,8 @@ class FakeBotApi:
             failures = self._failures.get(method)
             if failures:
                 return failures.pop(0)
+        if method in ACKNOWLEDGED:
+            return 200, {"ok": True, "result": True}
         handler = getattr(self, f"_api_{method}", None)
         if handler is None:
             return 404, {"ok": False, "error_code": 404, "description": "Not Found: method not found"}
@@ -143,27 +148,6 @@ class FakeBotApi:
 
     def _api_editMessageText(self, params: dict) -> dict:
         return {**self._message(params), "message_id": params["message_id"]}
-
-    def _api_editMessageReplyMarkup(self, params: dict) -> bool:
-        return True
-
-    def _api_deleteWebhook(self, params: dict) -> bool:
-        return True
-
-    def _api_setWebhook(self, params: dict) -> bool:
-        return True
-
-    def _api_setMyCommands(self, params: dict) -> bool:
-        return True
-
-    def _api_sendChatAction(self, params: dict) -> bool:
-        return True
-
-    def _api_answerCallbackQuery(self, params: dict) -> bool:
-        return True
-
-    def _api_close(self, params: dict) -> bool:
-        return True
 
 
 def _handler_for(api: FakeBotApi) -> type[BaseHTTPRequestHandler]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import http.server
 import shutil
-import socket
 import threading
 import time
 
@@ -15,6 +14,7 @@ from bot.settings import Settings
 from bot.web.app import create_app
 from bot.wiring import build_services
 from tests.conftest import REPO, SEEDS
+from tests.live_server import free_port, live_server
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTEFACTS = REPO / "test-artifacts"
@@ -24,31 +24,14 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-ne
 pytestmark = pytest.mark.slow
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def api_server(tmp_path_factory):
     """The real app under uvicorn on 127.0.0.1, in a thread; stopped at the end."""
-    import uvicorn
-
     data = tmp_path_factory.mktemp("widget")
     services = build_services(Settings(data_dir=data, embedder="none", rate_limit="1000/minute"))
     services.index.ingest([SEEDS])
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(services), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "API server did not start"
-    yield f"http://127.0.0.1:{port}", services
-    server.should_exit = True
-    thread.join(timeout=10)
+    with live_server(create_app(services)) as url:
+        yield url, services
     services.close()
 
 

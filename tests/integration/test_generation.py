@@ -17,18 +17,15 @@ from bot.wiring import build_services
 from prompts import REFUSAL
 from retrieval.answering import resolve_followup
 from retrieval.generation import LLMAnswerer
-from tests.conftest import QUESTIONS, SEEDS, SHARED, load_questions
+from tests.conftest import QUESTIONS, SHARED, load_questions
 from tests.fake_openai import FakeOpenAI
 from tests.integration.test_web_api import parse_sse
 
 
-@pytest.fixture(scope="module")
-def data_dir(tmp_path_factory):
-    data = tmp_path_factory.mktemp("llm")
-    services = build_services(Settings(data_dir=data, embedder="none"))
-    services.index.ingest([SEEDS])
-    services.close()
-    return data
+@pytest.fixture
+def data_dir(lexical_seeded_dir):
+    """The seeds indexed for BM25 only, shared with the web API tests."""
+    return lexical_seeded_dir
 
 
 def llm_services(data_dir, base_url, **overrides):

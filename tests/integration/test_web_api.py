@@ -3,21 +3,10 @@
 import json
 
 import httpx
-import pytest
 
 from bot.settings import Settings
 from bot.web.app import create_app
 from bot.wiring import build_services
-from tests.conftest import SEEDS
-
-
-@pytest.fixture(scope="module")
-def lexical_data_dir(tmp_path_factory):
-    data = tmp_path_factory.mktemp("web")
-    services = build_services(Settings(data_dir=data, embedder="none"))
-    services.index.ingest([SEEDS])
-    services.close()
-    return data
 
 
 def make_client(data_dir, **overrides):
@@ -42,8 +31,8 @@ def parse_sse(body: str) -> list[tuple[str, dict]]:
     return events
 
 
-async def test_ask_returns_the_results_format(lexical_data_dir):
-    client, services = make_client(lexical_data_dir)
+async def test_ask_returns_the_results_format(lexical_seeded_dir):
+    client, services = make_client(lexical_seeded_dir)
     async with client:
         response = await client.post("/api/ask", json={"question": "cho don co bao nhieu htx"})
         assert response.status_code == 200
@@ -59,8 +48,8 @@ async def test_ask_returns_the_results_format(lexical_data_dir):
     services.close()
 
 
-async def test_stream_sends_pieces_then_citations_then_done(lexical_data_dir):
-    client, services = make_client(lexical_data_dir)
+async def test_stream_sends_pieces_then_citations_then_done(lexical_seeded_dir):
+    client, services = make_client(lexical_seeded_dir)
     async with client:
         async with client.stream("POST", "/api/ask/stream", json={"question": "Chợ Đồn có bao nhiêu HTX?"}) as r:
             assert r.status_code == 200 and r.headers["content-type"].startswith("text/event-stream")
@@ -75,8 +64,8 @@ async def test_stream_sends_pieces_then_citations_then_done(lexical_data_dir):
     services.close()
 
 
-async def test_stream_reports_errors_as_events(lexical_data_dir):
-    client, services = make_client(lexical_data_dir)
+async def test_stream_reports_errors_as_events(lexical_seeded_dir):
+    client, services = make_client(lexical_seeded_dir)
     async with client:
         response = await client.post("/api/ask/stream", json={"question": "   "})
         assert response.status_code == 422 and "empty" in response.json()["detail"]
@@ -88,8 +77,8 @@ async def test_stream_reports_errors_as_events(lexical_data_dir):
     services.close()
 
 
-async def test_sources_health_metrics_docs(lexical_data_dir):
-    client, services = make_client(lexical_data_dir)
+async def test_sources_health_metrics_docs(lexical_seeded_dir):
+    client, services = make_client(lexical_seeded_dir)
     async with client:
         sources = (await client.get("/api/sources")).json()
         assert len(sources) == 5 and {"id", "title", "date", "place"} <= set(sources[0])
@@ -107,8 +96,8 @@ async def test_sources_health_metrics_docs(lexical_data_dir):
     services.close()
 
 
-async def test_feedback_survives_a_restart(lexical_data_dir, tmp_path):
-    client, services = make_client(lexical_data_dir)
+async def test_feedback_survives_a_restart(lexical_seeded_dir, tmp_path):
+    client, services = make_client(lexical_seeded_dir)
     async with client:
         stored = await client.post("/api/feedback", json={"session_id": "s9", "question": "q?", "answer": "a [1]",
                                                           "rating": "up", "comment": "rõ ràng"})
@@ -117,15 +106,15 @@ async def test_feedback_survives_a_restart(lexical_data_dir, tmp_path):
                                                        "rating": "meh"})
         assert bad.status_code == 422 and "rating" in bad.json()["detail"]
     services.close()
-    client, services = make_client(lexical_data_dir)
+    client, services = make_client(lexical_seeded_dir)
     async with client:
         assert any(f.session_id == "s9" and f.comment == "rõ ràng" and f.channel == "web"
                    for f in services.feedback.all())
     services.close()
 
 
-async def test_rate_limit_answers_429_with_retry_after(lexical_data_dir):
-    client, services = make_client(lexical_data_dir, rate_limit="2/minute")
+async def test_rate_limit_answers_429_with_retry_after(lexical_seeded_dir):
+    client, services = make_client(lexical_seeded_dir, rate_limit="2/minute")
     async with client:
         codes = [(await client.post("/api/ask", json={"question": "Chợ Đồn có bao nhiêu HTX?"})).status_code
                  for _ in range(3)]
@@ -136,8 +125,8 @@ async def test_rate_limit_answers_429_with_retry_after(lexical_data_dir):
     services.close()
 
 
-async def test_cors_allows_the_configured_origins(lexical_data_dir):
-    client, services = make_client(lexical_data_dir, cors_origins=["https://tinh.example.vn"])
+async def test_cors_allows_the_configured_origins(lexical_seeded_dir):
+    client, services = make_client(lexical_seeded_dir, cors_origins=["https://tinh.example.vn"])
     async with client:
         preflight = await client.options("/api/ask", headers={
             "Origin": "https://tinh.example.vn", "Access-Control-Request-Method": "POST",

@@ -1,41 +1,30 @@
 """Concurrent clients against the real app under uvicorn on 127.0.0.1, with the real default embedder."""
 
-import socket
 import threading
-import time
 
 import httpx
 import pytest
-import uvicorn
 
 from bot.settings import Settings
 from bot.web.app import create_app
 from bot.wiring import build_services
 from tests.conftest import load_questions
+from tests.live_server import live_server
 
 pytestmark = pytest.mark.slow
 
 
 def test_concurrent_clients_all_get_their_answers(seeded_data_dir):
     services = build_services(Settings(data_dir=seeded_data_dir, rate_limit="1000/minute"))
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(services), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60  # start-up loads the index and the model first
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    try:
-        assert server.started, "API server did not start"
-        lookups = [q for q in load_questions() if q["kind"] == "lookup"][:6]
-        outcomes: list[tuple[str, int, str]] = []
-        lock = threading.Lock()
+    lookups = [q for q in load_questions() if q["kind"] == "lookup"][:6]
+    outcomes: list[tuple[str, int, str]] = []
+    lock = threading.Lock()
+    # Start-up loads the index and the model first.
+    with live_server(create_app(services)) as url:
 
         def client(n: int) -> None:
             # Each client starts on a different question: the first wave embeds six queries at once.
-            with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as http:
+            with httpx.Client(base_url=url, timeout=60) as http:
                 for i in range(len(lookups)):
                     q = lookups[(n + i) % len(lookups)]
                     response = http.post("/api/ask", json={"question": q["question"]})
@@ -47,12 +36,9 @@ def test_concurrent_clients_all_get_their_answers(seeded_data_dir):
             w.start()
         for w in workers:
             w.join(timeout=120)
-        assert len(outcomes) == 36
-        expected = {q["id"]: q["expect"]["facts"] for q in lookups}
-        for qid, status, answer in outcomes:
-            assert status == 200, (qid, answer)
-            assert all(any(v in answer for v in fact) for fact in expected[qid]), (qid, answer)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        services.close()
+    services.close()
+    assert len(outcomes) == 36
+    expected = {q["id"]: q["expect"]["facts"] for q in lookups}
+    for qid, status, answer in outcomes:
+        assert status == 200, (qid, answer)
+        assert all(any(v in answer for v in fact) for fact in expected[qid]), (qid, answer)
