@@ -226,7 +226,7 @@ def document_from_html(doc_id: str, html: str, *, path: str | None = None, meta:
 
 
 def document_from_record(record: dict, *, path: str | None = None) -> Document:
-    """Build a Document from a JSONL record {id, title, text|body|context, sapo?, date|crawl_date?, ...}."""
+    """Build a Document from a JSONL record {id, title, text|body|context, sapo|abstract?, date|crawl_date?, ...}."""
     doc_id = str(record.get("id") or "").strip()
     if not doc_id:
         raise ValueError("record has no 'id'")
@@ -236,8 +236,10 @@ def document_from_record(record: dict, *, path: str | None = None) -> Document:
     if not str(body).strip():
         raise ValueError(f"record {doc_id!r} has no text, body or context")
     title = nfc(str(record.get("title") or "")).strip() or None
-    sapo = nfc(str(record.get("sapo") or "")).strip()
-    raw = (sapo + "\n" if sapo else "") + str(body)
+    # The lead paragraph is "sapo" in some crawls and "abstract" in others; it often holds the
+    # headline figure, so it is read as the article's first paragraph.
+    lead = nfc(str(record.get("sapo") or record.get("abstract") or "")).strip()
+    raw = (lead + "\n" if lead else "") + str(body)
     meta = {"url": record.get("url"), "place": record.get("place"), "paper": record.get("paper")}
     if record.get("date"):
         meta["date"], meta["date_source"] = record["date"], "record"

@@ -1,0 +1,188 @@
+"""Composition: the words around the quotes, per language; citations; periods in English."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from retrieval.models import Citation
+from retrieval.periods import period_for
+from retrieval.questions import Question
+from retrieval.selection import Clause
+from retrieval.measures import figures
+from retrieval.vietnamese import canonical_words, fold
+
+# What the answerer says in its own words, by the language of the question.
+TEXTS = {
+    "vi": {
+        "quote": "{marked}",
+        "gap": "Các bài viết chưa có số liệu cho thời điểm bạn hỏi. Số liệu gần nhất: ",
+        "period": "\nThời điểm của số liệu: {period}.",
+        "period_inline": " (thời điểm: {period})",
+        "compare": "So sánh theo các bài viết:",
+        "larger": "→ {a} cao hơn {b} ({va} so với {vb}; lưu ý thời điểm của từng số liệu).",
+        "equal": "→ Hai số liệu bằng nhau ({va}).",
+        "trend": "Diễn biến theo các bài viết:",
+        "no_figure": "các bài viết không có số liệu.",
+        "no_place": "Xin lỗi, các bài viết hiện có không có số liệu về {place}.",
+        "no_place_others": " Các bài viết chỉ có số liệu của nơi khác: {others}.",
+        "no_measure": "Xin lỗi, các bài viết hiện có không có số liệu về {measure}{where}.",
+        "no_answer": "Xin lỗi, các bài viết hiện có không có thông tin để trả lời câu hỏi này.",
+        "covers": " Dữ liệu hiện có nói về: {places}.",
+        "stale": "Xin lỗi, các bài viết hiện có không có giá của hôm nay: giá thay đổi từng ngày, "
+                 "và các bài viết chỉ có giá của những ngày đã qua.",
+        "small_talk": "Xin chào! Tôi trả lời các câu hỏi về số liệu hợp tác xã (HTX), tổ hợp tác và kinh tế "
+                      "tập thể theo các bài báo, kèm nguồn. Ví dụ: \"Huyện Chợ Đồn có bao nhiêu HTX?\"",
+        "about": " Lưu ý: {note}.",
+    },
+    "en": {
+        "quote": 'According to the source [1]: "{quote}"',
+        "gap": "The articles hold no figure for the period you asked about. The latest one: ",
+        "period": ' Reference period: {period}.',
+        "period_inline": " (period: {period})",
+        "compare": "Comparison from the articles:",
+        "larger": "→ {a} is higher than {b} ({va} against {vb}; mind the period of each figure).",
+        "equal": "→ Both figures are equal ({va}).",
+        "trend": "How it changed, from the articles:",
+        "no_figure": "the articles hold no figure.",
+        "no_place": "Sorry, the articles I have hold no figure for {place}.",
+        "no_place_others": " They only have figures for other places: {others}.",
+        "no_measure": "Sorry, the articles I have hold no figure for {measure}{where}.",
+        "no_answer": "Sorry, the articles I have do not answer this question.",
+        "covers": " They cover: {places}.",
+        "stale": "Sorry, the articles I have hold no price of today: prices change from day to day, "
+                 "and the articles only give prices of days gone by.",
+        "small_talk": "Hello! I answer questions about cooperative (HTX) statistics from news articles, with "
+                      "sources. For example: \"How many cooperatives are there in Cho Don district?\"",
+        "about": " Note: {note}.",
+    },
+}
+
+
+def texts_for(q: Question) -> dict[str, str]:
+    """Return the answer texts in the question's language."""
+    return TEXTS["en" if q.english else "vi"]
+
+
+def cite(clauses: Sequence[Clause], q: Question | None = None) -> tuple[Citation, str | None]:
+    """Return the citation of the quoted clauses and the period of their figure."""
+    first = clauses[0]
+    document = first.document
+    quote = " … ".join(c.text for c in clauses)
+    period = period_for(first.text, first.before, first.context, document.date)
+    if period and q is not None and q.english:
+        period = english_period(period)
+    citation = Citation(source=document.id, title=document.title, date=document.date, place=document.place,
+                        url=document.url, quote=quote, chunk_id=first.passage.chunk_id, paper=document.paper)
+    return citation, period
+
+
+def quote_of(clause: Clause, q: Question) -> str:
+    """Return what is quoted of a clause: the clause, cut after the part that answers, never a
+    fragment without the figure or too short to stand alone (then the whole sentence)."""
+    text = trim(clause.text, q)
+    if len(text.split()) < 4 or (q.quantity and not any(ch.isdigit() for ch in text)):
+        text = clause.sentence
+    return sentence_case(as_sentence(text))
+
+
+def trim(text: str, q: Question) -> str:
+    """Cut a long clause after the part that answers: "Hiện nay, huyện Chợ Đồn có 42 HTX, các HTX
+    của huyện đã chủ động …" becomes "Hiện nay, huyện Chợ Đồn có 42 HTX". The result is a verbatim
+    prefix of the clause that keeps the figure asked."""
+    segments = text.split(", ")
+    if len(text) < 120 or len(segments) < 2:
+        return text
+    names = {m.name for m in q.asked}
+    keep = -1
+    for n, segment in enumerate(segments):
+        if names and any(f.measure in names for f in figures(segment)):
+            keep = n
+        elif not names and q.measures and any(_counts(segment, m) for m in q.measures):
+            keep = n
+        elif not names and not q.measures and set(canonical_words(segment)) & set(q.terms):
+            keep = n
+    if keep < 0:
+        return text
+    trimmed = ", ".join(segments[: keep + 1])
+    if len(trimmed.split()) < 5:
+        return text
+    return trimmed if len(text) - len(trimmed) > 30 else text
+
+
+def _counts(text: str, measure: str) -> bool:
+    tokens = canonical_words(text)
+    return any(a[:1].isdigit() and b == measure for a, b in zip(tokens, tokens[1:]))
+
+
+_EN_PERIODS = (
+    (r"^(?:tinh |luy ke )?(?:den|toi) (?:het |cuoi )?(?:ngay )?(\d{1,2}/\d{1,2}/\d{4})", "as of {0}"),
+    (r"^(?:tinh |luy ke )?(?:den|toi) (?:het |cuoi )?(?:thang )?(\d{1,2}/\d{4})", "as of the end of {0}"),
+    (r"^(?:tinh |luy ke )?(?:den|toi) (?:het |cuoi )?nam (\d{4})", "as of the end of {0}"),
+    (r"^(?:tinh |luy ke )?(?:den|toi) dau nam (\d{4})", "as of the start of {0}"),
+    (r"^(?:trong |ca )?(\d+|sau|chin|muoi) thang dau nam(?: (\d{4}))?", "first {0} months of the year {1}"),
+    (r"^(?:trong |ca )?(\d+|sau|chin|muoi) thang cuoi nam(?: (\d{4}))?", "last {0} months of the year {1}"),
+    (r"^quy ([ivx1-4]+)(?:/| nam )(\d{4})", "quarter {0} of {1}"),
+    (r"^(?:giai doan|nhiem ky) (\d{4}) ?- ?(\d{4})", "the period {0}-{1}"),
+    (r"^(?:trong |ca )?nam (\d{4})", "the year {0}"),
+    (r"^trong nam", "during the year"),
+    (r"^(?:tinh )?den thoi diem hien tai|^hien nay|^luy ke (?:toi|den) nay|^(?:tinh )?(?:den|toi) nay|^hien",
+     "currently"),
+)
+_EN_NUMBERS = {"sau": "6", "chin": "9", "muoi": "10"}
+
+
+def english_period(period: str) -> str:
+    """Translate a Vietnamese period label for an English answer, keeping the Vietnamese in quotes."""
+    folded = fold(period).lower().strip()
+    main, _, rest = folded.partition(" (")
+    english = None
+    for pattern, template in _EN_PERIODS:
+        match = re.match(pattern, main)
+        if match:
+            groups = [_EN_NUMBERS.get(g, g) if g else "" for g in match.groups()]
+            english = template.format(*groups).replace(" year ", " year ").strip()
+            english = re.sub(r"\s+", " ", english)
+            break
+    if english is None:
+        return f'"{period}"'
+    note = ""
+    date = re.search(r"ngay (\d{1,2}/\d{1,2}/\d{4})", rest)
+    year = re.search(r"nam (\d{4})", rest)
+    if date:
+        note = f" (article of {date.group(1)})"
+    elif "khong ro ngay" in rest:
+        note = " (article undated)"
+    elif year:
+        note = f" ({year.group(1)})"
+    return f'{english}{note} — "{period}"'
+
+
+def as_sentence(text: str) -> str:
+    """End a quote with a full stop."""
+    text = text.strip().rstrip(",;:")
+    return text if text.endswith((".", "!", "?", "…")) else text + "."
+
+
+def capitalise(text: str) -> str:
+    """Upper-case the first letter."""
+    return text[:1].upper() + text[1:]
+
+
+def sentence_case(text: str) -> str:
+    """Strip and capitalise."""
+    return capitalise(text.strip())
+
+
+def marker(text: str, number: int) -> str:
+    """Put the citation marker before the final full stop: "… 42 HTX [1]."."""
+    text = text.rstrip()
+    if text.endswith("."):
+        return f"{text[:-1]} [{number}]."
+    return f"{text} [{number}]"
+
+
+def stream_pieces(text: str, words: int = 3) -> list[str]:
+    """Cut an answer into small pieces for streaming, keeping the spaces and line breaks."""
+    tokens = re.findall(r"\S+\s*", text)
+    return ["".join(tokens[i: i + words]) for i in range(0, len(tokens), words)]

@@ -1,0 +1,269 @@
+"""One lexicon of the measures the articles report, read the same way in questions and passages.
+
+A question asks for a measure ("doanh thu bình quân", "how many members"); a passage states
+figures, each a number with a unit and the words around it. Both sides use the lexicon below, so a
+question about income per month is answered with a figure in "đồng/người/tháng" and never with a
+growth rate in %, and a question about members never gets the count of cooperatives.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from retrieval.vietnamese import canonical_words, fold, nfc
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A statistic: a count of something ("htx") or a value of something ("doanh thu")."""
+
+    name: str
+    label_vi: str
+    label_en: str
+    counted: tuple[str, ...] = ()  # canonical words written right after the number: "42 HTX"
+    subject: tuple[str, ...] = ()  # canonical phrases written before the number: "doanh thu ... 3,24 tỷ"
+    english: tuple[str, ...] = ()  # English words that ask for it
+    money: bool = False  # its figures carry a currency ("triệu đồng", "tỷ")
+
+    @property
+    def is_value(self) -> bool:
+        """Tell whether the measure is an amount (revenue, income...) rather than a count."""
+        return bool(self.subject)
+
+
+MEASURES: tuple[Measure, ...] = (
+    Measure("revenue", "doanh thu", "revenue", subject=("doanh thu", "doanh so", "gia tri san xuat"),
+            english=("revenue", "revenues", "turnover", "sales"), money=True),
+    Measure("profit", "lợi nhuận", "profit", subject=("loi nhuan", "lai", "thu lai", "loi nhuan binh quan"),
+            english=("profit", "profits", "earnings"), money=True),
+    Measure("income", "thu nhập", "income", subject=("thu nhap",),
+            english=("income", "incomes", "wage", "wages", "salary", "earn"), money=True),
+    Measure("capital", "vốn", "capital", subject=("von", "tong von", "von dieu le", "von hoat dong", "nguon von"),
+            english=("capital", "funds", "funding", "loan", "loans"), money=True),
+    Measure("tht_count", "số tổ hợp tác", "cooperative groups", counted=("tht",),
+            english=("groups", "group", "teams")),
+    Measure("qtdnd_count", "số quỹ tín dụng nhân dân", "people's credit funds", counted=("qtdnd",),
+            english=("credit", "funds")),
+    Measure("lhhtx_count", "số liên hiệp HTX", "cooperative unions", counted=("lhhtx",), english=("unions", "union")),
+    Measure("members", "số thành viên", "members", counted=("thanh vien", "xa vien", "to vien", "ho thanh vien"),
+            english=("members", "member", "membership")),
+    Measure("workers", "số lao động", "workers", counted=("lao dong", "nguoi lao dong", "viec lam"),
+            english=("workers", "worker", "employees", "labourers", "laborers", "jobs", "employ", "employs")),
+    Measure("products", "số sản phẩm", "products", counted=("san pham",), english=("products", "product")),
+    Measure("htx_count", "số HTX", "cooperatives", counted=("htx",),
+            english=("cooperatives", "cooperative", "co-operatives", "coops", "co-ops")),
+)
+BY_NAME = {m.name: m for m in MEASURES}
+
+# Words that make a figure a flow, a plan or a negative rather than a plain stock.
+QUALIFIERS: dict[str, tuple[str, ...]] = {
+    "new": ("thanh lap moi", "thanh lap", "moi thanh lap", "phat trien moi", "xay dung moi", "newly", "new",
+            "established", "founded", "set up", "created"),
+    "target": ("phan dau", "muc tieu", "chi tieu", "ke hoach", "du kien", "se ", "target", "goal", "aim", "plan",
+               "planned", "expected"),
+    "dissolved": ("giai the", "ngung hoat dong", "dissolved", "closed", "ceased"),
+    "negative": ("chua", "khong", "not yet", "without"),
+}
+_QUALIFIER_RES = {name: re.compile(r"\b(?:" + "|".join(re.escape(w.strip()) for w in words) + r")\b")
+                  for name, words in QUALIFIERS.items()}
+
+_MONEY_RE = re.compile(r"^(?:dong|trieu|ty|ti|nghin|ngan|usd|vnd|tr|d)$")
+_PER_MONTH_RE = re.compile(r"\b(thang|month|monthly)\b")
+_ASK_PER_MONTH_RE = re.compile(r"\b(?:moi|hang|mot|1|per|a|each|tren) (?:thang|month)\b|\bmonthly\b|\bthang\b$")
+_PER_YEAR_RE = re.compile(r"\b(nam|year|yearly|annual|annually|per year)\b")
+_PERCENT_RE = re.compile(r"(%|\bphan tram\b|\bty le\b|\bpercent\b|\bgrowth\b|\btang truong\b)")
+_NUMBER_TOKEN = re.compile(r"^\d")
+
+_ASK_COUNT_RE = re.compile(r"\b(?:bao nhieu|may|so luong|tong so|so|how many|number of|count of)\s+(?=((?:\S+\s*){1,4}))")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number in a sentence, with the measure it states and the words that qualify it."""
+
+    number: str  # as written (canonical tokens keep "1.750", "3,24")
+    position: int  # token index in the canonical tokens of the sentence
+    measure: str | None  # a Measure name, "count:<noun>" for another counted noun, or None
+    unit: str  # "money", "percent", "count" or ""
+    per_month: bool
+    qualifiers: frozenset[str]
+    owner: str | None = None  # the entity the figure belongs to: "htx" in "422 HTX với 12,7 nghìn thành viên"
+
+
+_OWNERS = ("htx", "tht", "qtdnd", "lhhtx")
+
+
+def question_owner(text: str, measures: tuple[Measure, ...]) -> str | None:
+    """Return the entity whose measure is asked ("thành viên HTX" -> "htx"), when it is not the measure itself."""
+    if not measures or measures[0].name.endswith("_count"):
+        return None
+    tokens = canonical_words(text)
+    english = set(re.findall(r"[a-z-]+", nfc(text).lower()))
+    for token in tokens:
+        if token in _OWNERS:
+            return token
+    if english & {"cooperative", "cooperatives", "co-operatives"}:
+        return "htx"
+    if english & {"groups", "group"}:
+        return "tht"
+    return None
+
+
+def _phrase_at(tokens: list[str], start: int, phrases: tuple[str, ...]) -> str | None:
+    for phrase in sorted(phrases, key=lambda p: -len(p.split())):
+        words = phrase.split()
+        if tokens[start: start + len(words)] == words:
+            return phrase
+    return None
+
+
+def question_measures(text: str) -> tuple[Measure, ...]:
+    """Return the measures a question asks for, most specific first ("doanh thu" over "HTX")."""
+    folded = " ".join(canonical_words(text))
+    tokens = folded.split()
+    found: list[Measure] = []
+    english = set(re.findall(r"[a-z'-]+", nfc(text).lower()))
+    # Counts: the words right after "bao nhiêu" / "mấy" / "số" / "how many" ("bao nhiêu quỹ tín
+    # dụng ... có lãi" counts funds; the "lãi" after it does not make it a question about profit).
+    for match in _ASK_COUNT_RE.finditer(folded):
+        following = match.group(1).split()
+        for measure in MEASURES:
+            if measure.counted and _phrase_at(following, 0, measure.counted) and measure not in found:
+                found.append(measure)
+    counts = list(found)
+    # Amounts named anywhere ("Doanh thu bình quân của HTX là bao nhiêu") when no count is asked.
+    for measure in MEASURES:
+        if measure.is_value and (any(re.search(rf"\b{s}\b", folded) for s in measure.subject)
+                                 or english & set(measure.english)):
+            if not counts or re.search(r"\b(va|and)\b", folded):
+                found.insert(len(found) - len(counts) if not counts else len(found), measure)
+    if any(m.is_value for m in found) and not any(m.name == "htx_count" for m in counts):
+        found = [m for m in found if m.is_value or m.name != "htx_count"]
+    if not found:
+        for measure in MEASURES:  # English "How many cooperatives", "average monthly income"
+            if measure.counted and english & set(measure.english) and re.search(r"\b(how many|number of)\b", folded):
+                found.append(measure)
+                break
+    if not found:
+        # "Số HTX", "HTX" with a quantity cue and nothing else named: the count of cooperatives.
+        if re.search(r"\b(bao nhieu|may|so luong|tong so|how many)\b", folded):
+            for token in tokens:
+                measure = next((m for m in MEASURES if m.counted and token in m.counted), None)
+                if measure:
+                    found.append(measure)
+                    break
+    return tuple(found)
+
+
+def counted_noun(text: str) -> str | None:
+    """Return the noun a question counts when the lexicon does not know it ("bao nhiêu hộ" -> "ho")."""
+    folded = " ".join(canonical_words(text))
+    match = re.search(r"\b(?:bao nhieu|may)\s+(\w+)", folded)
+    if not match:
+        return None
+    noun = match.group(1)
+    if noun in ("phan", "lan", "nam", "thang", "ngay", "la", "tien", "con", "moi", "trong", "o", "tai", "cua",
+                "va", "thi", "dong", "trieu", "ty") or noun.isdigit():
+        return None
+    return noun
+
+
+def question_qualifiers(text: str) -> frozenset[str]:
+    """Return the qualifiers a question asks for: new, target, dissolved, negative."""
+    folded = " " + " ".join(canonical_words(text)) + " "
+    found = {name for name, pattern in _QUALIFIER_RES.items() if pattern.search(folded)}
+    if re.search(r"\b(den nam|toi nam|by) (20[2-9]\d)\b", folded) and re.search(r"\b(phan dau|se|muc tieu|target)\b",
+                                                                                folded):
+        found.add("target")
+    return frozenset(found)
+
+
+def wants_per_month(text: str) -> bool:
+    """Tell whether a question asks an amount per month ("mỗi tháng", "monthly")."""
+    return bool(_ASK_PER_MONTH_RE.search(" ".join(canonical_words(text)))) or bool(re.search(r"/\s*tháng", text))
+
+
+def wants_percent(text: str) -> bool:
+    """Tell whether a question asks a rate ("tăng bao nhiêu %", "tỷ lệ", "growth")."""
+    folded = " ".join(canonical_words(text))
+    return bool(_PERCENT_RE.search(folded)) or "%" in text
+
+
+@lru_cache(maxsize=16384)
+def figures(text: str) -> tuple[Figure, ...]:
+    """Return the figures stated in ``text`` with their measure, unit and qualifiers."""
+    tokens = canonical_words(text)
+    raw = nfc(text)
+    percent_after = {m.start() for m in re.finditer(r"\d\s*%", raw)}
+    out: list[Figure] = []
+    number_index = 0
+    numbers_in_raw = [m for m in re.finditer(r"\d+(?:[.,]\d+)*", raw)]
+    for i, token in enumerate(tokens):
+        if not _NUMBER_TOKEN.match(token):
+            continue
+        raw_match = numbers_in_raw[number_index] if number_index < len(numbers_in_raw) else None
+        number_index += 1
+        if len(token) == 4 and token.startswith(("19", "20")) and (i == 0 or tokens[i - 1] in ("nam", "year", "in")):
+            continue  # a year, not a figure
+        if i + 1 < len(tokens) and tokens[i + 1] in ("thang", "quy") and i and tokens[i - 1] in ("ngay", "den"):
+            continue
+        following = tokens[i + 1: i + 5]
+        percent = bool(raw_match and any(raw_match.end() - 1 <= p <= raw_match.end() + 1 for p in percent_after))
+        measure: str | None = None
+        for m in MEASURES:
+            if m.counted and (_phrase_at(following, 0, m.counted) or (
+                    len(following) > 1 and following[0] in ("nghin", "ngan", "trieu") and
+                    _phrase_at(following, 1, m.counted))):
+                measure = m.name
+                break
+        money = measure is None and bool(following and _MONEY_RE.match(following[0]))
+        if measure is None and (money or percent):
+            window = tokens[max(0, i - 22): i]
+            best = -1
+            for m in MEASURES:
+                if not m.is_value:
+                    continue
+                for s in m.subject:
+                    words = s.split()
+                    for j in range(len(window) - len(words), -1, -1):
+                        if window[j: j + len(words)] == words:
+                            if j > best:
+                                best, measure = j, m.name
+                            break
+        if measure is None and following and not money and not percent and following[0].isalpha():
+            measure = f"count:{following[0]}"
+        unit = "percent" if percent else "money" if money else "count" if measure else ""
+        before = " ".join(tokens[max(0, i - 10): i])
+        after = " ".join(tokens[i + 1: i + 6])
+        qualifiers = frozenset(name for name, pattern in _QUALIFIER_RES.items()
+                               if pattern.search(f" {before} ") or (name in ("new", "dissolved", "negative")
+                                                                   and pattern.search(f" {after} ")))
+        per_month = bool(_PER_MONTH_RE.search(" ".join(tokens[i + 1: i + 6])))
+        owner = next((t for t in reversed(tokens[max(0, i - 12): i]) if t in _OWNERS), None)
+        if owner is None and measure and not measure.endswith("_count"):
+            owner = next((t for t in tokens[i + 1: i + 8] if t in _OWNERS), None)
+        out.append(Figure(token, i, measure, unit, per_month, qualifiers, owner))
+    return tuple(out)
+
+
+def figures_of(text: str, measure: Measure) -> list[Figure]:
+    """Return the figures of ``text`` that state ``measure``."""
+    return [f for f in figures(text) if f.measure == measure.name]
+
+
+def label(measure: Measure, english: bool) -> str:
+    """Return the measure's name for an answer."""
+    return measure.label_en if english else measure.label_vi
+
+
+def mentions_measure_word(text: str, measure: Measure) -> bool:
+    """Tell whether ``text`` names the measure at all (its subject or counted words)."""
+    folded = " ".join(canonical_words(text))
+    return any(re.search(rf"\b{w}\b", folded) for w in measure.subject + measure.counted)
+
+
+def fold_text(text: str) -> str:
+    """Return ``text`` folded and canonical, as the lexicon matches it."""
+    return " ".join(canonical_words(fold(text)))

@@ -1,0 +1,199 @@
+"""Question analysis: a question (already standalone) becomes a structured query.
+
+The query names the places asked (the most specific unit of each mention), the measures from the
+shared lexicon (retrieval/measures.py), the years and dates, the qualifiers (new, target...), the
+intent (lookup, compare, trend, rank, which) and the topic terms used to match sentences.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from retrieval.measures import (Measure, counted_noun, question_measures, question_owner, question_qualifiers,
+                                wants_per_month, wants_percent)
+from retrieval.periods import years
+from retrieval.places import Place, find_places
+from retrieval.vietnamese import bigrams, canonical_words, is_english
+
+# Folded function words and question words that carry no topic.
+_STOPWORDS = frozenset("""
+co la cua va cac nhung mot trong o tai cho den duoc may gi nao ai thi sao con ve voi
+so sanh tong nhu the nao khong da se dang bi tu theo tren duoi ra vao nay do kia hay hoac ma neu vay
+huyen tinh thi xa tp dia ban toan bay gio hom nam thang ngay hien het
+how many much what which who when where is are was were the of in there does do did a an to for on by and
+or with at from as be been has have had that this it its their than about
+""".split())
+
+_QUALIFIER_WORDS = frozenset("phan dau muc tieu chi ke hoach du kien thanh lap moi giai the".split())
+_AMOUNT_RE = re.compile(r"\b(bao nhieu|la gi|dat|muc|how much|what is|what was|average|binh quan)\b")
+_QUANTITY_RE = re.compile(r"\b(bao nhieu|may|so luong|tong so|how many|how much|number of|so (?:htx|tht|qtdnd|lhhtx))\b")
+
+# English question words mapped to the Vietnamese terms the articles use (for matching only).
+_GLOSSARY = {
+    "cooperatives": "hợp tác xã HTX", "cooperative": "hợp tác xã HTX", "co-operatives": "hợp tác xã HTX",
+    "groups": "tổ hợp tác", "group": "tổ hợp tác", "collective": "kinh tế tập thể", "district": "huyện",
+    "province": "tỉnh", "city": "thành phố", "members": "thành viên", "member": "thành viên",
+    "workers": "lao động", "labourers": "lao động", "laborers": "lao động", "employees": "lao động",
+    "revenue": "doanh thu", "turnover": "doanh thu", "profit": "lợi nhuận lãi", "profits": "lợi nhuận lãi",
+    "income": "thu nhập", "capital": "vốn", "new": "mới", "newly": "mới", "founded": "thành lập",
+    "established": "thành lập", "created": "thành lập", "set": "thành lập", "average": "bình quân",
+    "products": "sản phẩm", "product": "sản phẩm", "agricultural": "nông nghiệp", "agriculture": "nông nghiệp",
+    "credit": "quỹ tín dụng nhân dân", "funds": "quỹ", "training": "tập huấn", "courses": "lớp",
+    "classes": "lớp", "target": "chỉ tiêu mục tiêu", "year": "năm", "first": "đầu", "half": "6 tháng",
+    "total": "tổng", "operating": "hoạt động", "active": "hoạt động", "head": "trưởng đoàn", "led": "trưởng đoàn",
+}
+
+
+# What a count is of: the word after a number ("42 HTX", "11 lớp"), canonical and folded.
+_ENTITIES = frozenset({"htx", "tht", "qtdnd", "lhhtx"})
+# Qualifiers that turn a stock ("có 42 HTX") into a flow or a target ("thành lập mới", "phấn đấu").
+_QUALIFIERS = (("thanh lap", "moi"), ("phan dau", "muc tieu", "chi tieu", "ke hoach", "den nam"),
+               ("chua", "khong"))
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question after analysis."""
+
+    text: str
+    english: bool
+    places: tuple[Place, ...]
+    years: tuple[int, ...]
+    quantity: bool
+    terms: dict[str, float]  # canonical term -> weight (before IDF)
+    measures: tuple[str, ...] = ()  # what is counted: "htx", "thanh vien", "lop"...
+    dates: tuple[str, ...] = ()  # dates as written: "31/12/2021", "6/2017"
+    pairs: tuple[str, ...] = ()  # adjacent topic words ("gia_lua"): the phrase must be found, not just its words
+    intent: str = "lookup"  # lookup, compare, trend, rank, which
+    asked: tuple[Measure, ...] = ()  # the measures of the lexicon the question asks for
+    noun: str | None = None  # the counted noun when the lexicon does not know it ("lop", "ho")
+    qualifiers: frozenset[str] = frozenset()  # new, target, dissolved, negative
+    per_month: bool = False  # an amount per month is asked ("mỗi tháng", "monthly")
+    owner: str | None = None  # whose measure: "htx" in "thành viên HTX", "tht" in "doanh thu của THT"
+    percent: bool = False  # a rate is asked ("tăng bao nhiêu %")
+
+    @property
+    def match_text(self) -> str:
+        """Return the Vietnamese-side text used for lexical matching."""
+        return _translate(self.text) if self.english else self.text
+
+
+def _translate(text: str) -> str:
+    """Return an English question with its domain words followed by their Vietnamese terms."""
+    extra = [_GLOSSARY[w] for w in re.findall(r"[a-z-]+", text.lower()) if w in _GLOSSARY]
+    return text + " " + " ".join(extra)
+
+
+def _measures(tokens: list[str]) -> tuple[str, ...]:
+    """Return what the question counts: the word after "bao nhiêu" / "mấy" ("bao nhiêu HTX")."""
+    found: list[str] = []
+    for i, token in enumerate(tokens):
+        if token in ("nhieu", "may", "so") and i + 1 < len(tokens) and (token != "so" or tokens[i + 1] in _ENTITIES):
+            following = tokens[i + 1]
+            if following not in _STOPWORDS and following not in ("moi", "nam", "phan", "lan") \
+                    and following not in found:
+                found.append(following)
+    return tuple(found)
+
+
+# Question phrases and reporting verbs that say nothing of the topic.
+# Period phrases are matched as periods, not as topic words ("sáu tháng đầu năm" is written "6 tháng đầu năm").
+_PERIOD_WORDS = re.compile(r"\b(?:(?:\d+|mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi(?: hai)?) thang (?:dau|cuoi)(?: nam)?|"
+                           r"giua nam|dau nam|cuoi nam|quy (?:i|ii|iii|iv|\d)|luy ke|tinh den|den het|den nay|"
+                           r"first half|second half|first (?:six|6) months)\b")
+_STOP_PHRASES = re.compile(r"\b(bao nhieu|nhu the nao|thi sao|hien nay|so sanh|how many|how much|la gi|thanh pho|"
+                           r"bao cao|cho biet|thong tin|so lieu|moi nam|nhieu hon|it hon|cao hon|thap hon|lon hon|"
+                           r"nho hon|chenh lech|so voi|khac nhau|giua|hay|compare|more|less|higher|lower|than|"
+                           r"difference|between|versus|vs)\b")
+
+
+def _topic_tokens(tokens: list[str], places: Sequence[Place]) -> list[str]:
+    """Drop place names (with their unit word), question phrases and function words."""
+    joined = " " + " ".join(tokens) + " "
+    for place in places:
+        joined = re.sub(rf" (?:(?:thanh pho|tinh|huyen|quan|thi xa|tp) )?{re.escape(place.key)}"
+                        rf"(?: (?:district|province|city))? ", " ", joined, count=1)
+    joined = _PERIOD_WORDS.sub(" ", joined)
+    joined = _STOP_PHRASES.sub(" ", joined)
+    return [t for t in joined.split() if t not in _STOPWORDS and not t.isdigit()]
+
+
+_COMPARE_RE = re.compile(r"\b(so sanh|compare|comparison|hon hay|nhieu hon|it hon|cao hon|thap hon|lon hon|nho hon|"
+                         r"chenh lech|so voi|khac nhau|difference|versus|vs|more than|higher|lower|larger)\b")
+_TREND_RE = re.compile(r"\b(thay doi|bien dong|qua cac nam|tang hay giam|tang giam|xu huong|trend|changed?|over the years)\b")
+_RANK_RE = re.compile(r"\b(nhieu nhat|cao nhat|lon nhat|it nhat|thap nhat|dung dau|most|highest|largest|lowest|fewest)\b")
+_WHICH_RE = re.compile(r"\b(nao|ai|gi|la ai|which|who|what product|whom|where|o dau)\b")
+
+
+def intent_of(text: str, places: Sequence[Place], years_asked: Sequence[int]) -> str:
+    """Return what the question wants done: compare, trend, rank, which or lookup."""
+    folded = " ".join(canonical_words(text))
+    if _TREND_RE.search(folded):
+        return "trend"
+    if _RANK_RE.search(folded):
+        return "rank"
+    if len(places) >= 2 and (_COMPARE_RE.search(folded) or re.search(r"\b(va|and|voi|hay|or)\b", folded)):
+        return "compare"
+    if len(set(years_asked)) >= 2 and _COMPARE_RE.search(folded):
+        return "compare"
+    if _WHICH_RE.search(folded) and not _QUANTITY_RE.search(folded):
+        return "which"
+    return "lookup"
+
+
+def asked_places(text: str) -> tuple[Place, ...]:
+    """Return the places a question asks about, the most specific of each mention: in "huyện Chợ
+    Mới (tỉnh Bắc Kạn)" the district is asked and the province only says where it lies."""
+    places = find_places(text)
+    if len(places) < 2:
+        return tuple(places)
+    folded = " ".join(canonical_words(text))
+    kept: list[Place] = []
+    for n, place in enumerate(places):
+        previous = places[n - 1] if n else None
+        if place.kind in (None, "province") and previous is not None and previous.kind in ("district", "city"):
+            # "huyện X, tỉnh Y" / "huyện X (tỉnh Y)" / "X - Y": Y is where X lies.
+            between = re.search(rf"\b{re.escape(previous.key)}\b(.{{0,20}}?)\b{re.escape(place.key)}\b", folded)
+            if between and set(between.group(1).split()) <= {"tinh", "thuoc", "o", "cua", "province"}:
+                continue
+        kept.append(place)
+    return tuple(kept)
+
+
+def analyse(text: str) -> Question:
+    """Read the places, years, quantity cue, measures, intent and topic terms of a question."""
+    english = is_english(text)
+    match_text = _translate(text) if english else text
+    places = asked_places(text)
+    place_tokens = {tok for p in places for tok in p.key.split()}
+    if english:
+        after = re.search(r"\b(?:many|much)((?:\s+[a-z-]+){1,3})", text.lower())
+        nouns = [_GLOSSARY.get(w, "") for w in (after.group(1).split() if after else [])]
+        measures = tuple(dict.fromkeys(m for m in canonical_words(" ".join(nouns)) if m in _ENTITIES))
+        tokens = canonical_words(match_text[len(text):]) + [t for t in canonical_words(text) if t in place_tokens]
+    else:
+        tokens = canonical_words(match_text)
+        measures = _measures(tokens)
+    topic = _topic_tokens(tokens, places)
+    qualifiers = question_qualifiers(match_text)
+    asked = question_measures(text)
+    if asked and qualifiers:
+        # The qualifier is matched on the figure itself ("phấn đấu có 60 HTX" answers "mục tiêu"):
+        # its words must not be required as topic words too.
+        topic = [t for t in topic if t not in _QUALIFIER_WORDS]
+    terms: dict[str, float] = {t: 1.0 for t in topic}
+    pairs = set(bigrams(tokens)) & set(bigrams(topic)) if not english else set()
+    asked_years = tuple(years(text))
+    quantity = bool(_QUANTITY_RE.search(" ".join(canonical_words(text)))) or bool(asked and _AMOUNT_RE.search(
+        " ".join(canonical_words(text))))
+    return Question(text=text, english=english, places=places, years=asked_years, quantity=quantity, terms=terms,
+                    measures=measures, pairs=tuple(sorted(pairs)),
+                    dates=tuple(re.findall(r"\d{1,2}/\d{1,2}/\d{4}|\d{1,2}/\d{4}", text)),
+                    intent=intent_of(text, places, asked_years), asked=asked,
+                    noun=None if asked else counted_noun(text), qualifiers=qualifiers,
+                    per_month=wants_per_month(text), percent=wants_percent(text),
+                    owner=question_owner(match_text, asked))
+
+

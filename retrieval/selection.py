@@ -1,0 +1,393 @@
+"""Sentence selection: which quotable clause of the retrieved passages answers a query, or why none does.
+
+Pure over plain data: candidates are built from passages and their documents, then `select`
+filters them by place (the place-safety invariant, checked here and only here), by measure and
+qualifiers (from the shared lexicon), and scores the rest with named weights.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from retrieval.chunking import split_sentences
+from retrieval.guards import asks_price, is_fresh
+from retrieval.measures import BY_NAME, Figure, figures
+from retrieval.models import Document, Passage
+from retrieval.periods import years
+from retrieval.places import Place, find_places
+
+try:  # TEMP until places.within lands
+    from retrieval.places import within
+except ImportError:  # pragma: no cover
+    def within(inner, outer):
+        return outer.compatible(inner)
+from retrieval.questions import Question
+from retrieval.vietnamese import bigrams, canonical_words, numbers
+
+
+@dataclass(frozen=True)
+class Weights:
+    """The named weights of the clause score."""
+
+    rank: float = 0.05  # retrieval rank of the clause's passage (1 / (1 + rank))
+    has_figure: float = 0.15  # a numeric question and a clause with a figure
+    no_figure: float = -0.3  # a numeric question and a clause without one
+    measure: float = 0.3  # the clause states the asked measure, qualifiers matching
+    measure_qualified: float = 0.15  # it states it, with a qualifier the question does not ask
+    other_entity: float = -0.2  # it counts another entity of the lexicon
+    qualifier_mismatch: float = 0.15  # per qualifier group the question does not ask
+    exact_date: float = 0.3  # the date asked is in the clause
+    date_in_sentence: float = 0.1  # ... or elsewhere in its sentence
+    plain_count: float = 0.05  # "X có 42 HTX": the plain statement of a count
+    length: float = 0.02  # per 100 characters
+    year_match: float = 0.1  # the year asked is in the sentence
+    year_absent: float = 0.05  # the year asked is nowhere near the clause
+    exact_place: float = 0.1  # the clause names the asked place itself
+    unit_match: float = 0.2  # per month / percent / money as asked
+
+
+WEIGHTS = Weights()
+# Qualifier groups compared between the question and a figure; "negative" is too common to decide.
+_DECISIVE = frozenset({"new", "target", "dissolved"})
+_TODAY_RE = re.compile(r"\b(hom nay|today|right now)\b")
+
+
+@dataclass(frozen=True)
+class Clause:
+    """A quotable piece of a sentence, with where it comes from."""
+
+    text: str
+    sentence: str
+    before: str  # the sentence up to this clause
+    context: str  # the passage text before this sentence
+    passage: Passage
+    rank: int
+    document: Document
+
+    def subjects(self) -> list[Place]:
+        """Return the places the clause's figures are about: named in the clause (the most
+        specific), else the last named earlier in its sentence, else named later in it, else the
+        article's place. Never a place from another sentence: that is how another district's
+        figure passed for the one asked."""
+        own = _specific(find_places(self.text))
+        if own:
+            return own
+        earlier = _specific(find_places(self.before))
+        if earlier:
+            return earlier[-1:]
+        whole = _specific(find_places(self.sentence))
+        if whole:
+            return whole[:1]
+        return article_places(self.document)
+
+
+def article_places(document: Document) -> list[Place]:
+    """Return the place an article is about: its metadata place, else its title's (the most
+    specific), else the places its lead names ("Nông dân xã Trường Thành, H.Thới Lai, TP.Cần Thơ")."""
+    for text in (document.place or "", document.title or ""):
+        places = _specific(find_places(text))
+        if places:
+            return places[:1]
+    return find_places(document.text[:300])
+
+
+def _specific(places: Sequence[Place]) -> list[Place]:
+    """Drop a province named only as the parent of a district also named ("huyện X, tỉnh Y")."""
+    districts = [p for p in places if p.kind in ("district", "city")]
+    if not districts:
+        return list(places)
+    return [p for p in places if p.kind in ("district", "city") or not any(
+        within(d, p) for d in districts)]
+
+
+def place_ok(asked: Place, subjects: Sequence[Place]) -> bool:
+    """The place-safety invariant: a figure answers for ``asked`` only when its subject is that
+    place (or a legacy unit that the asked 2025 province now holds whole)."""
+    for subject in subjects:
+        if asked.compatible(subject):
+            return True
+        if subject.kind in (None, "province") and asked.kind in (None, "province") and within(subject, asked):
+            return True
+    return False
+
+
+def candidates_from(passages: Sequence[Passage], documents: dict[str, Document], read: int) -> list[Clause]:
+    """Split the first ``read`` passages into clauses (sentences cut at semicolons)."""
+    out: list[Clause] = []
+    seen: set[str] = set()
+    for rank, passage in enumerate(passages[:read]):
+        if passage.chunk_id in seen or passage.doc_id not in documents:
+            continue
+        seen.add(passage.chunk_id)
+        out.extend(_clauses(passage, rank, documents[passage.doc_id]))
+    return out
+
+
+def _clauses(passage: Passage, rank: int, document: Document) -> list[Clause]:
+    out = []
+    flat = " ".join(document.text.split())
+    start = flat.find(passage.text[:80])
+    # What the article says before the passage: its years give the clauses their period.
+    context = flat[max(0, start - 1500): start] if start > 0 else ""
+    for sentence in split_sentences(" ".join(passage.text.split("\n"))):
+        parts = [p.strip() for p in re.split(r";\s+", sentence) if p.strip()]
+        before = ""
+        for part in parts:
+            out.append(Clause(part.rstrip(";").strip(), sentence, before, context, passage, rank, document))
+            before = f"{before} {part}".strip()
+        context = f"{context} {sentence}".strip()
+    return out
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The clauses an answer quotes (one, or two for a two-measure question) and whether the
+    period asked was missing (the latest figure is given instead)."""
+
+    clauses: tuple[Clause, ...]
+    temporal_gap: bool = False
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why no clause answers: topic, place, place-figure, measure or stale."""
+
+    reason: str
+    places_with_figures: tuple[str, ...] = ()
+
+
+def select(q: Question, candidates: Sequence[Clause], *, min_coverage: float, fresh_days: int,
+           weights: Weights = WEIGHTS) -> Selection | Refusal:
+    """Return the best clauses for ``q`` among ``candidates``, or the reason to refuse."""
+    if not candidates:
+        return Refusal("topic")
+    if q.places:
+        safe = [c for c in candidates if any(place_ok(p, c.subjects()) for p in q.places)]
+        if not safe:
+            keys = {p.key for p in q.places}
+            mentioned = any(key in _folded(c.sentence + " " + c.document.title + " " + (c.document.place or ""))
+                            for c in candidates for key in keys)
+            others = tuple(dict.fromkeys(s.label() for c in candidates if _has_figure(c.text) for s in c.subjects()))
+            return Refusal("place-figure" if mentioned else "place", others[:4])
+        candidates = safe
+
+    numeric = q.quantity or bool(q.asked)
+    if q.asked:
+        stating = [c for c in candidates if _measure_figures(q, c)]
+        if not stating:
+            return Refusal("measure")
+        candidates = _prefer_units(q, _prefer_owner(q, _prefer_qualifiers(q, stating)))
+    elif q.noun and q.quantity:
+        counting = [c for c in candidates if any(f.measure == f"count:{q.noun}" for f in figures(c.text))]
+        candidates = counting or candidates
+
+    term_weights = _term_weights(q, candidates)
+    total = sum(term_weights.values()) or 1.0
+    scored = []
+    for clause in candidates:
+        coverage = _coverage(term_weights, clause) / total
+        score = coverage + weights.rank / (1 + clause.rank) + _clause_score(q, clause, numeric, weights)
+        scored.append((score, coverage, clause))
+    scored = [item for item in scored if item[1] >= min_coverage and _pairs_found(q, item[2])]
+    if not scored:
+        return Refusal("topic")
+    scored.sort(key=lambda item: -item[0])
+    best_score, _, best = scored[0]
+
+    chosen = [best]
+    # A question that asks two measures ("bao nhiêu HTX và bao nhiêu thành viên") may need a
+    # second clause of the same article for the measure the first one lacks.
+    lacking = [m for m in q.asked if not any(f.measure == m.name for f in figures(best.text))]
+    if len(q.asked) > 1 and lacking:
+        extra = next((c for _, _, c in scored[1:12] if c.passage.doc_id == best.passage.doc_id
+                      and c.text != best.text and any(f.measure == m.name for m in lacking for f in figures(c.text))),
+                     None)
+        if extra is not None:
+            chosen.append(extra)
+
+    # News holds no figure "of today": such a question gets the latest figure, labelled as such,
+    # except a price, which changes from day to day: an old one must not pass for today's.
+    asked = _folded(q.text)
+    temporal_gap = bool(_TODAY_RE.search(asked))
+    if temporal_gap and asks_price(q.text) and not is_fresh(best.document, fresh_days):
+        return Refusal("stale")
+    if q.years:
+        covered = any(set(q.years) & set(years(c.document.text + " " + c.document.title)) for _, _, c in scored)
+        temporal_gap = not covered
+        if temporal_gap:
+            chosen = [_latest([c for s, _, c in scored if s >= best_score - 0.15]) or best]
+    return Selection(tuple(chosen), temporal_gap)
+
+
+def _measure_figures(q: Question, clause: Clause) -> list[Figure]:
+    names = {m.name for m in q.asked}
+    return [f for f in figures(clause.text) if f.measure in names]
+
+
+def _prefer_qualifiers(q: Question, clauses: list[Clause]) -> list[Clause]:
+    """Keep the clauses whose figure is qualified as asked (new / target / dissolved), if any."""
+    wanted = q.qualifiers & _DECISIVE
+    matching = [c for c in clauses if any(f.qualifiers & _DECISIVE == wanted for f in _measure_figures(q, c))]
+    return matching or clauses
+
+
+def _prefer_owner(q: Question, clauses: list[Clause]) -> list[Clause]:
+    """Keep the clauses whose figure belongs to the entity asked: members of HTX, not of THT."""
+    if q.owner is None:
+        return clauses
+    matching = [c for c in clauses if any(f.owner in (None, q.owner) for f in _measure_figures(q, c))]
+    return matching or clauses
+
+
+def _prefer_units(q: Question, clauses: list[Clause]) -> list[Clause]:
+    """Keep the clauses whose figure has the unit asked: per month, a rate, else a level, not a rate."""
+    def fits(f: Figure) -> bool:
+        measure = BY_NAME.get(f.measure or "")
+        if q.percent:
+            return f.unit == "percent"
+        if measure is not None and measure.money and f.unit == "percent":
+            return False
+        if q.per_month and measure is not None and measure.money:
+            return f.per_month
+        return True
+    matching = [c for c in clauses if any(fits(f) for f in _measure_figures(q, c))]
+    return matching or clauses
+
+
+def _clause_score(q: Question, clause: Clause, numeric: bool, w: Weights) -> float:
+    score = 0.0
+    fit = 0.0
+    if numeric:
+        score += w.has_figure if _has_figure(clause.text) else w.no_figure
+        fit = _measure_fit(q, clause.text, w)
+        score += fit
+    if fit <= 0:
+        score -= _qualifier_mismatch(q, clause.before + " " + clause.text, w)
+    if q.dates and any(d in clause.text for d in q.dates):
+        score += w.exact_date  # the exact date asked about ("đến 31/12/2021") is a strong signal
+    elif q.dates and any(d in clause.sentence for d in q.dates):
+        score += w.date_in_sentence
+    if fit > 0 and q.measures and re.search(rf"\bco \d[\d.,]* (?:{'|'.join(q.measures)})\b", _folded(clause.text)):
+        score += w.plain_count
+    score -= w.length * len(clause.text) / 100
+    if q.years:
+        doc_years = set(years(clause.sentence + " " + clause.context)) | (
+            {int(clause.document.date[:4])} if clause.document.date else set())
+        if set(q.years) & set(years(clause.sentence)):
+            score += w.year_match
+        elif not set(q.years) & doc_years:
+            score -= w.year_absent
+    if q.places and any(p.compatible(s) for p in q.places for s in _specific(find_places(clause.sentence))):
+        score += w.exact_place
+    return score
+
+
+@lru_cache(maxsize=16384)
+def clause_terms(text: str) -> frozenset[str]:
+    """Return the folded words and word pairs of ``text``."""
+    tokens = canonical_words(text)
+    return frozenset(tokens) | frozenset(bigrams(tokens))
+
+
+def _term_weights(q: Question, candidates: Sequence[Clause]) -> dict[str, float]:
+    """Weight each question term by how rare it is among the candidate sentences (IDF)."""
+    sentences = {c.sentence for c in candidates}
+    n = len(sentences)
+    term_sets = [clause_terms(s) for s in sentences]
+    weights = {}
+    for term, base in q.terms.items():
+        df = sum(1 for terms in term_sets if term in terms)
+        weights[term] = base * math.log(1 + (n + 1) / (df + 0.5))
+    return weights
+
+
+def _coverage(weights: dict[str, float], clause: Clause) -> float:
+    own = clause_terms(clause.text)
+    sentence = clause_terms(clause.sentence)
+    around = clause_terms(clause.document.title + " " + clause.context[-300:])
+    total = 0.0
+    for term, weight in weights.items():
+        if term in own:
+            total += weight
+        elif term in sentence:
+            total += 0.7 * weight
+        elif term in around:
+            total += 0.4 * weight
+    return total
+
+
+def _pairs_found(q: Question, clause: Clause) -> bool:
+    """Tell whether the sentence holds enough of the question's word pairs: "giá thuê máy gặt …
+    ha lúa" has the words of "giá lúa" but not the phrase."""
+    if not q.pairs:
+        return True
+    positions: dict[str, list[int]] = {}
+    for n, token in enumerate(canonical_words(
+            clause.document.title + " . " + clause.context[-300:] + " . " + clause.sentence)):
+        positions.setdefault(token, []).append(n)
+
+    def near(pair: str) -> bool:  # both words within three tokens, in either order ("thành viên của HTX")
+        a, b = pair.split("_")
+        return any(abs(i - j) <= 3 for i in positions.get(a, ()) for j in positions.get(b, ()))
+
+    return sum(near(p) for p in q.pairs) * 3 >= len(q.pairs)
+
+
+# What a count is of: the word after a number ("42 HTX", "11 lớp"), canonical and folded.
+_ENTITIES = frozenset({"htx", "tht", "qtdnd", "lhhtx"})
+# Qualifiers that turn a stock ("có 42 HTX") into a flow or a target ("thành lập mới", "phấn đấu").
+_QUALIFIERS = (("thanh lap", "moi"), ("phan dau", "muc tieu", "chi tieu", "ke hoach", "den nam"),
+               ("chua", "khong"))
+
+
+def counts(text: str, measure: str) -> bool:
+    """Tell whether ``text`` gives a number of ``measure`` ("42 HTX", "11 lớp")."""
+    tokens = canonical_words(text)
+    return any(a[:1].isdigit() and b == measure for a, b in zip(tokens, tokens[1:]))
+
+
+def _measure_fit(q: Question, text: str, w: Weights) -> float:
+    """Reward a clause that counts what the question counts, more when the count is not qualified
+    as new or as a target the question does not ask about; penalise one counting another entity."""
+    if not q.measures:
+        return 0.0
+    tokens = canonical_words(text)
+    sites = [i for i, (a, b) in enumerate(zip(tokens, tokens[1:])) if a[:1].isdigit() and b in q.measures]
+    if sites:
+        question = _folded(q.match_text)
+        for i in sites:
+            # Qualifiers come before the count ("phấn đấu có 60 HTX") or right after it ("66 HTX thành lập mới").
+            window = " ".join(tokens[: i + 6])
+            if not any(word in window and word not in question for group in _QUALIFIERS for word in group):
+                return w.measure
+        return w.measure_qualified
+    counted = {b for a, b in zip(tokens, tokens[1:]) if a[:1].isdigit()}
+    return w.other_entity if counted & (_ENTITIES - set(q.measures)) else 0.0
+
+
+def _qualifier_mismatch(q: Question, text: str, w: Weights) -> float:
+    """Penalise a clause qualified as new or as a target when the question asks for neither."""
+    question = _folded(q.match_text)
+    clause = _folded(text)
+    return sum(w.qualifier_mismatch for group in _QUALIFIERS
+               if any(word in clause for word in group) and not any(word in question for word in group))
+
+
+def _latest(clauses: Sequence[Clause]) -> Clause | None:
+    """Return the clause whose figure is the most recent (by the years around it, then the article date)."""
+    def recency(clause: Clause) -> tuple[int, str]:
+        ys = years(clause.text) or years(clause.sentence) or years(clause.context)
+        return (max(ys) if ys else 0, clause.document.date or "")
+    return max((c for c in clauses if _has_figure(c.text)), key=recency, default=None)
+
+
+def _has_figure(text: str) -> bool:
+    return any(not (len(n) == 4 and n.startswith(("19", "20"))) for n in numbers(text))
+
+
+def _folded(text: str) -> str:
+    return " ".join(canonical_words(text))
