@@ -18,12 +18,12 @@ from typing import Protocol, runtime_checkable
 
 from retrieval.composition import (capitalise, cite, marker, quote_of, sentence_case, stream_pieces, texts_for)
 from retrieval.followups import is_small_talk, resolve_followup, strip_politeness
-from retrieval.guards import MAX_QUESTION_CHARS, strip_instructions, validate_question
+from retrieval.guards import MAX_QUESTION_CHARS, is_only_instruction, strip_instructions, validate_question
 from retrieval.measures import figures
 from retrieval.models import Answer, Document, Passage
 from retrieval.places import Place
 from retrieval.questions import Question, analyse
-from retrieval.selection import Refusal, Selection, candidates_from, select
+from retrieval.selection import Refusal, Selection, candidates_from, select, select_series
 from retrieval.vietnamese import number_value
 
 __all__ = ["AnswerConfig", "Answerer", "ExtractiveAnswerer", "MAX_QUESTION_CHARS", "SearchIndex", "analyse",
@@ -90,10 +90,14 @@ class ExtractiveAnswerer:
         if is_small_talk(standalone) or not re.search(r"\w", standalone):
             answer = Answer(question=question, text=texts_for(q)["small_talk"], found=False,
                             language="en" if q.english else "vi")
+        elif is_only_instruction(question):
+            answer = self._refuse(q, [], Refusal("topic"))
         else:
             passages = self.index.search(standalone, self.config.passages, lexical_query=q.match_text)
             if q.intent == "compare" and len(q.places) >= 2:
                 answer = self._compare(q, passages)
+            elif q.intent == "trend":
+                answer = self._trend(q, passages)
             else:
                 answer = self._single(q, passages)
         return replace(answer, question=question, standalone_question=standalone,
@@ -131,6 +135,31 @@ class ExtractiveAnswerer:
             text += texts["period"].format(period=period)
         return Answer(question=q.text, text=text, found=True, citations=(citation,), passages=tuple(passages),
                       period=period, language="en" if q.english else "vi")
+
+    def _trend(self, q: Question, passages: list[Passage]) -> Answer:
+        """Several dated (or now / new / target) figures of one measure and place, in article order."""
+        documents = {p.doc_id: self.index.document(p.doc_id) for p in passages[: self.config.read]}
+        candidates = candidates_from(passages, {k: v for k, v in documents.items() if v}, self.config.read)
+        series = select_series(q, candidates)
+        if len(series) < 2:
+            return self._single(q, passages)
+        texts = texts_for(q)
+        lines, citations, periods = [], [], []
+        order = {c: n for n, c in enumerate(candidates)}
+        for clause in sorted(series, key=lambda c: (c.document.date or "", order.get(c, 0))):
+            citation, period = cite((clause,), q)
+            number = next((i for i, c in enumerate(citations, 1) if c.source == citation.source), None)
+            if number is None:
+                citations.append(citation)
+                number = len(citations)
+            line = f"- {marker(quote_of(clause, q), number)}"
+            if period:
+                line += texts["period_inline"].format(period=period)
+                periods.append(period)
+            lines.append(line)
+        return Answer(question=q.text, text=texts["trend"] + "\n" + "\n".join(lines), found=True,
+                      citations=tuple(citations), passages=tuple(passages), period="; ".join(periods) or None,
+                      language="en" if q.english else "vi")
 
     def _compare(self, q: Question, passages: list[Passage]) -> Answer:
         lines, citations, missing, periods, values = [], [], [], [], []

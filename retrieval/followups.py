@@ -17,13 +17,16 @@ from retrieval.vietnamese import canonical_words, nfc
 
 # Polite openings and closings that say nothing of the question.
 _POLITE_RE = re.compile(
-    r"^\s*(?:(?:cho (?:toi |minh |em )?hoi|xin hoi|xin cho biet|ban oi|bot oi|anh oi|chi oi|da|vay|the|"
-    r"cho minh biet|cho toi biet|lam on cho biet|please tell me|can you tell me|tell me|please)[\s,:!]+)+",
+    r"^\s*(?:(?:cho (?:toi |minh |em |to )?hoi(?: them)?(?: (?:cau|1 cau|mot cau) (?:khac|nua))?|xin hoi|"
+    r"xin cho biet|ban oi|bot oi|anh oi|chi oi|ad oi|admin oi|da|cau khac|hoi them|"
+    r"cho minh biet|cho toi biet|lam on cho biet|please tell me|can you tell me|tell me|please|"
+    r"another question|one more question)[\s,:!]+)+",
 )
 _SMALL_TALK_RE = re.compile(
     r"^(xin chao|chao ban|chao bot|chao|hello|hi|hey|cam on|cam on ban|thanks|thank you|tam biet|bye|ok|oke|"
     r"vang|da|duoc roi|tot|good|great)(?: (?:ban|nhe|nha|a|nhieu|bot|you|very much))*$")
-_FOLLOWUP_START_RE = re.compile(r"^(con|the con|vay con|va|con o|con tai|what about|and|how about|also)\b")
+_FOLLOWUP_START_RE = re.compile(r"^(con|the con|vay con|vay|the|va|con o|con tai|what about|and|how about|also)\b")
+
 _FOLLOWUP_WORDS_RE = re.compile(
     r"\b(thi sao|the thi sao|thi bao nhieu|trong so do|trong do|o do|tai do|cac htx do|htx do|dia phuong do|"
     r"noi do|nam do|luc do|there|those|them|it|that place|of them|among them)\b")
@@ -33,7 +36,14 @@ _STOP = frozenset("co la cua va cac nhung mot trong o tai cho den duoc may gi na
 
 
 def strip_politeness(text: str) -> str:
-    """Drop polite openings ("Cho hỏi", "Bạn ơi,") from a question, keeping the rest as written."""
+    """Drop greetings before a question ("Cảm ơn. …", "Xin chào! …") and polite openings ("Cho
+    hỏi", "Bạn ơi,"), keeping the rest as written."""
+    while True:
+        head, sep, tail = text.partition(next((m for m in re.findall(r"[.!?]\s+", text)), "\0"))
+        if sep and tail.strip() and is_small_talk(head):
+            text = tail
+            continue
+        break
     folded = " ".join(canonical_words(text))
     match = _POLITE_RE.match(folded)
     if not match or not match.group(0).strip():
@@ -74,7 +84,8 @@ def _merge(base: str, question: str) -> str:
     new_measures = question_measures(question)
     words = [w for w in folded.split() if w not in _STOP]
     starts_like_followup = bool(_FOLLOWUP_START_RE.search(folded))
-    refers_back = bool(_FOLLOWUP_WORDS_RE.search(folded))
+    refers_back = bool(_FOLLOWUP_WORDS_RE.search(folded)) or (
+        not new_places and bool(re.search(r"\b(?:thi|cua|o|tai) (?:huyen|tinh|thanh pho|thi xa|dia phuong)\b", folded)))
     looks_followup = starts_like_followup or refers_back or len(words) <= 3
     stands_alone = bool(new_places) and (bool(new_measures) or len(words) > 4) and not refers_back
     if not looks_followup or stands_alone:

@@ -122,7 +122,8 @@ def _topic_tokens(tokens: list[str], places: Sequence[Place]) -> list[str]:
 
 _COMPARE_RE = re.compile(r"\b(so sanh|compare|comparison|hon hay|nhieu hon|it hon|cao hon|thap hon|lon hon|nho hon|"
                          r"chenh lech|so voi|khac nhau|difference|versus|vs|more than|higher|lower|larger)\b")
-_TREND_RE = re.compile(r"\b(thay doi|bien dong|qua cac nam|tang hay giam|tang giam|xu huong|trend|changed?|over the years)\b")
+_TREND_RE = re.compile(r"\b(thay doi|bien dong|qua cac nam|tang hay giam|tang giam|xu huong|tang them|"
+                       r"luc thanh lap|ban dau|truoc va sau|trend|changed?|over the years|grown|grew)\b")
 _RANK_RE = re.compile(r"\b(nhieu nhat|cao nhat|lon nhat|it nhat|thap nhat|dung dau|most|highest|largest|lowest|fewest)\b")
 _WHICH_RE = re.compile(r"\b(nao|ai|gi|la ai|which|who|what product|whom|where|o dau)\b")
 
@@ -136,8 +137,8 @@ def intent_of(text: str, places: Sequence[Place], years_asked: Sequence[int]) ->
         return "rank"
     if len(places) >= 2 and (_COMPARE_RE.search(folded) or re.search(r"\b(va|and|voi|hay|or)\b", folded)):
         return "compare"
-    if len(set(years_asked)) >= 2 and _COMPARE_RE.search(folded):
-        return "compare"
+    if len(set(years_asked)) >= 2:
+        return "trend"
     if _WHICH_RE.search(folded) and not _QUANTITY_RE.search(folded):
         return "which"
     return "lookup"

@@ -161,7 +161,7 @@ class Refusal:
 
 
 def select(q: Question, candidates: Sequence[Clause], *, min_coverage: float, fresh_days: int,
-           weights: Weights = WEIGHTS) -> Selection | Refusal:
+           weights: Weights = WEIGHTS, measure_coverage: float = 0.3) -> Selection | Refusal:
     """Return the best clauses for ``q`` among ``candidates``, or the reason to refuse."""
     if not candidates:
         return Refusal("topic")
@@ -176,14 +176,26 @@ def select(q: Question, candidates: Sequence[Clause], *, min_coverage: float, fr
         candidates = safe
 
     numeric = q.quantity or bool(q.asked)
-    if q.asked:
+    stated = False
+    if q.percent and numeric:
+        # "bao nhiêu phần trăm", "tỷ lệ": any rate answers; the measure words stay topic words.
+        rates = [c for c in candidates if any(f.unit == "percent" for f in figures(c.text))]
+        if not rates:
+            return Refusal("measure")
+        candidates, stated = rates, True
+    elif q.asked:
         stating = [c for c in candidates if _measure_figures(q, c)]
+        wanted = q.qualifiers & _DECISIVE
+        if wanted and all(m.counted for m in q.asked):
+            # A count of new (or dissolved, or planned) cooperatives is never answered with the stock.
+            stating = [c for c in stating if any(wanted <= f.qualifiers | _clause_target(c)
+                                                 for f in _measure_figures(q, c))]
         if not stating:
             return Refusal("measure")
-        candidates = _prefer_units(q, _prefer_owner(q, _prefer_qualifiers(q, stating)))
+        candidates, stated = _prefer_units(q, _prefer_owner(q, _prefer_qualifiers(q, stating))), True
     elif q.noun and q.quantity:
         counting = [c for c in candidates if any(f.measure == f"count:{q.noun}" for f in figures(c.text))]
-        candidates = counting or candidates
+        candidates, stated = counting or candidates, bool(counting)
 
     term_weights = _term_weights(q, candidates)
     total = sum(term_weights.values()) or 1.0
@@ -192,7 +204,10 @@ def select(q: Question, candidates: Sequence[Clause], *, min_coverage: float, fr
         coverage = _coverage(term_weights, clause) / total
         score = coverage + weights.rank / (1 + clause.rank) + _clause_score(q, clause, numeric, weights)
         scored.append((score, coverage, clause))
-    scored = [item for item in scored if item[1] >= min_coverage and _pairs_found(q, item[2])]
+    # A clause that states the asked measure, for the asked place and qualifiers, needs less of
+    # the question's other words ("Theo hội nghị tổng kết ... toàn tỉnh có bao nhiêu tổ hợp tác?").
+    threshold = measure_coverage if stated else min_coverage
+    scored = [item for item in scored if item[1] >= threshold and _pairs_found(q, item[2])]
     if not scored:
         return Refusal("topic")
     scored.sort(key=lambda item: -item[0])
@@ -223,15 +238,56 @@ def select(q: Question, candidates: Sequence[Clause], *, min_coverage: float, fr
     return Selection(tuple(chosen), temporal_gap)
 
 
+def select_series(q: Question, candidates: Sequence[Clause], limit: int = 3) -> list[Clause]:
+    """Return up to ``limit`` clauses that state the asked measure for the asked place at different
+    periods or states (now, new in the year, target), in article order: a trend or a before/after."""
+    if q.places:
+        candidates = [c for c in candidates if any(place_ok(p, c.subjects()) for p in q.places)]
+    stating = [c for c in candidates if _measure_figures(q, c)] if q.asked else [
+        c for c in candidates if _has_figure(c.text)]
+    if not stating:
+        return []
+    term_weights = _term_weights(q, stating)
+    total = sum(term_weights.values()) or 1.0
+    ranked = sorted(stating, key=lambda c: -(_coverage(term_weights, c) / total + WEIGHTS.rank / (1 + c.rank)))
+    chosen: list[Clause] = []
+    states: set[tuple] = set()
+    for clause in ranked:
+        figs = _measure_figures(q, clause) if q.asked else list(figures(clause.text))
+        state = (frozenset().union(*(f.qualifiers & _DECISIVE for f in figs)) if figs else frozenset(),
+                 tuple(sorted(set(years(clause.text + " " + clause.before)))), clause.passage.doc_id)
+        if state in states or any(c.text == clause.text for c in chosen):
+            continue
+        states.add(state)
+        chosen.append(clause)
+        if len(chosen) == limit:
+            break
+    return chosen
+
+
 def _measure_figures(q: Question, clause: Clause) -> list[Figure]:
     names = {m.name for m in q.asked}
     return [f for f in figures(clause.text) if f.measure in names]
 
 
+_TARGET_RE = re.compile(r"\b(phan dau|muc tieu|chi tieu|ke hoach|du kien|se)\b")
+
+
+def _clause_target(clause: Clause) -> frozenset[str]:
+    """Return {"target"} when the clause's sentence (or the one before it) sets a goal: "Theo đó,
+    đến năm 2025 huyện sẽ …; phấn đấu …; lợi nhuận bình quân đạt 420 triệu đồng/HTX"."""
+    near = _folded(clause.before + " " + clause.text + " " + clause.context[-250:])
+    return frozenset({"target"}) if _TARGET_RE.search(near) else frozenset()
+
+
 def _prefer_qualifiers(q: Question, clauses: list[Clause]) -> list[Clause]:
     """Keep the clauses whose figure is qualified as asked (new / target / dissolved), if any."""
     wanted = q.qualifiers & _DECISIVE
-    matching = [c for c in clauses if any(f.qualifiers & _DECISIVE == wanted for f in _measure_figures(q, c))]
+
+    def state(c: Clause, f: Figure) -> frozenset[str]:
+        return (f.qualifiers | (_clause_target(c) if "target" in wanted else frozenset())) & _DECISIVE
+
+    matching = [c for c in clauses if any(state(c, f) == wanted for f in _measure_figures(q, c))]
     return matching or clauses
 
 

