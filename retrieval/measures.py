@@ -104,10 +104,10 @@ def question_owner(text: str, measures: tuple[Measure, ...]) -> str | None:
     for token in tokens:
         if token in _OWNERS:
             return token
-    if english & {"cooperative", "cooperatives", "co-operatives"}:
-        return "htx"
     if english & {"groups", "group"}:
         return "tht"
+    if english & {"cooperative", "cooperatives", "co-operatives"}:
+        return "htx"
     return None
 
 
@@ -146,7 +146,7 @@ def question_measures(text: str) -> tuple[Measure, ...]:
             if measure.counted and english & set(measure.english) and re.search(r"\b(how many|number of)\b", folded):
                 found.append(measure)
                 break
-    if not found:
+    if not found and counted_noun(text) is None:
         # "Số HTX", "HTX" with a quantity cue and nothing else named: the count of cooperatives.
         if re.search(r"\b(bao nhieu|may|so luong|tong so|how many)\b", folded):
             for token in tokens:
@@ -219,6 +219,14 @@ def figures(text: str) -> tuple[Figure, ...]:
                 measure = m.name
                 break
         money = measure is None and bool(following and _MONEY_RE.match(following[0]))
+        if measure is None and not money and not percent:
+            # "số xã viên uỷ quyền cho HTX là 3.133 người": the count named before the number.
+            window = tokens[max(0, i - 12): i]
+            for m in MEASURES:
+                if m.counted and any(window[j] == "so" and _phrase_at(window, j + 1, m.counted)
+                                     for j in range(len(window) - 1)):
+                    measure = m.name
+                    break
         if measure is None and (money or percent):
             window = tokens[max(0, i - 22): i]
             best = -1

@@ -43,6 +43,17 @@ _GLOSSARY = {
     "credit": "quỹ tín dụng nhân dân", "funds": "quỹ", "training": "tập huấn", "courses": "lớp",
     "classes": "lớp", "target": "chỉ tiêu mục tiêu", "year": "năm", "first": "đầu", "half": "6 tháng",
     "total": "tổng", "operating": "hoạt động", "active": "hoạt động", "head": "trưởng đoàn", "led": "trưởng đoàn",
+    "nationwide": "cả nước", "country": "cả nước", "national": "cả nước", "region": "vùng", "regions": "vùng",
+    "delta": "đồng bằng", "mekong": "sông Cửu Long ĐBSCL", "red": "sông Hồng", "southeast": "Đông Nam Bộ",
+    "highlands": "Tây Nguyên", "central": "Trung Bộ", "north": "Bắc", "share": "tỷ lệ chiếm", "rate": "tỷ lệ",
+    "percentage": "tỷ lệ", "women": "chị em phụ nữ", "linen": "lanh", "monthly": "tháng", "law": "Luật",
+    "transport": "vận tải", "electricity": "điện", "price": "giá", "households": "hộ", "farmers": "nông dân",
+    "hectares": "ha", "area": "diện tích", "booths": "gian hàng", "stalls": "gian hàng", "fair": "hội chợ",
+    "director": "giám đốc", "chairman": "chủ tịch", "chair": "chủ tịch", "tea": "chè", "coffee": "cà phê",
+    "rice": "lúa gạo", "shrimp": "tôm", "loans": "vay vốn", "loan": "vay vốn", "bank": "ngân hàng",
+    "dissolved": "giải thể", "converted": "chuyển đổi", "efficiently": "hiệu quả", "effective": "hiệu quả",
+    "taxi": "taxi", "vehicles": "xe phương tiện", "tax": "thuế", "conference": "hội nghị", "chaired": "chủ trì",
+    "alliance": "Liên minh", "union": "Liên minh", "report": "báo cáo", "plan": "kế hoạch", "goal": "mục tiêu",
 }
 
 
