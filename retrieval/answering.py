@@ -96,6 +96,8 @@ class ExtractiveAnswerer:
             passages = self.index.search(standalone, self.config.passages, lexical_query=q.match_text)
             if q.intent == "compare" and len(q.places) >= 2:
                 answer = self._compare(q, passages)
+            elif q.intent == "compare" and len(q.owners) >= 2 and q.asked:
+                answer = self._compare_owners(q, passages)
             elif q.intent == "trend":
                 answer = self._trend(q, passages)
             else:
@@ -162,44 +164,57 @@ class ExtractiveAnswerer:
                       language="en" if q.english else "vi")
 
     def _compare(self, q: Question, passages: list[Passage]) -> Answer:
-        lines, citations, missing, periods, values = [], [], [], [], []
-        texts = texts_for(q)
+        """Each side of a comparison answered on its own (its figure, period and source), then which is larger."""
+        sides = []
         for place in q.places:
             query = q.text
             for other in q.places:
                 if other != place:
                     query = re.sub(re.escape(other.name), " ", query, flags=re.IGNORECASE)
-            sub = replace(analyse(query), places=(place,))
-            own = self.index.search(query, self.config.passages, lexical_query=sub.match_text)
+            sides.append((place.label(), replace(analyse(query), places=(place,)), place))
+        return self._compare_sides(q, passages, sides)
+
+    def _compare_owners(self, q: Question, passages: list[Passage]) -> Answer:
+        """A comparison of cooperatives with cooperative groups (or funds) in the same place."""
+        labels = {"htx": "HTX", "tht": "tổ hợp tác" if not q.english else "cooperative groups",
+                  "qtdnd": "quỹ tín dụng nhân dân" if not q.english else "people's credit funds"}
+        owners = [o for o in ("htx", "tht", "qtdnd") if o in q.owners]
+        return self._compare_sides(q, passages, [(labels[o], replace(q, owner=o), None) for o in owners])
+
+    def _compare_sides(self, q: Question, passages: list[Passage], sides) -> Answer:
+        lines, citations, missing, periods, values = [], [], [], [], []
+        texts = texts_for(q)
+        for label, sub, place in sides:
+            own = self.index.search(sub.text, self.config.passages, lexical_query=sub.match_text) \
+                if sub.text != q.text else []
             pick = self._select(sub, own + [p for p in passages if p.chunk_id not in {o.chunk_id for o in own}])
             if isinstance(pick, Refusal):
-                missing.append(place)
+                missing.append((label, place))
                 continue
             citation, period = cite(pick.clauses, sub)
-            number = len(citations) + 1
-            if any(c.source == citation.source for c in citations):
-                number = next(i for i, c in enumerate(citations, 1) if c.source == citation.source)
-            else:
+            number = next((i for i, c in enumerate(citations, 1) if c.source == citation.source), None)
+            if number is None:
                 citations.append(citation)
+                number = len(citations)
             quote = " ".join(quote_of(c, sub) for c in pick.clauses)
-            line = f"- {capitalise(place.label())}: {marker(sentence_case(quote), number)}"
+            line = f"- {capitalise(label)}: {marker(sentence_case(quote), number)}"
             if period:
                 line += texts["period_inline"].format(period=period)
                 periods.append(period)
             lines.append(line)
-            values.append((place, _asked_value(sub, pick)))
+            values.append((label, _asked_value(sub, pick)))
         if not citations:
-            refusal = Refusal("place" if missing else "topic")
-            return self._refuse(q, passages, refusal, missing[0] if missing else None)
-        for place in missing:
-            lines.append(f"- {capitalise(place.label())}: {texts['no_figure']}")
+            refusal = Refusal("place" if missing and missing[0][1] else "topic")
+            return self._refuse(q, passages, refusal, missing[0][1] if missing else None)
+        for label, _ in missing:
+            lines.append(f"- {capitalise(label)}: {texts['no_figure']}")
         if len(values) == 2 and all(v is not None for _, v in values):
             (a, va), (b, vb) = values
             if va[0] == vb[0]:
                 lines.append(texts["equal"].format(va=va[1]))
             else:
                 (hi, vhi), (lo, vlo) = ((a, va), (b, vb)) if va[0] > vb[0] else ((b, vb), (a, va))
-                lines.append(texts["larger"].format(a=capitalise(hi.label()), b=lo.label(), va=vhi[1], vb=vlo[1]))
+                lines.append(texts["larger"].format(a=capitalise(hi), b=lo, va=vhi[1], vb=vlo[1]))
         return Answer(question=q.text, text=texts["compare"] + "\n" + "\n".join(lines), found=True,
                       citations=tuple(citations), passages=tuple(passages), period="; ".join(periods) or None,
                       language="en" if q.english else "vi")

@@ -249,9 +249,9 @@ def figures(text: str) -> tuple[Figure, ...]:
                                if pattern.search(f" {before} ") or (name in ("new", "dissolved", "negative")
                                                                    and pattern.search(f" {after} ")))
         per_month = bool(_PER_MONTH_RE.search(" ".join(tokens[i + 1: i + 6])))
-        owner = next((t for t in reversed(tokens[max(0, i - 12): i]) if t in _OWNERS), None)
+        owner = next((t for t in reversed(tokens[max(0, i - 30): i]) if t in _OWNERS), None)
         if owner is None and measure and not measure.endswith("_count"):
-            owner = next((t for t in tokens[i + 1: i + 8] if t in _OWNERS), None)
+            owner = next((t for t in tokens[i + 1: i + 4] if t in _OWNERS), None)
         out.append(Figure(token, i, measure, unit, per_month, qualifiers, owner))
     return tuple(out)
 

@@ -83,6 +83,7 @@ class Question:
     qualifiers: frozenset[str] = frozenset()  # new, target, dissolved, negative
     per_month: bool = False  # an amount per month is asked ("mỗi tháng", "monthly")
     owner: str | None = None  # whose measure: "htx" in "thành viên HTX", "tht" in "doanh thu của THT"
+    owners: tuple[str, ...] = ()  # every entity named: "HTX và THT" asks a comparison of the two
     percent: bool = False  # a rate is asked ("tăng bao nhiêu %")
 
     @property
@@ -132,7 +133,7 @@ def _topic_tokens(tokens: list[str], places: Sequence[Place]) -> list[str]:
 
 
 _COMPARE_RE = re.compile(r"\b(so sanh|compare|comparison|hon hay|nhieu hon|it hon|cao hon|thap hon|lon hon|nho hon|"
-                         r"chenh lech|so voi|khac nhau|difference|versus|vs|more than|higher|lower|larger)\b")
+                         r"chenh lech|chenh nhau|so voi|khac nhau|difference|versus|vs|more than|higher|lower|larger)\b")
 _TREND_RE = re.compile(r"\b(thay doi|bien dong|qua cac nam|tang hay giam|tang giam|xu huong|tang them|"
                        r"luc thanh lap|ban dau|truoc va sau|trend|changed?|over the years|grown|grew)\b")
 _RANK_RE = re.compile(r"\b(nhieu nhat|cao nhat|lon nhat|it nhat|thap nhat|dung dau|most|highest|largest|lowest|fewest)\b")
@@ -150,6 +151,8 @@ def intent_of(text: str, places: Sequence[Place], years_asked: Sequence[int]) ->
         return "compare"
     if len(set(years_asked)) >= 2:
         return "trend"
+    if _COMPARE_RE.search(folded):
+        return "compare"
     if _WHICH_RE.search(folded) and not _QUANTITY_RE.search(folded):
         return "which"
     return "lookup"
@@ -206,6 +209,7 @@ def analyse(text: str) -> Question:
                     intent=intent_of(text, places, asked_years), asked=asked,
                     noun=None if asked else counted_noun(text), qualifiers=qualifiers,
                     per_month=wants_per_month(text), percent=wants_percent(text),
-                    owner=question_owner(match_text, asked))
+                    owner=question_owner(match_text, asked),
+                    owners=tuple(dict.fromkeys(t for t in canonical_words(match_text) if t in ("htx", "tht", "qtdnd"))))
 
 
