@@ -1,0 +1,33 @@
+"""The project's own question sets (tests/data), answered over the seeds and the 813 coop articles.
+
+Prints the per-kind table (run with -s to see it) and holds the scores measured when the answerer
+was last tuned; the held-out third is scored the same way but was never used to tune.
+"""
+
+import pytest
+
+from bench.own_sets import COOP, SETS, answer_all, load, print_table, report
+
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(not COOP.exists(), reason=f"{COOP} is missing")]
+
+# Scores measured with BM25-only indexes (the figures of the closing note); a drop is a regression.
+FLOORS = {"tuning": 0.72, "heldout": 0.6}
+
+
+@pytest.fixture(scope="module")
+def work(tmp_path_factory):
+    return tmp_path_factory.mktemp("own-sets")
+
+
+@pytest.mark.parametrize("name", ["tuning", "heldout"])
+def test_own_question_sets(name, work, capsys):
+    questions = load(SETS[name])
+    results = answer_all(questions, work, "none")
+    summary = report(questions, results)
+    with capsys.disabled():
+        print(f"\n{name} ({len(questions)} questions)")
+        print_table(summary)
+    assert summary["all"]["missing"] == 0
+    assert summary["all"]["correct"] >= FLOORS[name], summary["all"]["wrong"]
+    # Refusals hold: no unanswerable question gets a figure, whatever else regresses.
+    assert summary["all"]["by_kind"]["unanswerable"] == 1.0, summary["all"]["wrong"]
