@@ -209,6 +209,8 @@ def figures(text: str) -> tuple[Figure, ...]:
             continue  # a year, not a figure
         if i + 1 < len(tokens) and tokens[i + 1] in ("thang", "quy") and i and tokens[i - 1] in ("ngay", "den"):
             continue
+        if token in ("1", "01") and i and tokens[i - 1] in ("quan", "moi", "tren", "cua", "per"):
+            continue  # "doanh thu bình quân 1 HTX": a unit of the average, not a count of cooperatives
         following = tokens[i + 1: i + 5]
         percent = bool(raw_match and any(raw_match.end() - 1 <= p <= raw_match.end() + 1 for p in percent_after))
         measure: str | None = None

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
+
 from retrieval.chunking import split_sentences
 from retrieval.guards import asks_price, is_fresh
 from retrieval.measures import BY_NAME, Figure, figures
@@ -26,6 +28,7 @@ except ImportError:  # pragma: no cover
     def within(inner, outer):
         return outer.compatible(inner)
 from retrieval.questions import Question
+from retrieval.sentence_ranker import default_ranker
 from retrieval.vietnamese import bigrams, canonical_words, numbers
 
 
@@ -48,6 +51,8 @@ class Weights:
     year_absent: float = 0.05  # the year asked is nowhere near the clause
     exact_place: float = 0.1  # the clause names the asked place itself
     unit_match: float = 0.2  # per month / percent / money as asked
+    ranker: float = 0.6  # the learned sentence ranker's probability that the sentence answers (who/what/where)
+    ranker_numeric: float = 0.1  # ... for a question that asks a figure, where the measure decides
 
 
 WEIGHTS = Weights()
@@ -199,10 +204,12 @@ def select(q: Question, candidates: Sequence[Clause], *, min_coverage: float, fr
 
     term_weights = _term_weights(q, candidates)
     total = sum(term_weights.values()) or 1.0
+    learned = _ranker_probabilities(q, candidates)
     scored = []
     for clause in candidates:
         coverage = _coverage(term_weights, clause) / total
         score = coverage + weights.rank / (1 + clause.rank) + _clause_score(q, clause, numeric, weights)
+        score += (weights.ranker_numeric if numeric else weights.ranker) * learned.get(clause.sentence, 0.0)
         scored.append((score, coverage, clause))
     # A clause that states the asked measure, for the asked place and qualifiers, needs less of
     # the question's other words ("Theo hội nghị tổng kết ... toàn tỉnh có bao nhiêu tổ hợp tác?").
@@ -263,6 +270,21 @@ def select_series(q: Question, candidates: Sequence[Clause], limit: int = 3) -> 
         if len(chosen) == limit:
             break
     return chosen
+
+
+def _ranker_probabilities(q: Question, candidates: Sequence[Clause]) -> dict[str, float]:
+    """Return, per candidate sentence, the learned ranker's softmax probability that it answers."""
+    sentences: dict[str, Clause] = {}
+    for clause in candidates:
+        sentences.setdefault(clause.sentence, clause)
+    if not sentences:
+        return {}
+    texts = list(sentences)
+    scores = default_ranker().score(q.match_text, texts, contexts=[sentences[t].passage.text for t in texts],
+                                    passage_ranks=[sentences[t].rank for t in texts])
+    exp = np.exp(scores - scores.max())
+    probabilities = exp / exp.sum()
+    return {text: float(p) for text, p in zip(texts, probabilities)}
 
 
 def _measure_figures(q: Question, clause: Clause) -> list[Figure]:
