@@ -16,15 +16,16 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol, runtime_checkable
 
-from retrieval.composition import (capitalise, cite, marker, quote_of, sentence_case, stream_pieces, texts_for)
+from retrieval.composition import (capitalise, cite, marker, part_of_lead, place_notes, quote_of, sentence_case, stream_pieces,
+                                   texts_for)
 from retrieval.followups import is_small_talk, resolve_followup, strip_politeness
 from retrieval.guards import MAX_QUESTION_CHARS, is_only_instruction, strip_instructions, validate_question
 from retrieval.measures import figures
 from retrieval.models import Answer, Document, Passage
-from retrieval.places import Place
+from retrieval.places import Place, legacy_provinces
 from retrieval.questions import Question, analyse
 from retrieval.selection import Refusal, Selection, candidates_from, select, select_series
-from retrieval.vietnamese import number_value
+from retrieval.vietnamese import fold, number_value
 
 __all__ = ["AnswerConfig", "Answerer", "ExtractiveAnswerer", "MAX_QUESTION_CHARS", "SearchIndex", "analyse",
            "resolve_followup", "stream_pieces", "strip_instructions", "validate_question"]
@@ -94,6 +95,12 @@ class ExtractiveAnswerer:
             answer = self._refuse(q, [], Refusal("topic"))
         else:
             passages = self.index.search(standalone, self.config.passages, lexical_query=q.match_text)
+            expanded = _with_legacy_units(q.match_text, q)
+            if expanded != q.match_text:
+                # A 2025 province: the articles name the old provinces it took in; read theirs too.
+                seen = {p.chunk_id for p in passages}
+                passages += [p for p in self.index.search(expanded, self.config.passages, lexical_query=expanded)
+                             if p.chunk_id not in seen]
             if q.intent == "compare" and len(q.places) >= 2:
                 answer = self._compare(q, passages)
             elif q.intent == "compare" and len(q.owners) >= 2 and q.asked:
@@ -115,12 +122,12 @@ class ExtractiveAnswerer:
 
     def _select(self, q: Question, passages: Sequence[Passage]) -> Selection | Refusal:
         documents: dict[str, Document] = {}
-        for passage in passages[: self.config.read]:
+        for passage in passages[: max(self.config.read, len(passages))]:
             if passage.doc_id not in documents:
                 document = self.index.document(passage.doc_id)
                 if document is not None:
                     documents[passage.doc_id] = document
-        candidates = candidates_from(passages, documents, self.config.read)
+        candidates = candidates_from(passages, documents, max(self.config.read, len(passages)))
         return select(q, candidates, min_coverage=self.config.min_coverage, fresh_days=self.config.fresh_days)
 
     # one question, one (or two) quotes
@@ -131,10 +138,12 @@ class ExtractiveAnswerer:
         citation, period = cite(pick.clauses, q)
         texts = texts_for(q)
         short = " ".join(quote_of(c, q) for c in pick.clauses)
-        text = (texts["gap"] if pick.temporal_gap else "") + texts["quote"].format(quote=short,
-                                                                                    marked=marker(short, 1))
+        text = (texts["gap"] if pick.temporal_gap else "") + part_of_lead(q, pick.clauses) + \
+            texts["quote"].format(quote=short, marked=marker(short, 1))
         if period:
             text += texts["period"].format(period=period)
+        for note in place_notes(q, pick.clauses):
+            text += texts["about"].format(note=note)
         return Answer(question=q.text, text=text, found=True, citations=(citation,), passages=tuple(passages),
                       period=period, language="en" if q.english else "vi")
 
@@ -235,11 +244,20 @@ class ExtractiveAnswerer:
             text = texts["no_measure"].format(measure=label, where=where)
         else:
             text = texts["no_answer"]
+        if refusal.places_with_figures:
+            text += texts["inside"].format(places=", ".join(refusal.places_with_figures))
         covered = self.index.covered_places() if reason not in ("stale", "measure") else []
         if covered:
             text += texts["covers"].format(places=", ".join(covered))
         return Answer(question=q.text, text=text, found=False, citations=(), passages=tuple(passages),
                       language="en" if q.english else "vi")
+
+
+def _with_legacy_units(text: str, q: Question) -> str:
+    """Add to a query the legacy provinces a 2025 province took in: the articles name those."""
+    extra = [name for place in q.places if place.kind in (None, "province") and not place.former
+             for name in legacy_provinces(place.name) if fold(name) != fold(place.name)]
+    return f"{text} ({', '.join(extra)})" if extra else text
 
 
 def _asked_value(q: Question, pick: Selection) -> tuple[float, str] | None:

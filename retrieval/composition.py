@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from retrieval.models import Citation
 from retrieval.periods import period_for
+from retrieval.places import current_province, find_places, relation_note
 from retrieval.questions import Question
 from retrieval.selection import Clause
 from retrieval.measures import figures
@@ -34,6 +35,9 @@ TEXTS = {
         "small_talk": "Xin chào! Tôi trả lời các câu hỏi về số liệu hợp tác xã (HTX), tổ hợp tác và kinh tế "
                       "tập thể theo các bài báo, kèm nguồn. Ví dụ: \"Huyện Chợ Đồn có bao nhiêu HTX?\"",
         "about": " Lưu ý: {note}.",
+        "part_of": "Các bài viết không có số liệu chung cho {asked}; số liệu dưới đây là của {subject} "
+                   "(từ 1/7/2025 là một phần của {asked}): ",
+        "inside": " Các bài viết chỉ có số liệu riêng của: {places}.",
     },
     "en": {
         "quote": 'According to the source [1]: "{quote}"',
@@ -55,6 +59,9 @@ TEXTS = {
         "small_talk": "Hello! I answer questions about cooperative (HTX) statistics from news articles, with "
                       "sources. For example: \"How many cooperatives are there in Cho Don district?\"",
         "about": " Note: {note}.",
+        "part_of": "The articles hold no figure for the whole of {asked}; this figure is for {subject} "
+                   "(part of {asked} since 1 July 2025): ",
+        "inside": " The articles only have figures for places within it: {places}.",
     },
 }
 
@@ -62,6 +69,50 @@ TEXTS = {
 def texts_for(q: Question) -> dict[str, str]:
     """Return the answer texts in the question's language."""
     return TEXTS["en" if q.english else "vi"]
+
+
+def place_now(place_text: str | None) -> str | None:
+    """Return an article's place with the 2025 province that holds it now: "Huyện Chợ Đồn, tỉnh Bắc
+    Kạn (nay thuộc tỉnh Thái Nguyên)"; unchanged when the unit did not change or is unknown."""
+    if not place_text:
+        return place_text
+    places = [p for p in find_places(place_text) if not p.qualifier] or find_places(place_text)
+    if not places:
+        return place_text
+    now = current_province(places[0])
+    if now is None or fold(now) == fold(places[0].name) and places[0].kind in (None, "province"):
+        return place_text
+    return f"{place_text} (nay thuộc tỉnh {now})"
+
+
+def place_notes(q: Question, clauses: Sequence[Clause]) -> list[str]:
+    """Return how the places of an answer map onto the 2025 units: the place asked, and the place a
+    quoted figure is about when it is not the one asked (old Bắc Kạn for "tỉnh Thái Nguyên")."""
+    lang = "en" if q.english else "vi"
+    notes: list[str] = []
+    for place in q.places:
+        note = relation_note(place, lang)
+        if note and note not in notes:
+            notes.append(note)
+    for clause in clauses:
+        for subject in clause.subjects():
+            if q.places and not any(p.compatible(subject) for p in q.places):
+                note = relation_note(subject, lang)
+                if note and note not in notes:
+                    notes.append(note)
+    return notes
+
+
+def part_of_lead(q: Question, clauses: Sequence[Clause]) -> str:
+    """Return the lead that says a figure is for an old unit inside the 2025 province asked, or ""."""
+    texts = texts_for(q)
+    for asked in q.places:
+        for subject in clauses[0].subjects():
+            if not asked.compatible(subject) and subject.key != asked.key:
+                asked_label = asked.name if q.english else f"tỉnh {asked.name}"
+                subject_label = subject.name if q.english else subject.label()
+                return texts["part_of"].format(asked=asked_label, subject=subject_label)
+    return ""
 
 
 def cite(clauses: Sequence[Clause], q: Question | None = None) -> tuple[Citation, str | None]:
@@ -72,7 +123,7 @@ def cite(clauses: Sequence[Clause], q: Question | None = None) -> tuple[Citation
     period = period_for(first.text, first.before, first.context, document.date)
     if period and q is not None and q.english:
         period = english_period(period)
-    citation = Citation(source=document.id, title=document.title, date=document.date, place=document.place,
+    citation = Citation(source=document.id, title=document.title, date=document.date, place=place_now(document.place),
                         url=document.url, quote=quote, chunk_id=first.passage.chunk_id, paper=document.paper)
     return citation, period
 

@@ -1,25 +1,62 @@
-"""Vietnamese place names in questions and passages, from the vietnamadminunits gazetteer.
+"""Vietnamese place names in questions and passages, and how they relate across the 2025 reform.
 
-The articles predate the 2025 merger, so the legacy units (63 provinces, ~700 districts) are used.
+The articles predate 1 July 2025 and name the legacy units (63 provinces, ~700 districts); since
+then Vietnam has 34 provinces and no districts, and people name either map. How mentions are read:
+
+- A bare name that is a province's name ("Bắc Kạn", "Hòa Bình") is read as the province.
+- A province asked about (the outer unit of ``within``) whose name is also a 2025 province
+  ("tỉnh Thái Nguyên") is the 2025 province: it covers every legacy province merged into it
+  (Thái Nguyên and Bắc Kạn), so an answer must say which old unit a figure is for. Written with
+  "cũ" ("tỉnh Thái Nguyên cũ") it is the legacy province only.
+- A province a figure is for (the inner unit) is the legacy one: the articles predate the reform.
+- A district's province (``parent``) comes from the text ("huyện X, tỉnh Y", "X (Y)", "X - Y", a
+  province named elsewhere in it) or from the gazetteer when only one province has that district.
+  A province that only qualifies the district before it is still returned, with ``qualifier`` set.
+- "xã Chợ Đồn", a 2025 commune named after the district it was formed from, is read as that legacy
+  district (the only unit the articles know) with ``new_unit`` set: the commune is only part of it.
+  Names that were also pre-2025 communes ("xã Ba Vì") stay ambiguous and are skipped, as communes are.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
+from retrieval.units import AdminMap, District, admin_map, name_key
 from retrieval.vietnamese import fold, nfc
 
 # Unit prefixes, folded, longest first; and the kind each one names.
 _PREFIXES = (
-    ("thanh pho", "city"), ("thi xa", "district"), ("thi tran", "commune"), ("huyen", "district"),
-    ("quan", "district"), ("tinh", "province"), ("tp", "city"), ("xa", "commune"), ("phuong", "commune"),
+    ("thanh pho", "city"), ("thi xa", "district"), ("thi tran", "commune"), ("dac khu", "commune"),
+    ("huyen", "district"), ("quan", "district"), ("tinh", "province"), ("tp", "city"), ("xa", "commune"),
+    ("phuong", "commune"),
 )
-_SUFFIXES = (("district", "district"), ("province", "province"), ("city", "city"), ("town", "district"))
+_SUFFIXES = {"district": "district", "province": "province", "city": "city", "town": "district",
+             "commune": "commune", "ward": "commune"}
+# The words that name a 2025 commune (a "thị trấn" is always a pre-2025 unit).
+_NEW_COMMUNE_WORDS = {"xa", "phuong", "dac khu", "commune", "ward"}
 _KIND_NAMES = {"province": "tỉnh", "district": "huyện", "city": "thành phố", "commune": "xã"}
 # A name right after these words names an organisation ("HTX Tân Thành"), not a place.
 _ORG_WORDS = {"htx", "xa", "hop", "tac", "cong", "ty", "thon", "ban", "to"}
+# Words that may stand between a district and the province qualifying it ("Chợ Đồn thuộc Bắc Kạn").
+_QUALIFIER_GAP = {"thuoc", "cua", "of", "in"}
+_LIST_WORDS = {"va", "and", "voi", "hay", "or", "hoac"}
+def _capital_next(match: re.Match[str]) -> bool:
+    """Tell whether a name follows an abbreviation ("H.Chợ Đồn"), not a lowercase word ("h. chợ")."""
+    return match.string[match.end(): match.end() + 1].isupper()
+
+
+# News abbreviations, expanded before matching: "H.Chợ Đồn", "TX. Sơn Tây", "TP.HCM".
+_ABBREVIATIONS = (
+    (re.compile(r"\bT[Pp]\.?\s*HCM\b"), lambda m: "thành phố Hồ Chí Minh"),
+    (re.compile(r"\b[Hh]\.\s*(?=\w)"), lambda m: "huyện " if _capital_next(m) else m.group(0)),
+    (re.compile(r"\bT[Xx]\.\s*(?=\w)"), lambda m: "thị xã " if _capital_next(m) else m.group(0)),
+)
+_EN_DISTRICT_TYPES = {"huyện": "district", "quận": "urban district", "thị xã": "town", "thành phố": "city"}
+_EN_COMMUNE_TYPES = {"xã": "commune", "phường": "ward", "đặc khu": "special zone"}
+_SINCE = {"vi": "từ 1/7/2025", "en": "since 1 July 2025"}
 
 
 @dataclass(frozen=True)
@@ -29,16 +66,50 @@ class Place:
     key: str  # folded name, e.g. "cho don"
     name: str  # e.g. "Chợ Đồn"
     kind: str | None  # province, district, city, commune, or None when no prefix says
+    parent: str | None = None  # folded key of the legacy province holding a district, when known
+    new_unit: bool = False  # named as its 2025 namesake commune ("xã Chợ Đồn"), read as the old district
+    former: bool = False  # written "… cũ": the pre-2025 unit, not the 2025 one of the same name
+    qualifier: bool = False  # a province that only says where the district before it is: "Chợ Đồn (Bắc Kạn)"
 
     def label(self) -> str:
-        """Return the place as a reader expects it: "huyện Chợ Đồn"."""
-        return f"{_KIND_NAMES[self.kind]} {self.name}" if self.kind else self.name
+        """Return the place as a reader expects it: "huyện Chợ Đồn", "quận Ba Đình"."""
+        return f"{_unit_word(self)} {self.name}" if self.kind else self.name
 
-    def compatible(self, other: "Place") -> bool:
-        """Tell whether two mentions can be the same unit (same name, kinds not in conflict)."""
+    def compatible(self, other: Place) -> bool:
+        """Tell whether two mentions can be the same unit (same name, kinds and provinces not in conflict)."""
         if self.key != other.key:
             return False
+        if self.parent and other.parent and self.parent != other.parent:
+            return False
         return self.kind is None or other.kind is None or self.kind == other.kind
+
+
+@lru_cache(maxsize=4096)
+def _unit_word(place: Place) -> str:
+    """Return the unit word the gazetteer gives ``place`` ("quận", "thị xã"), else its kind's usual word."""
+    units = admin_map()
+    if place.kind == "province":
+        province = units.provinces.get(place.key) or units.provinces_2025.get(place.key)
+        return province.type if province else _KIND_NAMES["province"]
+    if place.kind in ("district", "city"):
+        types = {d.type for d in _districts(place, units)}
+        if len(types) == 1:
+            return types.pop()
+    return _KIND_NAMES[place.kind]
+
+
+@dataclass(frozen=True)
+class _Mention:
+    """A place found in a token list, with the tokens it covers (unit word and suffix included)."""
+
+    place: Place
+    start: int
+    end: int
+
+
+# Words after which a district name typed without diacritics and without "huyện" is read as a place.
+_PLACE_CONTEXT = frozenset({"o", "tai", "cua", "va", "voi", "giua", "hay", "den", "tu", "thuoc", "in", "of", "and",
+                            "about", "vs", "con", "ve", "sanh", "la", "nhu", "compare"})
 
 
 @dataclass(frozen=True)
@@ -47,90 +118,211 @@ class Gazetteer:
 
     names: dict[str, tuple[str, frozenset[str]]]
     max_words: int
+    # Names that fold alike but are spelled apart ("Thanh Trì", "Thạnh Trị"), by folded key.
+    spellings: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # One-syllable province names ("Huế"): found only capitalised with diacritics or after a unit word.
+    short_provinces: dict[str, str] = field(default_factory=dict)
 
     def find(self, text: str) -> list[Place]:
         """Return the places named in ``text``, in order, each once."""
         text = nfc(text)
+        for pattern, expand in _ABBREVIATIONS:
+            text = pattern.sub(expand, text)
         folded = fold(text)
         spans = [m.span() for m in re.finditer(r"[a-z0-9]+", folded)] if len(folded) == len(text) else []
         tokens = [folded[a:b] for a, b in spans] if spans else re.findall(r"[a-z0-9]+", folded)
         accented = folded != text.lower()
-        places: list[Place] = []
+        mentions: list[_Mention] = []
         i = 0
         while i < len(tokens):
+            has_prefix = bool(_prefix(tokens, i)[0])
             match = None
-            for size in range(min(self.max_words, len(tokens) - i), 1, -1):
+            for size in range(min(self.max_words, len(tokens) - i), 0, -1):
                 key = " ".join(tokens[i: i + size])
-                if key in self.names:
-                    match = (key, size)
-                    break
+                if key in self.names or (size == 1 and key in self.short_provinces):
+                    display = self._spelled(key, text, spans[i: i + size] if accented and spans else [], has_prefix)
+                    if display:  # else a shorter one may fit: "Tân Phú (Đồng Nai)" is no "Tân Phú Đông"
+                        match = (key, size, display)
+                        break
             if not match:
                 i += 1
                 continue
-            key, size = match
-            kind, prefix_words = self._prefix_kind(tokens, i)
-            if kind is None:
-                kind = self._suffix_kind(tokens, i + size)
+            key, size, display = match
+            prefix, kind = _prefix(tokens, i)
+            end = i + size
+            if kind is None and end < len(tokens) and tokens[end] in _SUFFIXES:
+                prefix, kind = tokens[end], _SUFFIXES[tokens[end]]
+                end += 1
             before = tokens[i - 1] if i else ""
-            if prefix_words == 0 and before in _ORG_WORDS:
-                i += size
+            start = i - len(prefix.split()) if has_prefix else i
+            if (not prefix and before in _ORG_WORDS) or \
+                    (prefix == "xa" and tokens[max(0, start - 2): start] == ["hop", "tac"]):
+                i += size  # "HTX Tân Thành", "hợp tác xã Chợ Đồn": an organisation
                 continue
-            display, kinds = self.names[key]
-            if accented and spans:
-                written = text[spans[i][0]: spans[i + size - 1][1]]
-                # With diacritics, the name must be written as the gazetteer writes it (and, with no
-                # unit word before it, capitalised): "nguồn lực ngân sách" is not "Lục Ngạn".
-                if " ".join(written.lower().split()) != display.lower() or (
-                        prefix_words == 0 and not all(w[:1].isupper() for w in written.split())):
-                    i += 1
-                    continue
+            kinds = self.names[key][1] if key in self.names else frozenset({"province"})
+            if not accented and not prefix and "province" not in kinds and i and before not in _PLACE_CONTEXT:
+                i += 1  # typed without diacritics, "tiep can duoc" is no "Cần Đước": a district needs a cue
+                continue
             if kind == "city" and kind not in kinds and "province" in kinds:
                 kind = "province"  # Hà Nội, Cần Thơ...: cities with the rank of a province
-            if kind == "commune" or (kind and kind not in kinds):
-                i += size
-                continue
-            place = Place(key, display, kind)
-            if place not in places:
-                places.append(place)
+            former = end < len(tokens) and tokens[end] == "cu"
+            if kind == "commune":
+                place = _namesake(key, display) if prefix in _NEW_COMMUNE_WORDS else None
+            elif kind and kind not in kinds:
+                place = None
+            else:
+                place = Place(key, display, kind, former=former)
+            if place is not None:
+                mentions.append(_Mention(place, start, end + former))
             i += size
+        situated = _situate(mentions, tokens, text, spans)
+        named = {p.key for p in situated if not p.qualifier}
+        places: list[Place] = []
+        for place in situated:
+            # A province named for itself elsewhere in the text is more than a qualifier there.
+            if place not in places and not (place.qualifier and place.key in named):
+                places.append(place)
         return places
 
-    @staticmethod
-    def _prefix_kind(tokens: list[str], start: int) -> tuple[str | None, int]:
-        for prefix, kind in _PREFIXES:
-            words = prefix.split()
-            if tokens[max(0, start - len(words)): start] == words:
-                return kind, len(words)
-        return None, 0
 
-    @staticmethod
-    def _suffix_kind(tokens: list[str], end: int) -> str | None:
-        following = tokens[end] if end < len(tokens) else ""
-        return dict(_SUFFIXES).get(following)
+    def _spelled(self, key: str, text: str, spans: list[tuple[int, int]], has_prefix: bool) -> str:
+        """Return the gazetteer's spelling of the name written over ``spans``, or "" when it is not one."""
+        if key in self.short_provinces:
+            # One syllable: only "Huế" as written, or any spelling after "thành phố", "tỉnh".
+            written = text[spans[0][0]: spans[0][1]] if spans else ""
+            return self.short_provinces[key] if has_prefix or written == self.short_provinces[key] else ""
+        display = self.names[key][0]
+        if not spans:
+            return display  # written without diacritics: any spelling will do
+        # With diacritics, the name must be written as the gazetteer writes it (and, with no unit
+        # word before it, capitalised): "nguồn lực ngân sách" is not "Lục Ngạn".
+        written = " ".join(text[spans[0][0]: spans[-1][1]].split())
+        if not has_prefix and not all(w[:1].isupper() for w in written.split()):
+            return ""
+        return next((d for d in self.spellings.get(key, (display,)) if d.lower() == written.lower()), "")
+
+
+def _prefix(tokens: list[str], start: int) -> tuple[str, str | None]:
+    """Return the unit word right before ``start`` and the kind it names, or ("", None)."""
+    for prefix, kind in _PREFIXES:
+        words = prefix.split()
+        if tokens[max(0, start - len(words)): start] == words:
+            return prefix, kind
+    return "", None
+
+
+def _namesake(key: str, display: str) -> Place | None:
+    """Read "xã Chợ Đồn" as the legacy district it is named after, when that is unambiguous."""
+    units = admin_map()
+    communes = units.namesake_communes.get(key)
+    if not communes or key in units.legacy_commune_names:
+        return None  # no such 2025 commune, or an old commune of that name: the old articles mean that
+    parents = {c.legacy_province for c in communes}
+    parent = next(iter(parents)) if len(parents) == 1 else None
+    district = next((d for d in units.districts[key] if parent in (None, d.province)), None)
+    kind = "city" if district and district.type == "thành phố" else "district"
+    return Place(key, display, kind, parent=parent, new_unit=True)
+
+
+def _can_be_province(place: Place, units: AdminMap) -> bool:
+    return place.kind in ("province", None) and (place.key in units.provinces or place.key in units.provinces_2025)
+
+
+def _can_be_district(place: Place, units: AdminMap) -> bool:
+    if place.key not in units.districts:
+        return False
+    return place.kind in ("district", "city") or (place.kind is None and not _can_be_province(place, units))
+
+
+def _districts(place: Place, units: AdminMap) -> list[District]:
+    """Return the legacy districts a mention can name, by name, kind and (when known) province."""
+    named = units.districts.get(place.key, ())
+    if place.kind in ("district", "city"):
+        # A "thành phố thuộc tỉnh" is kind city; huyện, quận and thị xã are kind district.
+        typed = [d for d in named if (d.type == "thành phố") == (place.kind == "city")]
+        named = typed or named
+    return [d for d in named if place.parent in (None, d.province)]
+
+
+def _parent_in(province: str, place: Place, units: AdminMap) -> str | None:
+    """Return the legacy province, within the province named ``province``, that holds ``place``."""
+    holders = {d.province for d in _districts(place, units)}
+    if province in holders:
+        return province
+    merged = units.provinces_2025.get(province)
+    inside = holders & set(merged.legacy) if merged else set()
+    return inside.pop() if len(inside) == 1 else None
+
+
+def _qualifies(mention: _Mention, following: _Mention, tokens: list[str], text: str,
+               spans: list[tuple[int, int]]) -> bool:
+    """Tell whether ``following`` qualifies ``mention``: "Chợ Đồn, Bắc Kạn", "Châu Thành (Tiền Giang)"."""
+    if not set(tokens[mention.end: following.start]) <= _QUALIFIER_GAP:
+        return False
+    if following.end < len(tokens) and tokens[following.end] in _LIST_WORDS and spans:
+        # "Chợ Đồn, Bắc Kạn và Na Rì" lists places; "Chợ Đồn (Bắc Kạn) và Na Rì" still qualifies.
+        gap = text[spans[mention.end - 1][1]: spans[following.start][0]]
+        return "(" in gap or following.place.kind == "province"
+    return True
+
+
+def _situate(mentions: list[_Mention], tokens: list[str], text: str, spans: list[tuple[int, int]]) -> list[Place]:
+    """Give districts their province from the text or the gazetteer; flag the provinces that only qualify."""
+    units = admin_map()
+    named_provinces = [m.place.key for m in mentions if _can_be_province(m.place, units)]
+    places: list[Place] = []
+    qualifier = -1
+    for n, mention in enumerate(mentions):
+        place = mention.place
+        if n == qualifier:
+            places.append(replace(place, qualifier=True))
+            continue
+        if place.parent is None and _can_be_district(place, units):
+            following = mentions[n + 1] if n + 1 < len(mentions) else None
+            parent = None
+            if following and _can_be_province(following.place, units) \
+                    and _qualifies(mention, following, tokens, text, spans):
+                parent = _parent_in(following.place.key, place, units)
+                qualifier = n + 1 if parent else -1
+            if parent is None:
+                parent = _parent_from(place, named_provinces, units)
+            place = replace(place, parent=parent) if parent else place
+        places.append(place)
+    return places
+
+
+def _parent_from(place: Place, provinces: Iterable[str], units: AdminMap) -> str | None:
+    """Return the one province among ``provinces`` that holds ``place``, else the only one in the gazetteer."""
+    holders = {p for p in (_parent_in(key, place, units) for key in provinces if key != place.key) if p}
+    if len(holders) == 1:
+        return holders.pop()
+    everywhere = {d.province for d in _districts(place, units)}
+    return everywhere.pop() if len(everywhere) == 1 else None
 
 
 @lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
     """Load the legacy provinces and districts of vietnamadminunits once."""
-    from vietnamadminunits.database import get_data
-
-    rows = get_data(fields=["provinceShort", "districtShort", "districtType"], table="admin_units_legacy")
+    units = admin_map()
     names: dict[str, tuple[str, set[str]]] = {}
+    spellings: dict[str, list[str]] = {}
 
     def add(display: str, kind: str) -> None:
-        key = " ".join(re.findall(r"[a-z0-9]+", fold(display)))
+        key = name_key(display)
         if len(key.split()) < 2 or key.isdigit():
             return  # one-syllable names ("Quận 1" aside) collide with ordinary words
         entry = names.setdefault(key, (display, set()))
         entry[1].add(kind)
+        if display not in spellings.setdefault(key, []):
+            spellings[key].append(display)
 
-    for row in rows:
-        add(row["provinceShort"], "province")
-        if row.get("districtShort"):
-            district_type = fold(row.get("districtType") or "")
-            add(row["districtShort"], "city" if district_type == "thanh pho" else "district")
+    for province in units.provinces.values():
+        add(province.name, "province")
+    for district in (d for ds in units.districts.values() for d in ds):
+        add(district.name, "city" if district.type == "thành phố" else "district")
     frozen = {k: (v[0], frozenset(v[1])) for k, v in names.items()}
-    return Gazetteer(frozen, max(len(k.split()) for k in frozen))
+    short = {p.key: p.name for p in units.provinces.values() if len(p.key.split()) == 1}
+    return Gazetteer(frozen, max(len(k.split()) for k in frozen), {k: tuple(v) for k, v in spellings.items()}, short)
 
 
 def find_places(text: str) -> list[Place]:
@@ -142,3 +334,167 @@ def find_places(text: str) -> list[Place]:
 def _find_cached(text: str) -> tuple[Place, ...]:
     # Passages are scanned again for every question that retrieves them.
     return tuple(gazetteer().find(text))
+
+
+def gazetteer_places() -> list[Place]:
+    """Return every legacy province and district, each district with its province as parent."""
+    units = admin_map()
+    provinces = [Place(p.key, p.name, "province") for p in units.provinces.values()]
+    districts = [Place(d.key, d.name, "city" if d.type == "thành phố" else "district", parent=d.province)
+                 for ds in units.districts.values() for d in ds]
+    return list(dict.fromkeys(provinces + districts))  # huyện and thị xã Cai Lậy are one Place
+
+
+def situate(place: Place, context: Iterable[Place]) -> Place:
+    """Return ``place`` with its province taken from ``context`` (say, the article's place) when it has none."""
+    units = admin_map()
+    if place.parent or not _can_be_district(place, units):
+        return place
+    holders = {p for p in (_parent_in(c.key, place, units) for c in context
+                           if c.key != place.key and _can_be_province(c, units)) if p}
+    return replace(place, parent=holders.pop()) if len(holders) == 1 else place
+
+
+# Units are ("P", legacy province), ("N", 2025 province) or ("D", legacy province, district, type).
+Unit = tuple[str, ...]
+
+
+@lru_cache(maxsize=4096)
+def _units(place: Place, broad: bool) -> frozenset[Unit]:
+    """Return the units a mention can name; ``broad`` reads a 2025 province name as the 2025 province."""
+    units = admin_map()
+    if place.kind == "province" or (_can_be_province(place, units) and not place.new_unit) \
+            or (place.kind == "city" and not _districts(place, units) and place.key in units.provinces):
+        found = {("P", place.key)} if place.key in units.provinces else set()
+        if place.key in units.provinces_2025 and not place.former and (broad or not found):
+            found.add(("N", place.key))
+        return frozenset(found)
+    if place.kind == "commune":
+        return frozenset()
+    return frozenset(("D", d.province, d.key, d.type) for d in _districts(place, units))
+
+
+def _contains(outer: Unit, inner: Unit, units: AdminMap) -> bool:
+    if outer == inner:
+        return True
+    if outer[0] == "P":
+        merged = units.provinces_2025.get(inner[1]) if inner[0] == "N" else None
+        return (inner[0] == "D" and inner[1] == outer[1]) or (merged is not None and merged.legacy == (outer[1],))
+    if outer[0] == "N":
+        return inner[0] in ("P", "D") and inner[1] in units.provinces_2025[outer[1]].legacy
+    return False
+
+
+def within(inner: Place, outer: Place) -> bool:
+    """Tell whether ``inner`` is the same unit as ``outer`` or lies inside it, across the 2025 merger.
+
+    ``outer`` is read broadly (a 2025 province name covers the legacy provinces merged into it) and
+    ``inner`` narrowly (every unit it can name must lie inside): an ambiguous district without a
+    province is not inside any one province, and a province is never inside one of its districts.
+    """
+    if (inner.key, inner.kind, inner.parent) == (outer.key, outer.kind, outer.parent):
+        return True
+    inside, around = _units(inner, broad=False), _units(outer, broad=True)
+    if not inside or not around:
+        return inner.compatible(outer)  # a unit the gazetteer does not know: only the same name will do
+    units = admin_map()
+    return all(any(_contains(o, i, units) for o in around) for i in inside)
+
+
+def _successors(place: Place) -> set[str]:
+    units = admin_map()
+    return {u[1] if u[0] == "N" else units.provinces[u[1]].successor for u in _units(place, broad=True)}
+
+
+def current_province(place: Place) -> str | None:
+    """Return the name of the 2025 province that now holds ``place`` ("Bắc Kạn" -> "Thái Nguyên"), or None."""
+    successors = _successors(place)
+    return admin_map().provinces_2025[successors.pop()].name if len(successors) == 1 else None
+
+
+def legacy_provinces(name_or_key: str) -> list[str]:
+    """Return the legacy provinces merged into a 2025 province, its namesake first; [] for other names."""
+    key = re.sub(r"^(?:tinh|thanh pho|tp) ", "", name_key(name_or_key))
+    units = admin_map()
+    merged = units.provinces_2025.get(key)
+    return [units.provinces[k].name for k in merged.legacy] if merged else []
+
+
+def _english(name: str) -> str:
+    return " ".join(w[:1].upper() + w[1:] for w in fold(name).split(" "))
+
+
+def _province_label(kind: str, name: str, lang: str) -> str:
+    """Return "tỉnh Thái Nguyên" / "Thai Nguyen province", "thành phố Hà Nội" / "Ha Noi City"."""
+    if lang == "en":
+        return f"{_english(name)} {'City' if kind == 'thành phố' else 'province'}"
+    return f"{kind} {name}"
+
+
+def _join(items: list[str], lang: str) -> str:
+    last = " and " if lang == "en" else " và "
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + last + items[-1]
+
+
+def relation_note(place: Place, lang: str = "vi") -> str | None:
+    """Return how ``place`` maps onto the 2025 units, or None when it is unchanged or unknown.
+
+    "Bắc Kạn — từ 1/7/2025 thuộc tỉnh Thái Nguyên";
+    "huyện Chợ Đồn (tỉnh Bắc Kạn cũ) — từ 1/7/2025 thuộc tỉnh Thái Nguyên".
+    """
+    if lang not in _SINCE:
+        raise ValueError(f"lang must be 'vi' or 'en', got {lang!r}")
+    units = admin_map()
+    found = _units(place, broad=True)
+    since = _SINCE[lang]
+    if not found:
+        return None
+    if found <= {("P", place.key), ("N", place.key)}:
+        legacy = units.provinces.get(place.key)
+        successor = units.provinces_2025[legacy.successor if legacy else place.key]
+        head = _english(place.name) if lang == "en" else place.name
+        new = _province_label(successor.type, successor.name, lang)
+        if successor.key != place.key:
+            return f"{head} — part of {new} {since}" if lang == "en" else f"{head} — {since} thuộc {new}"
+        others = [units.provinces[k] for k in successor.legacy if k != place.key]
+        if not others:
+            return None  # unchanged: Lạng Sơn, Hà Nội
+        if lang == "en":
+            olds = _join([_english(o.name) for o in others], lang) + (" provinces" if len(others) > 1 else " province")
+            if place.former:
+                return f"former {new} — part of the new {new} (with former {olds}) {since}"
+            return f"{head} — {since} {new} also includes former {olds}"
+        olds = _join([_province_label(o.type, o.name, lang) for o in others], lang)
+        if place.former:
+            return f"{new} cũ — {since} thuộc {new} mới (gồm cả {olds})"
+        return f"{head} — {since} {new} gồm cả {olds} cũ"
+    if len(found) > 1 or next(iter(found))[0] != "D":
+        successors = _successors(place)
+        if len(successors) == 1:
+            new = units.provinces_2025[successors.pop()]
+            new_label = _province_label(new.type, new.name, lang)
+            if lang == "en":
+                return f"{_english(place.name)} {place.kind or 'district'} — part of {new_label} {since}"
+            return f"{place.label()} — {since} thuộc {new_label}"
+        return (f"{_english(place.name)} {place.kind or 'district'} — districts were abolished on 1 July 2025"
+                if lang == "en" else f"{place.label()} — {since} không còn cấp huyện")
+    district = _districts(place, units)[0]
+    old = units.provinces[district.province]
+    new = units.provinces_2025[old.successor]
+    new_label = _province_label(new.type, new.name, lang)
+    old_label = _province_label(old.type, old.name, lang)
+    if lang == "en":
+        head = f"{_english(district.name)} {_EN_DISTRICT_TYPES.get(district.type, 'district')}"
+    else:
+        head = f"{district.type} {district.name}"
+    if place.new_unit:
+        commune = next(c for c in units.namesake_communes[place.key] if c.legacy_province == district.province)
+        if lang == "en":
+            return (f"{_english(commune.name)} {_EN_COMMUNE_TYPES.get(commune.type, 'commune')} ({new_label} {since})"
+                    f" — within former {head}, {old_label}")
+        return f"{commune.type} {commune.name} ({new_label}, {since}) — trên địa bàn {head} cũ ({old_label})"
+    if new.legacy == (old.key,):
+        return (f"{head} ({old_label}) — districts were abolished on 1 July 2025" if lang == "en"
+                else f"{head} ({old_label}) — {since} không còn cấp huyện")
+    return (f"{head} (former {old_label}) — part of {new_label} {since}" if lang == "en"
+            else f"{head} ({old_label} cũ) — {since} thuộc {new_label}")

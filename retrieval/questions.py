@@ -161,7 +161,7 @@ def intent_of(text: str, places: Sequence[Place], years_asked: Sequence[int]) ->
 def asked_places(text: str) -> tuple[Place, ...]:
     """Return the places a question asks about, the most specific of each mention: in "huyện Chợ
     Mới (tỉnh Bắc Kạn)" the district is asked and the province only says where it lies."""
-    places = find_places(text)
+    places = [p for p in find_places(text) if not p.qualifier]
     if len(places) < 2:
         return tuple(places)
     folded = " ".join(canonical_words(text))

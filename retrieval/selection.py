@@ -20,13 +20,8 @@ from retrieval.guards import asks_price, is_fresh
 from retrieval.measures import BY_NAME, Figure, figures
 from retrieval.models import Document, Passage
 from retrieval.periods import years
-from retrieval.places import Place, find_places
+from retrieval.places import Place, find_places, within
 
-try:  # TEMP until places.within lands
-    from retrieval.places import within
-except ImportError:  # pragma: no cover
-    def within(inner, outer):
-        return outer.compatible(inner)
 from retrieval.questions import Question
 from retrieval.sentence_ranker import default_ranker
 from retrieval.vietnamese import bigrams, canonical_words, numbers
@@ -74,20 +69,42 @@ class Clause:
     document: Document
 
     def subjects(self) -> list[Place]:
-        """Return the places the clause's figures are about: named in the clause (the most
-        specific), else the last named earlier in its sentence, else named later in it, else the
-        article's place. Never a place from another sentence: that is how another district's
-        figure passed for the one asked."""
-        own = _specific(find_places(self.text))
-        if own:
-            return own
+        """Return the places the clause's figures are about: for each figure the place named last
+        before it in the clause, else the last named earlier in its sentence, else the first named
+        later in it, else the article's place. Never a place from another sentence: that is how
+        another district's figure passed for the one asked."""
+        found = [s for f in figures(self.text) for s in [self.figure_subject(f.position)] if s]
+        if not found:
+            found = [self.figure_subject(10**6)]
+        return list(dict.fromkeys(p for group in found for p in group))
+
+    def figure_subject(self, position: int) -> list[Place]:
+        """Return the place(s) the figure at token ``position`` of the clause is about."""
+        own = _positioned(self.text)
+        before = [(at, p) for at, p in own if at < position]
+        if before:
+            return [before[-1][1]]
         earlier = _specific(find_places(self.before))
         if earlier:
             return earlier[-1:]
+        if own:
+            return [own[0][1]]
         whole = _specific(find_places(self.sentence))
         if whole:
             return whole[:1]
         return article_places(self.document)
+
+
+@lru_cache(maxsize=16384)
+def _positioned(text: str) -> tuple[tuple[int, Place], ...]:
+    """Return the most specific places named in ``text`` with the token index where each is named."""
+    tokens = canonical_words(text)
+    out = []
+    for place in _specific(find_places(text)):
+        words = place.key.split()
+        at = next((i for i in range(len(tokens)) if tokens[i: i + len(words)] == words), 0)
+        out.append((at, place))
+    return tuple(sorted(out, key=lambda item: item[0]))
 
 
 def article_places(document: Document) -> list[Place]:
@@ -102,6 +119,7 @@ def article_places(document: Document) -> list[Place]:
 
 def _specific(places: Sequence[Place]) -> list[Place]:
     """Drop a province named only as the parent of a district also named ("huyện X, tỉnh Y")."""
+    places = [p for p in places if not p.qualifier]
     districts = [p for p in places if p.kind in ("district", "city")]
     if not districts:
         return list(places)
@@ -172,12 +190,14 @@ def select(q: Question, candidates: Sequence[Clause], *, min_coverage: float, fr
         return Refusal("topic")
     if q.places:
         safe = [c for c in candidates if any(place_ok(p, c.subjects()) for p in q.places)]
+        inside = tuple(dict.fromkeys(
+            s.label() for c in candidates if c not in safe and (not q.asked or _measure_figures(q, c))
+            for s in c.subjects() if any(within(s, p) for p in q.places)))
         if not safe:
             keys = {p.key for p in q.places}
             mentioned = any(key in _folded(c.sentence + " " + c.document.title + " " + (c.document.place or ""))
                             for c in candidates for key in keys)
-            others = tuple(dict.fromkeys(s.label() for c in candidates if _has_figure(c.text) for s in c.subjects()))
-            return Refusal("place-figure" if mentioned else "place", others[:4])
+            return Refusal("place-figure" if mentioned else "place", inside[:4])
         candidates = safe
 
     numeric = q.quantity or bool(q.asked)
@@ -196,7 +216,7 @@ def select(q: Question, candidates: Sequence[Clause], *, min_coverage: float, fr
             stating = [c for c in stating if any(wanted <= f.qualifiers | _clause_target(c)
                                                  for f in _measure_figures(q, c))]
         if not stating:
-            return Refusal("measure")
+            return Refusal("measure", inside[:4] if q.places else ())
         candidates, stated = _prefer_units(q, _prefer_owner(q, _prefer_qualifiers(q, stating))), True
     elif q.noun and q.quantity:
         counting = [c for c in candidates if any(f.measure == f"count:{q.noun}" for f in figures(c.text))]
@@ -288,8 +308,10 @@ def _ranker_probabilities(q: Question, candidates: Sequence[Clause]) -> dict[str
 
 
 def _measure_figures(q: Question, clause: Clause) -> list[Figure]:
+    """Return the clause's figures of the asked measures, about the asked place when one is asked."""
     names = {m.name for m in q.asked}
-    return [f for f in figures(clause.text) if f.measure in names]
+    return [f for f in figures(clause.text) if f.measure in names and (
+        not q.places or any(place_ok(p, clause.figure_subject(f.position)) for p in q.places))]
 
 
 _TARGET_RE = re.compile(r"\b(phan dau|muc tieu|chi tieu|ke hoach|du kien|se)\b")
