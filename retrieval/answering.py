@@ -93,6 +93,7 @@ class ExtractiveAnswerer:
                             language="en" if q.english else "vi")
         elif is_only_instruction(question):
             answer = self._refuse(q, [], Refusal("topic"))
+
         else:
             passages = self.index.search(standalone, self.config.passages, lexical_query=q.match_text)
             expanded = _with_legacy_units(q.match_text, q)
@@ -236,6 +237,8 @@ class ExtractiveAnswerer:
             text = texts["stale"]
         elif reason.startswith("place") and place:
             text = texts["no_place"].format(place=place.name if q.english else place.label())
+        elif reason.startswith("place") and q.unknown_places:
+            text = texts["no_place"].format(place=q.unknown_places[0])
         elif reason == "measure" and q.asked:
             where = ""
             if place:

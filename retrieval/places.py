@@ -163,6 +163,8 @@ class Gazetteer:
             if not accented and not prefix and "province" not in kinds and i and before not in _PLACE_CONTEXT:
                 i += 1  # typed without diacritics, "tiep can duoc" is no "Cần Đước": a district needs a cue
                 continue
+            if kind in ("district", "city") and kind not in kinds and kinds & {"district", "city"}:
+                kind = next(iter(kinds & {"district", "city"}))  # "Đà Lạt district": a city of district rank
             if kind == "city" and kind not in kinds and "province" in kinds:
                 kind = "province"  # Hà Nội, Cần Thơ...: cities with the rank of a province
             former = end < len(tokens) and tokens[end] == "cu"

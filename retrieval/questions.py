@@ -15,7 +15,7 @@ from retrieval.measures import (Measure, counted_noun, question_measures, questi
                                 wants_per_month, wants_percent)
 from retrieval.periods import years
 from retrieval.places import Place, find_places
-from retrieval.vietnamese import bigrams, canonical_words, is_english
+from retrieval.vietnamese import bigrams, canonical_words, fold, is_english
 
 # Folded function words and question words that carry no topic.
 _STOPWORDS = frozenset("""
@@ -84,6 +84,7 @@ class Question:
     per_month: bool = False  # an amount per month is asked ("mỗi tháng", "monthly")
     owner: str | None = None  # whose measure: "htx" in "thành viên HTX", "tht" in "doanh thu của THT"
     owners: tuple[str, ...] = ()  # every entity named: "HTX và THT" asks a comparison of the two
+    unknown_places: tuple[str, ...] = ()  # "huyện X" where X is no unit the gazetteer knows
     percent: bool = False  # a rate is asked ("tăng bao nhiêu %")
 
     @property
@@ -158,6 +159,37 @@ def intent_of(text: str, places: Sequence[Place], years_asked: Sequence[int]) ->
     return "lookup"
 
 
+_UNIT_NAME_RE = re.compile(r"\b(?:[Hh]uyện|[Tt]ỉnh|[Tt]hành phố|[Tt]hị xã|[Qq]uận|TP\.?|Tp\.?)\s*"
+                           r"((?:[A-ZĐÀ-Ỹ][^\s,.?!;:()]*)(?:\s+[A-ZĐÀ-Ỹ][^\s,.?!;:()]*){0,3})")
+_EN_UNIT_RE = re.compile(r"\b((?:[A-Z][a-z]+\s+){1,4})(?:district|province|city|town)\b")
+_PLAIN_UNIT_RE = re.compile(r"(?:^|\s)(?:huyen|tinh|thi xa|quan) ([a-z]+(?: [a-z]+)?)(?=\s|$)")
+_NOT_NAMES = frozenset("co bao nhieu la nao nay do ta minh ban toi chung the con va hay hoac o tai cua cac "
+                       "htx tht so doanh thu loi nhuan thanh vien moi cu dang da se duoc".split())
+
+
+def unknown_places(text: str, known: Sequence[Place]) -> tuple[str, ...]:
+    """Return the names written as places ("huyện X", "X district") that the gazetteer does not
+    know: such a question must be refused, never answered with a figure of somewhere else."""
+    keys = {p.key for p in known} | {w for p in known for w in p.key.split()}
+    found = []
+    candidates = [m.group(1) for m in _UNIT_NAME_RE.finditer(text)] + [m.group(1) for m in _EN_UNIT_RE.finditer(text)]
+    if fold(text) == text.lower():
+        candidates += [m.group(1) for m in _PLAIN_UNIT_RE.finditer(" ".join(text.lower().split()))]
+    for name in candidates:
+        key = " ".join(re.findall(r"[a-z0-9]+", fold(name).lower()))
+        words = key.split()
+        if not words or (words[0] in _NOT_NAMES and not name[:1].isupper()) or key in keys or all(w in keys for w in words) or \
+                any(p.key in keys for p in find_places(f"TP.{name}") + find_places(f"tỉnh {name}")):
+            continue
+        if any(w in _NOT_NAMES for w in words[1:]):
+            words = words[: next(i for i, w in enumerate(words) if w in _NOT_NAMES)]
+            key = " ".join(words)
+            if not key or key in keys:
+                continue
+        found.append(name.strip())
+    return tuple(dict.fromkeys(found))
+
+
 def asked_places(text: str) -> tuple[Place, ...]:
     """Return the places a question asks about, the most specific of each mention: in "huyện Chợ
     Mới (tỉnh Bắc Kạn)" the district is asked and the province only says where it lies."""
@@ -182,6 +214,11 @@ def analyse(text: str) -> Question:
     english = is_english(text)
     match_text = _translate(text) if english else text
     places = asked_places(text)
+    unknown = unknown_places(text, find_places(text))
+    if unknown:
+        # "Huyện Lộc Hà (Hà Tĩnh)": the district asked is unknown to the gazetteer, so the province
+        # after it only says where it lies; the name itself decides (see selection).
+        places = ()
     place_tokens = {tok for p in places for tok in p.key.split()}
     if english:
         after = re.search(r"\b(?:many|much)((?:\s+[a-z-]+){1,3})", text.lower())
@@ -191,7 +228,7 @@ def analyse(text: str) -> Question:
     else:
         tokens = canonical_words(match_text)
         measures = _measures(tokens)
-    topic = _topic_tokens(tokens, places)
+    topic = _topic_tokens(tokens, find_places(text))
     qualifiers = question_qualifiers(match_text)
     asked = question_measures(text)
     if asked and qualifiers:
@@ -210,6 +247,7 @@ def analyse(text: str) -> Question:
                     noun=None if asked else counted_noun(text), qualifiers=qualifiers,
                     per_month=wants_per_month(text), percent=wants_percent(text),
                     owner=question_owner(match_text, asked),
-                    owners=tuple(dict.fromkeys(t for t in canonical_words(match_text) if t in ("htx", "tht", "qtdnd"))))
+                    owners=tuple(dict.fromkeys(t for t in canonical_words(match_text) if t in ("htx", "tht", "qtdnd"))),
+                    unknown_places=unknown)
 
 

@@ -188,10 +188,26 @@ def select(q: Question, candidates: Sequence[Clause], *, min_coverage: float, fr
     """Return the best clauses for ``q`` among ``candidates``, or the reason to refuse."""
     if not candidates:
         return Refusal("topic")
+    if q.unknown_places:
+        # A place the gazetteer does not know ("huyện Lộc Hà"): its name must be in the figure's
+        # sentence, or be the article's own place when the sentence names no other.
+        # A one-syllable name ("Chũ") is an ordinary word too ("chủ động"): it needs its unit word.
+        patterns = [rf"\b{re.escape(n)}\b" if len(n.split()) > 1 else
+                    rf"\b(?:huyen|tinh|thi xa|thanh pho|tp|quan|xa|phuong) {re.escape(n)}\b"
+                    for n in (" ".join(canonical_words(name)) for name in q.unknown_places)]
+
+        def names_it(text: str) -> bool:
+            return any(re.search(pattern, _folded(text)) for pattern in patterns)
+
+        candidates = [c for c in candidates if names_it(c.sentence) or (
+            not find_places(c.sentence) and names_it((c.document.place or "") + " " + c.document.title))]
+        if not candidates:
+            return Refusal("place")
     if q.places:
         safe = [c for c in candidates if any(place_ok(p, c.subjects()) for p in q.places)]
         inside = tuple(dict.fromkeys(
-            s.label() for c in candidates if c not in safe and (not q.asked or _measure_figures(q, c))
+            s.label() for c in candidates if c not in safe and (
+                not q.asked or any(f.measure in {m.name for m in q.asked} for f in figures(c.text)))
             for s in c.subjects() if any(within(s, p) for p in q.places)))
         if not safe:
             keys = {p.key for p in q.places}
