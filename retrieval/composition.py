@@ -131,6 +131,9 @@ def cite(clauses: Sequence[Clause], q: Question | None = None) -> tuple[Citation
 def quote_of(clause: Clause, q: Question) -> str:
     """Return what is quoted of a clause: the clause, cut after the part that answers, never a
     fragment without the figure or too short to stand alone (then the whole sentence)."""
+    if not (q.quantity or q.asked):
+        # A who / what / where question: its answer may sit in another clause of the sentence.
+        return sentence_case(as_sentence(clause.sentence))
     text = trim(clause.text, q)
     if len(text.split()) < 4 or (q.quantity and not any(ch.isdigit() for ch in text)):
         text = clause.sentence

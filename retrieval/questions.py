@@ -162,7 +162,8 @@ def intent_of(text: str, places: Sequence[Place], years_asked: Sequence[int]) ->
 _UNIT_NAME_RE = re.compile(r"\b(?:[Hh]uyện|[Tt]ỉnh|[Tt]hành phố|[Tt]hị xã|[Qq]uận|TP\.?|Tp\.?)\s*"
                            r"((?:[A-ZĐÀ-Ỹ][^\s,.?!;:()]*)(?:\s+[A-ZĐÀ-Ỹ][^\s,.?!;:()]*){0,3})")
 _EN_UNIT_RE = re.compile(r"\b((?:[A-Z][a-z]+\s+){1,4})(?:district|province|city|town)\b")
-_PLAIN_UNIT_RE = re.compile(r"(?:^|\s)(?:huyen|tinh|thi xa|quan) ([a-z]+(?: [a-z]+)?)(?=\s|$)")
+# Typed without diacritics; "quan" is left out: "binh quan", "lien quan" are no districts.
+_PLAIN_UNIT_RE = re.compile(r"(?:^|\s)(?:huyen|tinh|thi xa) ([a-z]+(?: [a-z]+)?)(?=\s|$)")
 _NOT_NAMES = frozenset("co bao nhieu la nao nay do ta minh ban toi chung the con va hay hoac o tai cua cac "
                        "htx tht so doanh thu loi nhuan thanh vien moi cu dang da se duoc".split())
 

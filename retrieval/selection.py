@@ -46,8 +46,9 @@ class Weights:
     year_absent: float = 0.05  # the year asked is nowhere near the clause
     exact_place: float = 0.1  # the clause names the asked place itself
     unit_match: float = 0.2  # per month / percent / money as asked
-    ranker: float = 0.6  # the learned sentence ranker's probability that the sentence answers (who/what/where)
+    ranker: float = 1.0  # the learned sentence ranker's probability that the sentence answers (who/what/where)
     ranker_numeric: float = 0.1  # ... for a question that asks a figure, where the measure decides
+    coverage_which: float = 0.1  # the share of question words a who / what sentence covers
 
 
 WEIGHTS = Weights()
@@ -184,7 +185,8 @@ class Refusal:
 
 
 def select(q: Question, candidates: Sequence[Clause], *, min_coverage: float, fresh_days: int,
-           weights: Weights = WEIGHTS, measure_coverage: float = 0.3) -> Selection | Refusal:
+           weights: Weights = WEIGHTS, measure_coverage: float = 0.3, which_coverage: float = 0.3,
+           ) -> Selection | Refusal:
     """Return the best clauses for ``q`` among ``candidates``, or the reason to refuse."""
     if not candidates:
         return Refusal("topic")
@@ -243,20 +245,30 @@ def select(q: Question, candidates: Sequence[Clause], *, min_coverage: float, fr
     learned = _ranker_probabilities(q, candidates)
     scored = []
     for clause in candidates:
-        coverage = _coverage(term_weights, clause) / total
-        score = coverage + weights.rank / (1 + clause.rank) + _clause_score(q, clause, numeric, weights)
-        score += (weights.ranker_numeric if numeric else weights.ranker) * learned.get(clause.sentence, 0.0)
+        coverage = _coverage(term_weights, clause, whole_sentence=not numeric) / total
+        if numeric:
+            score = coverage + weights.rank / (1 + clause.rank) + _clause_score(q, clause, numeric, weights)
+            score += weights.ranker_numeric * learned.get(clause.sentence, 0.0)
+        else:
+            # Who / what / where: the learned ranker reads the whole sentence; coverage only breaks ties.
+            score = weights.ranker * learned.get(clause.sentence, 0.0) + weights.coverage_which * coverage \
+                + _place_and_date_score(q, clause, weights)
         scored.append((score, coverage, clause))
     # A clause that states the asked measure, for the asked place and qualifiers, needs less of
     # the question's other words ("Theo hội nghị tổng kết ... toàn tỉnh có bao nhiêu tổ hợp tác?").
-    threshold = measure_coverage if stated else min_coverage
-    scored = [item for item in scored if item[1] >= threshold and _pairs_found(q, item[2])]
+    threshold = measure_coverage if stated else min_coverage if numeric else min(min_coverage, which_coverage)
+    scored = [item for item in scored if item[1] >= threshold and (not numeric or _pairs_found(q, item[2]))]
     if not scored:
         return Refusal("topic")
     scored.sort(key=lambda item: -item[0])
     best_score, _, best = scored[0]
 
     chosen = [best]
+    if not numeric and _PERSON_ASKED_RE.search(_folded(q.text)) and not _PERSON_RE.search(best.sentence):
+        # "Ai chủ trì hội nghị?": the sentence about the meeting, then the one that names who chaired it.
+        following = _next_sentence(best, candidates)
+        if following is not None and _PERSON_RE.search(following.sentence):
+            chosen.append(following)
     # A question that asks two measures ("bao nhiêu HTX và bao nhiêu thành viên") may need a
     # second clause of the same article for the measure the first one lacks.
     lacking = [m for m in q.asked if not any(f.measure == m.name for f in figures(best.text))]
@@ -273,12 +285,32 @@ def select(q: Question, candidates: Sequence[Clause], *, min_coverage: float, fr
     temporal_gap = bool(_TODAY_RE.search(asked))
     if temporal_gap and asks_price(q.text) and not is_fresh(best.document, fresh_days):
         return Refusal("stale")
-    if q.years:
+    if q.years and numeric:
         covered = any(set(q.years) & set(years(c.document.text + " " + c.document.title)) for _, _, c in scored)
         temporal_gap = not covered
         if temporal_gap:
             chosen = [_latest([c for s, _, c in scored if s >= best_score - 0.15]) or best]
     return Selection(tuple(chosen), temporal_gap)
+
+
+_PERSON_ASKED_RE = re.compile(r"\b(ai|nguoi nao|who|whom)\b")
+_PERSON_RE = re.compile(r"\b(?:[Đđ]ồng chí|[Ôô]ng|[Bb]à|[Cc]hị|[Aa]nh|Mr\.?|Ms\.?)\s+[A-ZĐ][^\s,.;:]*(?:\s+[A-ZĐ][^\s,.;:]*)+"
+                        r"|(?:[A-ZĐ][a-zà-ỹđ]+\s+){2,3}[A-ZĐ][a-zà-ỹđ]+")
+
+
+def _next_sentence(clause: Clause, candidates: Sequence[Clause]) -> Clause | None:
+    """Return the first clause of the sentence after ``clause``'s in the same passage, if any."""
+    seen = False
+    for other in candidates:
+        if other.passage.chunk_id != clause.passage.chunk_id:
+            if seen:
+                return None
+            continue
+        if other.sentence == clause.sentence:
+            seen = True
+        elif seen:
+            return other
+    return None
 
 
 def select_series(q: Question, candidates: Sequence[Clause], limit: int = 3) -> list[Clause]:
@@ -309,7 +341,7 @@ def select_series(q: Question, candidates: Sequence[Clause], limit: int = 3) -> 
 
 
 def _ranker_probabilities(q: Question, candidates: Sequence[Clause]) -> dict[str, float]:
-    """Return, per candidate sentence, the learned ranker's softmax probability that it answers."""
+    """Return, per candidate sentence, the learned ranker's odds against its best sentence (best = 1)."""
     sentences: dict[str, Clause] = {}
     for clause in candidates:
         sentences.setdefault(clause.sentence, clause)
@@ -318,9 +350,9 @@ def _ranker_probabilities(q: Question, candidates: Sequence[Clause]) -> dict[str
     texts = list(sentences)
     scores = default_ranker().score(q.match_text, texts, contexts=[sentences[t].passage.text for t in texts],
                                     passage_ranks=[sentences[t].rank for t in texts])
-    exp = np.exp(scores - scores.max())
-    probabilities = exp / exp.sum()
-    return {text: float(p) for text, p in zip(texts, probabilities)}
+    # Relative to the ranker's best sentence (1.0): how much less likely each other one is.
+    relative = np.exp(scores - scores.max())
+    return {text: float(p) for text, p in zip(texts, relative)}
 
 
 def _measure_figures(q: Question, clause: Clause) -> list[Figure]:
@@ -374,6 +406,17 @@ def _prefer_units(q: Question, clauses: list[Clause]) -> list[Clause]:
     return matching or clauses
 
 
+def _place_and_date_score(q: Question, clause: Clause, w: Weights) -> float:
+    score = 0.0
+    if q.dates and any(d in clause.sentence for d in q.dates):
+        score += w.date_in_sentence
+    if q.years and set(q.years) & set(years(clause.sentence)):
+        score += w.year_match
+    if q.places and any(p.compatible(s) for p in q.places for s in _specific(find_places(clause.sentence))):
+        score += w.exact_place
+    return score
+
+
 def _clause_score(q: Question, clause: Clause, numeric: bool, w: Weights) -> float:
     score = 0.0
     fit = 0.0
@@ -421,8 +464,8 @@ def _term_weights(q: Question, candidates: Sequence[Clause]) -> dict[str, float]
     return weights
 
 
-def _coverage(weights: dict[str, float], clause: Clause) -> float:
-    own = clause_terms(clause.text)
+def _coverage(weights: dict[str, float], clause: Clause, *, whole_sentence: bool = False) -> float:
+    own = clause_terms(clause.sentence if whole_sentence else clause.text)
     sentence = clause_terms(clause.sentence)
     around = clause_terms(clause.document.title + " " + clause.context[-300:])
     total = 0.0
