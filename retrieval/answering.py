@@ -106,7 +106,7 @@ class ExtractiveAnswerer:
                 answer = self._compare(q, passages)
             elif q.intent == "compare" and len(q.owners) >= 2 and q.asked:
                 answer = self._compare_owners(q, passages)
-            elif q.intent == "trend":
+            elif q.intent == "trend" and q.asked:
                 answer = self._trend(q, passages)
             else:
                 answer = self._single(q, passages)

@@ -240,31 +240,37 @@ def select(q: Question, candidates: Sequence[Clause], *, min_coverage: float, fr
         counting = [c for c in candidates if any(f.measure == f"count:{q.noun}" for f in figures(c.text))]
         candidates, stated = counting or candidates, bool(counting)
 
+    # A figure of a measure the lexicon knows (or of a noun counted in the passages, or a rate, or
+    # a price) is chosen by measure, qualifiers and topic words; anything else by the learned ranker.
+    domain = stated or (numeric and (bool(q.measures) or asks_price(q.text)))
     term_weights = _term_weights(q, candidates)
     total = sum(term_weights.values()) or 1.0
     learned = _ranker_probabilities(q, candidates)
     scored = []
     for clause in candidates:
-        coverage = _coverage(term_weights, clause, whole_sentence=not numeric) / total
-        if numeric:
+        coverage = _coverage(term_weights, clause, whole_sentence=not domain) / total
+        if domain:
             score = coverage + weights.rank / (1 + clause.rank) + _clause_score(q, clause, numeric, weights)
             score += weights.ranker_numeric * learned.get(clause.sentence, 0.0)
         else:
-            # Who / what / where: the learned ranker reads the whole sentence; coverage only breaks ties.
+            # Who / what / where, and figures of no measure the lexicon knows: the learned ranker
+            # reads the whole sentence; coverage only breaks ties.
             score = weights.ranker * learned.get(clause.sentence, 0.0) + weights.coverage_which * coverage \
                 + _place_and_date_score(q, clause, weights)
+            if numeric:
+                score += weights.has_figure if _has_figure(clause.sentence) else weights.no_figure
         scored.append((score, coverage, clause))
     # A clause that states the asked measure, for the asked place and qualifiers, needs less of
     # the question's other words ("Theo hội nghị tổng kết ... toàn tỉnh có bao nhiêu tổ hợp tác?").
-    threshold = measure_coverage if stated else min_coverage if numeric else min(min_coverage, which_coverage)
-    scored = [item for item in scored if item[1] >= threshold and (not numeric or _pairs_found(q, item[2]))]
+    threshold = measure_coverage if stated else min_coverage if domain else min(min_coverage, which_coverage)
+    scored = [item for item in scored if item[1] >= threshold and (not domain or _pairs_found(q, item[2]))]
     if not scored:
         return Refusal("topic")
     scored.sort(key=lambda item: -item[0])
     best_score, _, best = scored[0]
 
     chosen = [best]
-    if not numeric and _PERSON_ASKED_RE.search(_folded(q.text)) and not _PERSON_RE.search(best.sentence):
+    if not domain and _PERSON_ASKED_RE.search(_folded(q.text)) and not _PERSON_RE.search(best.sentence):
         # "Ai chủ trì hội nghị?": the sentence about the meeting, then the one that names who chaired it.
         following = _next_sentence(best, candidates)
         if following is not None and _PERSON_RE.search(following.sentence):
@@ -285,7 +291,7 @@ def select(q: Question, candidates: Sequence[Clause], *, min_coverage: float, fr
     temporal_gap = bool(_TODAY_RE.search(asked))
     if temporal_gap and asks_price(q.text) and not is_fresh(best.document, fresh_days):
         return Refusal("stale")
-    if q.years and numeric:
+    if q.years and domain:
         covered = any(set(q.years) & set(years(c.document.text + " " + c.document.title)) for _, _, c in scored)
         temporal_gap = not covered
         if temporal_gap:
