@@ -36,7 +36,7 @@ TEXTS = {
                       "tập thể theo các bài báo, kèm nguồn. Ví dụ: \"Huyện Chợ Đồn có bao nhiêu HTX?\"",
         "about": " Lưu ý: {note}.",
         "part_of": "Các bài viết không có số liệu chung cho {asked}; số liệu dưới đây là của {subject} "
-                   "(từ 1/7/2025 là một phần của {asked}): ",
+                   "(nay là một phần của {asked}): ",
         "inside": " Các bài viết chỉ có số liệu riêng của: {places}.",
     },
     "en": {
@@ -60,7 +60,7 @@ TEXTS = {
                       "sources. For example: \"How many cooperatives are there in Cho Don district?\"",
         "about": " Note: {note}.",
         "part_of": "The articles hold no figure for the whole of {asked}; this figure is for {subject} "
-                   "(part of {asked} since 1 July 2025): ",
+                   "(now part of {asked}): ",
         "inside": " The articles only have figures for places within it: {places}.",
     },
 }
@@ -91,13 +91,13 @@ def place_notes(q: Question, clauses: Sequence[Clause]) -> list[str]:
     lang = "en" if q.english else "vi"
     notes: list[str] = []
     for place in q.places:
-        note = relation_note(place, lang)
+        note = relation_note(place, lang, dated=False)
         if note and note not in notes:
             notes.append(note)
     for clause in clauses:
         for subject in clause.subjects():
             if q.places and not any(p.compatible(subject) for p in q.places):
-                note = relation_note(subject, lang)
+                note = relation_note(subject, lang, dated=False)
                 if note and note not in notes:
                     notes.append(note)
     return notes

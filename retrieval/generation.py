@@ -111,6 +111,8 @@ class GenerationStats:
 class LLMAnswerer:
     """Answers with a chat model over retrieved passages; falls back to ``extractive``."""
 
+    streams = True  # astream yields the model's words as they come
+
     def __init__(self, extractive: ExtractiveAnswerer, chat_model, config: GenerationConfig | None = None):
         self.extractive = extractive
         self.index = extractive.index

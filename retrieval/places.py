@@ -57,6 +57,8 @@ _ABBREVIATIONS = (
 _EN_DISTRICT_TYPES = {"huyện": "district", "quận": "urban district", "thị xã": "town", "thành phố": "city"}
 _EN_COMMUNE_TYPES = {"xã": "commune", "phường": "ward", "đặc khu": "special zone"}
 _SINCE = {"vi": "từ 1/7/2025", "en": "since 1 July 2025"}
+# The same without figures, for answer texts: every number in an answer must come from a cited passage.
+_NOW = {"vi": "nay", "en": "now"}
 
 
 @dataclass(frozen=True)
@@ -438,7 +440,7 @@ def _join(items: list[str], lang: str) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + last + items[-1]
 
 
-def relation_note(place: Place, lang: str = "vi") -> str | None:
+def relation_note(place: Place, lang: str = "vi", *, dated: bool = True) -> str | None:
     """Return how ``place`` maps onto the 2025 units, or None when it is unchanged or unknown.
 
     "Bắc Kạn — từ 1/7/2025 thuộc tỉnh Thái Nguyên";
@@ -448,7 +450,7 @@ def relation_note(place: Place, lang: str = "vi") -> str | None:
         raise ValueError(f"lang must be 'vi' or 'en', got {lang!r}")
     units = admin_map()
     found = _units(place, broad=True)
-    since = _SINCE[lang]
+    since = _SINCE[lang] if dated else _NOW[lang]
     if not found:
         return None
     if found <= {("P", place.key), ("N", place.key)}:

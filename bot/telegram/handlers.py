@@ -184,7 +184,7 @@ async def answer_question(context: ContextTypes.DEFAULT_TYPE, chat: Chat, user_i
     async with state.chat_locks[chat.id]:
         history = state.memory.history(chat.id)
         try:
-            if state.services.settings.answerer == "llm":
+            if getattr(state.services.answerer, "streams", False):
                 answer, sent = await stream_answer(context, chat.id, question, history, reply)
             else:
                 async with typing(context, chat.id):
