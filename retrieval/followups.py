@@ -115,6 +115,12 @@ def _merge(base: str, question: str) -> str:
     old_places = find_places(base)
     if old_places and not new_places:
         inherited.append(("ở " if not _english(question) else "in ") + old_places[0].label())
+    elif not new_places:
+        # A place the gazetteer does not know ("huyện Lộc Hà") is inherited as written.
+        unknown = re.search(r"\b(?:[Hh]uyện|[Tt]ỉnh|[Tt]hành phố|[Tt]hị xã|[Qq]uận)\s+[A-ZĐÀ-Ỹ]\S*(?:\s+[A-ZĐÀ-Ỹ]\S*){0,3}",
+                            base)
+        if unknown:
+            inherited.append(("ở " if not _english(question) else "in ") + unknown.group(0).rstrip("?,.()"))
     old_years = years(base)
     if old_years and not new_years:
         inherited.append(("năm " if not _english(question) else "in ") + str(old_years[0]))

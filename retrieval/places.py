@@ -114,6 +114,25 @@ _PLACE_CONTEXT = frozenset({"o", "tai", "cua", "va", "voi", "giua", "hay", "den"
                             "about", "vs", "con", "ve", "sanh", "la", "nhu", "compare"})
 
 
+_LINKS = frozenset({"o", "tai", "cua", "thuoc", "va", "tren", "voi", "den", "tu", "trong", "huyen", "tinh", "xa",
+                    "thanh", "pho", "quan", "thi", "tran", "phuong", "vung", "khu", "co", "la", "dia", "ban",
+                    "cac", "nhung", "nay", "do"})
+
+
+def _names_an_organisation(tokens: list[str], start: int) -> bool:
+    """Tell whether a name follows "HTX …" / "hợp tác xã …" / "tổ hợp tác …" with only trade words
+    between ("HTX lúa tôm Thạnh Phú", "HTX dịch vụ nông nghiệp Tăng Hoà"): an organisation's name."""
+    for back in range(1, 5):
+        j = start - back
+        if j < 0:
+            return False
+        if tokens[j] in ("htx", "tht") or tokens[max(0, j - 1): j + 1] == ["tac", "xa"]:
+            return back > 1
+        if tokens[j] in _LINKS:
+            return False
+    return False
+
+
 @dataclass(frozen=True)
 class Gazetteer:
     """Known unit names by folded key, with the kinds each can be."""
@@ -157,6 +176,10 @@ class Gazetteer:
                 end += 1
             before = tokens[i - 1] if i else ""
             start = i - len(prefix.split()) if has_prefix else i
+            if not prefix and "province" not in self.names.get(key, ("", frozenset()))[1] and \
+                    _names_an_organisation(tokens, start):
+                i += size  # "HTX lúa tôm Thạnh Phú": the name of a cooperative, not its district
+                continue
             if (not prefix and before in _ORG_WORDS) or \
                     (prefix == "xa" and tokens[max(0, start - 2): start] == ["hop", "tac"]):
                 i += size  # "HTX Tân Thành", "hợp tác xã Chợ Đồn": an organisation

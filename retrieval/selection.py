@@ -185,7 +185,7 @@ class Refusal:
 
 
 def select(q: Question, candidates: Sequence[Clause], *, min_coverage: float, fresh_days: int,
-           weights: Weights = WEIGHTS, measure_coverage: float = 0.3, which_coverage: float = 0.3,
+           weights: Weights = WEIGHTS, measure_coverage: float = 0.25, which_coverage: float = 0.3,
            ) -> Selection | Refusal:
     """Return the best clauses for ``q`` among ``candidates``, or the reason to refuse."""
     if not candidates:
@@ -374,7 +374,7 @@ _TARGET_RE = re.compile(r"\b(phan dau|muc tieu|chi tieu|ke hoach|du kien|se)\b")
 def _clause_target(clause: Clause) -> frozenset[str]:
     """Return {"target"} when the clause's sentence (or the one before it) sets a goal: "Theo đó,
     đến năm 2025 huyện sẽ …; phấn đấu …; lợi nhuận bình quân đạt 420 triệu đồng/HTX"."""
-    near = _folded(clause.before + " " + clause.text + " " + clause.context[-250:])
+    near = _folded(clause.before + " " + clause.text + " " + clause.context[-600:])
     return frozenset({"target"}) if _TARGET_RE.search(near) else frozenset()
 
 
