@@ -95,8 +95,11 @@ def place_notes(q: Question, clauses: Sequence[Clause]) -> list[str]:
         if note and note not in notes:
             notes.append(note)
     for clause in clauses:
-        for subject in clause.subjects():
-            if q.places and not any(p.compatible(subject) for p in q.places):
+        subjects = clause.subjects()
+        if any(p.compatible(s) for p in q.places for s in subjects):
+            continue
+        for subject in subjects:
+            if q.places:
                 note = relation_note(subject, lang, dated=False)
                 if note and note not in notes:
                     notes.append(note)
@@ -106,12 +109,15 @@ def place_notes(q: Question, clauses: Sequence[Clause]) -> list[str]:
 def part_of_lead(q: Question, clauses: Sequence[Clause]) -> str:
     """Return the lead that says a figure is for an old unit inside the 2025 province asked, or ""."""
     texts = texts_for(q)
+    subjects = clauses[0].subjects()
     for asked in q.places:
-        for subject in clauses[0].subjects():
-            if not asked.compatible(subject) and subject.key != asked.key:
-                asked_label = asked.name if q.english else f"tỉnh {asked.name}"
-                subject_label = subject.name if q.english else subject.label()
-                return texts["part_of"].format(asked=asked_label, subject=subject_label)
+        if any(asked.compatible(s) for s in subjects):
+            return ""
+        inside = next((s for s in subjects if s.key != asked.key), None)
+        if inside is not None:
+            asked_label = asked.name if q.english else asked.label()
+            subject_label = inside.name if q.english else inside.label()
+            return texts["part_of"].format(asked=asked_label, subject=subject_label)
     return ""
 
 

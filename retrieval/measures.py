@@ -101,11 +101,11 @@ def question_owner(text: str, measures: tuple[Measure, ...]) -> str | None:
         return None
     tokens = canonical_words(text)
     english = set(re.findall(r"[a-z-]+", nfc(text).lower()))
+    if english & {"groups", "group"} and english & {"cooperative", "cooperatives"}:
+        return "tht"  # "cooperative group": a tổ hợp tác, though "cooperative" alone is an HTX
     for token in tokens:
         if token in _OWNERS:
             return token
-    if english & {"groups", "group"}:
-        return "tht"
     if english & {"cooperative", "cooperatives", "co-operatives"}:
         return "htx"
     return None
@@ -205,8 +205,9 @@ def figures(text: str) -> tuple[Figure, ...]:
             continue
         raw_match = numbers_in_raw[number_index] if number_index < len(numbers_in_raw) else None
         number_index += 1
-        if len(token) == 4 and token.startswith(("19", "20")) and (i == 0 or tokens[i - 1] in ("nam", "year", "in")):
-            continue  # a year, not a figure
+        if len(token) == 4 and token.startswith(("19", "20")) and (
+                i == 0 or tokens[i - 1] in ("nam", "year", "in") or tokens[i - 1].isdigit()):
+            continue  # a year ("năm 2021", "31/12/2021"), not a figure
         if i + 1 < len(tokens) and tokens[i + 1] in ("thang", "quy") and i and tokens[i - 1] in ("ngay", "den"):
             continue
         if token in ("1", "01") and i and tokens[i - 1] in ("quan", "moi", "tren", "cua", "per"):

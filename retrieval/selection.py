@@ -380,10 +380,12 @@ def _clause_target(clause: Clause) -> frozenset[str]:
 
 def _prefer_qualifiers(q: Question, clauses: list[Clause]) -> list[Clause]:
     """Keep the clauses whose figure is qualified as asked (new / target / dissolved), if any."""
-    wanted = q.qualifiers & _DECISIVE
+    # Here "negative" counts too: "còn 119 HTX … chưa bố trí kinh phí" does not answer "bao nhiêu HTX mới".
+    kinds = _DECISIVE | {"negative"}
+    wanted = q.qualifiers & kinds
 
     def state(c: Clause, f: Figure) -> frozenset[str]:
-        return (f.qualifiers | (_clause_target(c) if "target" in wanted else frozenset())) & _DECISIVE
+        return (f.qualifiers | (_clause_target(c) if "target" in wanted else frozenset())) & kinds
 
     matching = [c for c in clauses if any(state(c, f) == wanted for f in _measure_figures(q, c))]
     return matching or clauses
