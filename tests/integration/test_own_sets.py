@@ -31,3 +31,13 @@ def test_own_question_sets(name, work, capsys):
     assert summary["all"]["correct"] >= FLOORS[name], summary["all"]["wrong"]
     # Refusals hold: no unanswerable question gets a figure, whatever else regresses.
     assert summary["all"]["by_kind"]["unanswerable"] == 1.0, summary["all"]["wrong"]
+
+
+def test_question_sets_are_checked_against_the_articles():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[1] / "data" / "check_questions.py"
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
