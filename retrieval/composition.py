@@ -9,7 +9,7 @@ from retrieval.models import Citation
 from retrieval.periods import period_for
 from retrieval.places import current_province, find_places, relation_note
 from retrieval.questions import Question
-from retrieval.selection import Clause
+from retrieval.selection import Clause, counts
 from retrieval.measures import figures
 from retrieval.vietnamese import canonical_words, fold
 
@@ -158,7 +158,7 @@ def trim(text: str, q: Question) -> str:
     for n, segment in enumerate(segments):
         if names and any(f.measure in names for f in figures(segment)):
             keep = n
-        elif not names and q.measures and any(_counts(segment, m) for m in q.measures):
+        elif not names and q.measures and any(counts(segment, m) for m in q.measures):
             keep = n
         elif not names and not q.measures and set(canonical_words(segment)) & set(q.terms):
             keep = n
@@ -168,11 +168,6 @@ def trim(text: str, q: Question) -> str:
     if len(trimmed.split()) < 5:
         return text
     return trimmed if len(text) - len(trimmed) > 30 else text
-
-
-def _counts(text: str, measure: str) -> bool:
-    tokens = canonical_words(text)
-    return any(a[:1].isdigit() and b == measure for a, b in zip(tokens, tokens[1:]))
 
 
 _EN_PERIODS = (
