@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from retrieval.vietnamese import canonical_words, fold, nfc
+from retrieval.vietnamese import canonical_words, nfc
 
 
 @dataclass(frozen=True)
@@ -257,24 +257,3 @@ def figures(text: str) -> tuple[Figure, ...]:
             owner = next((t for t in tokens[i + 1: i + 4] if t in _OWNERS), None)
         out.append(Figure(token, i, measure, unit, per_month, qualifiers, owner))
     return tuple(out)
-
-
-def figures_of(text: str, measure: Measure) -> list[Figure]:
-    """Return the figures of ``text`` that state ``measure``."""
-    return [f for f in figures(text) if f.measure == measure.name]
-
-
-def label(measure: Measure, english: bool) -> str:
-    """Return the measure's name for an answer."""
-    return measure.label_en if english else measure.label_vi
-
-
-def mentions_measure_word(text: str, measure: Measure) -> bool:
-    """Tell whether ``text`` names the measure at all (its subject or counted words)."""
-    folded = " ".join(canonical_words(text))
-    return any(re.search(rf"\b{w}\b", folded) for w in measure.subject + measure.counted)
-
-
-def fold_text(text: str) -> str:
-    """Return ``text`` folded and canonical, as the lexicon matches it."""
-    return " ".join(canonical_words(fold(text)))

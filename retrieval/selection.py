@@ -45,7 +45,6 @@ class Weights:
     year_match: float = 0.1  # the year asked is in the sentence
     year_absent: float = 0.05  # the year asked is nowhere near the clause
     exact_place: float = 0.1  # the clause names the asked place itself
-    unit_match: float = 0.2  # per month / percent / money as asked
     ranker: float = 1.0  # the learned sentence ranker's probability that the sentence answers (who/what/where)
     ranker_numeric: float = 0.1  # ... for a question that asks a figure, where the measure decides
     coverage_which: float = 0.1  # the share of question words a who / what sentence covers
