@@ -57,6 +57,18 @@ class Settings(BaseSettings):
     rate_limit: str = Field("30/minute", description="questions per client address (slowapi syntax)")
     max_history_turns: int = Field(6, ge=0, le=50, description="earlier turns used to resolve a follow-up")
     api_max_question_chars: int = Field(1000, ge=10, le=20000, description="longest question the web API accepts")
+    feedback_rate_limit: str = Field("30/minute", description="feedback posts per client address (slowapi syntax)")
+    trusted_proxies: list[str] = Field(
+        default_factory=list, description="JSON list of proxy addresses whose X-Forwarded-For is believed "
+                                          "(default none: the direct peer is the client)")
+    max_body_bytes: int = Field(262144, ge=1024, le=64 * 1024 * 1024,
+                                description="largest request body the web API reads; larger ones get 413")
+    read_timeout: float = Field(15.0, gt=0, le=600,
+                                description="seconds a client has to send a whole request (headers and body)")
+    keep_alive_timeout: int = Field(5, ge=1, le=600, description="seconds an idle connection is kept open")
+    api_max_passages: int = Field(10, ge=0, le=100, description="passages an /api/ask answer carries at most")
+    api_max_passage_chars: int = Field(500, ge=20, le=20000,
+                                       description="longest passage text in an answer; longer ones end with '…'")
 
     # Telegram (htxbot telegram, or the webhook route of htxbot serve)
     telegram_token: SecretStr | None = Field(None, description="bot token from @BotFather")

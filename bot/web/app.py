@@ -22,6 +22,7 @@ from slowapi.util import get_remote_address
 from sse_starlette.sse import EventSourceResponse
 
 from bot.feedback import Feedback
+from bot.web.limits import BodySizeLimit, trim_passages
 from bot.web.schemas import AskRequest, AskResponse, FeedbackRequest, Health, SourceOut
 from bot.wiring import Services
 from retrieval.answering import validate_question
@@ -88,6 +89,8 @@ def create_app(services: Services, *, telegram_application=None) -> FastAPI:
     metrics = Metrics()
     metrics.watch(services.answerer)
     limiter = Limiter(key_func=get_remote_address, headers_enabled=True, default_limits=[])
+    # One budget for questions, whichever of the two endpoints asks them.
+    question_limit = limiter.shared_limit(settings.rate_limit, scope="questions")
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -113,6 +116,8 @@ def create_app(services: Services, *, telegram_application=None) -> FastAPI:
     app.state.services = services
     app.state.metrics = metrics
     app.state.limiter = limiter
+    # Inside CORS, so a browser can read the 413 too.
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
                        allow_headers=["Content-Type"], max_age=600)
 
@@ -127,7 +132,8 @@ def create_app(services: Services, *, telegram_application=None) -> FastAPI:
     @app.exception_handler(RateLimitExceeded)
     async def rate_limited(request: Request, exc: RateLimitExceeded) -> Response:
         """Answer 429 with Retry-After and a message a person can act on."""
-        response = JSONResponse({"detail": f"Too many questions ({exc.detail}); please wait a moment and try again."},
+        what = "feedback posts" if request.url.path.endswith("/feedback") else "questions"
+        response = JSONResponse({"detail": f"Too many {what} ({exc.detail}); please wait a moment and try again."},
                                 status_code=429)
         response = request.app.state.limiter._inject_headers(response, request.state.view_rate_limit)
         return response
@@ -148,7 +154,7 @@ def create_app(services: Services, *, telegram_application=None) -> FastAPI:
         return svc.answerer.answer(question, _history(body, settings.max_history_turns))
 
     @api.post("/ask", response_model=AskResponse)
-    @limiter.limit(settings.rate_limit)
+    @question_limit
     async def ask(request: Request, response: Response, body: AskRequest, svc: ServicesDep) -> dict:
         """Answer a question, with citations and the ranked passages."""
         started = time.perf_counter()
@@ -159,10 +165,13 @@ def create_app(services: Services, *, telegram_application=None) -> FastAPI:
         metrics.latency.labels("ask").observe(time.perf_counter() - started)
         if not answer.found:
             metrics.refusals.inc()
-        return answer.to_result()
+        result = answer.to_result()
+        result["passages"] = trim_passages(result["passages"], settings.api_max_passages,
+                                           settings.api_max_passage_chars)
+        return result
 
     @api.post("/ask/stream")
-    @limiter.limit(settings.rate_limit)
+    @question_limit
     async def ask_stream(request: Request, response: Response, body: AskRequest, svc: ServicesDep):
         """Answer as Server-Sent Events: `delta` pieces of text, then `citations`, then `done`."""
         _check_question(body.question, settings.api_max_question_chars)
@@ -208,7 +217,8 @@ def create_app(services: Services, *, telegram_application=None) -> FastAPI:
                  "chunks": n} for d, n in documents]
 
     @api.post("/feedback", status_code=201)
-    async def feedback(body: FeedbackRequest, svc: ServicesDep) -> dict:
+    @limiter.limit(settings.feedback_rate_limit)
+    async def feedback(request: Request, response: Response, body: FeedbackRequest, svc: ServicesDep) -> dict:
         """Store a 👍/👎 with its question and answer."""
         feedback_id = await asyncio.to_thread(svc.feedback.add, Feedback(
             channel="web", session_id=body.session_id, question=body.question, answer=body.answer,
