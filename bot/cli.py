@@ -143,6 +143,7 @@ def serve(host: Annotated[Optional[str], typer.Option(help="address to listen on
     import uvicorn
 
     from bot.web.app import create_app
+    from bot.web.server import server_options
 
     settings = _settings()
     services = _services()
@@ -156,8 +157,7 @@ def serve(host: Annotated[Optional[str], typer.Option(help="address to listen on
                 raise HtxError("webhook mode needs HTX_PUBLIC_URL and HTX_TELEGRAM_WEBHOOK_SECRET")
             telegram_application = build_application(services)
         app_ = create_app(services, telegram_application=telegram_application)
-        uvicorn.run(app_, host=host or settings.host, port=port or settings.port,
-                    log_level=settings.log_level.lower(), proxy_headers=True)
+        uvicorn.run(app_, **server_options(settings, host=host, port=port))
     finally:
         services.close()
 
