@@ -62,7 +62,7 @@ def run_size(size: int, data_dir: Path) -> dict:
     from bot.settings import Settings
     from bot.wiring import build_services
     from retrieval.chunking import chunk_document
-    from retrieval.documents import discover, document_from_record, load_file
+    from retrieval.documents import discover, document_from_record, document_id, load_file
 
     started = time.perf_counter()
     records = []
@@ -81,7 +81,7 @@ def run_size(size: int, data_dir: Path) -> dict:
     del records  # the raw records are the benchmark's, not the ingest's: not in its peak RSS
     documents = list(by_id.values())
     files, _ = discover([REPO / "seeds"])
-    documents += [d for f in files for d in load_file(f)]
+    documents += [d for f, root in files for d in load_file(f, doc_id=document_id(f, root))]
     parse_s = time.perf_counter() - started
 
     started = time.perf_counter()

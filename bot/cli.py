@@ -71,20 +71,34 @@ def ask(question: Annotated[str, typer.Argument(help="the question, in Vietnames
 
 @app.command()
 def ingest(paths: Annotated[list[Path], typer.Argument(help="files or folders: .txt .md .html .jsonl .jsonl.gz")],
-           rebuild: Annotated[bool, typer.Option("--rebuild", help="drop the index and build it again")] = False) -> None:
-    """Add or update articles; unchanged ones are skipped, ones gone from a folder are removed."""
+           rebuild: Annotated[bool, typer.Option("--rebuild", help="drop the index and build it again")] = False,
+           prune: Annotated[bool, typer.Option("--prune", help="allow removing more than half of the indexed "
+                                               "documents (their files are gone)")] = False) -> None:
+    """Add or update articles; unchanged ones are skipped, ones whose file is gone are removed.
+
+    A file that cannot be read keeps the documents it held, and the command exits with 1 naming it.
+    """
     missing = [str(p) for p in paths if not p.exists()]
     if missing and len(missing) == len(paths):
         raise HtxError(f"no such file or folder: {', '.join(missing)}")
     services = _services(progress=True, reset=rebuild)
     try:
-        report = services.index.ingest(paths, rebuild=rebuild)
+        report = services.index.ingest(paths, rebuild=rebuild, prune=prune)
     finally:
         services.close()
     for problem in report.problems:
-        typer.echo(f"skipped {problem.path}: {problem.reason}", err=True)
+        typer.echo(f"could not read {problem.path}: {problem.reason}", err=True)
+    for note in report.notes:
+        typer.echo(f"note: {note.path}: {note.message}", err=True)
+    if report.kept:
+        typer.echo(f"kept {report.kept} documents of files that could not be read: fix the files and ingest again",
+                   err=True)
+    if report.withheld:
+        typer.echo(f"held back: this run would remove {len(report.withheld)} documents, more than half of the "
+                   f"index (their files are gone, e.g. {report.withheld[0]}); if that is meant, run it again with "
+                   "--prune", err=True)
     typer.echo(report.summary())
-    if report.problems and not (report.added or report.updated or report.unchanged):
+    if report.failed:
         raise typer.Exit(1)
 
 
@@ -101,7 +115,7 @@ def sources(as_json: Annotated[bool, typer.Option("--json", help="print JSON")] 
         typer.echo(json.dumps([d.to_dict() | {"chunks": n} for d, n in documents], ensure_ascii=False, indent=2))
         return
     for document, count in documents:
-        typer.echo(f"{document.id}  {document.date or 'không rõ ngày'}  {document.place or 'không rõ địa phương'}  "
+        typer.echo(f"{document.cited_as}  {document.date or 'không rõ ngày'}  {document.place or 'không rõ địa phương'}  "
                    f"{count} chunks\n    {document.title}")
     typer.echo(f"{len(documents)} documents")
 

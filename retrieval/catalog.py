@@ -3,22 +3,23 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
 
-from retrieval.errors import IndexCorruptError
+from retrieval.errors import IndexBusyError, IndexCorruptError, InputError
 from retrieval.models import Chunk, Document
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: documents.source (ids became relative paths)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS documents (
     id TEXT PRIMARY KEY, title TEXT NOT NULL, text TEXT NOT NULL, date TEXT, date_source TEXT,
-    place TEXT, paper TEXT, url TEXT, path TEXT, hash TEXT NOT NULL
+    place TEXT, paper TEXT, url TEXT, path TEXT, hash TEXT NOT NULL, source TEXT
 );
 CREATE TABLE IF NOT EXISTS chunks (
     id TEXT PRIMARY KEY, doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
@@ -31,30 +32,64 @@ CREATE TABLE IF NOT EXISTS embeddings (
 );
 """
 
-_DOC_FIELDS = ("id", "title", "text", "date", "date_source", "place", "paper", "url", "path")
+_DOC_FIELDS = ("id", "title", "text", "date", "date_source", "place", "paper", "url", "path", "source")
+_DOC_COLUMNS = ("id", "title", "text", "date", "date_source", "place", "paper", "url", "path", "hash", "source")
 
 
 class Catalog:
     """Documents and chunks as last ingested, plus an embedding cache keyed by content hash."""
 
+    BUSY_TIMEOUT_S = 60.0  # how long a write waits for another process's transaction
+
     def __init__(self, path: Path):
         self.path = path
+        self.read_only = False
         try:
-            self.db = sqlite3.connect(path, check_same_thread=False)
-            self.db.execute("PRAGMA foreign_keys = ON")
-            self.db.execute("PRAGMA journal_mode = WAL")
-            self.db.executescript(_SCHEMA)
+            self.db = self._connect(path)
             version = self.get_meta("schema_version")
-            if version is None:
+            if version is None and not self.read_only:
                 self.set_meta("schema_version", SCHEMA_VERSION)
                 self.db.commit()
-            elif version != SCHEMA_VERSION:
+            elif version == "1" and not self.read_only:
+                self._migrate_from_1()
+            elif version not in (None, SCHEMA_VERSION):
                 raise IndexCorruptError(
                     f"the index at {path.parent} was built by an incompatible version (schema {version}, "
                     f"expected {SCHEMA_VERSION}); rebuild it with 'htxbot ingest --rebuild PATH'")
+        except sqlite3.OperationalError as exc:
+            raise _operational_error(exc, path) from exc
         except sqlite3.DatabaseError as exc:
-            raise IndexCorruptError(f"the catalog {path} is unreadable ({exc}); delete the data folder or "
-                                    "rebuild with 'htxbot ingest --rebuild PATH'") from exc
+            raise IndexCorruptError(f"the catalog {path} is unreadable ({exc}); rebuild it with "
+                                    "'htxbot ingest --rebuild PATH' (the damaged file is set aside)") from exc
+
+    def _connect(self, path: Path) -> sqlite3.Connection:
+        """Open the catalog for writing, or read-only where the folder or file cannot be written
+        (a read-only mount still answers questions)."""
+        if path.exists() and not _writable(path):
+            self.read_only = True
+            db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False,
+                                 timeout=self.BUSY_TIMEOUT_S)
+            db.execute("SELECT COUNT(*) FROM documents").fetchone()
+            return db
+        db = sqlite3.connect(path, check_same_thread=False, timeout=self.BUSY_TIMEOUT_S)
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute("PRAGMA journal_mode = WAL")
+        db.executescript(_SCHEMA)
+        return db
+
+    def _migrate_from_1(self) -> None:
+        """Schema 1 named a file's document by its stem; 2 keeps that name in ``source`` for
+        citations. Old ids stay until their file is ingested again, which replaces them."""
+        with self.db:
+            self.db.execute("ALTER TABLE documents ADD COLUMN source TEXT")
+            self.db.execute("UPDATE documents SET source = id")
+            self.set_meta("schema_version", SCHEMA_VERSION)
+
+    def writable(self) -> None:
+        """Raise InputError unless this catalog can be written."""
+        if self.read_only:
+            raise InputError(f"the data folder {self.path.parent} is read-only: make it writable, or point "
+                             "HTX_DATA_DIR (or --data-dir) at a writable folder")
 
     def close(self) -> None:
         """Close the database."""
@@ -87,16 +122,20 @@ class Catalog:
             out.update(self.db.execute(f"SELECT id, hash FROM chunks WHERE doc_id IN ({marks})", part))
         return out
 
-    def replace_documents(self, documents: Sequence[tuple[Document, str, list[Chunk]]], removed: Iterable[str]) -> None:
-        """Write changed documents with their chunks and delete removed ones, in one transaction."""
+    def replace_documents(self, documents: Sequence[tuple[Document, str, list[Chunk]]], removed: Iterable[str],
+                          generation: str) -> None:
+        """Write changed documents with their chunks and delete removed ones, in one transaction
+        that also records ``generation`` as the catalog's (the other parts catch up to it)."""
         with self.db:
+            self.set_meta("catalog_generation", generation)
             for doc_id in removed:
                 self.db.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
             for document, doc_hash, chunks in documents:
                 self.db.execute("DELETE FROM chunks WHERE doc_id = ?", (document.id,))
                 self.db.execute(
-                    "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    tuple(getattr(document, f) for f in _DOC_FIELDS) + (doc_hash,))
+                    f"INSERT OR REPLACE INTO documents ({', '.join(_DOC_COLUMNS)}) VALUES "
+                    f"({', '.join('?' * len(_DOC_COLUMNS))})",
+                    tuple(doc_hash if f == "hash" else getattr(document, f) for f in _DOC_COLUMNS))
                 self.db.executemany(
                     "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?)",
                     [(c.id, c.doc_id, c.index, c.text, c.context, c.hash) for c in chunks])
@@ -124,6 +163,16 @@ class Catalog:
         """Return one document, or None."""
         row = self.db.execute(f"SELECT {', '.join(_DOC_FIELDS)} FROM documents WHERE id = ?", (doc_id,)).fetchone()
         return Document(*row) if row else None
+
+    def cited_names(self, doc_ids: Sequence[str]) -> dict[str, str]:
+        """Return {doc_id: the name citations give it} for these documents."""
+        out: dict[str, str] = {}
+        ids = list(dict.fromkeys(doc_ids))
+        for i in range(0, len(ids), 500):
+            part = ids[i: i + 500]
+            marks = ",".join("?" * len(part))
+            out.update(self.db.execute(f"SELECT id, COALESCE(source, id) FROM documents WHERE id IN ({marks})", part))
+        return out
 
     def count_documents(self) -> int:
         """Return how many documents are indexed."""
@@ -182,3 +231,30 @@ def document_hash(document: Document, chunks: Sequence[Chunk]) -> str:
 
     payload = json.dumps([document.to_dict() | {"path": None}, [c.hash for c in chunks]], ensure_ascii=False)
     return content_hash(payload)
+
+
+def _writable(path: Path) -> bool:
+    """Tell whether the catalog file and its folder (for the WAL files) can be written."""
+    if not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
+        return False
+    try:  # root passes os.access on a read-only mount
+        probe = path.parent / f".write-test-{os.getpid()}"
+        probe.touch()
+        probe.unlink()
+    except OSError:
+        return False
+    return True
+
+
+def _operational_error(exc: sqlite3.OperationalError, path: Path) -> Exception:
+    """Name what an SQLite operational error means for the user: a lock held too long, a folder
+    that cannot be written, or damage."""
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return IndexBusyError(f"the catalog {path} is busy: another process (an ingest?) has been writing it "
+                              "for over a minute; wait for it to finish and try again")
+    if "readonly" in text or "read-only" in text or "unable to open" in text:
+        return InputError(f"cannot write the data folder {path.parent} ({exc}): make it writable, or point "
+                          "HTX_DATA_DIR (or --data-dir) at a writable folder")
+    return IndexCorruptError(f"the catalog {path} is unreadable ({exc}); rebuild it with "
+                             "'htxbot ingest --rebuild PATH'")

@@ -32,19 +32,27 @@ def split_sentences(paragraph: str) -> list[str]:
 
 
 def _split_long(sentence: str, max_chars: int) -> list[str]:
-    """Split an over-long sentence at clause boundaries ("; "), never inside a clause."""
+    """Split an over-long sentence into pieces of at most ``max_chars``: at clause boundaries
+    ("; ") first, then at commas, then between words; a run with no space at all (a pasted table
+    or an encoded blob) is cut by characters. No chunk is ever larger than ``max_chars``."""
     if len(sentence) <= max_chars:
         return [sentence]
+    for pattern in (r"(?<=;)\s+", r"(?<=,)\s+", r"\s+"):
+        pieces = re.split(pattern, sentence)
+        if len(pieces) > 1:
+            break
+    else:
+        return [sentence[i: i + max_chars] for i in range(0, len(sentence), max_chars)]
     parts, current = [], ""
-    for clause in re.split(r"(?<=;)\s+", sentence):
-        if current and len(current) + len(clause) + 1 > max_chars:
+    for piece in pieces:
+        if current and len(current) + len(piece) + 1 > max_chars:
             parts.append(current)
-            current = clause
+            current = piece
         else:
-            current = f"{current} {clause}".strip()
+            current = f"{current} {piece}".strip()
     if current:
         parts.append(current)
-    return parts
+    return [part for big in parts for part in _split_long(big, max_chars)]
 
 
 def content_hash(text: str) -> str:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
+import zlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -23,6 +25,14 @@ class LoadProblem:
 
     path: str
     reason: str
+
+
+@dataclass(frozen=True)
+class LoadNote:
+    """Something read but not indexed (a field, a record's bad metadata): reported, not an error."""
+
+    path: str
+    message: str
 
 
 # --- boilerplate -------------------------------------------------------------------------------
@@ -225,32 +235,90 @@ def document_from_html(doc_id: str, html: str, *, path: str | None = None, meta:
                               title=meta.get("title") or extracted.title)
 
 
-def document_from_record(record: dict, *, path: str | None = None) -> Document:
-    """Build a Document from a JSONL record {id, title, text|body|context, sapo|abstract?, date|crawl_date?, ...}."""
-    doc_id = str(record.get("id") or "").strip()
+# Fields of a JSONL record the loader reads, and text-bearing ones it leaves out on purpose.
+_RECORD_TEXT = ("text", "body", "context")
+_RECORD_LEAD = ("sapo", "abstract")
+_RECORD_META = ("id", "title", "date", "crawl_date", "url", "place", "paper", "paragraph_index", "date_source")
+_RECORD_LEFT_OUT = {
+    "captions": "photo captions, left out by design (they describe pictures, not the statistics)",
+}
+_TEXT_WORDS = 8  # a string of this many words or more is text worth indexing
+
+
+def _is_text_bearing(value: object) -> bool:
+    if isinstance(value, str):
+        return len(value.split()) >= _TEXT_WORDS
+    if isinstance(value, list):
+        return any(_is_text_bearing(v) for v in value)
+    return False
+
+
+def unread_text_fields(record: dict) -> list[str]:
+    """Return the fields of ``record`` that hold text the loader does not index."""
+    known = set(_RECORD_TEXT + _RECORD_LEAD + _RECORD_META)
+    return [key for key, value in record.items() if key not in known and _is_text_bearing(value)]
+
+
+def _text_field(record: dict, name: str, notes: list[str]) -> str | None:
+    """Return a metadata field as text: numbers are written out, lists and objects are dropped
+    with a note (the record itself is kept)."""
+    value = record.get(name)
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    notes.append(f"field {name!r} is {type(value).__name__}, not text: left out")
+    return None
+
+
+def _body(value: object) -> str:
+    """Return an article body given as text or as a list of paragraphs."""
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return "\n".join(value)
+    if isinstance(value, str):
+        return value
+    raise ValueError(f"the article text is {type(value).__name__}, not text")
+
+
+def document_from_record(record: dict, *, path: str | None = None, notes: list[str] | None = None) -> Document:
+    """Build a Document from a JSONL record {id, title, text|body|context, sapo|abstract?, date|crawl_date?, ...}.
+
+    A metadata field of the wrong type (``"place": 12``, ``"url": [...]``) is coerced to text or left
+    out, with a note in ``notes``; a record with no id or no article text is refused (ValueError).
+    """
+    notes = [] if notes is None else notes
+    if not isinstance(record, dict):
+        raise ValueError(f"a record must be a JSON object, not {type(record).__name__}")
+    raw_id = record.get("id")
+    if isinstance(raw_id, (dict, list, bool)):
+        raise ValueError(f"record 'id' must be text or a number, not {type(raw_id).__name__}")
+    doc_id = str(raw_id if raw_id is not None else "").strip()
     if not doc_id:
         raise ValueError("record has no 'id'")
-    if "paragraph_index" in record and "#" not in doc_id and record.get("title"):
-        doc_id = f"{record['title']}#{record['paragraph_index']}"
-    body = record.get("text") or record.get("body") or record.get("context") or ""
-    if not str(body).strip():
+    title = nfc(_text_field(record, "title", notes) or "").strip() or None
+    if "paragraph_index" in record and "#" not in doc_id and title:
+        doc_id = f"{title}#{record['paragraph_index']}"
+    body = next((_body(record[k]) for k in _RECORD_TEXT if record.get(k)), "")
+    if not body.strip():
         raise ValueError(f"record {doc_id!r} has no text, body or context")
-    title = nfc(str(record.get("title") or "")).strip() or None
     # The lead paragraph is "sapo" in some crawls and "abstract" in others; it often holds the
     # headline figure, so it is read as the article's first paragraph.
-    lead = nfc(str(record.get("sapo") or record.get("abstract") or "")).strip()
-    raw = (lead + "\n" if lead else "") + str(body)
-    meta = {"url": record.get("url"), "place": record.get("place"), "paper": record.get("paper")}
-    if record.get("date"):
-        meta["date"], meta["date_source"] = record["date"], "record"
-    elif record.get("crawl_date"):
-        meta["date"], meta["date_source"] = record["crawl_date"], "crawl_date"
+    lead = nfc(next((_body(record[k]) for k in _RECORD_LEAD if record.get(k)), "")).strip()
+    raw = (lead + "\n" if lead else "") + body
+    url, place, paper = (_text_field(record, name, notes) for name in ("url", "place", "paper"))
+    date_value, date_source = None, "none"
+    for name in ("date", "crawl_date"):
+        value = _text_field(record, name, notes)
+        if value:
+            date_value, date_source = value, ("record" if name == "date" else name)
+            break
     paragraphs, _ = clean_text(raw)
+    doc_date = _normalise_date(date_value)
     return Document(
         id=doc_id, title=title or doc_id, text="\n".join(paragraphs),
-        date=_normalise_date(meta.get("date")), date_source=meta.get("date_source", "none"),
-        place=meta.get("place") or place_from_title(title or ""), paper=meta.get("paper") or None,
-        url=meta.get("url") or None, path=path,
+        date=doc_date, date_source=date_source if doc_date else "none",
+        place=place or place_from_title(title or ""), paper=paper or None,
+        url=url or None, path=path, source=doc_id,
     )
 
 
@@ -266,21 +334,33 @@ def _stem(path: Path) -> str:
     return name[: -len(".jsonl.gz")] if name.lower().endswith(".jsonl.gz") else path.stem
 
 
-def discover(paths: Iterable[Path]) -> tuple[list[Path], list[LoadProblem]]:
-    """Expand files and folders into the supported article files they hold, sorted."""
-    files: list[Path] = []
+def discover(paths: Iterable[Path]) -> tuple[list[tuple[Path, Path]], list[LoadProblem]]:
+    """Expand files and folders into the supported article files they hold, sorted, each with the
+    path it was found under (the root its document id is relative to)."""
+    files: list[tuple[Path, Path]] = []
     problems: list[LoadProblem] = []
     for path in paths:
         if not path.exists():
             problems.append(LoadProblem(str(path), "no such file or folder"))
         elif path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.is_file() and _suffix(p) in SUPPORTED_SUFFIXES
-                                and p.name != METADATA_FILE))
+            files.extend((p, path) for p in sorted(path.rglob("*")) if p.is_file()
+                         and _suffix(p) in SUPPORTED_SUFFIXES and p.name != METADATA_FILE)
         elif _suffix(path) in SUPPORTED_SUFFIXES:
-            files.append(path)
+            files.append((path, path))
         else:
             problems.append(LoadProblem(str(path), f"unsupported file type (expected one of {', '.join(SUPPORTED_SUFFIXES)})"))
     return files, problems
+
+
+def document_id(path: Path, root: Path) -> str:
+    """Return the id of the article file ``path`` found under ``root``: its path from the folder
+    that holds it, with the extension ("seeds/002_91a2.txt"), so that ``a/report.txt``,
+    ``b/report.txt`` and ``report.md`` stay apart. A file given by itself gets the same id as when
+    its folder is given."""
+    path = Path(os.path.abspath(path))
+    root = Path(os.path.abspath(root))
+    base = root if root.is_dir() else root.parent
+    return (Path(base.name) / path.relative_to(base)).as_posix()
 
 
 def _folder_metadata(folder: Path, cache: dict[Path, dict]) -> dict:
@@ -293,31 +373,59 @@ def _folder_metadata(folder: Path, cache: dict[Path, dict]) -> dict:
     return cache[folder]
 
 
-def load_file(path: Path, meta_cache: dict[Path, dict] | None = None) -> Iterator[Document | LoadProblem]:
-    """Yield the documents of one file, or a LoadProblem for what cannot be read."""
+def _load_records(path: Path, opener) -> Iterator[Document | LoadProblem | LoadNote]:
+    """Yield the documents of a JSONL file; a line that cannot be decoded or parsed is one problem
+    and the lines after it are still read."""
+    left_out: dict[str, int] = {}
+    with opener(path, "rb") as fh:
+        for number, raw in enumerate(fh, 1):
+            where = f"{path}:{number}"
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                yield LoadProblem(where, f"not UTF-8 text (byte {exc.start} of the line); re-save it as UTF-8")
+                continue
+            if not line.strip():
+                continue
+            notes: list[str] = []
+            try:
+                record = json.loads(line)
+                document = document_from_record(record, path=str(path), notes=notes)
+            except (ValueError, TypeError, AttributeError) as exc:
+                reason = f"not a complete JSON record ({exc.msg})" if isinstance(exc, json.JSONDecodeError) else str(exc)
+                yield LoadProblem(where, reason)
+                continue
+            for key in unread_text_fields(record):
+                left_out[key] = left_out.get(key, 0) + 1
+            for note in notes:
+                yield LoadNote(where, note)
+            yield document
+    for key, count in sorted(left_out.items()):
+        why = _RECORD_LEFT_OUT.get(key, "an unknown field; name it text, body, sapo or abstract to index it")
+        yield LoadNote(str(path), f"text in field {key!r} of {count} records is not indexed: {why}")
+
+
+def load_file(path: Path, meta_cache: dict[Path, dict] | None = None, *,
+              doc_id: str | None = None) -> Iterator[Document | LoadProblem | LoadNote]:
+    """Yield the documents of one file, a LoadProblem for what cannot be read, and LoadNotes for
+    what is read but not indexed. ``doc_id`` names the document of a single-article file (its file
+    name without extension when not given)."""
     meta_cache = {} if meta_cache is None else meta_cache
     suffix = _suffix(path)
     try:
         if suffix in (".jsonl", ".jsonl.gz"):
-            opener = gzip.open if suffix == ".jsonl.gz" else open
-            with opener(path, "rt", encoding="utf-8") as fh:
-                for number, line in enumerate(fh, 1):
-                    if not line.strip():
-                        continue
-                    try:
-                        yield document_from_record(json.loads(line), path=str(path))
-                    except (ValueError, TypeError, AttributeError) as exc:
-                        yield LoadProblem(f"{path}:{number}", str(exc))
+            yield from _load_records(path, gzip.open if suffix == ".jsonl.gz" else open)
             return
         raw = path.read_bytes().decode("utf-8")
         meta = _folder_metadata(path.parent, meta_cache).get(_stem(path), {})
         if suffix in (".html", ".htm"):
-            yield document_from_html(_stem(path), raw, path=str(path), meta=meta)
+            document = document_from_html(_stem(path), raw, path=str(path), meta=meta)
         else:
-            yield document_from_text(_stem(path), raw, path=str(path), meta=meta)
+            document = document_from_text(_stem(path), raw, path=str(path), meta=meta)
+        yield replace(document, id=doc_id or document.id, source=_stem(path))
     except UnicodeDecodeError as exc:
         yield LoadProblem(str(path), f"not UTF-8 text (byte {exc.start}); re-save it as UTF-8")
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+    except (OSError, EOFError, gzip.BadGzipFile, zlib.error) as exc:
         yield LoadProblem(str(path), f"cannot be read: {exc}")
     except ValueError as exc:
         yield LoadProblem(str(path), str(exc))

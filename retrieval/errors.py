@@ -17,6 +17,10 @@ class IndexCorruptError(HtxError):
     """The index on disk is missing, corrupt or was built by an incompatible version."""
 
 
+class IndexBusyError(HtxError):
+    """Another process holds the index (an ingest running); waiting longer or later works."""
+
+
 class EmbeddingError(HtxError):
     """The embedding model could not be loaded or failed to embed."""
 

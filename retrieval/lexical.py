@@ -16,6 +16,7 @@ from retrieval.errors import IndexCorruptError
 from retrieval.vietnamese import lexical_terms
 
 IDS_FILE = "chunk_ids.json"
+BUILT_FROM_FILE = "built_from.txt"  # the catalog generation the index was built from
 
 
 def _bm25s():
@@ -29,9 +30,10 @@ def _bm25s():
 class LexicalIndex:
     """A bm25s index whose rows are chunk ids."""
 
-    def __init__(self, retriever, ids: list[str]):
+    def __init__(self, retriever, ids: list[str], built_from: str | None = None):
         self.retriever = retriever
         self.ids = ids
+        self.built_from = built_from
 
     @classmethod
     def build(cls, ids: Sequence[str], texts, k1: float = 1.2, b: float = 0.75) -> "LexicalIndex":
@@ -51,13 +53,19 @@ class LexicalIndex:
         return cls(retriever, list(ids))
 
     def save(self, folder: Path) -> None:
-        """Write the index to ``folder`` atomically: a new folder, then a rename."""
+        """Write the index to ``folder`` atomically: a new folder, then a rename. A failed write
+        (disk full) leaves the previous folder as it was."""
         tmp = folder.with_name(folder.name + ".tmp")
         shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir(parents=True)
-        if self.ids:
-            self.retriever.save(str(tmp), show_progress=False)
-        (tmp / IDS_FILE).write_text(json.dumps(self.ids), encoding="utf-8")
+        try:
+            tmp.mkdir(parents=True)
+            if self.ids:
+                self.retriever.save(str(tmp), show_progress=False)
+            (tmp / IDS_FILE).write_text(json.dumps(self.ids), encoding="utf-8")
+            (tmp / BUILT_FROM_FILE).write_text(self.built_from or "", encoding="utf-8")
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
         old = folder.with_name(folder.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
         if folder.exists():
@@ -71,17 +79,23 @@ class LexicalIndex:
         bm25s = _bm25s()
         try:
             ids = json.loads((folder / IDS_FILE).read_text(encoding="utf-8"))
+            built = folder / BUILT_FROM_FILE
+            built_from = built.read_text(encoding="utf-8").strip() or None if built.exists() else None
             retriever = bm25s.BM25.load(str(folder), mmap=False, show_progress=False, verbosity=0) if ids else None
-        except (OSError, ValueError, KeyError) as exc:
-            raise IndexCorruptError(f"the lexical index in {folder} is unreadable ({exc}); rebuild it with "
-                                    "'htxbot ingest --rebuild PATH'") from exc
-        return cls(retriever, ids)
+        except Exception as exc:  # numpy and bm25s raise many kinds (EOFError on a zero-byte .npy)
+            raise IndexCorruptError(f"the lexical index in {folder} is unreadable "
+                                    f"({type(exc).__name__}: {exc}); it is rebuilt from the catalog") from exc
+        return cls(retriever, ids, built_from)
 
     def scores(self, query: str) -> np.ndarray:
         """Return the BM25 score of every chunk for ``query``."""
         if not self.ids or self.retriever is None:
             return np.zeros(0, dtype=np.float32)
-        return self.retriever.get_scores(lexical_terms(query, query=True))
+        known = self.retriever.vocab_dict
+        terms = [t for t in lexical_terms(query, query=True) if t in known]
+        if not terms:  # "???", "😀": no word to score (bm25s raises IndexError on an empty query)
+            return np.zeros(len(self.ids), dtype=np.float32)
+        return self.retriever.get_scores(terms)
 
     def top(self, query: str, k: int) -> list[tuple[str, float]]:
         """Return up to ``k`` (chunk id, score) pairs with a positive score, best first."""

@@ -18,6 +18,12 @@ class Document:
     paper: str | None = None
     url: str | None = None
     path: str | None = None
+    source: str | None = None  # the name citations give (a file's name without extension); id if None
+
+    @property
+    def cited_as(self) -> str:
+        """Return the name a citation gives this document: ``source``, or the id."""
+        return self.source or self.id
 
     def to_dict(self) -> dict:
         """Return the document as a plain dict."""
@@ -51,6 +57,7 @@ class Passage:
     score: float
     lexical: float = 0.0
     dense: float = 0.0
+    source: str = ""  # the document's cited name (Document.cited_as); doc_id when empty
 
 
 @dataclass(frozen=True)
@@ -93,7 +100,7 @@ class Answer:
             found=self.found,
             citations=[asdict(c) for c in self.citations],
             passages=[
-                {"source": p.doc_id, "chunk_id": p.chunk_id, "score": round(p.score, 4), "text": p.text}
+                {"source": p.source or p.doc_id, "chunk_id": p.chunk_id, "score": round(p.score, 4), "text": p.text}
                 for p in self.passages
             ],
             standalone_question=self.standalone_question,

@@ -42,7 +42,7 @@ def test_ingest_reports_missing_and_undecodable_files(tmp_path):
     (folder / "good.txt").write_text("Tin hợp tác xã\nHuyện Ba Bể có 30 HTX vào cuối năm 2021.", encoding="utf-8")
     (folder / "bad.txt").write_bytes("Hợp tác xã Ba Bể".encode("cp1258", errors="replace") + b"\xff\xfe")
     result = run("ingest", str(folder), data_dir=tmp_path / "d")
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 1, result.stderr  # the good file is indexed; the run names the bad one
     assert "bad.txt" in result.stderr and "not UTF-8" in result.stderr
     assert "added 1" in result.stdout
     again = run("ingest", str(folder), data_dir=tmp_path / "d")

@@ -24,10 +24,10 @@ def test_ingest_is_idempotent_and_tracks_changes(tmp_path, seeds_copy):
     changed = index.ingest([seeds_copy])
     assert (changed.added, changed.updated, changed.unchanged, changed.removed) == (0, 1, 3, 1)
     assert changed.chunks_embedded == 1
-    assert {d.id for d, _ in index.documents()} == {p.stem for p in seeds_copy.glob("*.txt")}
+    assert {d.source for d, _ in index.documents()} == {p.stem for p in seeds_copy.glob("*.txt")}
     assert index.store.count() == len(index.lexical.ids) == changed.chunks_total
     top = index.search("Lạng Sơn có bao nhiêu HTX đến hết tháng 6/2017", 3)
-    assert top[0].doc_id == "003_2a45a5a69fef1ce9" and "154 HTX" in top[0].text
+    assert top[0].source == "003_2a45a5a69fef1ce9" and "154 HTX" in top[0].text
     index.close()
 
 
@@ -49,7 +49,7 @@ def test_index_survives_a_failed_ingest(tmp_path, seeds_copy):
     broken.close()
 
     reopened = Index(data, HashEmbedder())
-    assert {d.id for d, _ in reopened.documents()} == {p.stem for p in seeds_copy.glob("*.txt")}
+    assert {d.source for d, _ in reopened.documents()} == {p.stem for p in seeds_copy.glob("*.txt")}
     after = reopened.search("Chợ Đồn có bao nhiêu HTX", 5)
     assert [p.chunk_id for p in after] == before
     assert any("42 HTX" in p.text for p in after)
@@ -65,9 +65,9 @@ def test_rebuild_and_lexical_only(tmp_path, seeds_copy):
     report = index.ingest([seeds_copy])
     assert report.added == 5 and report.chunks_embedded == 0
     passages = index.search("cho don co bao nhieu hop tac xa", 3)
-    assert passages[0].doc_id == "002_91a2d2410e5d0829"
+    assert passages[0].source == "002_91a2d2410e5d0829"
     rebuilt = index.ingest([seeds_copy], rebuild=True)
-    assert rebuilt.added == 5
+    assert (rebuilt.added, rebuilt.updated, rebuilt.removed) == (0, 5, 0)  # every document written again
     index.close()
 
 
@@ -81,7 +81,7 @@ def test_damaged_parts_are_rebuilt_or_named(tmp_path, seeds_copy):
     # A damaged lexical index is rebuilt from the catalog, which holds every chunk.
     (data / "lexical" / "chunk_ids.json").write_text("{", encoding="utf-8")
     index = Index(data, HashEmbedder())
-    assert index.search("Chợ Đồn có bao nhiêu HTX", 1)[0].doc_id == "002_91a2d2410e5d0829"
+    assert index.search("Chợ Đồn có bao nhiêu HTX", 1)[0].source == "002_91a2d2410e5d0829"
     index.close()
     # A damaged vector store is named, with the way out; a rebuild then works.
     (data / "chroma" / "chroma.sqlite3").write_bytes(b"garbage" * 100)
@@ -95,7 +95,7 @@ def test_damaged_parts_are_rebuilt_or_named(tmp_path, seeds_copy):
     rebuilt = Index(data, HashEmbedder(), reset=True)
     report = rebuilt.ingest([seeds_copy], rebuild=True)
     assert report.added == 5
-    assert rebuilt.search("Chợ Đồn có bao nhiêu HTX", 1)[0].doc_id == "002_91a2d2410e5d0829"
+    assert rebuilt.search("Chợ Đồn có bao nhiêu HTX", 1)[0].source == "002_91a2d2410e5d0829"
     assert list(data.glob("catalog.corrupt-*.sqlite3"))
     rebuilt.close()
 
@@ -129,5 +129,5 @@ def test_a_running_server_picks_up_an_ingest_by_another_process(tmp_path, seeded
     answer = services.answerer.answer(question)
     assert answer.found and "37" in answer.text and answer.citations[0].source == "ba-be"
     dense = services.index.search("Ba Bể có 37 hợp tác xã và 600 thành viên", 3, fusion="dense")
-    assert dense and dense[0].doc_id == "ba-be"
+    assert dense and dense[0].source == "ba-be"
     services.close()

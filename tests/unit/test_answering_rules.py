@@ -1,6 +1,6 @@
 from retrieval.answering import analyse, resolve_followup, validate_question
 from retrieval.errors import InputError
-from retrieval.index import fuse
+from retrieval.fusion import fuse
 
 import pytest
 

@@ -3,7 +3,7 @@ import json
 from pathlib import Path
 
 from retrieval.chunking import chunk_document, split_sentences
-from retrieval.documents import LoadProblem, discover, document_from_text, first_event_date, load_file
+from retrieval.documents import LoadNote, LoadProblem, discover, document_from_text, first_event_date, load_file
 from tests.conftest import SEEDS
 
 BOILERPLATE = ("Font size", "Decrease", "Increase", "TIN BÀI CÙNG CHUYÊN MỤC", "Translate", "Skip to content",
@@ -14,7 +14,7 @@ BOILERPLATE = ("Font size", "Decrease", "Increase", "TIN BÀI CÙNG CHUYÊN MỤ
 def seed_documents():
     files, problems = discover([SEEDS])
     assert not problems
-    return {d.id: d for f in files for d in load_file(f)}
+    return {d.id: d for f, _ in files for d in load_file(f)}
 
 
 def test_seeds_are_cleaned_of_page_boilerplate_and_captions():
@@ -89,7 +89,7 @@ def test_html_jsonl_and_bad_files(tmp_path):
     (tmp_path / "latin1.txt").write_bytes("Hợp tác xã".encode("utf-16"))
     files, problems = discover([tmp_path, tmp_path / "missing.txt"])
     assert problems == [LoadProblem(str(tmp_path / "missing.txt"), "no such file or folder")]
-    items = [item for f in files for item in load_file(f)]
+    items = [item for f, _ in files for item in load_file(f) if not isinstance(item, LoadNote)]
     docs = {i.id: i for i in items if not isinstance(i, LoadProblem)}
     bad = [i for i in items if isinstance(i, LoadProblem)]
     assert "30 hợp tác xã" in docs["page"].text

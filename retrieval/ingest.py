@@ -1,0 +1,258 @@
+"""Ingestion: read article files, plan what changes (a pure function), then write every part.
+
+Nothing is lost by accident. A file that cannot be read (truncated, one bad byte, emptied) keeps
+the documents it held; a document is removed only when its file is really gone from a re-ingested
+folder, or its record is gone from a file that was read completely; and a run that would remove
+more than half of the index removes nothing unless it is told to prune.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from retrieval.catalog import document_hash
+from retrieval.chunking import chunk_document
+from retrieval.documents import LoadNote, LoadProblem, discover, document_id, load_file
+from retrieval.models import Chunk, Document
+from retrieval.parts import IndexParts
+
+PRUNE_SHARE = 0.5  # a run removing more than this share of the documents needs prune=True
+
+
+@dataclass
+class IngestReport:
+    """What an ingest changed, what it kept or held back, and what it could not read."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    renamed: int = 0  # old ids replaced by the new id of the same file (an index from before ids were paths)
+    kept: int = 0  # documents of files that could not be read, kept as they were
+    withheld: list[str] = field(default_factory=list)  # removals that need prune
+    chunks_embedded: int = 0
+    chunks_total: int = 0
+    vectors_restored: int = 0
+    seconds: float = 0.0
+    problems: list[LoadProblem] = field(default_factory=list)
+    notes: list[LoadNote] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        """Tell whether something could not be read or a removal was held back (a non-zero exit)."""
+        return bool(self.problems or self.withheld)
+
+    def summary(self) -> str:
+        """Return one line for the CLI."""
+        extra = "".join([f", renamed {self.renamed}" if self.renamed else "",
+                         f", kept {self.kept} of unreadable files" if self.kept else "",
+                         f", {len(self.withheld)} removals held back" if self.withheld else ""])
+        restored = f"; {self.vectors_restored} vectors restored" if self.vectors_restored else ""
+        return (f"added {self.added}, updated {self.updated}, unchanged {self.unchanged}, removed {self.removed} "
+                f"documents{extra}; {self.chunks_embedded} chunks embedded, {self.chunks_total} in the index"
+                f"{restored}; {self.seconds:.1f} s")
+
+
+@dataclass(frozen=True)
+class Found:
+    """A document read in this run: its content hash and the file it came from."""
+
+    hash: str
+    path: str | None
+
+
+@dataclass(frozen=True)
+class Known:
+    """A document the catalog holds: its content hash and the file it came from."""
+
+    hash: str
+    path: str | None
+
+
+@dataclass
+class Plan:
+    """What an ingest will write and remove."""
+
+    write: list[str] = field(default_factory=list)  # ids added or updated
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    remove: list[str] = field(default_factory=list)
+    renamed: int = 0
+    kept: list[str] = field(default_factory=list)
+    withheld: list[str] = field(default_factory=list)
+
+
+def _key(path: str | None) -> str | None:
+    return os.path.abspath(path) if path else None
+
+
+def _under(path: str, roots: Collection[str]) -> bool:
+    return any(path == root or path.startswith(root.rstrip(os.sep) + os.sep) for root in roots)
+
+
+def plan_changes(known: Mapping[str, Known], found: Mapping[str, Found], *, roots: Collection[str],
+                 failed: Collection[str], everything: bool = False, prune: bool = False) -> Plan:
+    """Decide what an ingest changes, without touching anything.
+
+    ``roots``: the folders and files ingested; ``failed``: the files under them that could not be
+    read completely (an empty file is one). Paths are absolute. A known document
+    that is not found again is removed only when its file is gone from a root, or was read
+    completely without it; ``everything`` (a rebuild) treats every known document as under a root.
+    Removals of more than half of the known documents are held back (``withheld``) unless ``prune``.
+    """
+    plan = Plan()
+    for doc_id, item in found.items():
+        before = known.get(doc_id)
+        if before is None:
+            plan.added += 1
+        elif before.hash != item.hash:
+            plan.updated += 1
+        else:
+            plan.unchanged += 1
+            continue
+        plan.write.append(doc_id)
+
+    roots = {_key(r) for r in roots}
+    failed = {_key(p) for p in failed}
+    found_paths = {_key(item.path) for item in found.values() if item.path}
+    losses: list[str] = []
+    for doc_id, item in known.items():
+        if doc_id in found:
+            continue
+        path = _key(item.path)
+        if path is None:
+            if everything:
+                losses.append(doc_id)
+            continue
+        if path in failed:
+            plan.kept.append(doc_id)
+        elif path in found_paths:
+            plan.remove.append(doc_id)  # the file was read and now names the document otherwise
+            plan.renamed += 1
+        elif everything or _under(path, roots):
+            # Under a root: the file is gone (not present), or it was read completely without it.
+            losses.append(doc_id)
+    if losses and not prune and len(losses) > PRUNE_SHARE * len(known):
+        plan.withheld = losses
+    else:
+        plan.remove.extend(losses)
+    return plan
+
+
+@dataclass
+class Batch:
+    """The documents read from some paths, and what the reading found wrong."""
+
+    documents: dict[str, Document] = field(default_factory=dict)
+    failed: set[str] = field(default_factory=set)
+    problems: list[LoadProblem] = field(default_factory=list)
+    notes: list[LoadNote] = field(default_factory=list)
+
+
+def read_paths(paths: Sequence[Path], progress=None) -> Batch:
+    """Read every article file under ``paths``; a file that cannot be read completely is
+    ``failed`` (its problems say why), and two files giving the same id keep the first."""
+    files, problems = discover(paths)
+    batch = Batch(problems=list(problems))
+    meta_cache: dict[Path, dict] = {}
+    origin: dict[str, str] = {}
+    progress = progress or (lambda iterable, **_: iterable)
+    for path, root in progress(files, desc="reading", unit="file", disable=len(files) < 20):
+        key = os.path.abspath(path)
+        read = len(batch.documents) + len(batch.problems)
+        for item in load_file(path, meta_cache, doc_id=document_id(path, root)):
+            if isinstance(item, LoadNote):
+                batch.notes.append(item)
+                continue
+            if isinstance(item, LoadProblem):
+                problem = item
+            elif not item.text.strip():
+                problem = LoadProblem(item.path or item.id, "no article text after cleaning")
+            elif item.id in batch.documents:
+                problem = LoadProblem(item.path or item.id,
+                                      f"document id {item.id!r} is also given by {origin[item.id]}; kept that one")
+            else:
+                batch.documents[item.id] = item
+                origin[item.id] = str(path)
+                continue
+            batch.problems.append(problem)
+            batch.failed.add(key)
+        if len(batch.documents) + len(batch.problems) == read:
+            batch.problems.append(LoadProblem(str(path), "the file is empty; the documents it held are kept "
+                                                         "(delete the file to remove them)"))
+            batch.failed.add(key)
+    return batch
+
+
+def apply_batch(parts: IndexParts, batch: Batch, roots: Sequence[Path], *, rebuild: bool = False,
+                prune: bool = False, chunk_chars: int = 1000, started: float | None = None) -> IngestReport:
+    """Bring the index in line with ``batch``: embed and store the vectors of changed chunks, write
+    the catalog in one transaction, then bring the lexical index and the vector store up to the
+    catalog and mark the generation. An interrupted run leaves the previous index answering; the
+    next run finishes what it left."""
+    started = time.perf_counter() if started is None else started
+    report = IngestReport(problems=batch.problems, notes=batch.notes)
+    known = {doc_id: Known(h, p) for doc_id, (h, p) in parts.catalog.document_hashes().items()}
+    chunked: dict[str, tuple[Document, str, list[Chunk]]] = {}
+    for document in parts.progress(batch.documents.values(), desc="chunking", unit="doc",
+                                   disable=len(batch.documents) < 200):
+        chunks = chunk_document(document, chunk_chars)
+        chunked[document.id] = (document, document_hash(document, chunks), chunks)
+    found = {doc_id: Found(h, d.path) for doc_id, (d, h, _) in chunked.items()}
+    if rebuild:  # every document is written again
+        known = {doc_id: Known("", k.path) for doc_id, k in known.items()}
+    plan = plan_changes(known, found, roots=[str(r) for r in roots if r.exists()],
+                        failed=batch.failed, everything=rebuild, prune=prune)
+    report.added, report.updated, report.unchanged = plan.added, plan.updated, plan.unchanged
+    report.removed, report.renamed = len(plan.remove) - plan.renamed, plan.renamed
+    report.kept, report.withheld = len(plan.kept), plan.withheld
+
+    changed = [chunked[doc_id] for doc_id in plan.write]
+    chunked.clear()
+    batch.documents.clear()
+    if parts.embedder is not None and parts.dense_ok:
+        report.chunks_embedded = parts.store_vectors([c for _, _, chunks in changed for c in chunks])
+    if changed or plan.remove:
+        parts.catalog.replace_documents(changed, plan.remove, uuid.uuid4().hex)
+    del changed
+    report.chunks_embedded += finish(parts, report, rebuild=rebuild)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def finish(parts: IndexParts, report: IngestReport | None = None, *, rebuild: bool = False) -> int:
+    """Bring the lexical index and the vector store up to the catalog, then mark the generation;
+    return how many chunks had to be embedded."""
+    catalog_generation = parts.catalog.get_meta("catalog_generation")
+    if catalog_generation is None:  # an index from before generations were recorded
+        with parts.catalog.db:
+            parts.catalog.set_meta("catalog_generation", parts.catalog.get_meta("generation") or uuid.uuid4().hex)
+    lexical = parts.lexical
+    if rebuild or lexical.built_from != parts.catalog.get_meta("catalog_generation") \
+            or not (parts.data_dir / "lexical").exists():
+        lexical = parts.rebuild_lexical()
+    embedded = 0
+    if parts.embedder is not None and parts.dense_ok:
+        moved = parts.catalog.get_meta("generation") != parts.catalog.get_meta("catalog_generation")
+        if moved or rebuild or parts.store_needs_sync():
+            embedded, restored = parts.sync_store()
+            if report is not None and not (moved or rebuild):
+                report.vectors_restored = restored
+    parts.mark_complete()
+    if report is not None:
+        report.chunks_total = len(lexical.ids)
+    return embedded
+
+
+def ingest_documents(parts: IndexParts, documents: Iterable[Document], *, rebuild: bool = False,
+                     chunk_chars: int = 1000) -> IngestReport:
+    """Index documents built in memory (benchmarks, tests); nothing is removed unless ``rebuild``."""
+    started = time.perf_counter()
+    batch = Batch(documents={d.id: d for d in documents})
+    return apply_batch(parts, batch, [], rebuild=rebuild, prune=True, chunk_chars=chunk_chars, started=started)

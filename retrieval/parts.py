@@ -1,0 +1,295 @@
+"""The parts of an index in one data folder: catalog (SQLite, the source of truth), vector store
+(Chroma) and lexical index (bm25s), with their locks, lazy opening, reload and recovery.
+
+The catalog records a ``catalog_generation`` in the same transaction as every change of documents.
+The lexical index remembers the generation it was built from, and the ``generation`` marker is
+written last, once every part has caught up: a part behind the catalog (an ingest killed after
+its catalog commit, a disk that filled up, a deleted folder) is brought up to date from the
+catalog by the next ingest, and a server watching ``generation`` reloads only complete indexes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import shutil
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import numpy as np
+from filelock import FileLock, Timeout
+
+from retrieval.catalog import Catalog
+from retrieval.embeddings import Embedder
+from retrieval.errors import IndexBusyError, IndexCorruptError, InputError
+from retrieval.lexical import LexicalIndex
+from retrieval.models import Chunk
+from retrieval.vietnamese import LEXICAL_VERSION
+
+log = logging.getLogger(__name__)
+
+ProgressFactory = Callable[..., object]
+LOCK_FILE = "ingest.lock"
+
+
+def no_progress(iterable=None, **_kwargs):
+    """A progress factory that shows nothing."""
+    return iterable
+
+
+def vector_id(chunk: Chunk) -> str:
+    """Return the store id of a chunk's vector: the hash in it means a changed chunk never
+    overwrites the vector the catalog still uses."""
+    return f"{chunk.id}@{chunk.hash[:16]}"
+
+
+class IndexParts:
+    """Opens and repairs the parts of the index in ``data_dir``."""
+
+    RELOAD_CHECK_S = 2.0  # how often a search looks whether another process changed the index
+
+    def __init__(self, data_dir: Path, embedder: Embedder | None, *, progress: ProgressFactory | None = None,
+                 reset: bool = False):
+        self.data_dir = Path(data_dir)
+        try:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(f"cannot create the data folder {self.data_dir}: {exc.strerror}") from exc
+        self.embedder = embedder
+        self.progress = progress or no_progress
+        if reset:
+            self.reset_files()
+        self.catalog = Catalog(self.data_dir / "catalog.sqlite3")
+        self._store = None
+        self._lexical: LexicalIndex | None = None
+        self._opening = threading.RLock()  # concurrent first requests open each part once
+        self.generation = self.catalog.get_meta("generation")  # changed by every complete ingest
+        self._checked = time.monotonic()
+        self.dense_ok = self._embedder_matches()
+
+    # --- the ingest lock ---------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def ingest_lock(self, timeout_s: float = 1800.0) -> Iterator[None]:
+        """Hold the data folder's ingest lock: a second ingest waits for the first, saying so."""
+        self.catalog.writable()
+        lock = FileLock(str(self.data_dir / LOCK_FILE))
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            log.warning("another ingest is running in %s: waiting for it to finish", self.data_dir)
+            try:
+                lock.acquire(timeout=timeout_s)
+            except Timeout as exc:
+                raise IndexBusyError(f"another ingest has held {self.data_dir} for {timeout_s / 60:.0f} minutes; "
+                                     f"if no htxbot process is running, delete {self.data_dir / LOCK_FILE}") from exc
+        except OSError as exc:
+            raise InputError(f"cannot write the data folder {self.data_dir} ({exc.strerror}): make it writable, "
+                             "or point HTX_DATA_DIR (or --data-dir) at a writable folder") from exc
+        try:
+            yield
+        finally:
+            lock.release()
+
+    # --- reset -------------------------------------------------------------------------------------
+
+    def reset_files(self) -> None:
+        """Before a rebuild: drop the vector store and lexical index, and set aside a catalog that
+        cannot be read (a readable one keeps its documents and embedding cache)."""
+        path = self.data_dir / "catalog.sqlite3"
+        if path.exists():
+            try:
+                catalog = Catalog(path)
+            except IndexCorruptError:
+                aside = path.with_name(f"catalog.corrupt-{int(time.time())}.sqlite3")
+                try:
+                    path.rename(aside)
+                except OSError as exc:
+                    raise InputError(f"cannot set aside the damaged catalog in {self.data_dir} ({exc.strerror}): "
+                                     "make the folder writable") from exc
+                for suffix in ("-wal", "-shm"):
+                    Path(str(path) + suffix).unlink(missing_ok=True)
+                log.warning("unreadable catalog moved to %s", aside)
+            else:
+                try:
+                    catalog.writable()
+                finally:
+                    catalog.close()
+        if (self.data_dir / "chroma").exists():
+            from retrieval.store import forget_open_stores
+
+            forget_open_stores()
+        for name in ("chroma", "lexical"):
+            shutil.rmtree(self.data_dir / name, ignore_errors=True)
+
+    # --- the parts, opened lazily ------------------------------------------------------------------
+
+    def _embedder_matches(self) -> bool:
+        key = self.embedder.key if self.embedder else "none"
+        stored = self.catalog.get_meta("embedder")
+        # No embedder (BM25 only) needs no vectors: only another model's vectors are worth a warning.
+        if self.embedder is not None and stored is not None and stored != key and self.catalog.count_documents():
+            log.warning("index was built with embedder %s, settings ask for %s: dense retrieval re-embeds on "
+                        "the next 'htxbot ingest --rebuild'", stored, key)
+            return False
+        return True
+
+    @property
+    def store(self):
+        """The vector store, opened on first use (None without an embedder)."""
+        if self._store is None and self.embedder is not None:
+            with self._opening:
+                if self._store is None:
+                    from retrieval.store import ChromaStore
+
+                    name = "chunks_" + "".join(ch if ch.isalnum() else "_" for ch in self.embedder.key)[:50]
+                    self._store = ChromaStore(self.data_dir / "chroma", name.strip("_"))
+        return self._store
+
+    @property
+    def lexical(self) -> LexicalIndex:
+        """The BM25 index, loaded on first use (rebuilt from the catalog when it is behind or damaged)."""
+        if self._lexical is None:
+            with self._opening:
+                if self._lexical is None:
+                    self._lexical = self._open_lexical()
+        return self._lexical
+
+    def _open_lexical(self) -> LexicalIndex:
+        folder = self.data_dir / "lexical"
+        if not folder.exists() or self.catalog.get_meta("lexical_version") != LEXICAL_VERSION:
+            return self.rebuild_lexical()
+        try:
+            lexical = LexicalIndex.load(folder)
+        except IndexCorruptError as exc:
+            # The catalog holds every chunk: the lexical index can always be rebuilt from it.
+            log.warning("%s", exc)
+            return self.rebuild_lexical()
+        behind = lexical.built_from != self.catalog.get_meta("catalog_generation")
+        if behind or len(lexical.ids) != self.catalog.count_chunks():
+            log.warning("lexical index out of step with the catalog; rebuilding it")
+            return self.rebuild_lexical()
+        return lexical
+
+    def rebuild_lexical(self) -> LexicalIndex:
+        """Build the BM25 index from the catalog and save it; when it cannot be saved (a read-only
+        folder, a full disk) it is still used from memory."""
+        ids: list[str] = []
+
+        def texts():
+            for chunk in self.catalog.iter_chunks():
+                ids.append(chunk.id)
+                yield chunk.indexed_text
+
+        lexical = LexicalIndex.build(ids, texts())
+        lexical.built_from = self.catalog.get_meta("catalog_generation")
+        try:
+            lexical.save(self.data_dir / "lexical")
+            with self.catalog.db:
+                self.catalog.set_meta("lexical_version", LEXICAL_VERSION)
+        except OSError as exc:
+            log.warning("cannot save the lexical index in %s (%s): using it from memory", self.data_dir, exc)
+        except Exception as exc:  # sqlite on a read-only folder
+            log.warning("cannot record the lexical index version (%s): using it from memory", exc)
+        self._lexical = lexical
+        return lexical
+
+    def store_needs_sync(self) -> bool:
+        """Tell whether the vector store holds another number of vectors than the catalog has
+        chunks (a deleted or damaged ``chroma/`` folder, an interrupted ingest)."""
+        if self.embedder is None or not self.dense_ok:
+            return False
+        return self.store.count() != self.catalog.count_chunks()
+
+    def sync_store(self) -> tuple[int, int]:
+        """Make the vector store hold exactly the catalog's chunks: vectors come from the embedding
+        cache (embedding what it lacks), stale ones are deleted. Return (embedded, restored)."""
+        if self.embedder is None:
+            return 0, 0
+        wanted = {vector_id(chunk): chunk for chunk in self.catalog.iter_chunks()}
+        present = self.store.ids()
+        missing = [chunk for vid, chunk in wanted.items() if vid not in present]
+        embedded = self.store_vectors(missing)
+        stale = [vid for vid in present if vid not in wanted]
+        if stale:
+            self.store.delete(stale)
+        if missing:
+            log.warning("vector store was missing %d vectors: restored (%d from the embedding cache)",
+                        len(missing), len(missing) - embedded)
+        return embedded, len(missing)
+
+    def store_vectors(self, chunks: list[Chunk]) -> int:
+        """Put the vectors of ``chunks`` in the store, embedding those not in the cache; return how
+        many were embedded."""
+        if not chunks or self.embedder is None:
+            return 0
+        key = self.embedder.key
+        unique = {c.hash: c for c in chunks}
+        cached = self.catalog.cached_embeddings(key, list(unique))
+        missing = [c for h, c in unique.items() if h not in cached]
+        batch = 64
+        bar = self.progress(total=len(missing), desc="embedding", unit="chunk", disable=len(missing) < 32)
+        for i in range(0, len(missing), batch):
+            part = missing[i: i + batch]
+            vectors = self.embedder.embed_passages([c.indexed_text for c in part])
+            fresh = {c.hash: v for c, v in zip(part, vectors)}
+            self.catalog.cache_embeddings(key, fresh)
+            cached.update(fresh)
+            if hasattr(bar, "update"):
+                bar.update(len(part))
+        if hasattr(bar, "close"):
+            bar.close()
+        self.store.upsert([vector_id(c) for c in chunks], np.vstack([cached[c.hash] for c in chunks]),
+                          [c.doc_id for c in chunks])
+        with self.catalog.db:
+            self.catalog.set_meta("embedder", key)
+        return len(missing)
+
+    def mark_complete(self) -> None:
+        """Write the generation marker once every part matches the catalog."""
+        generation = self.catalog.get_meta("catalog_generation")
+        if generation and generation != self.catalog.get_meta("generation"):
+            with self.catalog.db:
+                self.catalog.set_meta("generation", generation)
+        self.generation = self.catalog.get_meta("generation")
+
+    # --- readers ----------------------------------------------------------------------------------
+
+    def reload_if_changed(self) -> None:
+        """Pick up an ingest made by another process (the ingest timer beside a running server):
+        every RELOAD_CHECK_S, read the generation the last complete ingest wrote; if it changed,
+        reopen the lexical index and the vector store from disk."""
+        now = time.monotonic()
+        if now - self._checked < self.RELOAD_CHECK_S:
+            return
+        self._checked = now
+        generation = self.catalog.get_meta("generation")
+        if generation == self.generation:
+            return
+        with self._opening:
+            if generation != self.generation:
+                log.info("the index was updated by another process: reloading it")
+                self.generation = generation
+                self._lexical = None
+                if self._store is not None:
+                    from retrieval.store import forget_open_stores
+
+                    self._store = None
+                    forget_open_stores()
+        self.warm_up()
+
+    def warm_up(self) -> None:
+        """Open every part now (BM25 arrays, vector store, embedding model) so that the first
+        question does not pay for it; a server calls this before it accepts requests."""
+        _ = self.lexical
+        if self.embedder is not None and self.dense_ok:
+            if self.store.count() == 0 and self.catalog.count_chunks():
+                log.warning("the vector store in %s is empty: answers use lexical search only until "
+                            "'htxbot ingest PATH' restores it from the embedding cache", self.data_dir)
+            self.embedder.embed_query("khởi động")
+
+    def close(self) -> None:
+        """Release the catalog."""
+        self.catalog.close()
