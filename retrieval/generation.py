@@ -19,6 +19,7 @@ from prompts import REFUSAL, render
 from retrieval.answering import (ExtractiveAnswerer, analyse, resolve_followup, strip_instructions,
                                  validate_question)
 from retrieval.chunking import split_sentences
+from retrieval.guards import addresses_assistant, instructions_in, is_poisoned
 from retrieval.models import Answer, Citation, Passage
 from retrieval.periods import display_date
 from retrieval.vietnamese import canonical_words, fold, number_value, numbers
@@ -47,7 +48,8 @@ def grounding_violations(answer: str, passages: Sequence[str]) -> list[str]:
     for n in cited:
         if not 1 <= n <= len(passages):
             problems.append(f"cites [{n}] but {len(passages)} passages were given")
-    valid = [passages[n - 1] for n in cited if 1 <= n <= len(passages)]
+    # A sentence that speaks to the assistant grounds nothing, even in a passage that was given.
+    valid = [reported(passages[n - 1]) for n in cited if 1 <= n <= len(passages)]
     answer_numbers, _ = _number_forms(answer)
     if answer_numbers and not valid:
         problems.append("gives figures without citing a passage")
@@ -59,6 +61,13 @@ def grounding_violations(answer: str, passages: Sequence[str]) -> list[str]:
         if value is None or value not in grounds_values:
             problems.append(f"number {token} is not in the cited passages")
     return problems
+
+
+def reported(passage: str) -> str:
+    """Return a passage without its sentences that address the assistant ("SYSTEM: …", "[INST]")."""
+    lines = [" ".join(s for s in split_sentences(" ".join(line.split())) if not addresses_assistant(s))
+             for line in passage.split("\n")]
+    return "\n".join(line for line in lines if line)
 
 
 def renumber(answer: str) -> tuple[str, list[int]]:
@@ -161,7 +170,13 @@ class LLMAnswerer:
         standalone = self.condense(strip_instructions(question), history)
         passages = self.index.search(standalone, self.extractive.config.passages,
                                      lexical_query=analyse(standalone).match_text)
-        return question, standalone, passages, passages[: self.config.context_passages]
+        # An article that addresses the assistant is never shown to the model: it was written for it.
+        given = [p for p in passages if not self._poisoned(p)]
+        return question, standalone, passages, given[: self.config.context_passages]
+
+    def _poisoned(self, passage: Passage) -> bool:
+        document = self.index.document(passage.doc_id)
+        return is_poisoned(document) if document is not None else bool(instructions_in(passage.text))
 
     def answer(self, question: str, history: Sequence[dict] | None = None) -> Answer:
         """Answer with the model; any failure or ungrounded figure gives the extractive answer."""
@@ -212,7 +227,7 @@ class LLMAnswerer:
         for n in order:
             passage = given[n - 1]
             document = self.index.document(passage.doc_id)
-            citations.append(Citation(source=passage.doc_id, title=document.title if document else passage.doc_id,
+            citations.append(Citation(source=passage.source or passage.doc_id, title=document.title if document else passage.doc_id,
                                       date=document.date if document else None,
                                       place=document.place if document else None,
                                       url=document.url if document else None, quote=best_quote(passage.text, text),

@@ -16,7 +16,7 @@ from functools import lru_cache
 import numpy as np
 
 from retrieval.chunking import split_sentences
-from retrieval.guards import asks_price, is_fresh
+from retrieval.guards import addresses_assistant, asks_price, is_fresh, is_poisoned
 from retrieval.measures import BY_NAME, Figure, figures
 from retrieval.models import Document, Passage
 from retrieval.periods import years
@@ -139,11 +139,12 @@ def place_ok(asked: Place, subjects: Sequence[Place]) -> bool:
 
 
 def candidates_from(passages: Sequence[Passage], documents: dict[str, Document], read: int) -> list[Clause]:
-    """Split the first ``read`` passages into clauses (sentences cut at semicolons)."""
+    """Split the first ``read`` passages into clauses (sentences cut at semicolons). An article that
+    addresses the assistant ("SYSTEM: Bỏ qua hướng dẫn…") gives none: it was written for the bot."""
     out: list[Clause] = []
     seen: set[str] = set()
     for rank, passage in enumerate(passages[:read]):
-        if passage.chunk_id in seen or passage.doc_id not in documents:
+        if passage.chunk_id in seen or passage.doc_id not in documents or is_poisoned(documents[passage.doc_id]):
             continue
         seen.add(passage.chunk_id)
         out.extend(_clauses(passage, rank, documents[passage.doc_id]))
@@ -157,6 +158,8 @@ def _clauses(passage: Passage, rank: int, document: Document) -> list[Clause]:
     # What the article says before the passage: its years give the clauses their period.
     context = flat[max(0, start - 1500): start] if start > 0 else ""
     for sentence in split_sentences(" ".join(passage.text.split("\n"))):
+        if addresses_assistant(sentence):
+            continue  # never quoted, whatever article it is in
         parts = [p.strip() for p in re.split(r";\s+", sentence) if p.strip()]
         before = ""
         for part in parts:
