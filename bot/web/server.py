@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import json
 import logging
 
 from bot.settings import Settings
+from retrieval.errors import HtxError
 
 log = logging.getLogger(__name__)
 
@@ -25,10 +27,12 @@ def with_read_deadline(protocol: type[asyncio.Protocol], seconds: float) -> type
     client sending one byte at a time holds a connection for ever. Here the clock starts when a
     request begins (the connection opens, or data arrives on an idle kept-alive one) and stops once
     headers and body are in; the answer itself, a stream included, is not timed. When it runs out
-    the client gets 408 and the connection is closed."""
+    the connection is closed, after a 408 when part of a request had come (one that sent nothing,
+    such as a browser's preconnect, is closed silently)."""
 
     class ReadDeadline(protocol):  # type: ignore[misc, valid-type]
         _deadline: asyncio.TimerHandle | None = None
+        _partial = False
 
         def connection_made(self, transport) -> None:
             super().connection_made(transport)
@@ -37,6 +41,7 @@ def with_read_deadline(protocol: type[asyncio.Protocol], seconds: float) -> type
         def data_received(self, data: bytes) -> None:
             if self._deadline is None and self._idle():
                 self._arm()  # the next request on a kept-alive connection starts arriving
+            self._partial = True
             super().data_received(data)
             cycle = self.cycle
             if cycle is not None and not cycle.response_complete and not cycle.more_body:
@@ -59,6 +64,7 @@ def with_read_deadline(protocol: type[asyncio.Protocol], seconds: float) -> type
 
         def _arm(self) -> None:
             self._disarm()
+            self._partial = False
             self._deadline = self.loop.call_later(seconds, self._expire)
 
         def _disarm(self) -> None:
@@ -71,7 +77,7 @@ def with_read_deadline(protocol: type[asyncio.Protocol], seconds: float) -> type
             if self.transport.is_closing():
                 return
             log.info("closing a connection from %s: no whole request within %g s", self.client, seconds)
-            if self._idle() or not self.cycle.response_started:
+            if self._partial and (self._idle() or not self.cycle.response_started):
                 self.transport.write(_timeout_reply(seconds))
             self.transport.close()
 
@@ -84,6 +90,14 @@ def server_options(settings: Settings, host: str | None = None, port: int | None
     from uvicorn.protocols.http.auto import AutoHTTPProtocol
 
     trusted = settings.trusted_proxies
+    for entry in trusted:
+        try:
+            if entry != "*":
+                ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            # uvicorn would keep a malformed entry as a literal that never matches, silently.
+            raise HtxError(f"HTX_TRUSTED_PROXIES: {entry!r} is not an IP address or network; "
+                           'expected a JSON list such as ["127.0.0.1", "10.0.0.0/8"]') from None
     return {
         "host": host or settings.host, "port": port or settings.port, "log_level": settings.log_level.lower(),
         "http": with_read_deadline(AutoHTTPProtocol, settings.read_timeout),

@@ -211,6 +211,10 @@ def test_slow_headers_are_cut_off(data_dir):
             assert read_reply(sock, within=3)[0] == 200
             status, body, closed, took = trickle(sock, slow, seconds=4)
         assert status == 408 and closed and took < 3, (status, body, took)
+        # A connection that sends nothing at all is closed without a reply.
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+            status, body, closed = read_reply(sock, within=3)
+        assert status is None and closed
 
 
 def test_a_stalled_body_is_cut_off(data_dir):
@@ -233,3 +237,25 @@ def test_answers_carry_trimmed_passages(data_dir):
     assert 1 <= len(body["passages"]) <= 3
     assert all(len(p["text"]) <= 120 for p in body["passages"])
     assert any(p["text"].endswith("…") for p in body["passages"])
+
+
+def test_a_malformed_trusted_proxy_is_named_at_start_up():
+    from bot.settings import Settings
+    from bot.web.server import server_options
+    from retrieval.errors import HtxError
+
+    with pytest.raises(HtxError, match=r"'10\.0\.0\.300' is not an IP address or network"):
+        server_options(Settings(trusted_proxies=["127.0.0.1", "10.0.0.300"]))
+    options = server_options(Settings(trusted_proxies=["10.0.0.0/8"]))
+    assert options["proxy_headers"] and options["forwarded_allow_ips"] == ["10.0.0.0/8"]
+    assert not server_options(Settings())["proxy_headers"]
+
+
+def test_trimmed_passages_end_on_a_word_with_an_ellipsis():
+    from bot.web.limits import trim_passages
+
+    passages = [{"chunk_id": f"a#{n}", "text": "Huyện Chợ Đồn có 42 hợp tác xã đang hoạt động. " * 5} for n in range(4)]
+    trimmed = trim_passages(passages, max_passages=2, max_chars=60)
+    assert [p["chunk_id"] for p in trimmed] == ["a#0", "a#1"]
+    assert trimmed[0]["text"] == "Huyện Chợ Đồn có 42 hợp tác xã đang hoạt động. Huyện Chợ…"
+    assert trim_passages([{"text": "ngắn"}], 10, 60) == [{"text": "ngắn"}]
