@@ -16,8 +16,8 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol, runtime_checkable
 
-from retrieval.composition import (capitalise, cite, marker, part_of_lead, place_notes, quote_of, sentence_case, stream_pieces,
-                                   texts_for)
+from retrieval.composition import (capitalise, cite, marker, part_of_lead, place_notes, quote_of, sentence_case, source_of,
+                                   stream_pieces, texts_for)
 from retrieval.followups import is_small_talk, resolve_followup, strip_politeness
 from retrieval.guards import MAX_QUESTION_CHARS, is_only_instruction, strip_instructions, validate_question
 from retrieval.measures import figures
@@ -136,6 +136,8 @@ class ExtractiveAnswerer:
         pick = self._select(q, passages)
         if isinstance(pick, Refusal):
             return self._refuse(q, passages, pick)
+        if pick.conflicts:
+            return self._disagreement(q, passages, pick)
         citation, period = cite(pick.clauses, q)
         texts = texts_for(q)
         short = " ".join(quote_of(c, q) for c in pick.clauses)
@@ -146,6 +148,27 @@ class ExtractiveAnswerer:
         for note in place_notes(q, pick.clauses):
             text += texts["about"].format(note=note)
         return Answer(question=q.text, text=text, found=True, citations=(citation,), passages=tuple(passages),
+                      period=period, language="en" if q.english else "vi")
+
+    def _disagreement(self, q: Question, passages: list[Passage], pick: Selection) -> Answer:
+        """Articles that give different figures for the same place, measure and period: each one
+        quoted with its source and date, oldest article first, and no figure picked."""
+        texts = texts_for(q)
+        clauses = sorted((*pick.clauses, *pick.conflicts), key=lambda c: (c.document.date is None, c.document.date or ""))
+        lines, citations = [], []
+        _, period = cite(pick.clauses, q)
+        for number, clause in enumerate(clauses, 1):
+            citation, _ = cite((clause,), q)
+            citations.append(citation)
+            lines.append(texts["conflict_line"].format(source=source_of(clause, q),
+                                                       quote=marker(quote_of(clause, q), number)))
+        text = (texts["gap"] if pick.temporal_gap else "") + part_of_lead(q, pick.clauses) + texts["conflict"] + \
+            "\n" + "\n".join(lines) + "\n" + texts["conflict_end"]
+        if period:
+            text += texts["period"].format(period=period)
+        for note in place_notes(q, pick.clauses):
+            text += texts["about"].format(note=note)
+        return Answer(question=q.text, text=text, found=True, citations=tuple(citations), passages=tuple(passages),
                       period=period, language="en" if q.english else "vi")
 
     def _trend(self, q: Question, passages: list[Passage]) -> Answer:

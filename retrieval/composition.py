@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 
 from retrieval.models import Citation
-from retrieval.periods import period_for
+from retrieval.periods import display_date, period_for
 from retrieval.places import current_province, find_places, relation_note
 from retrieval.questions import Question
 from retrieval.selection import Clause, counts
@@ -37,6 +37,11 @@ TEXTS = {
         "part_of": "Các bài viết không có số liệu chung cho {asked}; số liệu dưới đây là của {subject} "
                    "(nay là một phần của {asked}): ",
         "inside": " Các bài viết chỉ có số liệu riêng của: {places}.",
+        "conflict": "Các bài viết đưa ra số liệu khác nhau cho cùng nơi và cùng thời điểm:",
+        "conflict_line": "- Theo {source}: {quote}",
+        "conflict_end": "Các nguồn không thống nhất; chưa thể khẳng định số liệu nào đúng.",
+        "undated": "bài viết không rõ ngày",
+        "dated": "bài viết ngày {date}",
     },
     "en": {
         "quote": 'According to the source [1]: "{quote}"',
@@ -60,6 +65,11 @@ TEXTS = {
         "part_of": "The articles hold no figure for the whole of {asked}; this figure is for {subject} "
                    "(now part of {asked}): ",
         "inside": " The articles only have figures for places within it: {places}.",
+        "conflict": "The articles give different figures for the same place and period:",
+        "conflict_line": "- According to {source}: {quote}",
+        "conflict_end": "The sources disagree; it cannot be said which figure is right.",
+        "undated": "article undated",
+        "dated": "article of {date}",
     },
 }
 
@@ -127,9 +137,18 @@ def cite(clauses: Sequence[Clause], q: Question | None = None) -> tuple[Citation
     period = period_for(first.text, first.before, first.context, document.date)
     if period and q is not None and q.english:
         period = english_period(period)
-    citation = Citation(source=document.id, title=document.title, date=document.date, place=place_now(document.place),
+    citation = Citation(source=document.cited_as, title=document.title, date=document.date, place=place_now(document.place),
                         url=document.url, quote=quote, chunk_id=first.passage.chunk_id, paper=document.paper)
     return citation, period
+
+
+def source_of(clause: Clause, q: Question) -> str:
+    """Return a quoted clause's source in words: its paper and its date ("Báo Lạng Sơn, bài viết
+    ngày 27/07/2017"); no title, whose numbers are not the passage's."""
+    texts = texts_for(q)
+    shown = display_date(clause.document.date)
+    dated = texts["dated"].format(date=shown) if shown else texts["undated"]
+    return ", ".join(part for part in (clause.document.paper, dated) if part)
 
 
 def quote_of(clause: Clause, q: Question) -> str:

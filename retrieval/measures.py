@@ -257,3 +257,28 @@ def figures(text: str) -> tuple[Figure, ...]:
             owner = next((t for t in tokens[i + 1: i + 4] if t in _OWNERS), None)
         out.append(Figure(token, i, measure, unit, per_month, qualifiers, owner))
     return tuple(out)
+
+
+# What may follow a plain count without narrowing it: "42 HTX đang hoạt động trên địa bàn", "1.920 HTX, …".
+_PLAIN_AFTER_RE = re.compile(r"^(?:(?:dang )?hoat dong|dang)?\s*(?:$|(?:tren dia ban|tren toan|toan (?:tinh|huyen|thanh pho)|"
+                             r"tai|o|cua|thuoc|voi|va|thu hut|tang|giam|so voi|nam|tinh den|den)\b)")
+_BREAKDOWN_RE = re.compile(r"\b(?:trong do|trong so|gom|bao gom|chi co|con|rieng)\s*$")
+
+
+def figure_scope(text: str, figure: Figure) -> str | None:
+    """Return what narrows a count in ``text``: "" for a plain count ("có 1.920 hợp tác xã, …",
+    "42 HTX đang hoạt động"), the words that narrow it otherwise ("nong nghiep" in "1.200 HTX nông
+    nghiệp"), None when it is a part of a total ("trong đó 50 HTX") or cannot be read."""
+    raw = nfc(text)
+    spans = list(re.finditer(r"\d+(?:[.,]\d+)*", raw))
+    tokens = canonical_words(text)
+    order = sum(1 for t in tokens[: figure.position] if _NUMBER_TOKEN.match(t))
+    if order >= len(spans) or canonical_words(spans[order].group(0)) != [figure.number]:
+        return None
+    if _BREAKDOWN_RE.search(" ".join(canonical_words(raw[: spans[order].start()]))):
+        return None
+    after = " ".join(canonical_words(re.split(r"[,.;:()–—!?\"“”]", raw[spans[order].end():], maxsplit=1)[0]))
+    measure = BY_NAME.get(figure.measure or "")
+    counted = _phrase_at(after.split(), 0, measure.counted) if measure and measure.counted else None
+    rest = after[len(counted):].strip() if counted else after
+    return "" if _PLAIN_AFTER_RE.match(rest) else rest

@@ -72,6 +72,48 @@ def period_for(clause: str, sentence_before: str, text_before: str, doc_date: st
     return phrase
 
 
+_WORD_NUMBERS = {"sau": "6", "chin": "9", "muoi": "10"}
+
+
+def period_key(label: str | None) -> tuple[str, ...] | None:
+    """Return what a period label of `period_for` refers to, comparable between articles, or None
+    when that is not known (a present without an article date, no period at all).
+
+    Conservative: two labels share a key only when they name the same period ("đến hết năm 2020",
+    "tính đến 31/12/2020" and "đến hết tháng 12/2020" do; "năm 2020" and "đến hết năm 2020" do not;
+    "hiện nay" in articles of different days do not).
+    """
+    if not label:
+        return None
+    folded = " ".join(fold(label).split())
+    main, _, note = folded.partition(" (")
+    main = re.sub(r"^(?:tinh |luy ke )+", "", main)
+    dated = re.search(r"ngay (\d{1,2})/(\d{1,2})/(\d{4})", note)
+    year = re.search(r"\b((?:19|20)\d\d)\b", main) or re.search(r"nam ((?:19|20)\d\d)", note)
+    if match := re.match(r"(?:den|toi) (?:het |cuoi )?(?:ngay )?(\d{1,2})/(\d{1,2})/(\d{4})", main):
+        day, month, yyyy = (int(g) for g in match.groups())
+        return ("end", str(yyyy)) if (day, month) == (31, 12) else ("end", f"{yyyy}-{month:02d}-{day:02d}")
+    if match := re.match(r"(?:den|toi) (?:het |cuoi )?(?:thang )?(\d{1,2})/(\d{4})", main):
+        month, yyyy = (int(g) for g in match.groups())
+        return ("end", str(yyyy)) if month == 12 else ("end", f"{yyyy}-{month:02d}")
+    if match := re.match(r"(?:den|toi) (?:het|cuoi) nam (\d{4})", main):
+        return ("end", match.group(1))
+    if match := re.match(r"(?:den|toi) (dau )?nam (\d{4})", main):
+        return ("start" if match.group(1) else "by", match.group(2))
+    if match := re.search(r"(\d+|sau|chin|muoi) thang (dau|cuoi) nam", main):
+        return ("months", _WORD_NUMBERS.get(match.group(1), match.group(1)), match.group(2), year.group(1)) \
+            if year else None
+    if match := re.match(r"quy ([ivx1-4]+)(?:/| nam )(\d{4})", main):
+        return ("quarter", {"i": "1", "ii": "2", "iii": "3", "iv": "4"}.get(match.group(1), match.group(1)), match.group(2))
+    if match := re.match(r"(?:giai doan|nhiem ky) (\d{4}) ?- ?(\d{4})", main):
+        return ("span", match.group(1), match.group(2))
+    if re.match(r"(?:trong |ca )?nam \d{4}|trong nam\b", main):
+        return ("year", year.group(1)) if year else None
+    if _PRESENT_RE.search(main) and dated:
+        return ("now", *dated.groups())
+    return None
+
+
 def display_date(iso: str | None) -> str | None:
     """Return an ISO date as Vietnamese readers write it ("2021-11-18" -> "18/11/2021"), or None."""
     if not iso:

@@ -17,14 +17,14 @@ import numpy as np
 
 from retrieval.chunking import split_sentences
 from retrieval.guards import addresses_assistant, asks_price, is_fresh, is_poisoned
-from retrieval.measures import BY_NAME, Figure, figures
+from retrieval.measures import BY_NAME, Figure, figure_scope, figures
 from retrieval.models import Document, Passage
-from retrieval.periods import years
+from retrieval.periods import period_for, period_key, years
 from retrieval.places import Place, find_places, within
 
 from retrieval.questions import Question
 from retrieval.sentence_ranker import default_ranker
-from retrieval.vietnamese import bigrams, canonical_words, numbers
+from retrieval.vietnamese import bigrams, canonical_words, number_value, numbers
 
 
 @dataclass(frozen=True)
@@ -171,11 +171,13 @@ def _clauses(passage: Passage, rank: int, document: Document) -> list[Clause]:
 
 @dataclass(frozen=True)
 class Selection:
-    """The clauses an answer quotes (one, or two for a two-measure question) and whether the
-    period asked was missing (the latest figure is given instead)."""
+    """The clauses an answer quotes (one, or two for a two-measure question), whether the period
+    asked was missing (the latest figure is given instead), and the clauses of other articles that
+    give another figure for the same place, measure and period (the sources disagree)."""
 
     clauses: tuple[Clause, ...]
     temporal_gap: bool = False
+    conflicts: tuple[Clause, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -298,7 +300,52 @@ def select(q: Question, candidates: Sequence[Clause], *, min_coverage: float, fr
         temporal_gap = not covered
         if temporal_gap:
             chosen = [_latest([c for s, _, c in scored if s >= best_score - 0.15]) or best]
-    return Selection(tuple(chosen), temporal_gap)
+    conflicts = disagreeing(q, chosen[0], [c for _, _, c in scored]) if len(chosen) == 1 and stated else ()
+    return Selection(tuple(chosen), temporal_gap, conflicts)
+
+
+def disagreeing(q: Question, chosen: Clause, others: Sequence[Clause], limit: int = 2) -> tuple[Clause, ...]:
+    """Return up to ``limit`` clauses of other articles whose figure of the asked count differs from
+    ``chosen``'s for the same place and the same period: the articles disagree, and the answer must
+    show each figure with its source rather than pick one. Conservative: only counts, plain ones
+    (not "trong đó 50 HTX", not "1.200 HTX nông nghiệp"), and only a period both clauses name."""
+    own = _comparable(q, chosen)
+    if own is None:
+        return ()
+    key, places, value = own
+    out: list[Clause] = []
+    values = {value}
+    documents = {chosen.document.id}
+    for clause in others:
+        if clause.document.id in documents:
+            continue
+        other = _comparable(q, clause)
+        if other is None or other[0] != key or other[2] in values or not any(
+                a.compatible(b) for a in places for b in other[1]):
+            continue
+        values.add(other[2])
+        documents.add(clause.document.id)
+        out.append(clause)
+        if len(out) == limit:
+            break
+    return tuple(out)
+
+
+def _comparable(q: Question, clause: Clause) -> tuple[tuple, list[Place], float] | None:
+    """Return what a clause's answering figure is (measure, qualifiers, scope, period), its places
+    and its value; None when one of them is unknown."""
+    found = _measure_figures(q, clause)
+    figure = found[0] if found else None
+    if figure is None or figure.unit != "count" or figure.measure not in BY_NAME or not BY_NAME[figure.measure].counted:
+        return None
+    scope = figure_scope(clause.text, figure)
+    period = period_key(period_for(clause.text, clause.before, clause.context, clause.document.date))
+    value = number_value(figure.number)
+    places = clause.figure_subject(figure.position)
+    if scope is None or period is None or value is None or not places:
+        return None
+    qualifiers = (figure.qualifiers | _clause_target(clause)) & (_DECISIVE | {"negative"})
+    return (figure.measure, qualifiers, scope, period), places, value
 
 
 _PERSON_ASKED_RE = re.compile(r"\b(ai|nguoi nao|who|whom)\b")
