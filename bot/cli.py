@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from bot.formatting import format_answer_text
 from bot.settings import Settings
-from retrieval.errors import HtxError
+from retrieval.errors import HtxError, InputError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Answers questions about cooperative (HTX) statistics from news articles, with citations.")
@@ -137,8 +137,15 @@ def evaluate(questions: Annotated[Path, typer.Argument(help="questions JSONL (se
         services.ensure_seeded()
         services.answerer.answer("warm-up: Chợ Đồn có bao nhiêu HTX?")  # loads models outside the timings
         with out.open("w", encoding="utf-8") as fh:
-            for item in items:
-                answer = services.answerer.answer(item["question"], item.get("history"))
+            for number, item in enumerate(items, 1):
+                try:
+                    answer = services.answerer.answer(item.get("question"), item.get("history"))
+                except InputError as exc:  # one bad question is one refused result, not a lost run
+                    typer.echo(f"question {item.get('id') or number}: {exc}", err=True)
+                    result = {"id": item.get("id"), "question": item.get("question"), "answer": f"error: {exc}",
+                              "found": False, "citations": [], "passages": [], "error": str(exc)}
+                    fh.write(json.dumps(result, ensure_ascii=False) + "\n")
+                    continue
                 fh.write(json.dumps(answer.to_result(item.get("id")), ensure_ascii=False) + "\n")
                 latencies.append(answer.latency_ms)
                 found += answer.found

@@ -67,9 +67,16 @@ class Catalog:
         (a read-only mount still answers questions)."""
         if path.exists() and not _writable(path):
             self.read_only = True
-            db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False,
-                                 timeout=self.BUSY_TIMEOUT_S)
-            db.execute("SELECT COUNT(*) FROM documents").fetchone()
+            try:
+                db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False,
+                                     timeout=self.BUSY_TIMEOUT_S)
+                db.execute("SELECT COUNT(*) FROM documents").fetchone()
+            except sqlite3.OperationalError:
+                # A WAL database in a folder where SQLite cannot create its shared-memory file:
+                # read it as immutable (nothing can change it while the folder is read-only).
+                db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True,
+                                     check_same_thread=False)
+                db.execute("SELECT COUNT(*) FROM documents").fetchone()
             return db
         db = sqlite3.connect(path, check_same_thread=False, timeout=self.BUSY_TIMEOUT_S)
         db.execute("PRAGMA foreign_keys = ON")

@@ -18,6 +18,7 @@ from pathlib import Path
 from retrieval.catalog import document_hash
 from retrieval.chunking import chunk_document
 from retrieval.documents import LoadNote, LoadProblem, discover, document_id, load_file
+from retrieval.guards import instructions_in
 from retrieval.models import Chunk, Document
 from retrieval.parts import IndexParts
 
@@ -155,6 +156,16 @@ class Batch:
     notes: list[LoadNote] = field(default_factory=list)
 
 
+_EMPTY = "the file is empty; the documents it held are kept (delete the file to remove them)"
+
+
+def _is_empty(path: Path) -> bool:
+    try:
+        return path.stat().st_size == 0
+    except OSError:
+        return False  # reading it will say what is wrong
+
+
 def read_paths(paths: Sequence[Path], progress=None) -> Batch:
     """Read every article file under ``paths``; a file that cannot be read completely is
     ``failed`` (its problems say why), and two files giving the same id keep the first."""
@@ -166,6 +177,10 @@ def read_paths(paths: Sequence[Path], progress=None) -> Batch:
     for path, root in progress(files, desc="reading", unit="file", disable=len(files) < 20):
         key = os.path.abspath(path)
         read = len(batch.documents) + len(batch.problems)
+        if _is_empty(path):
+            batch.problems.append(LoadProblem(str(path), _EMPTY))
+            batch.failed.add(key)
+            continue
         for item in load_file(path, meta_cache, doc_id=document_id(path, root)):
             if isinstance(item, LoadNote):
                 batch.notes.append(item)
@@ -184,8 +199,7 @@ def read_paths(paths: Sequence[Path], progress=None) -> Batch:
             batch.problems.append(problem)
             batch.failed.add(key)
         if len(batch.documents) + len(batch.problems) == read:
-            batch.problems.append(LoadProblem(str(path), "the file is empty; the documents it held are kept "
-                                                         "(delete the file to remove them)"))
+            batch.problems.append(LoadProblem(str(path), _EMPTY))
             batch.failed.add(key)
     return batch
 
@@ -202,6 +216,10 @@ def apply_batch(parts: IndexParts, batch: Batch, roots: Sequence[Path], *, rebui
     chunked: dict[str, tuple[Document, str, list[Chunk]]] = {}
     for document in parts.progress(batch.documents.values(), desc="chunking", unit="doc",
                                    disable=len(batch.documents) < 200):
+        if orders := instructions_in(document.text):
+            report.notes.append(LoadNote(document.path or document.id, (
+                f"{len(orders)} sentence(s) speak to the assistant, e.g. {orders[0][:80]!r}: this article is "
+                "never quoted and gives no figure")))
         chunks = chunk_document(document, chunk_chars)
         chunked[document.id] = (document, document_hash(document, chunks), chunks)
     found = {doc_id: Found(h, d.path) for doc_id, (d, h, _) in chunked.items()}
@@ -227,26 +245,26 @@ def apply_batch(parts: IndexParts, batch: Batch, roots: Sequence[Path], *, rebui
 
 
 def finish(parts: IndexParts, report: IngestReport | None = None, *, rebuild: bool = False) -> int:
-    """Bring the lexical index and the vector store up to the catalog, then mark the generation;
-    return how many chunks had to be embedded."""
-    catalog_generation = parts.catalog.get_meta("catalog_generation")
-    if catalog_generation is None:  # an index from before generations were recorded
+    """Bring the saved lexical index and the vector store up to the catalog, then mark the
+    generation; return how many chunks had to be embedded. A part that cannot be written raises,
+    and the generation marker stays where it was: servers keep answering from what they hold."""
+    generation = parts.catalog.get_meta("catalog_generation")
+    if generation is None:  # an index from before generations were recorded
+        generation = parts.catalog.get_meta("generation") or uuid.uuid4().hex
         with parts.catalog.db:
-            parts.catalog.set_meta("catalog_generation", parts.catalog.get_meta("generation") or uuid.uuid4().hex)
-    lexical = parts.lexical
-    if rebuild or lexical.built_from != parts.catalog.get_meta("catalog_generation") \
-            or not (parts.data_dir / "lexical").exists():
-        lexical = parts.rebuild_lexical()
+            parts.catalog.set_meta("catalog_generation", generation)
+    if rebuild or parts.lexical_saved_from() != generation:
+        parts.rebuild_lexical(strict=True)
     embedded = 0
     if parts.embedder is not None and parts.dense_ok:
-        moved = parts.catalog.get_meta("generation") != parts.catalog.get_meta("catalog_generation")
+        moved = parts.catalog.get_meta("generation") != generation
         if moved or rebuild or parts.store_needs_sync():
             embedded, restored = parts.sync_store()
             if report is not None and not (moved or rebuild):
                 report.vectors_restored = restored
     parts.mark_complete()
     if report is not None:
-        report.chunks_total = len(lexical.ids)
+        report.chunks_total = parts.catalog.count_chunks()
     return embedded
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import shutil
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -23,8 +24,8 @@ from filelock import FileLock, Timeout
 
 from retrieval.catalog import Catalog
 from retrieval.embeddings import Embedder
-from retrieval.errors import IndexBusyError, IndexCorruptError, InputError
-from retrieval.lexical import LexicalIndex
+from retrieval.errors import IndexBusyError, IndexCorruptError, IngestError, InputError
+from retrieval.lexical import BUILT_FROM_FILE, LexicalIndex
 from retrieval.models import Chunk
 from retrieval.vietnamese import LEXICAL_VERSION
 
@@ -173,9 +174,9 @@ class IndexParts:
             return self.rebuild_lexical()
         return lexical
 
-    def rebuild_lexical(self) -> LexicalIndex:
-        """Build the BM25 index from the catalog and save it; when it cannot be saved (a read-only
-        folder, a full disk) it is still used from memory."""
+    def rebuild_lexical(self, *, strict: bool = False) -> LexicalIndex:
+        """Build the BM25 index from the catalog and save it. A reader that cannot save it (a
+        read-only folder, a full disk) still uses it from memory; an ingest (``strict``) fails."""
         ids: list[str] = []
 
         def texts():
@@ -189,12 +190,25 @@ class IndexParts:
             lexical.save(self.data_dir / "lexical")
             with self.catalog.db:
                 self.catalog.set_meta("lexical_version", LEXICAL_VERSION)
-        except OSError as exc:
+        except (OSError, sqlite3.Error) as exc:
+            if strict:
+                reason = getattr(exc, "strerror", None) or str(exc)
+                raise IngestError(f"cannot write the lexical index in {self.data_dir} ({reason}): free some space "
+                                  "or make the folder writable, then run the ingest again; until then the "
+                                  "index answers from what it held") from exc
             log.warning("cannot save the lexical index in %s (%s): using it from memory", self.data_dir, exc)
-        except Exception as exc:  # sqlite on a read-only folder
-            log.warning("cannot record the lexical index version (%s): using it from memory", exc)
         self._lexical = lexical
         return lexical
+
+    def lexical_saved_from(self) -> str | None:
+        """Return the catalog generation the saved lexical index was built from (None if none is
+        saved, or it is of another version)."""
+        if self.catalog.get_meta("lexical_version") != LEXICAL_VERSION:
+            return None
+        try:
+            return (self.data_dir / "lexical" / BUILT_FROM_FILE).read_text(encoding="utf-8").strip() or None
+        except OSError:
+            return None
 
     def store_needs_sync(self) -> bool:
         """Tell whether the vector store holds another number of vectors than the catalog has
