@@ -406,3 +406,21 @@ def test_seeds_keep_their_cited_names(tmp_path):
     index.ingest([SEEDS])
     assert {d.source for d, _ in index.documents()} == {p.stem for p in SEEDS.glob("*.txt")}
     index.close()
+
+
+async def test_the_web_api_refuses_a_question_with_no_words(lexical_seeded_dir):
+    from tests.integration.test_web_api import make_client, parse_sse
+
+    client, services = make_client(lexical_seeded_dir)
+    try:
+        async with client:
+            for question in NO_WORDS:
+                response = await client.post("/api/ask", json={"question": question})
+                assert response.status_code == 422 and "no words" in response.text
+                async with client.stream("POST", "/api/ask/stream", json={"question": question}) as r:
+                    body = "".join([chunk async for chunk in r.aiter_text()])
+                assert r.status_code == 422 or any(
+                    name == "error" and "no words" in data.get("detail", "") for name, data in parse_sse(body))
+                assert "internal" not in body.lower()
+    finally:
+        services.close()
