@@ -8,6 +8,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from retrieval.errors import InputError
+
 RATINGS = ("up", "down")
 
 
@@ -28,20 +30,24 @@ class FeedbackStore:
     """Appends ratings to ``feedback.sqlite3``; safe to share between threads."""
 
     def __init__(self, data_dir: Path):
-        Path(data_dir).mkdir(parents=True, exist_ok=True)
         self.path = Path(data_dir) / "feedback.sqlite3"
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(self.path, check_same_thread=False)
-        with self._db:
-            self._db.execute(
-                "CREATE TABLE IF NOT EXISTS feedback (id INTEGER PRIMARY KEY, channel TEXT NOT NULL, "
-                "session_id TEXT NOT NULL, question TEXT NOT NULL, answer TEXT NOT NULL, rating TEXT NOT NULL, "
-                "comment TEXT, created REAL NOT NULL)")
+        try:
+            Path(data_dir).mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, check_same_thread=False)
+            with self._db:
+                self._db.execute(
+                    "CREATE TABLE IF NOT EXISTS feedback (id INTEGER PRIMARY KEY, channel TEXT NOT NULL, "
+                    "session_id TEXT NOT NULL, question TEXT NOT NULL, answer TEXT NOT NULL, rating TEXT NOT NULL, "
+                    "comment TEXT, created REAL NOT NULL)")
+        except (OSError, sqlite3.Error) as exc:
+            raise InputError(f"cannot open the feedback store {self.path} ({exc}): make the data folder writable, "
+                             "or point HTX_DATA_DIR (or --data-dir) at a writable folder") from exc
 
     def add(self, feedback: Feedback) -> int:
         """Store one rating and return its id."""
         if feedback.rating not in RATINGS:
-            raise ValueError(f"rating must be one of {', '.join(RATINGS)}, got {feedback.rating!r}")
+            raise InputError(f"rating must be one of {', '.join(RATINGS)}, got {feedback.rating!r}")
         with self._lock, self._db:
             cursor = self._db.execute(
                 "INSERT INTO feedback (channel, session_id, question, answer, rating, comment, created) "

@@ -6,11 +6,13 @@ import re
 from pathlib import Path
 from string import Template
 
+from retrieval.errors import ConfigError
+
 FOLDER = Path(__file__).parent
 REFUSAL = "Các bài viết hiện có không có thông tin để trả lời câu hỏi này."
 
 
-class PromptError(ValueError):
+class PromptError(ConfigError):
     """A prompt file is missing, or a placeholder was left without a value."""
 
 

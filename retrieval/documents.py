@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
+from retrieval.errors import IngestError
 from retrieval.models import Document
 from retrieval.vietnamese import nfc
 
@@ -226,7 +227,7 @@ def document_from_html(doc_id: str, html: str, *, path: str | None = None, meta:
     extracted = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
                                             include_tables=True, favor_precision=True)
     if extracted is None or not (extracted.text or "").strip():
-        raise ValueError("no article text found in the page")
+        raise IngestError("no article text found in the page")
     meta = dict(meta or {})
     meta.setdefault("url", extracted.url)
     if extracted.date and "date" not in meta:
@@ -277,30 +278,30 @@ def _body(value: object) -> str:
         return "\n".join(value)
     if isinstance(value, str):
         return value
-    raise ValueError(f"the article text is {type(value).__name__}, not text")
+    raise IngestError(f"the article text is {type(value).__name__}, not text")
 
 
 def document_from_record(record: dict, *, path: str | None = None, notes: list[str] | None = None) -> Document:
     """Build a Document from a JSONL record {id, title, text|body|context, sapo|abstract?, date|crawl_date?, ...}.
 
     A metadata field of the wrong type (``"place": 12``, ``"url": [...]``) is coerced to text or left
-    out, with a note in ``notes``; a record with no id or no article text is refused (ValueError).
+    out, with a note in ``notes``; a record with no id or no article text is refused (IngestError).
     """
     notes = [] if notes is None else notes
     if not isinstance(record, dict):
-        raise ValueError(f"a record must be a JSON object, not {type(record).__name__}")
+        raise IngestError(f"a record must be a JSON object, not {type(record).__name__}")
     raw_id = record.get("id")
     if isinstance(raw_id, (dict, list, bool)):
-        raise ValueError(f"record 'id' must be text or a number, not {type(raw_id).__name__}")
+        raise IngestError(f"record 'id' must be text or a number, not {type(raw_id).__name__}")
     doc_id = str(raw_id if raw_id is not None else "").strip()
     if not doc_id:
-        raise ValueError("record has no 'id'")
+        raise IngestError("record has no 'id'")
     title = nfc(_text_field(record, "title", notes) or "").strip() or None
     if "paragraph_index" in record and "#" not in doc_id and title:
         doc_id = f"{title}#{record['paragraph_index']}"
     body = next((_body(record[k]) for k in _RECORD_TEXT if record.get(k)), "")
     if not body.strip():
-        raise ValueError(f"record {doc_id!r} has no text, body or context")
+        raise IngestError(f"record {doc_id!r} has no text, body or context")
     # The lead paragraph is "sapo" in some crawls and "abstract" in others; it often holds the
     # headline figure, so it is read as the article's first paragraph.
     lead = nfc(next((_body(record[k]) for k in _RECORD_LEAD if record.get(k)), "")).strip()
@@ -391,7 +392,7 @@ def _load_records(path: Path, opener) -> Iterator[Document | LoadProblem | LoadN
             try:
                 record = json.loads(line)
                 document = document_from_record(record, path=str(path), notes=notes)
-            except (ValueError, TypeError, AttributeError) as exc:
+            except (IngestError, ValueError, TypeError, AttributeError) as exc:
                 reason = f"not a complete JSON record ({exc.msg})" if isinstance(exc, json.JSONDecodeError) else str(exc)
                 yield LoadProblem(where, reason)
                 continue
@@ -427,7 +428,7 @@ def load_file(path: Path, meta_cache: dict[Path, dict] | None = None, *,
         yield LoadProblem(str(path), f"not UTF-8 text (byte {exc.start}); re-save it as UTF-8")
     except (OSError, EOFError, gzip.BadGzipFile, zlib.error) as exc:
         yield LoadProblem(str(path), f"cannot be read: {exc}")
-    except ValueError as exc:
+    except (IngestError, ValueError) as exc:  # ours, or a parser's
         yield LoadProblem(str(path), str(exc))
 
 

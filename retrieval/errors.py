@@ -6,11 +6,11 @@ class HtxError(Exception):
 
 
 class InputError(HtxError):
-    """A question or a path given by the user cannot be used as it is."""
+    """A question, a path or another value given by the user cannot be used as it is."""
 
 
 class IngestError(HtxError):
-    """A document could not be read or parsed."""
+    """A document could not be read or parsed, or the index could not be written."""
 
 
 class IndexCorruptError(HtxError):
