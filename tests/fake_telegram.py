@@ -1,4 +1,8 @@
-"""A fake Telegram Bot API server on 127.0.0.1: queues updates for getUpdates and records every call."""
+"""A fake Telegram Bot API server on 127.0.0.1: queues updates for getUpdates and records every call.
+
+It can also misbehave like the real one: answer an error status, drop the connection, hold a call
+until the test lets it go, or be down altogether (a proxy's HTML 502 page, or dropped connections).
+"""
 
 from __future__ import annotations
 
@@ -23,6 +27,10 @@ LONG_POLL_CAP_SECONDS = 0.5
 # Calls whose only answer is "true".
 ACKNOWLEDGED = frozenset({"editMessageReplyMarkup", "deleteWebhook", "setWebhook", "setMyCommands",
                           "sendChatAction", "answerCallbackQuery", "close"})
+DROP = "drop"  # close the connection without answering
+BAD_GATEWAY_PAGE = b"<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1>" \
+                   b"</center><hr><center>nginx/1.18.0</center></body></html>"
+HOLD_LIMIT_SECONDS = 60.0  # a held call is let go (and dropped) after this even if the test forgets it
 
 
 def _decode(params: dict[str, str]) -> dict[str, Any]:
@@ -47,7 +55,11 @@ class FakeBotApi:
         self._updates: list[dict] = []
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
-        self._failures: dict[str, list[tuple[int, dict]]] = {}
+        self._failures: dict[str, list[tuple[int, dict] | str]] = {}
+        self._down: str | None = None
+        self._held: dict[str, threading.Event] = {}
+        self.holding: list[dict[str, Any]] = []  # the parameters of the calls being held now
+        self.delivered: list[dict[str, Any]] = []  # sendMessage calls answered with a message
         self._condition = threading.Condition()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -63,7 +75,8 @@ class FakeBotApi:
         return self
 
     def stop(self) -> None:
-        """Stop serving."""
+        """Stop serving (held calls are let go first)."""
+        self.release()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -88,6 +101,44 @@ class FakeBotApi:
         with self._condition:
             self._failures.setdefault(method, []).append((status, body))
 
+    def drop_next(self, method: str, times: int = 1) -> None:
+        """Close the connection of the next ``times`` calls of ``method`` without answering (nothing is done)."""
+        with self._condition:
+            self._failures.setdefault(method, []).extend([DROP] * times)
+
+    def hold_next(self, method: str) -> None:
+        """Keep the next call of ``method`` waiting, unanswered, until ``release``; then drop its connection."""
+        with self._condition:
+            self._held[method] = threading.Event()
+
+    def release(self) -> None:
+        """Let every held call go (each is dropped: nothing is done)."""
+        with self._condition:
+            for event in self._held.values():
+                event.set()
+            self._held.clear()
+
+    def go_down(self, how: str = DROP) -> None:
+        """Answer every call like an unreachable API: ``"drop"`` the connection or a proxy's HTML ``"502"``."""
+        if how not in (DROP, "502"):
+            raise ValueError(f"go_down: expected 'drop' or '502', got {how!r}")
+        with self._condition:
+            self._down = how
+
+    def come_back(self) -> None:
+        """Answer calls again."""
+        with self._condition:
+            self._down = None
+
+    def acknowledged(self, update_id: int) -> bool:
+        """Tell whether the bot confirmed ``update_id`` (asked getUpdates with a higher offset)."""
+        return any((params.get("offset") or 0) > update_id for params in self.calls_of("getUpdates"))
+
+    def delivered_texts(self, chat_id: int | None = None) -> list[str]:
+        """Return the texts of the messages actually sent (answered with a message, not failed or dropped)."""
+        with self._condition:
+            return [c["text"] for c in self.delivered if chat_id is None or c["chat_id"] == chat_id]
+
     def calls_of(self, method: str) -> list[dict[str, Any]]:
         """Return the parameters of every call of ``method`` so far."""
         with self._condition:
@@ -108,14 +159,26 @@ class FakeBotApi:
         raise AssertionError(f"timed out after {timeout} s; calls: {[name for name, _ in self.calls]}")
 
     # ---- the server side ----
-    def handle(self, token: str, method: str, params: dict[str, Any]) -> tuple[int, dict]:
-        """Answer one Bot API call."""
+    def handle(self, token: str, method: str, params: dict[str, Any]) -> tuple[int, dict | bytes] | str:
+        """Answer one Bot API call: (status, JSON body or raw bytes), or ``DROP`` to close the connection."""
         with self._condition:
             self.tokens.add(token)
             self.calls.append((method, params))
+            if self._down == DROP:
+                return DROP
+            if self._down == "502":
+                return 502, BAD_GATEWAY_PAGE
             failures = self._failures.get(method)
             if failures:
                 return failures.pop(0)
+            held = self._held.pop(method, None)
+            if held is not None:
+                self.holding.append(params)
+        if held is not None:
+            held.wait(HOLD_LIMIT_SECONDS)
+            with self._condition:
+                self.holding.remove(params)
+            return DROP
         if method in ACKNOWLEDGED:
             return 200, {"ok": True, "result": True}
         handler = getattr(self, f"_api_{method}", None)
@@ -143,7 +206,9 @@ class FakeBotApi:
 
     def _api_sendMessage(self, params: dict) -> dict:
         sent = self._message(params)
-        self.sent_message_ids.append(sent["message_id"])
+        with self._condition:
+            self.sent_message_ids.append(sent["message_id"])
+            self.delivered.append(params)
         return sent
 
     def _api_editMessageText(self, params: dict) -> dict:
@@ -167,10 +232,15 @@ def _handler_for(api: FakeBotApi) -> type[BaseHTTPRequestHandler]:
             token, _, method = path.partition("/")
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             params = _decode(self._params(body))
-            status, payload = api.handle(token.removeprefix("bot"), method, params)
-            data = json.dumps(payload).encode()
+            answer = api.handle(token.removeprefix("bot"), method, params)
+            if answer == DROP:
+                self.close_connection = True
+                return
+            status, payload = answer
+            html = isinstance(payload, bytes)
+            data = payload if html else json.dumps(payload).encode()
             self.send_response(status)
-            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Type", "text/html" if html else "application/json")
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             try:
