@@ -76,4 +76,8 @@ class Settings(BaseSettings):
     telegram_mode: Literal["polling", "webhook"] = Field("polling")
     telegram_webhook_secret: SecretStr | None = Field(None, description="X-Telegram-Bot-Api-Secret-Token value")
     telegram_user_rate_limit: int = Field(20, ge=1, description="questions per user per minute")
+    telegram_send_retries: int = Field(5, ge=0, le=20, description="tries again of a Bot API call after a 5xx, "
+                                       "a dropped connection or a timeout")
+    telegram_retry_seconds: float = Field(1.0, ge=0.0, le=60.0, description="pause before the first try "
+                                          "again; doubled each time, at most 30 s")
     memory_ttl_minutes: int = Field(60, ge=1, description="how long a chat's conversation is remembered")

@@ -1,4 +1,5 @@
-"""Wire the Telegram Application: token, Bot API URL, rate limiter, handlers; run it with long polling."""
+"""Wire the Telegram Application: token, Bot API URL, retries, the update journal, handlers; run it
+with long polling."""
 
 from __future__ import annotations
 
@@ -7,13 +8,14 @@ import re
 
 from telegram import Update
 from telegram.error import InvalidToken, TelegramError
-from telegram.ext import (AIORateLimiter, Application, CallbackQueryHandler, CommandHandler, MessageHandler,
-                          filters)
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.settings import Settings
 from bot.telegram import handlers
+from bot.telegram.journal import JOURNAL_FILE, JournaledProcessor, JournaledQueue, UpdateJournal
 from bot.telegram.memory import MEMORY_FILE, ConversationMemory, UserRateLimit
 from bot.telegram.redaction import redact, redact_token_in_logs
+from bot.telegram.transport import BotApiRequest, RetryingRateLimiter
 from bot.wiring import Services
 from retrieval.errors import ConfigError
 
@@ -22,8 +24,9 @@ log = logging.getLogger(__name__)
 # What @BotFather hands out: the bot's numeric id, a colon, then letters, digits, "-" and "_".
 TOKEN_PATTERN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{1,200}$")
 WEBHOOK_PATH = "/telegram/webhook"
-MAX_RETRIES = 3
+MAX_RETRIES = 3  # of a call answered 429 (flood limit)
 CONCURRENT_UPDATES = 16
+CONNECTION_POOL_SIZE = 256  # PTB's own default for the calls other than getUpdates
 
 
 def check_token(token: str | None) -> str:
@@ -49,12 +52,18 @@ def build_application(services: Services, *, token: str | None = None, base_url:
     settings = services.settings
     token = check_token(token) if token is not None else settings_token(settings)
     redact_token_in_logs(token)
+    journal = UpdateJournal(settings.data_dir / JOURNAL_FILE, bot_id=token.split(":", 1)[0])
     application = (Application.builder()
                    .token(token)
                    .base_url(base_url or settings.telegram_base_url)
-                   .rate_limiter(AIORateLimiter(max_retries=MAX_RETRIES))
-                   .concurrent_updates(CONCURRENT_UPDATES)
-                   .post_init(handlers.register_commands)
+                   .request(BotApiRequest(connection_pool_size=CONNECTION_POOL_SIZE))
+                   .get_updates_request(BotApiRequest(connection_pool_size=1))
+                   .rate_limiter(RetryingRateLimiter(retries=settings.telegram_send_retries,
+                                                     first_pause=settings.telegram_retry_seconds,
+                                                     max_retries_429=MAX_RETRIES))
+                   .update_queue(JournaledQueue(journal))
+                   .concurrent_updates(JournaledProcessor(journal, CONCURRENT_UPDATES))
+                   .post_init(prepare)
                    .build())
     memory = ConversationMemory(settings.data_dir / MEMORY_FILE, ttl_seconds=settings.memory_ttl_minutes * 60,
                                 max_turns=settings.max_history_turns)
@@ -81,15 +90,25 @@ def add_handlers(application: Application) -> None:
         MessageHandler(private & ~filters.TEXT, handlers.not_text),
         CallbackQueryHandler(handlers.example_question, pattern=r"^ask:"),
         CallbackQueryHandler(handlers.rate_answer, pattern=r"^fb:"),
+        CallbackQueryHandler(handlers.unknown_button),
     ])
     application.add_error_handler(handlers.on_error)
 
 
+async def prepare(application: Application) -> None:
+    """Register the command menu and queue again the updates a crash left unhandled (post_init)."""
+    await handlers.register_commands(application)
+    requeued = application.update_queue.requeue_pending(application.bot)
+    if requeued:
+        log.warning("handling again %d update(s) that the last run received but did not finish", requeued)
+
+
 async def start_application(application: Application, *, webhook_url: str | None = None,
                             secret_token: str | None = None) -> None:
-    """Initialize, register the commands, set the webhook when given, and start processing updates."""
+    """Initialize, register the commands, requeue unfinished updates, set the webhook when given,
+    and start processing updates."""
     await application.initialize()
-    await handlers.register_commands(application)
+    await prepare(application)
     if webhook_url:
         await application.bot.set_webhook(webhook_url, secret_token=secret_token,
                                           allowed_updates=Update.ALL_TYPES)

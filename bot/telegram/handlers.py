@@ -19,6 +19,7 @@ from telegram.ext import Application, ContextTypes
 from bot.feedback import Feedback
 from bot.telegram.formatting import format_answer_html, format_documents_html
 from bot.telegram.memory import ConversationMemory, UserRateLimit
+from bot.telegram.transport import describe
 from bot.wiring import Services
 from retrieval.errors import InputError
 from retrieval.models import Answer
@@ -56,6 +57,9 @@ FAILED = "Xin lỗi, đã có lỗi xảy ra khi xử lý tin nhắn của bạn
 THANKS = "Cảm ơn bạn đã đánh giá!"
 THANKS_BUTTON = "✅ Cảm ơn bạn đã đánh giá"
 EXPIRED_RATING = "Câu trả lời này đã cũ, không đánh giá được nữa."
+UNKNOWN_BUTTON = "Nút này không còn dùng được. Gõ /start để xem các câu hỏi mẫu."
+INLINE_BUTTON = "Nút này chỉ dùng được trong trò chuyện với bot: hãy mở @{username} và gõ /start."
+FAILED_BUTTON = "Xin lỗi, đã có lỗi xảy ra. Vui lòng thử lại sau ít phút."
 TYPING_EVERY_SECONDS = 4.0
 STREAM_EDIT_SECONDS = 1.0  # Telegram allows about one edit a second per chat
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
@@ -135,25 +139,39 @@ async def group_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
                           reply_to=message.message_id)
 
 
+def example_of(data: str | None) -> str | None:
+    """Return the example question of a button's ``ask:<n>`` data, None for anything else."""
+    return {f"ask:{n}": question for n, question in enumerate(EXAMPLE_QUESTIONS)}.get(data or "")
+
+
 async def example_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer the example question whose button was tapped."""
     query = update.callback_query
-    await query.answer()
-    try:
-        question = EXAMPLE_QUESTIONS[int(query.data.split(":", 1)[1])]
-    except (ValueError, IndexError):
+    question = example_of(query.data)
+    if question is None:  # a forged or outdated button, e.g. ask:-1
+        await query.answer(UNKNOWN_BUTTON)
         return
+    if query.message is None:  # a button of an inline-mode message: there is no chat to answer in
+        await query.answer(INLINE_BUTTON.format(username=context.bot.username))
+        return
+    await query.answer()
     await answer_question(context, query.message.chat, query.from_user.id, question, reply_to=None)
 
 
 async def rate_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Store a 👍/👎 rating with its question and answer, then replace the buttons by a thank-you."""
     query = update.callback_query
-    rating = query.data.split(":", 1)[1]
-    if rating not in ("up", "down"):  # the thank-you button itself
+    if query.data == "fb:done":  # the thank-you button itself
         await query.answer(THANKS)
         return
+    rating = query.data.removeprefix("fb:")
+    if rating not in ("up", "down"):
+        await query.answer(UNKNOWN_BUTTON)
+        return
     message = query.message
+    if message is None:  # a button of an inline-mode message: no answer of ours is stored for it
+        await query.answer(INLINE_BUTTON.format(username=context.bot.username))
+        return
     asked = state_of(context).memory.pop_answer(message.chat.id, message.message_id)
     if asked is None:
         await query.answer(EXPIRED_RATING)
@@ -289,9 +307,22 @@ def addressed_question(message: Message, bot_id: int, bot_username: str | None) 
     return question or None
 
 
+async def unknown_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer a button the bot does not know (an old keyboard, forged data), so that its spinner stops."""
+    await update.callback_query.answer(UNKNOWN_BUTTON)
+
+
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log the exception (without the token), then tell the user to try again."""
+    if update is None and isinstance(context.error, TelegramError):
+        # getUpdates failed (PTB passes no update): the Bot API is down or unreachable, and PTB polls
+        # again after a pause that grows to 30 s. One line each; a traceback would say nothing more.
+        log.warning("polling the Bot API failed: %s; trying again", describe(context.error))
+        return
     log.error("error while handling an update", exc_info=context.error)  # the token is redacted by redaction.py
+    if isinstance(update, Update) and update.callback_query:
+        with suppress(TelegramError):  # stop the button's spinner; it may have been answered already
+            await update.callback_query.answer(FAILED_BUTTON)
     if isinstance(update, Update) and update.effective_chat:
         try:
             await context.bot.send_message(update.effective_chat.id, FAILED)
