@@ -34,7 +34,7 @@ from tests.helpers.telegram import TOKEN, USER, callback, message, running
 ANSWER_MARK = "42"  # the answer to QUESTION holds this figure
 QUESTION = "Chợ Đồn có bao nhiêu HTX?"
 WAIT = 20.0  # seconds to wait for something that should happen
-SHORT_WAIT = 4.0  # seconds to wait for something that happens at once when it happens at all
+SHORT_WAIT = 10.0  # seconds to wait for something that happens at once when it happens at all
 OUTAGE_SECONDS = 4.0
 
 
