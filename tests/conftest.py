@@ -1,20 +1,19 @@
-"""Shared fixtures: clean settings per test, a deterministic fake embedder, the seeded index."""
+"""Shared fixtures: clean settings per test, closing what a test opens, the seeded indexes.
+
+Helpers shared by several test modules live in tests/helpers/, imported from there.
+"""
 
 from __future__ import annotations
 
-import hashlib
-import json
+import contextlib
 import os
 import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import numpy as np
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
-SEEDS = REPO / "seeds"
-QUESTIONS = SHARED / "eval" / "questions.jsonl"
+from tests.helpers.data import SEEDS
 
 
 @pytest.fixture(autouse=True)
@@ -27,41 +26,26 @@ def clean_environment(monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
 
 
-class HashEmbedder:
-    """A deterministic bag-of-words embedder implementing our Embedder protocol (fast, no model)."""
-
-    dim = 64
-
-    def __init__(self, fail_after: int | None = None):
-        self.key = "test/hash-64"
-        self.calls = 0
-        self.embedded = 0
-        self.fail_after = fail_after
-
-    def _vector(self, text: str) -> np.ndarray:
-        from retrieval.vietnamese import folded_words
-
-        vector = np.zeros(self.dim, dtype=np.float32)
-        for word in folded_words(text):
-            digest = hashlib.md5(word.encode()).digest()
-            vector[digest[0] % self.dim] += 1.0 if digest[1] % 2 else -1.0
-        norm = np.linalg.norm(vector)
-        return vector / norm if norm else vector
-
-    def embed_passages(self, texts):
-        self.calls += 1
-        if self.fail_after is not None and self.embedded + len(texts) > self.fail_after:
-            raise RuntimeError("simulated embedding failure")
-        self.embedded += len(texts)
-        return np.vstack([self._vector(t) for t in texts]) if texts else np.zeros((0, self.dim), np.float32)
-
-    def embed_query(self, text):
-        return self._vector(text)
+@pytest.fixture
+def closing() -> Iterator[Callable]:
+    """Return ``closing(resource) -> resource``: each resource passed (an index, services, a store) is
+    closed when the test ends, passed or failed, the last opened first."""
+    with contextlib.ExitStack() as stack:
+        yield lambda resource: stack.enter_context(contextlib.closing(resource))
 
 
 @pytest.fixture
-def hash_embedder():
-    return HashEmbedder()
+def web_client(closing) -> Callable:
+    """Return ``web_client(data_dir, **settings) -> (ASGI client, services)``, BM25 only; the
+    services are closed when the test ends."""
+    from tests.helpers.web import make_client
+
+    def make(data_dir: Path, **overrides):
+        client, services = make_client(data_dir, **overrides)
+        closing(services)
+        return client, services
+
+    return make
 
 
 @pytest.fixture
@@ -79,9 +63,8 @@ def seeded_data_dir(tmp_path_factory) -> Path:
     from bot.wiring import build_services
 
     data_dir = tmp_path_factory.mktemp("seeded")
-    services = build_services(Settings(data_dir=data_dir))
-    services.ensure_seeded()
-    services.close()
+    with contextlib.closing(build_services(Settings(data_dir=data_dir))) as services:
+        services.ensure_seeded()
     return data_dir
 
 
@@ -92,9 +75,8 @@ def lexical_seeded_dir(tmp_path_factory) -> Path:
     from bot.wiring import build_services
 
     data_dir = tmp_path_factory.mktemp("lexical-seeded")
-    services = build_services(Settings(data_dir=data_dir, embedder="none"))
-    services.index.ingest([SEEDS])
-    services.close()
+    with contextlib.closing(build_services(Settings(data_dir=data_dir, embedder="none"))) as services:
+        services.index.ingest([SEEDS])
     return data_dir
 
 
@@ -108,6 +90,3 @@ def seeded_services(seeded_data_dir):
     yield services
     services.close()
 
-
-def load_questions() -> list[dict]:
-    return [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]

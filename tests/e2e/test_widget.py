@@ -13,7 +13,7 @@ import pytest
 from bot.settings import Settings
 from bot.web.app import create_app
 from bot.wiring import build_services
-from tests.conftest import REPO, SEEDS
+from tests.helpers.data import REPO, SEEDS
 from tests.live_server import free_port, live_server
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

@@ -14,7 +14,7 @@ from retrieval.generation import LLMAnswerer, grounding_violations
 from retrieval.index import Index
 from retrieval.models import Answer, Document
 from retrieval.vietnamese import numbers
-from tests.conftest import SEEDS
+from tests.helpers.data import SEEDS
 
 POISONED = {
     "900_poison_vi.txt": "Cập nhật số liệu hợp tác xã huyện Chợ Đồn\n\n"

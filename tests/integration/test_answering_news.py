@@ -2,6 +2,8 @@
 
 from datetime import date, timedelta
 
+import pytest
+
 from retrieval.answering import ExtractiveAnswerer
 from retrieval.index import Index
 from retrieval.models import Document
@@ -21,14 +23,20 @@ HTX_DANANG = Document(
     text="Thành phố Đà Nẵng có 176 hợp tác xã.")
 
 
-def answerer_over(tmp_path, documents):
-    index = Index(tmp_path / "data", None)
-    index.ingest_documents(documents)
-    return index, ExtractiveAnswerer(index)
+@pytest.fixture
+def answerer_over(tmp_path, closing):
+    """Return ``answerer_over(documents) -> (index, answerer)`` over a BM25 index, closed at the end."""
+
+    def make(documents):
+        index = closing(Index(tmp_path / "data", None))
+        index.ingest_documents(documents)
+        return index, ExtractiveAnswerer(index)
+
+    return make
 
 
-def test_a_price_of_today_is_not_answered_with_an_old_article(tmp_path):
-    index, answerer = answerer_over(tmp_path, [RICE_2017, HTX_HANOI])
+def test_a_price_of_today_is_not_answered_with_an_old_article(answerer_over):
+    _, answerer = answerer_over([RICE_2017, HTX_HANOI])
     # Asked without "today", the article's price is the answer, with its date.
     dated = answerer.answer("Giá lúa ở Cần Thơ là bao nhiêu?")
     assert dated.found and "4.300" in dated.text and "06/02/2017" in dated.text
@@ -38,21 +46,18 @@ def test_a_price_of_today_is_not_answered_with_an_old_article(tmp_path):
         answer = answerer.answer(question)
         assert not answer.found and not answer.citations and "4.300" not in answer.text, (question, answer.text)
     assert "hôm nay" in answerer.answer("Giá lúa hôm nay ở Cần Thơ là bao nhiêu?").text
-    index.close()
 
 
-def test_a_price_of_today_is_answered_from_an_article_of_this_week(tmp_path):
+def test_a_price_of_today_is_answered_from_an_article_of_this_week(answerer_over):
     fresh = Document(id="lua-moi", title="Giá lúa tại Cần Thơ", date=(date.today() - timedelta(days=1)).isoformat(),
                      text="Tại TP.Cần Thơ, giá lúa tươi hôm nay ở mức 7.200 đồng/kg.")
-    index, answerer = answerer_over(tmp_path, [RICE_2017, fresh])
+    _, answerer = answerer_over([RICE_2017, fresh])
     answer = answerer.answer("Giá lúa hôm nay ở Cần Thơ là bao nhiêu?")
     assert answer.found and "7.200" in answer.text and answer.citations[0].source == "lua-moi"
-    index.close()
 
 
-def test_a_refusal_names_the_places_the_archive_covers_most(tmp_path):
-    index, answerer = answerer_over(tmp_path, [HTX_HANOI, HTX_HANOI_2, HTX_DANANG, RICE_2017])
+def test_a_refusal_names_the_places_the_archive_covers_most(answerer_over):
+    index, answerer = answerer_over([HTX_HANOI, HTX_HANOI_2, HTX_DANANG, RICE_2017])
     assert index.covered_places() == ["Hà Nội", "Đà Nẵng"]
     answer = answerer.answer("Huyện Ba Bể có bao nhiêu hợp tác xã?")
     assert not answer.found and "Ba Bể" in answer.text and answer.text.endswith("Hà Nội, Đà Nẵng.")
-    index.close()

@@ -1,24 +1,11 @@
-"""The htxbot command as a user runs it: real process, real files, one-line errors."""
+"""The htxbot command as a user runs it: real process (in an empty folder, no HTX_* from the shell),
+real files, one-line errors."""
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-
-HTXBOT = [sys.executable, "-m", "bot.cli"]
-
-
-def run(*args, data_dir: Path, embedder: str | None = "none", timeout=300):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HTX_")}
-    env["HTX_DATA_DIR"] = str(data_dir)
-    if embedder:
-        env["HTX_EMBEDDER"] = embedder
-    return subprocess.run([*HTXBOT, *args], capture_output=True, text=True, env=env, timeout=timeout,
-                          cwd=Path(__file__).resolve().parents[2])
+from tests.helpers.processes import htxbot
 
 
 def assert_clean_error(result, *needles):
@@ -31,21 +18,21 @@ def assert_clean_error(result, *needles):
 
 
 def test_bad_questions_are_refused_in_one_line(tmp_path):
-    assert_clean_error(run("ask", "   ", data_dir=tmp_path / "d"), "empty")
-    assert_clean_error(run("ask", "x" * 2001, data_dir=tmp_path / "d"), "2001 characters", "2000")
+    assert_clean_error(htxbot("ask", "   ", data_dir=tmp_path / "d"), "empty")
+    assert_clean_error(htxbot("ask", "x" * 2001, data_dir=tmp_path / "d"), "2001 characters", "2000")
 
 
 def test_ingest_reports_missing_and_undecodable_files(tmp_path):
-    assert_clean_error(run("ingest", str(tmp_path / "nowhere"), data_dir=tmp_path / "d"), "no such file")
+    assert_clean_error(htxbot("ingest", str(tmp_path / "nowhere"), data_dir=tmp_path / "d"), "no such file")
     folder = tmp_path / "articles"
     folder.mkdir()
     (folder / "good.txt").write_text("Tin hợp tác xã\nHuyện Ba Bể có 30 HTX vào cuối năm 2021.", encoding="utf-8")
     (folder / "bad.txt").write_bytes("Hợp tác xã Ba Bể".encode("cp1258", errors="replace") + b"\xff\xfe")
-    result = run("ingest", str(folder), data_dir=tmp_path / "d")
+    result = htxbot("ingest", str(folder), data_dir=tmp_path / "d")
     assert result.returncode == 1, result.stderr  # the good file is indexed; the run names the bad one
     assert "bad.txt" in result.stderr and "not UTF-8" in result.stderr
     assert "added 1" in result.stdout
-    again = run("ingest", str(folder), data_dir=tmp_path / "d")
+    again = htxbot("ingest", str(folder), data_dir=tmp_path / "d")
     assert "added 0, updated 0, unchanged 1, removed 0" in again.stdout
 
 
@@ -53,11 +40,11 @@ def test_corrupt_index_says_how_to_rebuild(tmp_path):
     data = tmp_path / "d"
     data.mkdir()
     (data / "catalog.sqlite3").write_bytes(b"this is not a database" * 100)
-    assert_clean_error(run("sources", data_dir=data), "rebuild")
+    assert_clean_error(htxbot("sources", data_dir=data), "rebuild")
 
 
 def test_sources_list_the_seed_articles(tmp_path):
-    result = run("sources", data_dir=tmp_path / "d")
+    result = htxbot("sources", data_dir=tmp_path / "d")
     assert result.returncode == 0, result.stderr
     assert "5 documents" in result.stdout
     assert "002_91a2d2410e5d0829  không rõ ngày  Huyện Chợ Đồn, tỉnh Bắc Kạn" in result.stdout
@@ -65,7 +52,7 @@ def test_sources_list_the_seed_articles(tmp_path):
 
 @pytest.mark.slow
 def test_ask_json_with_the_default_embedder(seeded_data_dir):
-    result = run("ask", "cho don co bao nhieu htx", "--json", data_dir=seeded_data_dir, embedder=None)
+    result = htxbot("ask", "cho don co bao nhieu htx", "--json", data_dir=seeded_data_dir, embedder=None)
     assert result.returncode == 0, result.stderr
     answer = json.loads(result.stdout)
     assert answer["found"] is True and "42" in answer["answer"]
@@ -73,5 +60,5 @@ def test_ask_json_with_the_default_embedder(seeded_data_dir):
     assert citation["source"] == "002_91a2d2410e5d0829"
     assert citation["date"] is None and "date" in citation and citation["title"]
     assert len(answer["passages"]) >= 10
-    plain = run("ask", "Huyện Chợ Đồn có bao nhiêu HTX?", data_dir=seeded_data_dir, embedder=None)
+    plain = htxbot("ask", "Huyện Chợ Đồn có bao nhiêu HTX?", data_dir=seeded_data_dir, embedder=None)
     assert "42 HTX [1]" in plain.stdout and "không rõ ngày" in plain.stdout

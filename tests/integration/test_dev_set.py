@@ -8,8 +8,8 @@ import sys
 import pytest
 
 from retrieval.vietnamese import numbers
-from tests.conftest import QUESTIONS, SHARED, load_questions
-from tests.integration.test_cli import run
+from tests.helpers.data import QUESTIONS, SHARED, load_questions
+from tests.helpers.processes import htxbot
 
 pytestmark = pytest.mark.slow
 
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def dev_results(seeded_data_dir, tmp_path_factory):
     out = tmp_path_factory.mktemp("eval") / "results.jsonl"
-    result = run("eval", str(QUESTIONS), "--out", str(out), data_dir=seeded_data_dir, embedder=None)
+    result = htxbot("eval", str(QUESTIONS), "--out", str(out), data_dir=seeded_data_dir, embedder=None)
     assert result.returncode == 0, result.stderr
     assert "30 questions" in result.stdout and "p95" in result.stdout
     score = subprocess.run([sys.executable, str(SHARED / "eval" / "score.py"), str(QUESTIONS), str(out)],

@@ -11,7 +11,7 @@ from retrieval.answering import ExtractiveAnswerer
 from retrieval.index import Index
 from retrieval.places import find_places, gazetteer_places, within
 from retrieval.vietnamese import fold, numbers
-from tests.conftest import SEEDS
+from tests.helpers.data import SEEDS
 
 pytestmark = pytest.mark.slow
 

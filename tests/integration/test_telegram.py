@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import itertools
 import logging
+import threading
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import replace
 
 import httpx
@@ -24,30 +22,8 @@ from bot.wiring import Services, build_services
 from retrieval.errors import ConfigError
 from retrieval.models import Answer, Citation
 from tests.fake_telegram import BOT_USER, FakeBotApi
-from tests.unit.test_telegram_formatting import check_telegram_html
-
-TOKEN = "123456:TEST-token"
-USER = {"id": 111, "is_bot": False, "first_name": "An", "language_code": "vi"}
-PRIVATE = {"id": 111, "type": "private", "first_name": "An"}
-GROUP = {"id": -100500, "type": "supergroup", "title": "Cán bộ HTX"}
-_message_ids = itertools.count(1)
-
-
-def message(text: str | None = None, chat: dict = PRIVATE, user: dict = USER, **extra) -> dict:
-    """Return a ``message`` update; commands get their bot_command entity."""
-    body = {"message_id": next(_message_ids), "date": int(time.time()), "chat": chat, "from": user, **extra}
-    if text is not None:
-        body["text"] = text
-        if text.startswith("/"):
-            body["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
-    return {"message": body}
-
-
-def callback(data: str, message_id: int, chat: dict = PRIVATE) -> dict:
-    """Return a ``callback_query`` update from a button under the bot's message ``message_id``."""
-    return {"callback_query": {"id": f"cb{next(_message_ids)}", "from": USER, "chat_instance": "ci", "data": data,
-                               "message": {"message_id": message_id, "date": int(time.time()), "chat": chat,
-                                           "from": BOT_USER, "text": "…"}}}
+from tests.helpers.telegram import GROUP, PRIVATE, TOKEN, USER, callback, message, running
+from tests.helpers.telegram_html import check_telegram_html
 
 
 @pytest.fixture(scope="module")
@@ -73,19 +49,6 @@ def api() -> FakeBotApi:
     server = FakeBotApi().start()
     yield server
     server.stop()
-
-
-@asynccontextmanager
-async def running(services: Services, api: FakeBotApi) -> AsyncIterator:
-    """Run the real Application with long polling against the fake server."""
-    application = build_application(services, token=TOKEN, base_url=api.base_url)
-    await start_application(application)
-    await application.updater.start_polling(poll_interval=0.0, timeout=1)
-    try:
-        yield application
-    finally:
-        await application.updater.stop()
-        await stop_application(application)
 
 
 async def ask(api: FakeBotApi, update: dict, chat_id: int = PRIVATE["id"]) -> list[dict]:
@@ -212,30 +175,39 @@ class BrokenAnswerer:
         return self.real.answer(question, history)
 
 
-class SlowAnswerer:
-    """The real answerer, taking its time (as an LLM would)."""
+class HeldAnswerer:
+    """The real answerer, holding every question until the test lets them through (as a slow LLM would)."""
 
-    def __init__(self, real, seconds: float):
-        self.real, self.seconds = real, seconds
+    def __init__(self, real):
+        self.real = real
+        self.held: list[str] = []  # the questions waiting, in the order they came
+        self.release = threading.Event()
 
     def answer(self, question: str, history=None) -> Answer:
-        time.sleep(self.seconds)
+        self.held.append(question)
+        assert self.release.wait(timeout=30), "the test never released the answers"
         return self.real.answer(question, history)
 
 
 async def test_typing_repeats_while_a_slow_answer_is_prepared_and_other_chats_go_on(services, api, monkeypatch):
     monkeypatch.setattr("bot.telegram.handlers.TYPING_EVERY_SECONDS", 0.1)
     other = {"id": 222, "type": "private", "first_name": "Bình"}
-    async with running(replace(services, answerer=SlowAnswerer(services.answerer, 0.8)), api):
-        api.push(message("Chợ Đồn có bao nhiêu HTX?"))
-        api.push(message("Còn thành phố Bắc Kạn thì sao?"))
-        api.push(message("Chợ Đồn có bao nhiêu HTX?", chat=other, user={**USER, "id": 222}))
+    answerer = HeldAnswerer(services.answerer)
+    async with running(replace(services, answerer=answerer), api):
+        try:
+            api.push(message("Chợ Đồn có bao nhiêu HTX?"))
+            api.push(message("Còn thành phố Bắc Kạn thì sao?"))
+            api.push(message("Huyện Chợ Đồn có bao nhiêu HTX?", chat=other, user={**USER, "id": 222}))
+            # While the first answer is held, typing repeats in its chat and the other chat's question
+            # reaches the answerer too; the follow-up waits for its question's answer.
+            await api.wait_for(lambda: len(answerer.held) >= 2 and len(
+                [c for c in api.calls_of("sendChatAction") if c["chat_id"] == 111]) >= 3)
+            assert sorted(answerer.held) == ["Chợ Đồn có bao nhiêu HTX?", "Huyện Chợ Đồn có bao nhiêu HTX?"]
+        finally:
+            answerer.release.set()
         sent = await api.wait_for(lambda: len(api.calls_of("sendMessage")) >= 3 and api.calls_of("sendMessage"))
-    typing_first_chat = [c for c in api.calls_of("sendChatAction") if c["chat_id"] == 111]
-    assert len(typing_first_chat) >= 6
     first_chat = [c["text"] for c in sent if c["chat_id"] == 111]
-    assert "42" in first_chat[0] and "44" in first_chat[1]  # the follow-up waited for its question's answer
-    assert [c["chat_id"] for c in sent].index(222) < 2  # the other chat did not wait for both
+    assert "42" in first_chat[0] and "44" in first_chat[1]  # the follow-up was answered with its history
 
 
 async def test_long_answer_is_split_with_sources_last(services, api):
@@ -354,10 +326,10 @@ def test_rejected_token_or_unreachable_api_is_a_clear_error(services, api, caplo
     assert token not in caplog.text  # …but not in our logs
 
 
-async def test_llm_answers_stream_by_editing_one_message(lexical_services, api, tmp_path):
+async def test_llm_answers_stream_by_editing_one_message(lexical_services, api, tmp_path, closing):
     """With HTX_ANSWERER=llm the reply is written as the model streams, then replaced by the checked answer."""
     from tests.fake_openai import FakeOpenAI
-    from tests.integration.test_generation import numbered_passages
+    from tests.helpers.llm import numbered_passages
 
     def script(messages):
         passages = numbered_passages(messages[-1]["content"])
@@ -371,14 +343,13 @@ async def test_llm_answers_stream_by_editing_one_message(lexical_services, api, 
         settings = lexical_services.settings.model_copy(update={
             "data_dir": tmp_path / "data", "answerer": "llm", "llm_model": "fake", "llm_base_url": llm.base_url,
             "llm_timeout": 5})
-        services = replace(lexical_services, settings=settings, feedback=FeedbackStore(settings.data_dir),
+        services = replace(lexical_services, settings=settings, feedback=closing(FeedbackStore(settings.data_dir)),
                            answerer=LLMAnswerer(lexical_services.answerer, create_chat_model(settings)))
         async with running(services, api):
             [first] = await ask(api, message("Chợ Đồn có bao nhiêu HTX?"))
             assert "parse_mode" not in first or first["parse_mode"] is None  # the plain streamed draft
             edits = await api.wait_for(lambda: [e for e in api.calls_of("editMessageText")
                                                 if e.get("parse_mode") == "HTML"])
-        services.feedback.close()
     final = edits[-1]["text"]
     assert "42 HTX [1]" in final and "Nguồn:" in final and "không rõ ngày" in final
     check_telegram_html(final)

@@ -1,38 +1,10 @@
 """The web API over a real ASGI client, with the real index of the seed articles (lexical here)."""
 
-import json
-
-import httpx
-
-from bot.settings import Settings
-from bot.web.app import create_app
-from bot.wiring import build_services
+from tests.helpers.web import parse_sse
 
 
-def make_client(data_dir, **overrides):
-    services = build_services(Settings(data_dir=data_dir, embedder="none", **overrides))
-    app = create_app(services)
-    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app, client=("10.1.2.3", 1234)),
-                               base_url="http://testserver")
-    return client, services
-
-
-def parse_sse(body: str) -> list[tuple[str, dict]]:
-    events = []
-    for block in body.replace("\r\n", "\n").split("\n\n"):
-        name, data = "message", ""
-        for line in block.split("\n"):
-            if line.startswith("event:"):
-                name = line[6:].strip()
-            elif line.startswith("data:"):
-                data += line[5:].strip()
-        if data:
-            events.append((name, json.loads(data)))
-    return events
-
-
-async def test_ask_returns_the_results_format(lexical_seeded_dir):
-    client, services = make_client(lexical_seeded_dir)
+async def test_ask_returns_the_results_format(lexical_seeded_dir, web_client):
+    client, _ = web_client(lexical_seeded_dir)
     async with client:
         response = await client.post("/api/ask", json={"question": "cho don co bao nhieu htx"})
         assert response.status_code == 200
@@ -45,11 +17,10 @@ async def test_ask_returns_the_results_format(lexical_seeded_dir):
             "history": [{"role": "user", "content": "Huyện Chợ Đồn có bao nhiêu HTX?"},
                         {"role": "assistant", "content": body["answer"]}]})
         assert "44" in follow.json()["answer"]
-    services.close()
 
 
-async def test_stream_sends_pieces_then_citations_then_done(lexical_seeded_dir):
-    client, services = make_client(lexical_seeded_dir)
+async def test_stream_sends_pieces_then_citations_then_done(lexical_seeded_dir, web_client):
+    client, _ = web_client(lexical_seeded_dir)
     async with client:
         async with client.stream("POST", "/api/ask/stream", json={"question": "Chợ Đồn có bao nhiêu HTX?"}) as r:
             assert r.status_code == 200 and r.headers["content-type"].startswith("text/event-stream")
@@ -61,11 +32,10 @@ async def test_stream_sends_pieces_then_citations_then_done(lexical_seeded_dir):
     assert "42 HTX [1]" in text
     citations = dict(events)["citations"]
     assert citations["found"] and citations["citations"][0]["title"]
-    services.close()
 
 
-async def test_stream_reports_errors_as_events(lexical_seeded_dir):
-    client, services = make_client(lexical_seeded_dir)
+async def test_stream_reports_errors_as_events(lexical_seeded_dir, web_client):
+    client, _ = web_client(lexical_seeded_dir)
     async with client:
         response = await client.post("/api/ask/stream", json={"question": "   "})
         assert response.status_code == 422 and "empty" in response.json()["detail"]
@@ -74,11 +44,10 @@ async def test_stream_reports_errors_as_events(lexical_seeded_dir):
         assert response.status_code == 422 and "limit is 1000" in response.json()["detail"]
         response = await client.post("/api/ask", json={"question": "x", "unknown": 1})
         assert response.status_code == 422 and "unknown" in response.json()["detail"]
-    services.close()
 
 
-async def test_sources_health_metrics_docs(lexical_seeded_dir):
-    client, services = make_client(lexical_seeded_dir)
+async def test_sources_health_metrics_docs(lexical_seeded_dir, web_client):
+    client, _ = web_client(lexical_seeded_dir)
     async with client:
         sources = (await client.get("/api/sources")).json()
         assert len(sources) == 5 and {"id", "title", "date", "place"} <= set(sources[0])
@@ -93,11 +62,10 @@ async def test_sources_health_metrics_docs(lexical_seeded_dir):
         assert '<script src="/widget.js"' in page.text
         widget = await client.get("/widget.js")
         assert widget.headers["content-type"].startswith("text/javascript") and "attachShadow" in widget.text
-    services.close()
 
 
-async def test_feedback_survives_a_restart(lexical_seeded_dir, tmp_path):
-    client, services = make_client(lexical_seeded_dir)
+async def test_feedback_survives_a_restart(lexical_seeded_dir, tmp_path, web_client):
+    client, services = web_client(lexical_seeded_dir)
     async with client:
         stored = await client.post("/api/feedback", json={"session_id": "s9", "question": "q?", "answer": "a [1]",
                                                           "rating": "up", "comment": "rõ ràng"})
@@ -105,16 +73,15 @@ async def test_feedback_survives_a_restart(lexical_seeded_dir, tmp_path):
         bad = await client.post("/api/feedback", json={"session_id": "s9", "question": "q", "answer": "a",
                                                        "rating": "meh"})
         assert bad.status_code == 422 and "rating" in bad.json()["detail"]
-    services.close()
-    client, services = make_client(lexical_seeded_dir)
+    services.close()  # the restart
+    client, services = web_client(lexical_seeded_dir)
     async with client:
         assert any(f.session_id == "s9" and f.comment == "rõ ràng" and f.channel == "web"
                    for f in services.feedback.all())
-    services.close()
 
 
-async def test_rate_limit_answers_429_with_retry_after(lexical_seeded_dir):
-    client, services = make_client(lexical_seeded_dir, rate_limit="2/minute")
+async def test_rate_limit_answers_429_with_retry_after(lexical_seeded_dir, web_client):
+    client, _ = web_client(lexical_seeded_dir, rate_limit="2/minute")
     async with client:
         codes = [(await client.post("/api/ask", json={"question": "Chợ Đồn có bao nhiêu HTX?"})).status_code
                  for _ in range(3)]
@@ -122,11 +89,10 @@ async def test_rate_limit_answers_429_with_retry_after(lexical_seeded_dir):
         limited = await client.post("/api/ask", json={"question": "Chợ Đồn có bao nhiêu HTX?"})
         assert limited.status_code == 429 and int(limited.headers["Retry-After"]) > 0
         assert "try again" in limited.json()["detail"]
-    services.close()
 
 
-async def test_cors_allows_the_configured_origins(lexical_seeded_dir):
-    client, services = make_client(lexical_seeded_dir, cors_origins=["https://tinh.example.vn"])
+async def test_cors_allows_the_configured_origins(lexical_seeded_dir, web_client):
+    client, _ = web_client(lexical_seeded_dir, cors_origins=["https://tinh.example.vn"])
     async with client:
         preflight = await client.options("/api/ask", headers={
             "Origin": "https://tinh.example.vn", "Access-Control-Request-Method": "POST",
@@ -136,4 +102,3 @@ async def test_cors_allows_the_configured_origins(lexical_seeded_dir):
         other = await client.options("/api/ask", headers={
             "Origin": "https://evil.example", "Access-Control-Request-Method": "POST"})
         assert "access-control-allow-origin" not in other.headers
-    services.close()

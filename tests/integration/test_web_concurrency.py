@@ -8,14 +8,14 @@ import pytest
 from bot.settings import Settings
 from bot.web.app import create_app
 from bot.wiring import build_services
-from tests.conftest import load_questions
+from tests.helpers.data import load_questions
 from tests.live_server import live_server
 
 pytestmark = pytest.mark.slow
 
 
-def test_concurrent_clients_all_get_their_answers(seeded_data_dir):
-    services = build_services(Settings(data_dir=seeded_data_dir, rate_limit="1000/minute"))
+def test_concurrent_clients_all_get_their_answers(seeded_data_dir, closing):
+    services = closing(build_services(Settings(data_dir=seeded_data_dir, rate_limit="1000/minute")))
     lookups = [q for q in load_questions() if q["kind"] == "lookup"][:6]
     outcomes: list[tuple[str, int, str]] = []
     lock = threading.Lock()
@@ -36,7 +36,6 @@ def test_concurrent_clients_all_get_their_answers(seeded_data_dir):
             w.start()
         for w in workers:
             w.join(timeout=120)
-    services.close()
     assert len(outcomes) == 36
     expected = {q["id"]: q["expect"]["facts"] for q in lookups}
     for qid, status, answer in outcomes:

@@ -12,7 +12,7 @@ from retrieval.guards import addresses_assistant, instructions_in, is_poisoned
 from retrieval.measures import figure_scope, figures
 from retrieval.models import Document
 from retrieval.periods import period_key
-from tests.conftest import SEEDS, SHARED
+from tests.helpers.data import SEEDS, SHARED
 
 ARTICLES = SHARED / "data" / "coop_articles.jsonl.gz"
 

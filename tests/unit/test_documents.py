@@ -4,7 +4,7 @@ from pathlib import Path
 
 from retrieval.chunking import chunk_document, split_sentences
 from retrieval.documents import LoadNote, LoadProblem, discover, document_from_text, first_event_date, load_file
-from tests.conftest import SEEDS
+from tests.helpers.data import SEEDS
 
 BOILERPLATE = ("Font size", "Decrease", "Increase", "TIN BÀI CÙNG CHUYÊN MỤC", "Translate", "Skip to content",
                "Thống kê truy cập", "Số người trực tuyến", "Bài trước", "Bài tiếp theo", "trích:", "dt 1812",
