@@ -44,5 +44,8 @@ def test_fusion():
     dense = [("b", 0.9), ("c", 0.8), ("a", 0.7)]
     assert [i for i, _ in fuse(lexical, dense, "weighted", 0.5)] == ["b", "a", "c"]
     assert [i for i, _ in fuse(lexical, dense, "lexical")] == ["a", "b"]
-    assert [i for i, _ in fuse(lexical, dense, "rrf")][0] in {"a", "b"}
+    # RRF, k=60, ranks from 1: b = 1/(60+2) + 1/(60+1), a = 1/(60+1) + 1/(60+3), c = 1/(60+2)
+    rrf = fuse(lexical, dense, "rrf")
+    assert [i for i, _ in rrf] == ["b", "a", "c"]
+    assert [s for _, s in rrf] == pytest.approx([1 / 62 + 1 / 61, 1 / 61 + 1 / 63, 1 / 62])
     assert fuse(lexical, [], "weighted") == lexical
