@@ -16,14 +16,27 @@ import pytest
 from tests.helpers.data import SEEDS
 
 
-@pytest.fixture(autouse=True)
-def clean_environment(monkeypatch, tmp_path):
-    """Keep HTX_* settings and .env files of the developer's shell out of every test."""
+def _clean(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
     for name in list(os.environ):
         if name.startswith("HTX_"):
             monkeypatch.delenv(name)
     monkeypatch.setenv("ANONYMIZED_TELEMETRY", "False")
-    monkeypatch.chdir(tmp_path)
+    monkeypatch.chdir(folder)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def clean_session_environment(tmp_path_factory) -> Iterator[None]:
+    """Keep HTX_* settings and the .env file of the developer's shell and checkout out of the shared
+    fixtures (seeded indexes, module-wide services), which are built before any test's own clean-up."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _clean(monkeypatch, tmp_path_factory.mktemp("cwd"))
+        yield
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch, tmp_path):
+    """Keep HTX_* settings and .env files of the developer's shell out of every test (its own folder)."""
+    _clean(monkeypatch, tmp_path)
 
 
 @pytest.fixture
