@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
 
 from bot.feedback import FeedbackStore
 from bot.settings import Settings
@@ -15,6 +16,14 @@ from retrieval.index import Index, IngestReport, SearchConfig
 from retrieval.places import gazetteer
 
 log = logging.getLogger(__name__)
+
+
+def app_version() -> str:
+    """Return htxbot's version as installed (pyproject.toml is the one place it is written)."""
+    try:
+        return version("htxbot")
+    except PackageNotFoundError:  # a checkout run without `pip install -e .`
+        return "0+unknown"
 
 
 @dataclass

@@ -1,12 +1,41 @@
-"""What one anonymous request may cost: a cap on the body it sends and on the passages it gets back."""
+"""What one anonymous request may cost: questions and feedback posts per client, a cap on the body
+it sends and on the passages it gets back."""
 
 from __future__ import annotations
 
+from slowapi import Limiter
+from slowapi.util import get_remote_address
 from starlette.exceptions import HTTPException
-from starlette.responses import JSONResponse
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from bot.settings import Settings
+
 ELLIPSIS = "…"
+
+
+class Budgets:
+    """The per-client rate limits of one app, counted by slowapi (each app its own counts).
+
+    ``questions`` and ``feedback`` are awaited with ``request=`` and ``response=`` by the routes'
+    dependencies; they raise RateLimitExceeded when the client's budget is spent and otherwise put
+    the X-RateLimit and Retry-After headers on ``response``."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.limiter = Limiter(key_func=get_remote_address, headers_enabled=True, default_limits=[])
+        # One budget for questions, whichever of the two endpoints asks them.
+        self.questions = self.limiter.shared_limit(settings.rate_limit, scope="questions")(_question)
+        self.feedback = self.limiter.limit(settings.feedback_rate_limit)(_feedback_post)
+
+
+# slowapi counts the calls of a decorated function that takes the request; these two are those.
+async def _question(request: Request, response: Response) -> None:
+    """Count one question."""
+
+
+async def _feedback_post(request: Request, response: Response) -> None:
+    """Count one feedback post."""
 
 
 def _too_large(size: str, limit: int) -> str:

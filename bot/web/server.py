@@ -8,7 +8,7 @@ import json
 import logging
 
 from bot.settings import Settings
-from retrieval.errors import HtxError
+from retrieval.errors import ConfigError
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +96,7 @@ def server_options(settings: Settings, host: str | None = None, port: int | None
                 ipaddress.ip_network(entry, strict=False)
         except ValueError:
             # uvicorn would keep a malformed entry as a literal that never matches, silently.
-            raise HtxError(f"HTX_TRUSTED_PROXIES: {entry!r} is not an IP address or network; "
+            raise ConfigError(f"HTX_TRUSTED_PROXIES: {entry!r} is not an IP address or network; "
                            'expected a JSON list such as ["127.0.0.1", "10.0.0.0/8"]') from None
     return {
         "host": host or settings.host, "port": port or settings.port, "log_level": settings.log_level.lower(),

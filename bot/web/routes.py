@@ -1,0 +1,135 @@
+"""The routes: the JSON and streaming (SSE) API, sources and feedback under /api; health, metrics,
+the widget and its demo page at the root."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, Response
+from fastapi.responses import FileResponse, HTMLResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sse_starlette.sse import EventSourceResponse
+
+from bot.feedback import Feedback
+from bot.web.deps import AskedDep, MetricsDep, ServicesDep, SettingsDep, spend_feedback_post, spend_question
+from bot.web.errors import INTERNAL, http_error
+from bot.web.limits import trim_passages
+from bot.web.metrics import Metrics
+from bot.web.schemas import AskResponse, FeedbackRequest, Health, SourceOut
+from retrieval.errors import HtxError
+from retrieval.models import Answer
+
+log = logging.getLogger(__name__)
+STATIC = Path(__file__).parent / "static"
+
+api = APIRouter(prefix="/api")
+site = APIRouter()
+
+
+def _event(name: str, data: dict) -> dict:
+    """Return one Server-Sent Event with ``data`` as JSON."""
+    return {"event": name, "data": json.dumps(data, ensure_ascii=False)}
+
+
+@api.post("/ask", response_model=AskResponse, dependencies=[Depends(spend_question)])
+async def ask(asked: AskedDep, svc: ServicesDep, settings: SettingsDep, metrics: MetricsDep) -> dict:
+    """Answer a question, with citations and the ranked passages."""
+    started = time.perf_counter()
+    answer = await asyncio.to_thread(svc.answerer.answer, asked.question, asked.history)
+    metrics.latency.labels("ask").observe(time.perf_counter() - started)
+    if not answer.found:
+        metrics.refusals.inc()
+    result = answer.to_result()
+    result["passages"] = trim_passages(result["passages"], settings.api_max_passages, settings.api_max_passage_chars)
+    return result
+
+
+@api.post("/ask/stream", dependencies=[Depends(spend_question)])
+async def ask_stream(response: Response, asked: AskedDep, svc: ServicesDep,
+                     metrics: MetricsDep) -> EventSourceResponse:
+    """Answer as Server-Sent Events: `delta` pieces of text, then `citations`, then `done` (or an
+    `error` event with a readable message)."""
+    events = _answer_events(svc.answerer, asked.question, asked.history, metrics)
+    # A response returned as it is gets no headers from the dependencies: the rate-limit ones are copied.
+    return EventSourceResponse(events, ping=15, headers=dict(response.headers))
+
+
+async def _answer_events(answerer, question: str, history: list[dict], metrics: Metrics) -> AsyncIterator[dict]:
+    """Yield the events of one streamed answer; an error ends the stream with an `error` event."""
+    started = time.perf_counter()
+    streamed = ""
+    answer: Answer | None = None
+    try:
+        async for kind, value in answerer.astream(question, history):
+            if kind == "delta":
+                streamed += value
+                yield _event("delta", {"text": value})
+            else:
+                answer = value
+    except HtxError as exc:
+        error = http_error(exc)
+        yield _event("error", {"message": error.detail, "status": error.status})
+        return
+    except Exception:  # the stream must end with an error event, not a dropped connection
+        log.exception("answering failed")
+        yield _event("error", {"message": INTERNAL, "status": 500})
+        return
+    assert answer is not None  # astream always ends with the final answer
+    if answer.text != streamed:
+        # The guard replaced a streamed LLM answer (or it fell back): the client shows this instead.
+        yield _event("replace", {"text": answer.text})
+    result = answer.to_result()
+    yield _event("citations", {"found": result["found"], "citations": result["citations"], "period": result["period"],
+                               "standalone_question": result["standalone_question"]})
+    yield _event("done", {"latency_ms": result["latency_ms"]})
+    metrics.latency.labels("ask_stream").observe(time.perf_counter() - started)
+    if not answer.found:
+        metrics.refusals.inc()
+
+
+@api.get("/sources", response_model=list[SourceOut])
+async def sources(svc: ServicesDep) -> list[dict]:
+    """List the indexed articles."""
+    documents = await asyncio.to_thread(svc.index.documents)
+    return [{"id": d.id, "title": d.title, "date": d.date, "place": d.place, "paper": d.paper, "url": d.url,
+             "chunks": n} for d, n in documents]
+
+
+@api.post("/feedback", status_code=201, dependencies=[Depends(spend_feedback_post)])
+async def feedback(body: FeedbackRequest, svc: ServicesDep) -> dict:
+    """Store a 👍/👎 with its question and answer."""
+    feedback_id = await asyncio.to_thread(svc.feedback.add, Feedback(
+        channel="web", session_id=body.session_id, question=body.question, answer=body.answer,
+        rating=body.rating, comment=body.comment))
+    return {"id": feedback_id, "stored": True}
+
+
+@site.get("/healthz", response_model=Health)
+async def healthz(svc: ServicesDep) -> dict:
+    """Tell whether the index is loaded and how many documents it holds."""
+    count = await asyncio.to_thread(svc.index.catalog.count_documents)
+    return {"status": "ok", "index_loaded": count > 0, "documents": count}
+
+
+@site.get("/metrics", include_in_schema=False)
+async def prometheus(metrics: MetricsDep) -> Response:
+    """Expose request counts, answer latency and refusals in Prometheus format."""
+    return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+
+@site.get("/widget.js", include_in_schema=False)
+async def widget() -> FileResponse:
+    """Serve the embeddable chat widget."""
+    return FileResponse(STATIC / "widget.js", media_type="text/javascript; charset=utf-8",
+                        headers={"Cache-Control": "public, max-age=300"})
+
+
+@site.get("/", response_class=HTMLResponse, include_in_schema=False)
+async def demo() -> HTMLResponse:
+    """A demo page that embeds the widget."""
+    return HTMLResponse((STATIC / "demo.html").read_text(encoding="utf-8"))
