@@ -7,55 +7,87 @@ import logging
 import os
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 from pydantic import ValidationError
+from pydantic_settings import SettingsError
 
 from bot.formatting import format_answer_text
 from bot.settings import Settings
-from retrieval.errors import HtxError, InputError
+from retrieval.errors import ConfigError, HtxError, InputError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Answers questions about cooperative (HTX) statistics from news articles, with citations.")
 
-_state: dict = {}
+
+@dataclass
+class RunOptions:
+    """The root options of one run (``ctx.obj``), and the settings once they are read."""
+
+    data_dir: Path | None = None
+    verbose: bool = False
+    settings: Settings | None = None
+
+
+def _show_version(value: bool) -> None:
+    """Print the installed version and stop (the --version option)."""
+    if value:
+        from bot.wiring import app_version
+
+        typer.echo(f"htxbot {app_version()}")
+        raise typer.Exit()
 
 
 @app.callback()
-def _root(data_dir: Annotated[Optional[Path], typer.Option("--data-dir", help="data folder (overrides HTX_DATA_DIR)")] = None,
-          verbose: Annotated[bool, typer.Option("--verbose", "-v", help="log progress details")] = False) -> None:
-    """Read settings once for the command that follows."""
-    _state["data_dir"] = data_dir
-    _state["verbose"] = verbose
+def _root(ctx: typer.Context,
+          data_dir: Annotated[Optional[Path], typer.Option("--data-dir", help="data folder (overrides HTX_DATA_DIR)")] = None,
+          verbose: Annotated[bool, typer.Option("--verbose", "-v", help="log progress details")] = False,
+          version: Annotated[bool, typer.Option("--version", callback=_show_version, is_eager=True,
+                                                help="print the version and exit")] = False) -> None:
+    """Keep the root options for the command that follows."""
+    ctx.obj = RunOptions(data_dir=data_dir, verbose=verbose)
 
 
-def _settings() -> Settings:
+def _read_settings(data_dir: Path | None = None) -> Settings:
+    """Read the settings from the environment and .env; a bad value is a ConfigError naming it."""
     try:
         settings = Settings()
     except ValidationError as exc:
         first = exc.errors()[0]
         field = "HTX_" + str(first["loc"][0]).upper() if first.get("loc") else "a setting"
-        raise HtxError(f"{field}: {first['msg']} (got {first.get('input')!r})") from exc
-    if _state.get("data_dir") is not None:
-        settings = settings.model_copy(update={"data_dir": _state["data_dir"]})
-    level = logging.INFO if _state.get("verbose") else getattr(logging, settings.log_level.upper(), logging.WARNING)
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+        reason = str(first["ctx"]["error"]) if first["type"] == "value_error" else first["msg"]
+        raise ConfigError(f"{field}: {reason} (got {first.get('input')!r})") from exc
+    except SettingsError as exc:  # a list setting that is not JSON
+        raise ConfigError(f"{exc} (list settings are JSON, e.g. HTX_CORS_ORIGINS='[\"https://example.org\"]')") from exc
+    if data_dir is not None:
+        settings = settings.model_copy(update={"data_dir": data_dir})
     return settings
 
 
-def _services(progress: bool = False, reset: bool = False):
+def _settings(ctx: typer.Context) -> Settings:
+    """Return the run's settings, read (and logging configured from them) on first use."""
+    options: RunOptions = ctx.obj
+    if options.settings is None:
+        options.settings = _read_settings(options.data_dir)
+        level = logging.INFO if options.verbose else getattr(logging, options.settings.log_level)
+        logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    return options.settings
+
+
+def _services(ctx: typer.Context, progress: bool = False, reset: bool = False):
     from bot.wiring import build_services
 
-    return build_services(_settings(), progress=progress, reset=reset)
+    return build_services(_settings(ctx), progress=progress, reset=reset)
 
 
 @app.command()
-def ask(question: Annotated[str, typer.Argument(help="the question, in Vietnamese or English")],
+def ask(ctx: typer.Context, question: Annotated[str, typer.Argument(help="the question, in Vietnamese or English")],
         as_json: Annotated[bool, typer.Option("--json", help="print one results-format JSON object")] = False) -> None:
     """Answer one question (ingests the seed articles first if the index is empty)."""
-    services = _services(progress=True)
+    services = _services(ctx, progress=True)
     try:
         report = services.ensure_seeded()
         if report is not None and not as_json:
@@ -70,7 +102,7 @@ def ask(question: Annotated[str, typer.Argument(help="the question, in Vietnames
 
 
 @app.command()
-def ingest(paths: Annotated[list[Path], typer.Argument(help="files or folders: .txt .md .html .jsonl .jsonl.gz")],
+def ingest(ctx: typer.Context, paths: Annotated[list[Path], typer.Argument(help="files or folders: .txt .md .html .jsonl .jsonl.gz")],
            rebuild: Annotated[bool, typer.Option("--rebuild", help="drop the index and build it again")] = False,
            prune: Annotated[bool, typer.Option("--prune", help="allow removing more than half of the indexed "
                                                "documents (their files are gone)")] = False) -> None:
@@ -80,8 +112,8 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="files or folders: .
     """
     missing = [str(p) for p in paths if not p.exists()]
     if missing and len(missing) == len(paths):
-        raise HtxError(f"no such file or folder: {', '.join(missing)}")
-    services = _services(progress=True, reset=rebuild)
+        raise InputError(f"no such file or folder: {', '.join(missing)}")
+    services = _services(ctx, progress=True, reset=rebuild)
     try:
         report = services.index.ingest(paths, rebuild=rebuild, prune=prune)
     finally:
@@ -103,9 +135,9 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="files or folders: .
 
 
 @app.command()
-def sources(as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False) -> None:
+def sources(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False) -> None:
     """List the indexed articles with title, date, place and chunk count."""
-    services = _services()
+    services = _services(ctx)
     try:
         services.ensure_seeded()
         documents = services.index.documents()
@@ -121,22 +153,30 @@ def sources(as_json: Annotated[bool, typer.Option("--json", help="print JSON")] 
 
 
 @app.command("eval")
-def evaluate(questions: Annotated[Path, typer.Argument(help="questions JSONL (see ../shared/eval/README.md)")],
+def evaluate(ctx: typer.Context, questions: Annotated[Path, typer.Argument(help="questions JSONL (see ../shared/eval/README.md)")],
              out: Annotated[Path, typer.Option("--out", help="results JSONL to write")] = Path("results.jsonl")) -> None:
     """Answer a question set in one process and write one results line per question."""
     if not questions.is_file():
-        raise HtxError(f"no such questions file: {questions}")
+        raise InputError(f"no such questions file: {questions}")
     try:
         items = [json.loads(line) for line in questions.read_text(encoding="utf-8").splitlines() if line.strip()]
     except (UnicodeDecodeError, ValueError) as exc:
-        raise HtxError(f"{questions} is not UTF-8 JSON lines: {exc}") from exc
-    services = _services(progress=True)
+        raise InputError(f"{questions} is not UTF-8 JSON lines: {exc}") from exc
+    if not all(isinstance(item, dict) for item in items):
+        raise InputError(f"{questions}: every line must be a JSON object with a 'question'")
+    if not out.parent.is_dir():
+        raise InputError(f"cannot write {out}: there is no folder {out.parent}")
+    services = _services(ctx, progress=True)
     latencies, found = [], 0
     started = time.perf_counter()
     try:
         services.ensure_seeded()
         services.answerer.answer("warm-up: Chợ Đồn có bao nhiêu HTX?")  # loads models outside the timings
-        with out.open("w", encoding="utf-8") as fh:
+        try:
+            fh = out.open("w", encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"cannot write {out}: {exc.strerror}") from exc
+        with fh:
             for number, item in enumerate(items, 1):
                 try:
                     answer = services.answerer.answer(item.get("question"), item.get("history"))
@@ -158,7 +198,7 @@ def evaluate(questions: Annotated[Path, typer.Argument(help="questions JSONL (se
 
 
 @app.command()
-def serve(host: Annotated[Optional[str], typer.Option(help="address to listen on (HTX_HOST)")] = None,
+def serve(ctx: typer.Context, host: Annotated[Optional[str], typer.Option(help="address to listen on (HTX_HOST)")] = None,
           port: Annotated[Optional[int], typer.Option(help="port (HTX_PORT)")] = None) -> None:
     """Run the web API, the chat widget and its demo page (and the Telegram webhook when configured)."""
     import uvicorn
@@ -166,8 +206,8 @@ def serve(host: Annotated[Optional[str], typer.Option(help="address to listen on
     from bot.web.app import create_app
     from bot.web.server import server_options
 
-    settings = _settings()
-    services = _services()
+    services = _services(ctx)
+    settings = services.settings
     try:
         services.ensure_seeded()
         telegram_application = None
@@ -175,7 +215,7 @@ def serve(host: Annotated[Optional[str], typer.Option(help="address to listen on
             from bot.telegram.application import build_application
 
             if not settings.public_url or not settings.telegram_webhook_secret:
-                raise HtxError("webhook mode needs HTX_PUBLIC_URL and HTX_TELEGRAM_WEBHOOK_SECRET")
+                raise ConfigError("webhook mode needs HTX_PUBLIC_URL and HTX_TELEGRAM_WEBHOOK_SECRET")
             telegram_application = build_application(services)
         app_ = create_app(services, telegram_application=telegram_application)
         uvicorn.run(app_, **server_options(settings, host=host, port=port))
@@ -184,11 +224,11 @@ def serve(host: Annotated[Optional[str], typer.Option(help="address to listen on
 
 
 @app.command()
-def telegram() -> None:
+def telegram(ctx: typer.Context) -> None:
     """Run the Telegram bot with long polling (HTX_TELEGRAM_TOKEN)."""
     from bot.telegram.application import run_polling
 
-    services = _services()
+    services = _services(ctx)
     try:
         services.ensure_seeded()
         services.warm_up()

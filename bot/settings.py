@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 class Settings(BaseSettings):
@@ -36,7 +37,16 @@ class Settings(BaseSettings):
     min_coverage: float = Field(0.45, ge=0.0, le=1.0, description="share of the question a quote must cover")
     max_question_chars: int = Field(2000, ge=10, le=20000)
 
-    log_level: str = Field("WARNING")
+    log_level: str = Field("WARNING", description="DEBUG, INFO, WARNING, ERROR or CRITICAL (any case)")
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_log_level(cls, value: str) -> str:
+        """Accept a logging level's name in any case; anything else is an error naming the allowed ones."""
+        level = value.strip().upper()
+        if level not in LOG_LEVELS:
+            raise ValueError(f"expected one of {', '.join(LOG_LEVELS)}")
+        return level
 
     # answers: extractive (default, no LLM) or through an LLM with the grounding guard
     answerer: Literal["extractive", "llm"] = Field("extractive")
