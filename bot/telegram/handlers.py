@@ -21,7 +21,7 @@ from bot.telegram.formatting import format_answer_html, format_documents_html
 from bot.telegram.memory import ConversationMemory, UserRateLimit
 from bot.telegram.transport import describe
 from bot.wiring import Services
-from retrieval.errors import InputError
+from retrieval.errors import HtxError, IndexBusyError, InputError
 from retrieval.models import Answer
 
 log = logging.getLogger(__name__)
@@ -50,6 +50,11 @@ NEW_CONVERSATION = "Đã bắt đầu cuộc trò chuyện mới. Bạn muốn h
 TOO_MANY = "Bạn hỏi hơi nhanh quá 🙂 Vui lòng đợi một chút rồi hỏi tiếp (tối đa {limit} câu mỗi phút)."
 TOO_LONG = "Câu hỏi dài quá ({length} ký tự). Vui lòng hỏi ngắn gọn hơn, tối đa {limit} ký tự."
 BAD_QUESTION = "Tôi chưa hiểu câu hỏi: {reason}. Bạn thử hỏi lại nhé."
+NO_WORDS = "Tin nhắn chưa có chữ nào để tìm. Hãy gõ câu hỏi, ví dụ: Huyện Chợ Đồn có bao nhiêu HTX?"
+EMPTY_QUESTION = "Tin nhắn trống. Hãy gõ câu hỏi, ví dụ: Huyện Chợ Đồn có bao nhiêu HTX?"
+INDEX_BUSY = "Kho bài viết đang được cập nhật. Vui lòng hỏi lại sau khoảng một phút."
+UNAVAILABLE = ("Kho bài viết tạm thời chưa dùng được (người quản trị cần kiểm tra lại). "
+               "Vui lòng thử lại sau.")
 NOT_TEXT = ("Xin lỗi, tôi chỉ đọc được tin nhắn chữ. Hãy gõ câu hỏi về hợp tác xã, "
             "ví dụ: Huyện Chợ Đồn có bao nhiêu HTX?")
 UNKNOWN_COMMAND = "Tôi không biết lệnh này. Gõ /help để xem các lệnh."
@@ -208,11 +213,27 @@ async def answer_question(context: ContextTypes.DEFAULT_TYPE, chat: Chat, user_i
                 async with typing(context, chat.id):
                     answer: Answer = await asyncio.to_thread(state.services.answerer.answer, question, history)
                 sent = await send_answer(context, chat.id, answer, reply)
-        except InputError as exc:
-            await context.bot.send_message(chat.id, BAD_QUESTION.format(reason=exc), reply_parameters=reply)
+        except HtxError as exc:
+            await context.bot.send_message(chat.id, friendly_error(exc), reply_parameters=reply)
             return
         state.memory.add_turn(chat.id, question, answer.text)
         state.memory.remember_answer(chat.id, sent.message_id, question, answer.text)
+
+
+def friendly_error(exc: HtxError) -> str:
+    """Return what a Telegram user is told for one of the core's errors (logged for the operator
+    when it is not the user's)."""
+    if isinstance(exc, InputError):
+        text = str(exc)
+        if "no words" in text:
+            return NO_WORDS
+        if "empty" in text:
+            return EMPTY_QUESTION
+        return BAD_QUESTION.format(reason=text)
+    log.warning("answering failed: %s", exc)
+    if isinstance(exc, IndexBusyError):
+        return INDEX_BUSY
+    return UNAVAILABLE
 
 
 async def send_answer(context: ContextTypes.DEFAULT_TYPE, chat_id: int, answer: Answer,

@@ -15,11 +15,11 @@ from pydantic import SecretStr
 from bot.feedback import FeedbackStore
 from bot.settings import Settings
 from bot.telegram.application import build_application, run_polling, start_application, stop_application
-from bot.telegram.handlers import FAILED, NOT_TEXT
+from bot.telegram.handlers import FAILED, INDEX_BUSY, NO_WORDS, NOT_TEXT, UNAVAILABLE
 from bot.telegram.memory import ConversationMemory, UserRateLimit
 from bot.telegram.webhook import webhook_router
 from bot.wiring import Services, build_services
-from retrieval.errors import ConfigError
+from retrieval.errors import ConfigError, IndexBusyError, IndexCorruptError
 from retrieval.models import Answer, Citation
 from tests.fake_telegram import BOT_USER, FakeBotApi
 from tests.helpers.telegram import GROUP, PRIVATE, TOKEN, USER, callback, message, running
@@ -253,6 +253,36 @@ async def test_limits_non_text_and_errors(services, api, caplog):
         assert "42" in answered["text"]  # the bot kept running after the error
         [limited] = await ask(api, message("Chợ Đồn có bao nhiêu HTX?"))
         assert "đợi một chút" in limited["text"]
+
+
+class UnavailableAnswerer:
+    """An answerer whose index is busy, then damaged, then fine (as an operator's ingest would leave it)."""
+
+    def __init__(self, real):
+        self.real = real
+        self.errors = [IndexBusyError("an ingest holds the catalog"), IndexCorruptError("catalog unreadable")]
+
+    def answer(self, question: str, history=None) -> Answer:
+        if self.errors:
+            raise self.errors.pop(0)
+        return self.real.answer(question, history)
+
+
+async def test_core_errors_get_friendly_vietnamese_messages(services, api, caplog):
+    caplog.set_level(logging.WARNING, logger="bot.telegram")
+    async with running(services, api):
+        for question in ("???", "😀"):
+            [refused] = await ask(api, message(question))
+            assert refused["text"] == NO_WORDS
+    unavailable = replace(services, answerer=UnavailableAnswerer(services.answerer))
+    async with running(unavailable, api):
+        [busy] = await ask(api, message("Chợ Đồn có bao nhiêu HTX?"))
+        assert busy["text"] == INDEX_BUSY
+        [broken] = await ask(api, message("Chợ Đồn có bao nhiêu HTX?"))
+        assert broken["text"] == UNAVAILABLE
+        [answered] = await ask(api, message("Chợ Đồn có bao nhiêu HTX?"))
+        assert "42" in answered["text"]
+    assert "catalog unreadable" in caplog.text and "Traceback" not in caplog.text
 
 
 async def test_webhook_checks_the_secret_and_processes_updates(services, api):
