@@ -69,6 +69,8 @@ def run_size(size: int, data_dir: Path, questions_limit: int | None = None) -> d
     from bot.wiring import build_services
     from retrieval.chunking import chunk_document
     from retrieval.documents import discover, document_from_record, document_id, load_file
+    from retrieval.errors import IngestError
+    from retrieval.models import Document
 
     started = time.perf_counter()
     records = []
@@ -81,13 +83,13 @@ def run_size(size: int, data_dir: Path, questions_limit: int | None = None) -> d
     for record in records:
         try:  # a few records have no body: ingest skips them the same way
             document = document_from_record(record, path=str(NEWS))
-        except ValueError:
+        except (IngestError, ValueError):
             continue
         by_id[document.id] = document
     del records  # the raw records are the benchmark's, not the ingest's: not in its peak RSS
     documents = list(by_id.values())
     files, _ = discover([REPO / "seeds"])
-    documents += [d for f, root in files for d in load_file(f, doc_id=document_id(f, root))]
+    documents += [d for f, root in files for d in load_file(f, doc_id=document_id(f, root)) if isinstance(d, Document)]
     parse_s = time.perf_counter() - started
 
     started = time.perf_counter()
