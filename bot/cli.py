@@ -9,7 +9,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from pydantic import ValidationError
@@ -19,8 +19,11 @@ from bot.formatting import format_answer_text
 from bot.settings import Settings
 from retrieval.errors import ConfigError, HtxError, InputError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="Answers questions about cooperative (HTX) statistics from news articles, with citations.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Answers questions about cooperative (HTX) statistics from news articles, with citations.",
+)
 
 
 @dataclass
@@ -42,11 +45,14 @@ def _show_version(value: bool) -> None:
 
 
 @app.callback()
-def _root(ctx: typer.Context,
-          data_dir: Annotated[Optional[Path], typer.Option("--data-dir", help="data folder (overrides HTX_DATA_DIR)")] = None,
-          verbose: Annotated[bool, typer.Option("--verbose", "-v", help="log progress details")] = False,
-          version: Annotated[bool, typer.Option("--version", callback=_show_version, is_eager=True,
-                                                help="print the version and exit")] = False) -> None:
+def _root(
+    ctx: typer.Context,
+    data_dir: Annotated[Path | None, typer.Option("--data-dir", help="data folder (overrides HTX_DATA_DIR)")] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="log progress details")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_show_version, is_eager=True, help="print the version and exit")
+    ] = False,
+) -> None:
     """Keep the root options for the command that follows."""
     ctx.obj = RunOptions(data_dir=data_dir, verbose=verbose)
 
@@ -84,8 +90,11 @@ def _services(ctx: typer.Context, progress: bool = False, reset: bool = False):
 
 
 @app.command()
-def ask(ctx: typer.Context, question: Annotated[str, typer.Argument(help="the question, in Vietnamese or English")],
-        as_json: Annotated[bool, typer.Option("--json", help="print one results-format JSON object")] = False) -> None:
+def ask(
+    ctx: typer.Context,
+    question: Annotated[str, typer.Argument(help="the question, in Vietnamese or English")],
+    as_json: Annotated[bool, typer.Option("--json", help="print one results-format JSON object")] = False,
+) -> None:
     """Answer one question (ingests the seed articles first if the index is empty)."""
     services = _services(ctx, progress=True)
     try:
@@ -102,10 +111,15 @@ def ask(ctx: typer.Context, question: Annotated[str, typer.Argument(help="the qu
 
 
 @app.command()
-def ingest(ctx: typer.Context, paths: Annotated[list[Path], typer.Argument(help="files or folders: .txt .md .html .jsonl .jsonl.gz")],
-           rebuild: Annotated[bool, typer.Option("--rebuild", help="drop the index and build it again")] = False,
-           prune: Annotated[bool, typer.Option("--prune", help="allow removing more than half of the indexed "
-                                               "documents (their files are gone)")] = False) -> None:
+def ingest(
+    ctx: typer.Context,
+    paths: Annotated[list[Path], typer.Argument(help="files or folders: .txt .md .html .jsonl .jsonl.gz")],
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="drop the index and build it again")] = False,
+    prune: Annotated[
+        bool,
+        typer.Option("--prune", help="allow removing more than half of the indexed documents (their files are gone)"),
+    ] = False,
+) -> None:
     """Add or update articles; unchanged ones are skipped, ones whose file is gone are removed.
 
     A file that cannot be read keeps the documents it held, and the command exits with 1 naming it.
@@ -123,12 +137,16 @@ def ingest(ctx: typer.Context, paths: Annotated[list[Path], typer.Argument(help=
     for note in report.notes:
         typer.echo(f"note: {note.path}: {note.message}", err=True)
     if report.kept:
-        typer.echo(f"kept {report.kept} documents of files that could not be read: fix the files and ingest again",
-                   err=True)
+        typer.echo(
+            f"kept {report.kept} documents of files that could not be read: fix the files and ingest again", err=True
+        )
     if report.withheld:
-        typer.echo(f"held back: this run would remove {len(report.withheld)} documents, more than half of the "
-                   f"index (their files are gone, e.g. {report.withheld[0]}); if that is meant, run it again with "
-                   "--prune", err=True)
+        typer.echo(
+            f"held back: this run would remove {len(report.withheld)} documents, more than half of the "
+            f"index (their files are gone, e.g. {report.withheld[0]}); if that is meant, run it again with "
+            "--prune",
+            err=True,
+        )
     typer.echo(report.summary())
     if report.failed:
         raise typer.Exit(1)
@@ -147,14 +165,19 @@ def sources(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", 
         typer.echo(json.dumps([d.to_dict() | {"chunks": n} for d, n in documents], ensure_ascii=False, indent=2))
         return
     for document, count in documents:
-        typer.echo(f"{document.cited_as}  {document.date or 'không rõ ngày'}  {document.place or 'không rõ địa phương'}  "
-                   f"{count} chunks\n    {document.title}")
+        typer.echo(
+            f"{document.cited_as}  {document.date or 'không rõ ngày'}  {document.place or 'không rõ địa phương'}  "
+            f"{count} chunks\n    {document.title}"
+        )
     typer.echo(f"{len(documents)} documents")
 
 
 @app.command("eval")
-def evaluate(ctx: typer.Context, questions: Annotated[Path, typer.Argument(help="questions JSONL (see ../shared/eval/README.md)")],
-             out: Annotated[Path, typer.Option("--out", help="results JSONL to write")] = Path("results.jsonl")) -> None:
+def evaluate(
+    ctx: typer.Context,
+    questions: Annotated[Path, typer.Argument(help="questions JSONL (see ../shared/eval/README.md)")],
+    out: Annotated[Path, typer.Option("--out", help="results JSONL to write")] = Path("results.jsonl"),
+) -> None:
     """Answer a question set in one process and write one results line per question."""
     if not questions.is_file():
         raise InputError(f"no such questions file: {questions}")
@@ -182,8 +205,15 @@ def evaluate(ctx: typer.Context, questions: Annotated[Path, typer.Argument(help=
                     answer = services.answerer.answer(item.get("question"), item.get("history"))
                 except InputError as exc:  # one bad question is one refused result, not a lost run
                     typer.echo(f"question {item.get('id') or number}: {exc}", err=True)
-                    result = {"id": item.get("id"), "question": item.get("question"), "answer": f"error: {exc}",
-                              "found": False, "citations": [], "passages": [], "error": str(exc)}
+                    result = {
+                        "id": item.get("id"),
+                        "question": item.get("question"),
+                        "answer": f"error: {exc}",
+                        "found": False,
+                        "citations": [],
+                        "passages": [],
+                        "error": str(exc),
+                    }
                     fh.write(json.dumps(result, ensure_ascii=False) + "\n")
                     continue
                 fh.write(json.dumps(answer.to_result(item.get("id")), ensure_ascii=False) + "\n")
@@ -193,13 +223,18 @@ def evaluate(ctx: typer.Context, questions: Annotated[Path, typer.Argument(help=
         services.close()
     latencies.sort()
     p = lambda q: latencies[min(len(latencies) - 1, round(q * (len(latencies) - 1)))] if latencies else 0.0  # noqa: E731
-    typer.echo(f"{len(items)} questions, {found} answered, {len(items) - found} refused; latency p50 {p(0.5):.1f} ms, "
-               f"p95 {p(0.95):.1f} ms; total {time.perf_counter() - started:.1f} s; wrote {out}")
+    typer.echo(
+        f"{len(items)} questions, {found} answered, {len(items) - found} refused; latency p50 {p(0.5):.1f} ms, "
+        f"p95 {p(0.95):.1f} ms; total {time.perf_counter() - started:.1f} s; wrote {out}"
+    )
 
 
 @app.command()
-def serve(ctx: typer.Context, host: Annotated[Optional[str], typer.Option(help="address to listen on (HTX_HOST)")] = None,
-          port: Annotated[Optional[int], typer.Option(help="port (HTX_PORT)")] = None) -> None:
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str | None, typer.Option(help="address to listen on (HTX_HOST)")] = None,
+    port: Annotated[int | None, typer.Option(help="port (HTX_PORT)")] = None,
+) -> None:
     """Run the web API, the chat widget and its demo page (and the Telegram webhook when configured)."""
     import uvicorn
 

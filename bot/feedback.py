@@ -39,10 +39,13 @@ class FeedbackStore:
                 self._db.execute(
                     "CREATE TABLE IF NOT EXISTS feedback (id INTEGER PRIMARY KEY, channel TEXT NOT NULL, "
                     "session_id TEXT NOT NULL, question TEXT NOT NULL, answer TEXT NOT NULL, rating TEXT NOT NULL, "
-                    "comment TEXT, created REAL NOT NULL)")
+                    "comment TEXT, created REAL NOT NULL)"
+                )
         except (OSError, sqlite3.Error) as exc:
-            raise InputError(f"cannot open the feedback store {self.path} ({exc}): make the data folder writable, "
-                             "or point HTX_DATA_DIR (or --data-dir) at a writable folder") from exc
+            raise InputError(
+                f"cannot open the feedback store {self.path} ({exc}): make the data folder writable, "
+                "or point HTX_DATA_DIR (or --data-dir) at a writable folder"
+            ) from exc
 
     def add(self, feedback: Feedback) -> int:
         """Store one rating and return its id."""
@@ -52,15 +55,24 @@ class FeedbackStore:
             cursor = self._db.execute(
                 "INSERT INTO feedback (channel, session_id, question, answer, rating, comment, created) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (feedback.channel, feedback.session_id, feedback.question, feedback.answer, feedback.rating,
-                 feedback.comment, feedback.created or time.time()))
+                (
+                    feedback.channel,
+                    feedback.session_id,
+                    feedback.question,
+                    feedback.answer,
+                    feedback.rating,
+                    feedback.comment,
+                    feedback.created or time.time(),
+                ),
+            )
             return int(cursor.lastrowid)
 
     def all(self) -> list[Feedback]:
         """Return every stored rating, oldest first."""
         with self._lock:
-            rows = self._db.execute("SELECT channel, session_id, question, answer, rating, comment, created "
-                                    "FROM feedback ORDER BY id").fetchall()
+            rows = self._db.execute(
+                "SELECT channel, session_id, question, answer, rating, comment, created FROM feedback ORDER BY id"
+            ).fetchall()
         return [Feedback(*row) for row in rows]
 
     def close(self) -> None:

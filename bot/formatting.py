@@ -16,8 +16,11 @@ def format_date(iso: str | None, language: str = "vi") -> str:
 
 def format_source(number: int, citation: Citation, language: str = "vi") -> str:
     """Return one entry of the source list: title, date, place, paper, url and the quoted sentence."""
-    parts = [citation.title, format_date(citation.date, language),
-             citation.place or UNKNOWN_PLACE.get(language, UNKNOWN_PLACE["vi"])]
+    parts = [
+        citation.title,
+        format_date(citation.date, language),
+        citation.place or UNKNOWN_PLACE.get(language, UNKNOWN_PLACE["vi"]),
+    ]
     if citation.paper:
         parts.append(citation.paper)
     line = f"[{number}] " + " — ".join(parts)

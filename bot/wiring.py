@@ -66,24 +66,44 @@ def _progress(iterable=None, **kwargs):
     return tqdm(iterable, **kwargs)
 
 
-def build_services(settings: Settings, *, embedder: Embedder | None | str = "settings",
-                   progress: bool = False, reset: bool = False) -> Services:
+def build_services(
+    settings: Settings, *, embedder: Embedder | None | str = "settings", progress: bool = False, reset: bool = False
+) -> Services:
     """Build the services; tests may pass their own embedder (or None for lexical only).
 
     ``reset`` prepares a rebuild: the vector store and lexical index are dropped first.
     """
     if embedder == "settings":
-        embedder = create_embedder(settings.embedder, settings.embedding_model,
-                                   query_prefix=settings.embedding_query_prefix,
-                                   passage_prefix=settings.embedding_passage_prefix,
-                                   batch_size=settings.embedding_batch_size, threads=settings.embedding_threads)
-    search = SearchConfig(k=settings.retrieval_k, candidates=settings.retrieval_candidates,
-                          fusion=settings.fusion, lexical_weight=settings.lexical_weight)
-    index = Index(settings.data_dir, embedder, chunk_chars=settings.chunk_chars, search=search,
-                  progress=_progress if progress else None, reset=reset)
-    answerer = ExtractiveAnswerer(index, AnswerConfig(passages=settings.retrieval_k,
-                                                      min_coverage=settings.min_coverage,
-                                                      max_question_chars=settings.max_question_chars))
+        embedder = create_embedder(
+            settings.embedder,
+            settings.embedding_model,
+            query_prefix=settings.embedding_query_prefix,
+            passage_prefix=settings.embedding_passage_prefix,
+            batch_size=settings.embedding_batch_size,
+            threads=settings.embedding_threads,
+        )
+    search = SearchConfig(
+        k=settings.retrieval_k,
+        candidates=settings.retrieval_candidates,
+        fusion=settings.fusion,
+        lexical_weight=settings.lexical_weight,
+    )
+    index = Index(
+        settings.data_dir,
+        embedder,
+        chunk_chars=settings.chunk_chars,
+        search=search,
+        progress=_progress if progress else None,
+        reset=reset,
+    )
+    answerer = ExtractiveAnswerer(
+        index,
+        AnswerConfig(
+            passages=settings.retrieval_k,
+            min_coverage=settings.min_coverage,
+            max_question_chars=settings.max_question_chars,
+        ),
+    )
     if settings.answerer == "llm":
         answerer = _llm_answerer(settings, answerer)
     return Services(settings=settings, index=index, answerer=answerer, feedback=FeedbackStore(settings.data_dir))
@@ -108,12 +128,17 @@ def create_chat_model(settings: Settings):
     try:
         return init_chat_model(settings.llm_model, model_provider=settings.llm_provider, **kwargs)
     except (ImportError, ValueError) as exc:
-        raise ConfigError(f"cannot build the chat model {settings.llm_provider}:{settings.llm_model}: {exc} "
-                          "(for ollama: pip install langchain-ollama)") from exc
+        raise ConfigError(
+            f"cannot build the chat model {settings.llm_provider}:{settings.llm_model}: {exc} "
+            "(for ollama: pip install langchain-ollama)"
+        ) from exc
 
 
 def _llm_answerer(settings: Settings, extractive: ExtractiveAnswerer):
     from retrieval.generation import GenerationConfig, LLMAnswerer
 
-    return LLMAnswerer(extractive, create_chat_model(settings),
-                       GenerationConfig(context_passages=settings.llm_context_passages, timeout_s=settings.llm_timeout))
+    return LLMAnswerer(
+        extractive,
+        create_chat_model(settings),
+        GenerationConfig(context_passages=settings.llm_context_passages, timeout_s=settings.llm_timeout),
+    )

@@ -38,6 +38,7 @@ def render(name: str, **values: str) -> str:
     expected = placeholders(name)
     missing, extra = expected - set(values), set(values) - expected
     if missing or extra:
-        raise PromptError(f"prompt {name!r} expects {sorted(expected)}; missing {sorted(missing)}, "
-                          f"unexpected {sorted(extra)}")
+        raise PromptError(
+            f"prompt {name!r} expects {sorted(expected)}; missing {sorted(missing)}, unexpected {sorted(extra)}"
+        )
     return Template(_read(name)).substitute(values).strip()

@@ -16,8 +16,18 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol, runtime_checkable
 
-from retrieval.composition import (capitalise, cite, marker, part_of_lead, place_notes, quote_of, sentence_case, source_of,
-                                   stream_pieces, texts_for)
+from retrieval.composition import (
+    capitalise,
+    cite,
+    marker,
+    part_of_lead,
+    place_notes,
+    quote_of,
+    sentence_case,
+    source_of,
+    stream_pieces,
+    texts_for,
+)
 from retrieval.followups import is_small_talk, resolve_followup, strip_politeness
 from retrieval.guards import MAX_QUESTION_CHARS, is_only_instruction, strip_instructions, validate_question
 from retrieval.measures import figures
@@ -27,8 +37,18 @@ from retrieval.questions import Question, analyse
 from retrieval.selection import Refusal, Selection, candidates_from, select, select_series
 from retrieval.vietnamese import fold, number_value
 
-__all__ = ["AnswerConfig", "Answerer", "ExtractiveAnswerer", "MAX_QUESTION_CHARS", "SearchIndex", "analyse",
-           "resolve_followup", "stream_pieces", "strip_instructions", "validate_question"]
+__all__ = [
+    "AnswerConfig",
+    "Answerer",
+    "ExtractiveAnswerer",
+    "MAX_QUESTION_CHARS",
+    "SearchIndex",
+    "analyse",
+    "resolve_followup",
+    "stream_pieces",
+    "strip_instructions",
+    "validate_question",
+]
 
 
 class SearchIndex(Protocol):
@@ -89,8 +109,9 @@ class ExtractiveAnswerer:
         standalone = self.standalone(question, history)
         q = analyse(standalone)
         if is_small_talk(standalone) or not re.search(r"\w", standalone):
-            answer = Answer(question=question, text=texts_for(q)["small_talk"], found=False,
-                            language="en" if q.english else "vi")
+            answer = Answer(
+                question=question, text=texts_for(q)["small_talk"], found=False, language="en" if q.english else "vi"
+            )
         elif is_only_instruction(question):
             answer = self._refuse(q, [], Refusal("topic"))
 
@@ -100,8 +121,11 @@ class ExtractiveAnswerer:
             if expanded != q.match_text:
                 # A 2025 province: the articles name the old provinces it took in; read theirs too.
                 seen = {p.chunk_id for p in passages}
-                passages += [p for p in self.index.search(expanded, self.config.passages, lexical_query=expanded)
-                             if p.chunk_id not in seen]
+                passages += [
+                    p
+                    for p in self.index.search(expanded, self.config.passages, lexical_query=expanded)
+                    if p.chunk_id not in seen
+                ]
             if q.intent == "compare" and len(q.places) >= 2:
                 answer = self._compare(q, passages)
             elif q.intent == "compare" and len(q.owners) >= 2 and q.asked:
@@ -110,8 +134,9 @@ class ExtractiveAnswerer:
                 answer = self._trend(q, passages)
             else:
                 answer = self._single(q, passages)
-        return replace(answer, question=question, standalone_question=standalone,
-                       latency_ms=(time.perf_counter() - started) * 1000)
+        return replace(
+            answer, question=question, standalone_question=standalone, latency_ms=(time.perf_counter() - started) * 1000
+        )
 
     async def astream(self, question: str, history: Sequence[dict] | None = None):
         """Yield ("delta", text) pieces of the answer, then ("final", Answer) — the streaming shape
@@ -141,35 +166,62 @@ class ExtractiveAnswerer:
         citation, period = cite(pick.clauses, q)
         texts = texts_for(q)
         short = " ".join(quote_of(c, q) for c in pick.clauses)
-        text = (texts["gap"] if pick.temporal_gap else "") + part_of_lead(q, pick.clauses) + \
-            texts["quote"].format(quote=short, marked=marker(short, 1))
+        text = (
+            (texts["gap"] if pick.temporal_gap else "")
+            + part_of_lead(q, pick.clauses)
+            + texts["quote"].format(quote=short, marked=marker(short, 1))
+        )
         if period:
             text += texts["period"].format(period=period)
         for note in place_notes(q, pick.clauses):
             text += texts["about"].format(note=note)
-        return Answer(question=q.text, text=text, found=True, citations=(citation,), passages=tuple(passages),
-                      period=period, language="en" if q.english else "vi")
+        return Answer(
+            question=q.text,
+            text=text,
+            found=True,
+            citations=(citation,),
+            passages=tuple(passages),
+            period=period,
+            language="en" if q.english else "vi",
+        )
 
     def _disagreement(self, q: Question, passages: list[Passage], pick: Selection) -> Answer:
         """Articles that give different figures for the same place, measure and period: each one
         quoted with its source and date, oldest article first, and no figure picked."""
         texts = texts_for(q)
-        clauses = sorted((*pick.clauses, *pick.conflicts), key=lambda c: (c.document.date is None, c.document.date or ""))
+        clauses = sorted(
+            (*pick.clauses, *pick.conflicts), key=lambda c: (c.document.date is None, c.document.date or "")
+        )
         lines, citations = [], []
         _, period = cite(pick.clauses, q)
         for number, clause in enumerate(clauses, 1):
             citation, _ = cite((clause,), q)
             citations.append(citation)
-            lines.append(texts["conflict_line"].format(source=source_of(clause, q),
-                                                       quote=marker(quote_of(clause, q), number)))
-        text = (texts["gap"] if pick.temporal_gap else "") + part_of_lead(q, pick.clauses) + texts["conflict"] + \
-            "\n" + "\n".join(lines) + "\n" + texts["conflict_end"]
+            lines.append(
+                texts["conflict_line"].format(source=source_of(clause, q), quote=marker(quote_of(clause, q), number))
+            )
+        text = (
+            (texts["gap"] if pick.temporal_gap else "")
+            + part_of_lead(q, pick.clauses)
+            + texts["conflict"]
+            + "\n"
+            + "\n".join(lines)
+            + "\n"
+            + texts["conflict_end"]
+        )
         if period:
             text += texts["period"].format(period=period)
         for note in place_notes(q, pick.clauses):
             text += texts["about"].format(note=note)
-        return Answer(question=q.text, text=text, found=True, citations=tuple(citations), passages=tuple(passages),
-                      period=period, language="en" if q.english else "vi")
+        return Answer(
+            question=q.text,
+            text=text,
+            found=True,
+            citations=tuple(citations),
+            passages=tuple(passages),
+            period=period,
+            language="en" if q.english else "vi",
+        )
 
     def _trend(self, q: Question, passages: list[Passage]) -> Answer:
         """Several dated (or now / new / target) figures of one measure and place, in article order."""
@@ -192,9 +244,15 @@ class ExtractiveAnswerer:
                 line += texts["period_inline"].format(period=period)
                 periods.append(period)
             lines.append(line)
-        return Answer(question=q.text, text=texts["trend"] + "\n" + "\n".join(lines), found=True,
-                      citations=tuple(citations), passages=tuple(passages), period="; ".join(periods) or None,
-                      language="en" if q.english else "vi")
+        return Answer(
+            question=q.text,
+            text=texts["trend"] + "\n" + "\n".join(lines),
+            found=True,
+            citations=tuple(citations),
+            passages=tuple(passages),
+            period="; ".join(periods) or None,
+            language="en" if q.english else "vi",
+        )
 
     def _compare(self, q: Question, passages: list[Passage]) -> Answer:
         """Each side of a comparison answered on its own (its figure, period and source), then which is larger."""
@@ -209,8 +267,11 @@ class ExtractiveAnswerer:
 
     def _compare_owners(self, q: Question, passages: list[Passage]) -> Answer:
         """A comparison of cooperatives with cooperative groups (or funds) in the same place."""
-        labels = {"htx": "HTX", "tht": "tổ hợp tác" if not q.english else "cooperative groups",
-                  "qtdnd": "quỹ tín dụng nhân dân" if not q.english else "people's credit funds"}
+        labels = {
+            "htx": "HTX",
+            "tht": "tổ hợp tác" if not q.english else "cooperative groups",
+            "qtdnd": "quỹ tín dụng nhân dân" if not q.english else "people's credit funds",
+        }
         owners = [o for o in ("htx", "tht", "qtdnd") if o in q.owners]
         return self._compare_sides(q, passages, [(labels[o], replace(q, owner=o), None) for o in owners])
 
@@ -218,8 +279,11 @@ class ExtractiveAnswerer:
         lines, citations, missing, periods, values = [], [], [], [], []
         texts = texts_for(q)
         for label, sub, place in sides:
-            own = self.index.search(sub.text, self.config.passages, lexical_query=sub.match_text) \
-                if sub.text != q.text else []
+            own = (
+                self.index.search(sub.text, self.config.passages, lexical_query=sub.match_text)
+                if sub.text != q.text
+                else []
+            )
             pick = self._select(sub, own + [p for p in passages if p.chunk_id not in {o.chunk_id for o in own}])
             if isinstance(pick, Refusal):
                 missing.append((label, place))
@@ -248,9 +312,15 @@ class ExtractiveAnswerer:
             else:
                 (hi, vhi), (lo, vlo) = ((a, va), (b, vb)) if va[0] > vb[0] else ((b, vb), (a, va))
                 lines.append(texts["larger"].format(a=capitalise(hi), b=lo, va=vhi[1], vb=vlo[1]))
-        return Answer(question=q.text, text=texts["compare"] + "\n" + "\n".join(lines), found=True,
-                      citations=tuple(citations), passages=tuple(passages), period="; ".join(periods) or None,
-                      language="en" if q.english else "vi")
+        return Answer(
+            question=q.text,
+            text=texts["compare"] + "\n" + "\n".join(lines),
+            found=True,
+            citations=tuple(citations),
+            passages=tuple(passages),
+            period="; ".join(periods) or None,
+            language="en" if q.english else "vi",
+        )
 
     def _refuse(self, q: Question, passages: list[Passage], refusal: Refusal, place: Place | None = None) -> Answer:
         place = place or (q.places[0] if q.places else None)
@@ -275,14 +345,25 @@ class ExtractiveAnswerer:
         covered = self.index.covered_places() if reason not in ("stale", "measure") else []
         if covered:
             text += texts["covers"].format(places=", ".join(covered))
-        return Answer(question=q.text, text=text, found=False, citations=(), passages=tuple(passages),
-                      language="en" if q.english else "vi")
+        return Answer(
+            question=q.text,
+            text=text,
+            found=False,
+            citations=(),
+            passages=tuple(passages),
+            language="en" if q.english else "vi",
+        )
 
 
 def _with_legacy_units(text: str, q: Question) -> str:
     """Add to a query the legacy provinces a 2025 province took in: the articles name those."""
-    extra = [name for place in q.places if place.kind in (None, "province") and not place.former
-             for name in legacy_provinces(place.name) if fold(name) != fold(place.name)]
+    extra = [
+        name
+        for place in q.places
+        if place.kind in (None, "province") and not place.former
+        for name in legacy_provinces(place.name)
+        if fold(name) != fold(place.name)
+    ]
     return f"{text} ({', '.join(extra)})" if extra else text
 
 
@@ -291,8 +372,9 @@ def _asked_value(q: Question, pick: Selection) -> tuple[float, str] | None:
     names = {m.name for m in q.asked}
     for clause in pick.clauses:
         for figure in figures(clause.text):
-            if figure.measure in names or (not names and figure.measure and q.measures and
-                                           figure.measure.endswith(q.measures[0])):
+            if figure.measure in names or (
+                not names and figure.measure and q.measures and figure.measure.endswith(q.measures[0])
+            ):
                 value = number_value(figure.number)
                 if value is not None:
                     return value, figure.number

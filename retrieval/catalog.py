@@ -55,12 +55,15 @@ class Catalog:
             elif version not in (None, SCHEMA_VERSION):
                 raise IndexCorruptError(
                     f"the index at {path.parent} was built by an incompatible version (schema {version}, "
-                    f"expected {SCHEMA_VERSION}); rebuild it with 'htxbot ingest --rebuild PATH'")
+                    f"expected {SCHEMA_VERSION}); rebuild it with 'htxbot ingest --rebuild PATH'"
+                )
         except sqlite3.OperationalError as exc:
             raise _operational_error(exc, path) from exc
         except sqlite3.DatabaseError as exc:
-            raise IndexCorruptError(f"the catalog {path} is unreadable ({exc}); rebuild it with "
-                                    "'htxbot ingest --rebuild PATH' (the damaged file is set aside)") from exc
+            raise IndexCorruptError(
+                f"the catalog {path} is unreadable ({exc}); rebuild it with "
+                "'htxbot ingest --rebuild PATH' (the damaged file is set aside)"
+            ) from exc
 
     def _connect(self, path: Path) -> sqlite3.Connection:
         """Open the catalog for writing, or read-only where the folder or file cannot be written
@@ -68,14 +71,16 @@ class Catalog:
         if path.exists() and not _writable(path):
             self.read_only = True
             try:
-                db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False,
-                                     timeout=self.BUSY_TIMEOUT_S)
+                db = sqlite3.connect(
+                    f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False, timeout=self.BUSY_TIMEOUT_S
+                )
                 db.execute("SELECT COUNT(*) FROM documents").fetchone()
             except sqlite3.OperationalError:
                 # A WAL database in a folder where SQLite cannot create its shared-memory file:
                 # read it as immutable (nothing can change it while the folder is read-only).
-                db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True,
-                                     check_same_thread=False)
+                db = sqlite3.connect(
+                    f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True, check_same_thread=False
+                )
                 db.execute("SELECT COUNT(*) FROM documents").fetchone()
             return db
         db = sqlite3.connect(path, check_same_thread=False, timeout=self.BUSY_TIMEOUT_S)
@@ -95,8 +100,10 @@ class Catalog:
     def writable(self) -> None:
         """Raise InputError unless this catalog can be written."""
         if self.read_only:
-            raise InputError(f"the data folder {self.path.parent} is read-only: make it writable, or point "
-                             "HTX_DATA_DIR (or --data-dir) at a writable folder")
+            raise InputError(
+                f"the data folder {self.path.parent} is read-only: make it writable, or point "
+                "HTX_DATA_DIR (or --data-dir) at a writable folder"
+            )
 
     def close(self) -> None:
         """Close the database."""
@@ -124,13 +131,14 @@ class Catalog:
         out: dict[str, str] = {}
         ids = list(doc_ids)
         for i in range(0, len(ids), 500):
-            part = ids[i: i + 500]
+            part = ids[i : i + 500]
             marks = ",".join("?" * len(part))
             out.update(self.db.execute(f"SELECT id, hash FROM chunks WHERE doc_id IN ({marks})", part))
         return out
 
-    def replace_documents(self, documents: Sequence[tuple[Document, str, list[Chunk]]], removed: Iterable[str],
-                          generation: str) -> None:
+    def replace_documents(
+        self, documents: Sequence[tuple[Document, str, list[Chunk]]], removed: Iterable[str], generation: str
+    ) -> None:
         """Write changed documents with their chunks and delete removed ones, in one transaction
         that also records ``generation`` as the catalog's (the other parts catch up to it)."""
         with self.db:
@@ -142,10 +150,12 @@ class Catalog:
                 self.db.execute(
                     f"INSERT OR REPLACE INTO documents ({', '.join(_DOC_COLUMNS)}) VALUES "
                     f"({', '.join('?' * len(_DOC_COLUMNS))})",
-                    tuple(doc_hash if f == "hash" else getattr(document, f) for f in _DOC_COLUMNS))
+                    tuple(doc_hash if f == "hash" else getattr(document, f) for f in _DOC_COLUMNS),
+                )
                 self.db.executemany(
                     "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?)",
-                    [(c.id, c.doc_id, c.index, c.text, c.context, c.hash) for c in chunks])
+                    [(c.id, c.doc_id, c.index, c.text, c.context, c.hash) for c in chunks],
+                )
 
     def clear(self) -> None:
         """Delete every document and chunk (the embedding cache stays)."""
@@ -157,14 +167,17 @@ class Catalog:
         """Return every document with its chunk count, ordered by id."""
         rows = self.db.execute(
             f"SELECT {', '.join('d.' + f for f in _DOC_FIELDS)}, COUNT(c.id) FROM documents d "
-            "LEFT JOIN chunks c ON c.doc_id = d.id GROUP BY d.id ORDER BY d.id")
+            "LEFT JOIN chunks c ON c.doc_id = d.id GROUP BY d.id ORDER BY d.id"
+        )
         return [(Document(*row[:-1]), row[-1]) for row in rows]
 
     def place_counts(self, limit: int) -> list[tuple[str, int]]:
         """Return the places documents are about, most documents first (an index scan, not a table scan)."""
         return self.db.execute(
             "SELECT place, COUNT(*) AS n FROM documents WHERE place IS NOT NULL AND place != '' "
-            "GROUP BY place ORDER BY n DESC, place LIMIT ?", (limit,)).fetchall()
+            "GROUP BY place ORDER BY n DESC, place LIMIT ?",
+            (limit,),
+        ).fetchall()
 
     def document(self, doc_id: str) -> Document | None:
         """Return one document, or None."""
@@ -176,7 +189,7 @@ class Catalog:
         out: dict[str, str] = {}
         ids = list(dict.fromkeys(doc_ids))
         for i in range(0, len(ids), 500):
-            part = ids[i: i + 500]
+            part = ids[i : i + 500]
             marks = ",".join("?" * len(part))
             out.update(self.db.execute(f"SELECT id, COALESCE(source, id) FROM documents WHERE id IN ({marks})", part))
         return out
@@ -193,17 +206,19 @@ class Catalog:
         """Return the chunks with these ids."""
         out: dict[str, Chunk] = {}
         for i in range(0, len(ids), 500):
-            part = list(ids[i: i + 500])
+            part = list(ids[i : i + 500])
             marks = ",".join("?" * len(part))
             for row in self.db.execute(
-                    f"SELECT id, doc_id, idx, text, context, hash FROM chunks WHERE id IN ({marks})", part):
+                f"SELECT id, doc_id, idx, text, context, hash FROM chunks WHERE id IN ({marks})", part
+            ):
                 out[row[0]] = Chunk(*row)
         return out
 
     def document_chunks(self, doc_id: str) -> list[Chunk]:
         """Return a document's chunks in order."""
-        rows = self.db.execute("SELECT id, doc_id, idx, text, context, hash FROM chunks WHERE doc_id = ? "
-                               "ORDER BY idx", (doc_id,))
+        rows = self.db.execute(
+            "SELECT id, doc_id, idx, text, context, hash FROM chunks WHERE doc_id = ? ORDER BY idx", (doc_id,)
+        )
         return [Chunk(*row) for row in rows]
 
     def iter_chunks(self, batch: int = 2000):
@@ -218,18 +233,21 @@ class Catalog:
         """Return the cached vectors of these content hashes for ``model``."""
         out: dict[str, np.ndarray] = {}
         for i in range(0, len(hashes), 500):
-            part = list(hashes[i: i + 500])
+            part = list(hashes[i : i + 500])
             marks = ",".join("?" * len(part))
             for h, blob in self.db.execute(
-                    f"SELECT hash, vector FROM embeddings WHERE model = ? AND hash IN ({marks})", [model, *part]):
+                f"SELECT hash, vector FROM embeddings WHERE model = ? AND hash IN ({marks})", [model, *part]
+            ):
                 out[h] = np.frombuffer(blob, dtype=np.float32)
         return out
 
     def cache_embeddings(self, model: str, vectors: dict[str, np.ndarray]) -> None:
         """Store vectors by content hash; committed at once so an interrupted ingest keeps them."""
         with self.db:
-            self.db.executemany("INSERT OR REPLACE INTO embeddings VALUES (?, ?, ?)",
-                                [(model, h, np.asarray(v, np.float32).tobytes()) for h, v in vectors.items()])
+            self.db.executemany(
+                "INSERT OR REPLACE INTO embeddings VALUES (?, ?, ?)",
+                [(model, h, np.asarray(v, np.float32).tobytes()) for h, v in vectors.items()],
+            )
 
 
 def document_hash(document: Document, chunks: Sequence[Chunk]) -> str:
@@ -258,10 +276,15 @@ def _operational_error(exc: sqlite3.OperationalError, path: Path) -> Exception:
     that cannot be written, or damage."""
     text = str(exc).lower()
     if "locked" in text or "busy" in text:
-        return IndexBusyError(f"the catalog {path} is busy: another process (an ingest?) has been writing it "
-                              "for over a minute; wait for it to finish and try again")
+        return IndexBusyError(
+            f"the catalog {path} is busy: another process (an ingest?) has been writing it "
+            "for over a minute; wait for it to finish and try again"
+        )
     if "readonly" in text or "read-only" in text or "unable to open" in text:
-        return InputError(f"cannot write the data folder {path.parent} ({exc}): make it writable, or point "
-                          "HTX_DATA_DIR (or --data-dir) at a writable folder")
-    return IndexCorruptError(f"the catalog {path} is unreadable ({exc}); rebuild it with "
-                             "'htxbot ingest --rebuild PATH'")
+        return InputError(
+            f"cannot write the data folder {path.parent} ({exc}): make it writable, or point "
+            "HTX_DATA_DIR (or --data-dir) at a writable folder"
+        )
+    return IndexCorruptError(
+        f"the catalog {path} is unreadable ({exc}); rebuild it with 'htxbot ingest --rebuild PATH'"
+    )

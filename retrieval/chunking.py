@@ -18,7 +18,7 @@ def split_sentences(paragraph: str) -> list[str]:
     pieces = []
     start = 0
     for match in _SENTENCE_BREAK.finditer(paragraph):
-        candidate = paragraph[start: match.start()].rstrip()
+        candidate = paragraph[start : match.start()].rstrip()
         last_word = candidate.rsplit(" ", 1)[-1].lower()
         if last_word in _ABBREVIATIONS:
             continue
@@ -42,7 +42,7 @@ def _split_long(sentence: str, max_chars: int) -> list[str]:
         if len(pieces) > 1:
             break
     else:
-        return [sentence[i: i + max_chars] for i in range(0, len(sentence), max_chars)]
+        return [sentence[i : i + max_chars] for i in range(0, len(sentence), max_chars)]
     parts, current = [], ""
     for piece in pieces:
         if current and len(current) + len(piece) + 1 > max_chars:
@@ -99,6 +99,14 @@ def chunk_document(document: Document, max_chars: int = 1000, overlap_sentences:
     chunks = []
     for n, group in enumerate(groups):
         text = " ".join(group)
-        chunks.append(Chunk(id=f"{document.id}#{n}", doc_id=document.id, index=n, text=text,
-                            context=context, hash=content_hash(context + "\n" + text)))
+        chunks.append(
+            Chunk(
+                id=f"{document.id}#{n}",
+                doc_id=document.id,
+                index=n,
+                text=text,
+                context=context,
+                hash=content_hash(context + "\n" + text),
+            )
+        )
     return chunks

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from retrieval.measures import figures
 from retrieval.models import Citation
 from retrieval.periods import display_date, period_for
 from retrieval.places import current_province, find_places, relation_note
 from retrieval.questions import Question
 from retrieval.selection import Clause, counts
-from retrieval.measures import figures
 from retrieval.vietnamese import canonical_words, fold
 
 # What the answerer says in its own words, by the language of the question.
@@ -30,12 +30,12 @@ TEXTS = {
         "no_answer": "Xin lỗi, các bài viết hiện có không có thông tin để trả lời câu hỏi này.",
         "covers": " Dữ liệu hiện có nói về: {places}.",
         "stale": "Xin lỗi, các bài viết hiện có không có giá của hôm nay: giá thay đổi từng ngày, "
-                 "và các bài viết chỉ có giá của những ngày đã qua.",
+        "và các bài viết chỉ có giá của những ngày đã qua.",
         "small_talk": "Xin chào! Tôi trả lời các câu hỏi về số liệu hợp tác xã (HTX), tổ hợp tác và kinh tế "
-                      "tập thể theo các bài báo, kèm nguồn. Ví dụ: \"Huyện Chợ Đồn có bao nhiêu HTX?\"",
+        'tập thể theo các bài báo, kèm nguồn. Ví dụ: "Huyện Chợ Đồn có bao nhiêu HTX?"',
         "about": " Lưu ý: {note}.",
         "part_of": "Các bài viết không có số liệu chung cho {asked}; số liệu dưới đây là của {subject} "
-                   "(nay là một phần của {asked}): ",
+        "(nay là một phần của {asked}): ",
         "inside": " Các bài viết chỉ có số liệu riêng của: {places}.",
         "conflict": "Các bài viết đưa ra số liệu khác nhau cho cùng nơi và cùng thời điểm:",
         "conflict_line": "- Theo {source}: {quote}",
@@ -46,7 +46,7 @@ TEXTS = {
     "en": {
         "quote": 'According to the source [1]: "{quote}"',
         "gap": "The articles hold no figure for the period you asked about. The latest one: ",
-        "period": ' Reference period: {period}.',
+        "period": " Reference period: {period}.",
         "period_inline": " (period: {period})",
         "compare": "Comparison from the articles:",
         "larger": "→ {a} is higher than {b} ({va} against {vb}; mind the period of each figure).",
@@ -58,12 +58,12 @@ TEXTS = {
         "no_answer": "Sorry, the articles I have do not answer this question.",
         "covers": " They cover: {places}.",
         "stale": "Sorry, the articles I have hold no price of today: prices change from day to day, "
-                 "and the articles only give prices of days gone by.",
+        "and the articles only give prices of days gone by.",
         "small_talk": "Hello! I answer questions about cooperative (HTX) statistics from news articles, with "
-                      "sources. For example: \"How many cooperatives are there in Cho Don district?\"",
+        'sources. For example: "How many cooperatives are there in Cho Don district?"',
         "about": " Note: {note}.",
         "part_of": "The articles hold no figure for the whole of {asked}; this figure is for {subject} "
-                   "(now part of {asked}): ",
+        "(now part of {asked}): ",
         "inside": " The articles only have figures for places within it: {places}.",
         "conflict": "The articles give different figures for the same place and period:",
         "conflict_line": "- According to {source}: {quote}",
@@ -137,8 +137,16 @@ def cite(clauses: Sequence[Clause], q: Question | None = None) -> tuple[Citation
     period = period_for(first.text, first.before, first.context, document.date)
     if period and q is not None and q.english:
         period = english_period(period)
-    citation = Citation(source=document.cited_as, title=document.title, date=document.date, place=place_now(document.place),
-                        url=document.url, quote=quote, chunk_id=first.passage.chunk_id, paper=document.paper)
+    citation = Citation(
+        source=document.cited_as,
+        title=document.title,
+        date=document.date,
+        place=place_now(document.place),
+        url=document.url,
+        quote=quote,
+        chunk_id=first.passage.chunk_id,
+        paper=document.paper,
+    )
     return citation, period
 
 
@@ -173,11 +181,7 @@ def trim(text: str, q: Question) -> str:
     names = {m.name for m in q.asked}
     keep = -1
     for n, segment in enumerate(segments):
-        if names and any(f.measure in names for f in figures(segment)):
-            keep = n
-        elif not names and q.measures and any(counts(segment, m) for m in q.measures):
-            keep = n
-        elif not names and not q.measures and set(canonical_words(segment)) & set(q.terms):
+        if names and any(f.measure in names for f in figures(segment)) or not names and q.measures and any(counts(segment, m) for m in q.measures) or not names and not q.measures and set(canonical_words(segment)) & set(q.terms):
             keep = n
     if keep < 0:
         return text
@@ -198,8 +202,10 @@ _EN_PERIODS = (
     (r"^(?:giai doan|nhiem ky) (\d{4}) ?- ?(\d{4})", "the period {0}-{1}"),
     (r"^(?:trong |ca )?nam (\d{4})", "the year {0}"),
     (r"^trong nam", "during the year"),
-    (r"^(?:tinh )?den thoi diem hien tai|^hien nay|^luy ke (?:toi|den) nay|^(?:tinh )?(?:den|toi) nay|^hien",
-     "currently"),
+    (
+        r"^(?:tinh )?den thoi diem hien tai|^hien nay|^luy ke (?:toi|den) nay|^(?:tinh )?(?:den|toi) nay|^hien",
+        "currently",
+    ),
 )
 _EN_NUMBERS = {"sau": "6", "chin": "9", "muoi": "10"}
 
@@ -257,4 +263,4 @@ def marker(text: str, number: int) -> str:
 def stream_pieces(text: str, words: int = 3) -> list[str]:
     """Cut an answer into small pieces for streaming, keeping the spaces and line breaks."""
     tokens = re.findall(r"\S+\s*", text)
-    return ["".join(tokens[i: i + words]) for i in range(0, len(tokens), words)]
+    return ["".join(tokens[i : i + words]) for i in range(0, len(tokens), words)]

@@ -39,13 +39,33 @@ class LoadNote:
 # --- boilerplate -------------------------------------------------------------------------------
 
 _BOILERPLATE_LINES = {
-    "font size:", "decrease", "reset", "increase", "tin bài cùng chuyên mục", "bài viết mới",
-    "translate:", "language", "skip to content", "tin liên quan", "bài viết liên quan",
-    "chia sẻ", "in bài viết", "xem thêm", "tin khác", "bình luận",
+    "font size:",
+    "decrease",
+    "reset",
+    "increase",
+    "tin bài cùng chuyên mục",
+    "bài viết mới",
+    "translate:",
+    "language",
+    "skip to content",
+    "tin liên quan",
+    "bài viết liên quan",
+    "chia sẻ",
+    "in bài viết",
+    "xem thêm",
+    "tin khác",
+    "bình luận",
 }
 _BOILERPLATE_PREFIXES = (
-    "thống kê truy cập", "số người trực tuyến", "bài trước", "bài tiếp theo", "đang truy cập",
-    "lượt truy cập", "tổng lượt truy cập", "copyright", "bản quyền",
+    "thống kê truy cập",
+    "số người trực tuyến",
+    "bài trước",
+    "bài tiếp theo",
+    "đang truy cập",
+    "lượt truy cập",
+    "tổng lượt truy cập",
+    "copyright",
+    "bản quyền",
 )
 _BULLET_RE = re.compile(r"^[\s•·\-*–]+")
 # An editing stamp some CMSes leave at the start of the lead: "dt 18120211745 ltt 1106".
@@ -58,8 +78,13 @@ _UPPER = "A-ZÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬĐÈÉẺẼẸÊỀ�
 
 # Dateline prefixes that name the paper ("LSO-Sáng nay ...").
 _DATELINES = {
-    "LSO": "Báo Lạng Sơn", "BBK": "Báo Bắc Kạn", "HBĐT": "Báo Hòa Bình", "BHG": "Báo Hà Giang",
-    "TTXVN": "Thông tấn xã Việt Nam", "VOV": "Đài Tiếng nói Việt Nam", "QĐND": "Báo Quân đội nhân dân",
+    "LSO": "Báo Lạng Sơn",
+    "BBK": "Báo Bắc Kạn",
+    "HBĐT": "Báo Hòa Bình",
+    "BHG": "Báo Hà Giang",
+    "TTXVN": "Thông tấn xã Việt Nam",
+    "VOV": "Đài Tiếng nói Việt Nam",
+    "QĐND": "Báo Quân đội nhân dân",
 }
 _DATELINE_RE = re.compile(r"^\(?([A-ZĐ]{2,6})\)?\s*[-–—]\s*(?=\S)")
 
@@ -102,7 +127,7 @@ def clean_text(raw: str) -> tuple[list[str], str | None]:
             continue
         line = _STAMP_RE.sub("", line)
         glued = _GLUED_RE.search(line)
-        if glued and not line[glued.end():].rstrip().endswith(_SENTENCE_END):
+        if glued and not line[glued.end() :].rstrip().endswith(_SENTENCE_END):
             # The tail after "tỉnh.Đồng chí" is a caption glued on by the page scraper.
             line = line[: glued.end()]
         if paragraphs and _is_caption(raw_line, line, body_started):
@@ -154,7 +179,7 @@ def first_event_date(text: str) -> str | None:
     found: list[tuple[int, str]] = []
     for pattern in _DATE_RES:
         for match in pattern.finditer(text):
-            before = text[max(0, match.start() - 40): match.start()]
+            before = text[max(0, match.start() - 40) : match.start()]
             if _CITED_DOC_RE.search(before):
                 continue
             iso = _iso(*match.groups())
@@ -176,8 +201,10 @@ def _normalise_date(value: object) -> str | None:
 
 # --- building documents ------------------------------------------------------------------------
 
-def document_from_text(doc_id: str, raw: str, *, path: str | None = None, meta: dict | None = None,
-                       title: str | None = None) -> Document:
+
+def document_from_text(
+    doc_id: str, raw: str, *, path: str | None = None, meta: dict | None = None, title: str | None = None
+) -> Document:
     """Build a cleaned Document from plain article text and optional metadata."""
     meta = meta or {}
     raw_lines = [" ".join(line.split()) for line in nfc(raw).splitlines() if line.strip()]
@@ -197,7 +224,7 @@ def document_from_text(doc_id: str, raw: str, *, path: str | None = None, meta: 
         dateline = _DATELINE_RE.match(paragraphs[0])
         if dateline:
             paper = paper or _DATELINES.get(dateline.group(1))
-            paragraphs[0] = paragraphs[0][dateline.end():]
+            paragraphs[0] = paragraphs[0][dateline.end() :]
     text = "\n".join(paragraphs)
 
     if "date" in meta:
@@ -224,16 +251,16 @@ def document_from_html(doc_id: str, html: str, *, path: str | None = None, meta:
     """Extract the article of an HTML page with trafilatura, then clean it like plain text."""
     import trafilatura
 
-    extracted = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
-                                            include_tables=True, favor_precision=True)
+    extracted = trafilatura.bare_extraction(
+        html, with_metadata=True, include_comments=False, include_tables=True, favor_precision=True
+    )
     if extracted is None or not (extracted.text or "").strip():
         raise IngestError("no article text found in the page")
     meta = dict(meta or {})
     meta.setdefault("url", extracted.url)
     if extracted.date and "date" not in meta:
         meta["date"], meta["date_source"] = extracted.date, "html-metadata"
-    return document_from_text(doc_id, extracted.text, path=path, meta=meta,
-                              title=meta.get("title") or extracted.title)
+    return document_from_text(doc_id, extracted.text, path=path, meta=meta, title=meta.get("title") or extracted.title)
 
 
 # Fields of a JSONL record the loader reads, and text-bearing ones it leaves out on purpose.
@@ -316,14 +343,21 @@ def document_from_record(record: dict, *, path: str | None = None, notes: list[s
     paragraphs, _ = clean_text(raw)
     doc_date = _normalise_date(date_value)
     return Document(
-        id=doc_id, title=title or doc_id, text="\n".join(paragraphs),
-        date=doc_date, date_source=date_source if doc_date else "none",
-        place=place or place_from_title(title or ""), paper=paper or None,
-        url=url or None, path=path, source=doc_id,
+        id=doc_id,
+        title=title or doc_id,
+        text="\n".join(paragraphs),
+        date=doc_date,
+        date_source=date_source if doc_date else "none",
+        place=place or place_from_title(title or ""),
+        paper=paper or None,
+        url=url or None,
+        path=path,
+        source=doc_id,
     )
 
 
 # --- files and folders -------------------------------------------------------------------------
+
 
 def _suffix(path: Path) -> str:
     name = path.name.lower()
@@ -344,12 +378,17 @@ def discover(paths: Iterable[Path]) -> tuple[list[tuple[Path, Path]], list[LoadP
         if not path.exists():
             problems.append(LoadProblem(str(path), "no such file or folder"))
         elif path.is_dir():
-            files.extend((p, path) for p in sorted(path.rglob("*")) if p.is_file()
-                         and _suffix(p) in SUPPORTED_SUFFIXES and p.name != METADATA_FILE)
+            files.extend(
+                (p, path)
+                for p in sorted(path.rglob("*"))
+                if p.is_file() and _suffix(p) in SUPPORTED_SUFFIXES and p.name != METADATA_FILE
+            )
         elif _suffix(path) in SUPPORTED_SUFFIXES:
             files.append((path, path))
         else:
-            problems.append(LoadProblem(str(path), f"unsupported file type (expected one of {', '.join(SUPPORTED_SUFFIXES)})"))
+            problems.append(
+                LoadProblem(str(path), f"unsupported file type (expected one of {', '.join(SUPPORTED_SUFFIXES)})")
+            )
     return files, problems
 
 
@@ -393,7 +432,9 @@ def _load_records(path: Path, opener) -> Iterator[Document | LoadProblem | LoadN
                 record = json.loads(line)
                 document = document_from_record(record, path=str(path), notes=notes)
             except (IngestError, ValueError, TypeError, AttributeError) as exc:
-                reason = f"not a complete JSON record ({exc.msg})" if isinstance(exc, json.JSONDecodeError) else str(exc)
+                reason = (
+                    f"not a complete JSON record ({exc.msg})" if isinstance(exc, json.JSONDecodeError) else str(exc)
+                )
                 yield LoadProblem(where, reason)
                 continue
             for key in unread_text_fields(record):
@@ -406,8 +447,9 @@ def _load_records(path: Path, opener) -> Iterator[Document | LoadProblem | LoadN
         yield LoadNote(str(path), f"text in field {key!r} of {count} records is not indexed: {why}")
 
 
-def load_file(path: Path, meta_cache: dict[Path, dict] | None = None, *,
-              doc_id: str | None = None) -> Iterator[Document | LoadProblem | LoadNote]:
+def load_file(
+    path: Path, meta_cache: dict[Path, dict] | None = None, *, doc_id: str | None = None
+) -> Iterator[Document | LoadProblem | LoadNote]:
     """Yield the documents of one file, a LoadProblem for what cannot be read, and LoadNotes for
     what is read but not indexed. ``doc_id`` names the document of a single-article file (its file
     name without extension when not given)."""

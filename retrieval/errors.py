@@ -27,4 +27,3 @@ class EmbeddingError(HtxError):
 
 class ConfigError(HtxError):
     """A setting has a value the program cannot use."""
-

@@ -24,15 +24,17 @@ _POLITE_RE = re.compile(
 )
 _SMALL_TALK_RE = re.compile(
     r"^(xin chao|chao ban|chao bot|chao|hello|hi|hey|cam on|cam on ban|thanks|thank you|tam biet|bye|ok|oke|"
-    r"vang|da|duoc roi|tot|good|great)(?: (?:ban|nhe|nha|a|nhieu|bot|you|very much))*$")
+    r"vang|da|duoc roi|tot|good|great)(?: (?:ban|nhe|nha|a|nhieu|bot|you|very much))*$"
+)
 _FOLLOWUP_START_RE = re.compile(r"^(con|the con|vay con|vay|the|va|con o|con tai|what about|and|how about|also)\b")
 
 _FOLLOWUP_WORDS_RE = re.compile(
     r"\b(thi sao|the thi sao|thi bao nhieu|trong so do|trong do|o do|tai do|cac htx do|htx do|dia phuong do|"
-    r"noi do|nam do|luc do|there|those|them|it|that place|of them|among them)\b")
-_STOP = frozenset("co la cua va cac nhung mot trong o tai cho den duoc may gi nao ai thi sao con ve voi bao nhieu "
-                  "the nao khong da se dang bi tu theo nay do kia hay hoac vay what about how and the of in is are "
-                  "many much".split())
+    r"noi do|nam do|luc do|there|those|them|it|that place|of them|among them)\b"
+)
+_STOP = frozenset(
+    ["co", "la", "cua", "va", "cac", "nhung", "mot", "trong", "o", "tai", "cho", "den", "duoc", "may", "gi", "nao", "ai", "thi", "sao", "con", "ve", "voi", "bao", "nhieu", "the", "nao", "khong", "da", "se", "dang", "bi", "tu", "theo", "nay", "do", "kia", "hay", "hoac", "vay", "what", "about", "how", "and", "the", "of", "in", "is", "are", "many", "much"]
+)
 
 
 def strip_politeness(text: str) -> str:
@@ -65,8 +67,11 @@ def resolve_followup(question: str, history: Sequence[dict] | None) -> str:
 
     The place, year or measure named in the follow-up replaces the one in the previous question.
     """
-    previous = [nfc(str(turn.get("content", ""))).strip() for turn in history or []
-                if turn.get("role") == "user" and str(turn.get("content", "")).strip()]
+    previous = [
+        nfc(str(turn.get("content", ""))).strip()
+        for turn in history or []
+        if turn.get("role") == "user" and str(turn.get("content", "")).strip()
+    ]
     previous = [strip_politeness(p) for p in previous if not is_small_talk(p)]
     if not previous or is_small_talk(question):
         return question
@@ -85,7 +90,8 @@ def _merge(base: str, question: str) -> str:
     words = [w for w in folded.split() if w not in _STOP]
     starts_like_followup = bool(_FOLLOWUP_START_RE.search(folded))
     refers_back = bool(_FOLLOWUP_WORDS_RE.search(folded)) or (
-        not new_places and bool(re.search(r"\b(?:thi|cua|o|tai) (?:huyen|tinh|thanh pho|thi xa|dia phuong)\b", folded)))
+        not new_places and bool(re.search(r"\b(?:thi|cua|o|tai) (?:huyen|tinh|thanh pho|thi xa|dia phuong)\b", folded))
+    )
     looks_followup = starts_like_followup or refers_back or len(words) <= 3
     stands_alone = bool(new_places) and (bool(new_measures) or len(words) > 4) and not refers_back
     if not looks_followup or stands_alone:
@@ -99,8 +105,11 @@ def _merge(base: str, question: str) -> str:
             merged = f"{merged.rstrip('?. ')} ở {new_places[0].label()}?"
     if new_years:
         old_years = years(base)
-        merged = merged.replace(str(old_years[0]), str(new_years[0])) if old_years else \
-            f"{merged.rstrip('?. ')} năm {new_years[0]}?"
+        merged = (
+            merged.replace(str(old_years[0]), str(new_years[0]))
+            if old_years
+            else f"{merged.rstrip('?. ')} năm {new_years[0]}?"
+        )
     if new_places or (new_years and not new_measures and len(words) <= 3):
         return merged
     # The follow-up asks something else about the same place and period: "Còn lợi nhuận bình quân?",
@@ -108,8 +117,9 @@ def _merge(base: str, question: str) -> str:
     measure = next((m for m in _MEASURES if re.search(rf"\b{m}\b", folded)), None)
     if measure and len(words) <= 3 and _MEASURE_RE.search(base):
         return _replace_measure(base, measure)
-    own = re.sub(r"^\s*(?:(?:còn|thế còn|vậy còn|và|what about|how about|and)\s+)", "", question,
-                 flags=re.IGNORECASE).rstrip(" ?.")
+    own = re.sub(
+        r"^\s*(?:(?:còn|thế còn|vậy còn|và|what about|how about|and)\s+)", "", question, flags=re.IGNORECASE
+    ).rstrip(" ?.")
     own = re.sub(r"\s+(?:thì sao|thế nào|ở đó|tại đó|there)$", "", own, flags=re.IGNORECASE)
     inherited = []
     old_places = find_places(base)
@@ -117,8 +127,9 @@ def _merge(base: str, question: str) -> str:
         inherited.append(("ở " if not _english(question) else "in ") + old_places[0].label())
     elif not new_places:
         # A place the gazetteer does not know ("huyện Lộc Hà") is inherited as written.
-        unknown = re.search(r"\b(?:[Hh]uyện|[Tt]ỉnh|[Tt]hành phố|[Tt]hị xã|[Qq]uận)\s+[A-ZĐÀ-Ỹ]\S*(?:\s+[A-ZĐÀ-Ỹ]\S*){0,3}",
-                            base)
+        unknown = re.search(
+            r"\b(?:[Hh]uyện|[Tt]ỉnh|[Tt]hành phố|[Tt]hị xã|[Qq]uận)\s+[A-ZĐÀ-Ỹ]\S*(?:\s+[A-ZĐÀ-Ỹ]\S*){0,3}", base
+        )
         if unknown:
             inherited.append(("ở " if not _english(question) else "in ") + unknown.group(0).rstrip("?,.()"))
     old_years = years(base)
@@ -133,25 +144,51 @@ def _merge(base: str, question: str) -> str:
 
 def _english(text: str) -> bool:
     return bool(re.search(r"\b(what|how|and|the|about|there)\b", text.lower())) and not re.search(
-        r"[à-ỹđ]", text.lower())
+        r"[à-ỹđ]", text.lower()
+    )
 
 
-_MEASURES = ("to hop tac", "tht", "hop tac xa", "htx", "thanh vien", "lao dong", "doanh thu", "loi nhuan",
-             "thu nhap", "von", "san pham", "quy tin dung", "lien hiep")
+_MEASURES = (
+    "to hop tac",
+    "tht",
+    "hop tac xa",
+    "htx",
+    "thanh vien",
+    "lao dong",
+    "doanh thu",
+    "loi nhuan",
+    "thu nhap",
+    "von",
+    "san pham",
+    "quy tin dung",
+    "lien hiep",
+)
 _MEASURE_WORDS = {
-    "to hop tac": "tổ hợp tác", "tht": "tổ hợp tác", "hop tac xa": "hợp tác xã", "htx": "HTX",
-    "thanh vien": "thành viên", "lao dong": "lao động", "doanh thu": "doanh thu", "loi nhuan": "lợi nhuận",
-    "thu nhap": "thu nhập", "von": "vốn", "san pham": "sản phẩm", "quy tin dung": "quỹ tín dụng nhân dân",
+    "to hop tac": "tổ hợp tác",
+    "tht": "tổ hợp tác",
+    "hop tac xa": "hợp tác xã",
+    "htx": "HTX",
+    "thanh vien": "thành viên",
+    "lao dong": "lao động",
+    "doanh thu": "doanh thu",
+    "loi nhuan": "lợi nhuận",
+    "thu nhap": "thu nhập",
+    "von": "vốn",
+    "san pham": "sản phẩm",
+    "quy tin dung": "quỹ tín dụng nhân dân",
     "lien hiep": "liên hiệp HTX",
 }
-_MEASURE_RE = re.compile(r"\b(HTX|hợp tác xã|tổ hợp tác|THT|thành viên|lao động|doanh thu|lợi nhuận|thu nhập|vốn)\b",
-                         re.IGNORECASE)
+_MEASURE_RE = re.compile(
+    r"\b(HTX|hợp tác xã|tổ hợp tác|THT|thành viên|lao động|doanh thu|lợi nhuận|thu nhập|vốn)\b", re.IGNORECASE
+)
 
 
 def _replace_place(text: str, old: Place, new: Place) -> str:
     """Replace the mention of ``old`` (with its unit word) in ``text`` by ``new``."""
-    pattern = re.compile(r"(?:(?:thành phố|tỉnh|huyện|quận|thị xã|tp\.?)\s+)?" +
-                         r"\s+".join(re.escape(w) for w in old.name.split()), re.IGNORECASE)
+    pattern = re.compile(
+        r"(?:(?:thành phố|tỉnh|huyện|quận|thị xã|tp\.?)\s+)?" + r"\s+".join(re.escape(w) for w in old.name.split()),
+        re.IGNORECASE,
+    )
     if pattern.search(text):
         return pattern.sub(new.label(), text, count=1)
     return f"{text.rstrip('?. ')} ở {new.label()}?"

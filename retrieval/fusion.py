@@ -19,8 +19,13 @@ class SearchConfig:
     rrf_k: int = 60
 
 
-def fuse(lexical: Sequence[tuple[str, float]], dense: Sequence[tuple[str, float]], method: str,
-         lexical_weight: float = 0.6, rrf_k: int = 60) -> list[tuple[str, float]]:
+def fuse(
+    lexical: Sequence[tuple[str, float]],
+    dense: Sequence[tuple[str, float]],
+    method: str,
+    lexical_weight: float = 0.6,
+    rrf_k: int = 60,
+) -> list[tuple[str, float]]:
     """Combine two ranked lists of (id, score) into one, best first.
 
     ``weighted``: BM25 scores divided by the best one, dense similarities min-max scaled over the
@@ -42,6 +47,8 @@ def fuse(lexical: Sequence[tuple[str, float]], dense: Sequence[tuple[str, float]
     span = (high - low) or 1.0
     lex = {cid: s / top_lex for cid, s in lexical}
     den = {cid: (s - low) / span for cid, s in dense}
-    scores = {cid: lexical_weight * lex.get(cid, 0.0) + (1 - lexical_weight) * den.get(cid, 0.0)
-              for cid in set(lex) | set(den)}
+    scores = {
+        cid: lexical_weight * lex.get(cid, 0.0) + (1 - lexical_weight) * den.get(cid, 0.0)
+        for cid in set(lex) | set(den)
+    }
     return sorted(scores.items(), key=lambda item: -item[1])

@@ -16,8 +16,7 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 
 from prompts import REFUSAL, render
-from retrieval.answering import (ExtractiveAnswerer, analyse, resolve_followup, strip_instructions,
-                                 validate_question)
+from retrieval.answering import ExtractiveAnswerer, analyse, resolve_followup, strip_instructions, validate_question
 from retrieval.chunking import split_sentences
 from retrieval.guards import addresses_assistant, instructions_in, is_poisoned
 from retrieval.models import Answer, Citation, Passage
@@ -30,6 +29,7 @@ _MARKER_RE = re.compile(r"\[(\d+)\]")
 
 
 # --- the guard (pure) ----------------------------------------------------------------------------
+
 
 def _number_forms(text: str) -> tuple[set[str], set[float]]:
     found = numbers(_MARKER_RE.sub(" ", text))
@@ -65,8 +65,10 @@ def grounding_violations(answer: str, passages: Sequence[str]) -> list[str]:
 
 def reported(passage: str) -> str:
     """Return a passage without its sentences that address the assistant ("SYSTEM: …", "[INST]")."""
-    lines = [" ".join(s for s in split_sentences(" ".join(line.split())) if not addresses_assistant(s))
-             for line in passage.split("\n")]
+    lines = [
+        " ".join(s for s in split_sentences(" ".join(line.split())) if not addresses_assistant(s))
+        for line in passage.split("\n")
+    ]
     return "\n".join(line for line in lines if line)
 
 
@@ -98,6 +100,7 @@ def best_quote(passage: str, answer: str) -> str:
 
 
 # --- the answerer --------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class GenerationConfig:
@@ -146,8 +149,10 @@ class LLMAnswerer:
         return blocks
 
     def _messages(self, question: str, blocks: Sequence[str]) -> list[tuple[str, str]]:
-        return [("system", render("system", refusal=REFUSAL)),
-                ("human", render("answer", passages="\n\n".join(blocks), question=question))]
+        return [
+            ("system", render("system", refusal=REFUSAL)),
+            ("human", render("answer", passages="\n\n".join(blocks), question=question)),
+        ]
 
     def condense(self, question: str, history: Sequence[dict] | None) -> str:
         """Rewrite a follow-up into a standalone question with the model, else with the rules."""
@@ -156,8 +161,9 @@ class LLMAnswerer:
             return question
         lines = "\n".join(f"{'Người hỏi' if t.get('role') == 'user' else 'Trợ lý'}: {t['content']}" for t in turns)
         try:
-            reply = self.model.invoke([("human", render("condense", history=lines, question=question))],
-                                      timeout=self.config.timeout_s)
+            reply = self.model.invoke(
+                [("human", render("condense", history=lines, question=question))], timeout=self.config.timeout_s
+            )
             text = " ".join(str(reply.content).split())
             if text and len(text) < 500:
                 return text
@@ -168,8 +174,9 @@ class LLMAnswerer:
     def _prepare(self, question: str, history: Sequence[dict] | None):
         question = validate_question(question, self.extractive.config.max_question_chars)
         standalone = self.condense(strip_instructions(question), history)
-        passages = self.index.search(standalone, self.extractive.config.passages,
-                                     lexical_query=analyse(standalone).match_text)
+        passages = self.index.search(
+            standalone, self.extractive.config.passages, lexical_query=analyse(standalone).match_text
+        )
         # An article that addresses the assistant is never shown to the model: it was written for it.
         given = [p for p in passages if not self._poisoned(p)]
         return question, standalone, passages, given[: self.config.context_passages]
@@ -202,8 +209,9 @@ class LLMAnswerer:
                         pieces.append(piece)
                         yield "delta", piece
         except Exception as exc:
-            answer = await asyncio.to_thread(self._fallback, question, history,
-                                             f"model stream failed: {type(exc).__name__}: {exc}")
+            answer = await asyncio.to_thread(
+                self._fallback, question, history, f"model stream failed: {type(exc).__name__}: {exc}"
+            )
             yield "final", answer
             return
         yield "final", self._finish(question, standalone, "".join(pieces).strip(), given, passages, history, started)
@@ -213,8 +221,14 @@ class LLMAnswerer:
             return self._fallback(question, history, "empty reply")
         if is_refusal(text) and not _MARKER_RE.search(text):
             self.stats.llm_answers += 1
-            return Answer(question=question, text=text, found=False, passages=tuple(passages),
-                          standalone_question=standalone, latency_ms=(time.perf_counter() - started) * 1000)
+            return Answer(
+                question=question,
+                text=text,
+                found=False,
+                passages=tuple(passages),
+                standalone_question=standalone,
+                latency_ms=(time.perf_counter() - started) * 1000,
+            )
         problems = grounding_violations(text, self._blocks(given))
         if not _MARKER_RE.search(text):
             problems.append("cites no passage")
@@ -227,14 +241,28 @@ class LLMAnswerer:
         for n in order:
             passage = given[n - 1]
             document = self.index.document(passage.doc_id)
-            citations.append(Citation(source=passage.source or passage.doc_id, title=document.title if document else passage.doc_id,
-                                      date=document.date if document else None,
-                                      place=document.place if document else None,
-                                      url=document.url if document else None, quote=best_quote(passage.text, text),
-                                      chunk_id=passage.chunk_id, paper=document.paper if document else None))
+            citations.append(
+                Citation(
+                    source=passage.source or passage.doc_id,
+                    title=document.title if document else passage.doc_id,
+                    date=document.date if document else None,
+                    place=document.place if document else None,
+                    url=document.url if document else None,
+                    quote=best_quote(passage.text, text),
+                    chunk_id=passage.chunk_id,
+                    paper=document.paper if document else None,
+                )
+            )
         self.stats.llm_answers += 1
-        return Answer(question=question, text=text, found=True, citations=tuple(citations), passages=tuple(passages),
-                      standalone_question=standalone, latency_ms=(time.perf_counter() - started) * 1000)
+        return Answer(
+            question=question,
+            text=text,
+            found=True,
+            citations=tuple(citations),
+            passages=tuple(passages),
+            standalone_question=standalone,
+            latency_ms=(time.perf_counter() - started) * 1000,
+        )
 
     def _fallback(self, question: str, history: Sequence[dict] | None, reason: str) -> Answer:
         if reason.startswith("grounding guard"):

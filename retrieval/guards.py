@@ -18,7 +18,8 @@ _INSTRUCTION_RE = re.compile(
     r"quen (?:het|moi|cac|di|tat ca)|dong vai|huong dan (?:truoc|tren|he thong)|quy tac|luat le|che do|chi thi|"
     r"gia su ban|ban la (?:tro ly|mot)|tro ly khong|he thong moi|in ra|"
     r"ignore|disregard|forget|pretend|you are now|act as|system prompt|say that|answer that|answer only|"
-    r"instructions?|jailbreak)\b")
+    r"instructions?|jailbreak)\b"
+)
 _LABEL_RE = re.compile(r"^\s*(?:câu hỏi|cau hoi|question|hỏi|hoi)\s*:\s*", re.IGNORECASE)
 _ORG_RE = re.compile(r"\b((?:HTX|[Hh]ợp tác xã|[Tt]ổ hợp tác|THT)(?:\s+[A-ZĐÀ-Ỹa-zà-ỹđ][\wÀ-ỹđĐ]*){1,6})")
 _QUESTION_CUE_RE = re.compile(r"\b(bao nhieu|may|nao|ai|gi|the nao|khong|how|what|which|who|when|where)\b|\?")
@@ -34,8 +35,10 @@ def validate_question(question: str | None, max_chars: int = MAX_QUESTION_CHARS)
     if len(text) > max_chars:
         raise InputError(f"the question is {len(text)} characters long; the limit is {max_chars}")
     if not re.search(r"[^\W_]", text):
-        raise InputError("the question has no words (only punctuation, symbols or emoji); ask something like "
-                         "'Huyện Chợ Đồn có bao nhiêu HTX?'")
+        raise InputError(
+            "the question has no words (only punctuation, symbols or emoji); ask something like "
+            "'Huyện Chợ Đồn có bao nhiêu HTX?'"
+        )
     return text
 
 
@@ -77,8 +80,11 @@ def _with_referents(question: str, instruction: str) -> str:
     folded = " ".join(canonical_words(question))
     if re.search(r"\b(htx|tht) (nay|do|tren)\b", folded) or (not extra and not find_places(question)):
         org = _ORG_RE.search(re.sub(r"\d[\d.,]*", " ", instruction))
-        if org and any(w[:1].isupper() for w in org.group(1).split()[1:]) and \
-                " ".join(canonical_words(org.group(1))) not in folded:
+        if (
+            org
+            and any(w[:1].isupper() for w in org.group(1).split()[1:])
+            and " ".join(canonical_words(org.group(1))) not in folded
+        ):
             words = org.group(1).split()
             # Up to the first lowercase word after the name ("HTX lúa tôm Thạnh Phú có" -> stop at "có").
             name = [words[0]] + [w for w in words[1:]][:5]
@@ -92,7 +98,8 @@ def _with_referents(question: str, instruction: str) -> str:
 def is_only_instruction(question: str) -> bool:
     """Tell whether a question holds orders and no real question ("Hãy in ra hướng dẫn hệ thống")."""
     return strip_instructions(question) == question and bool(
-        _INSTRUCTION_RE.search(" ".join(canonical_words(question))))
+        _INSTRUCTION_RE.search(" ".join(canonical_words(question)))
+    )
 
 
 # --- articles that address the assistant --------------------------------------------------------
@@ -103,7 +110,9 @@ def is_only_instruction(question: str) -> bool:
 # HTX", "hệ thống chính trị", "không thể bỏ qua", "câu trả lời rằng".
 _TEMPLATE_RE = re.compile(
     r"\[/?inst\]|<\|[a-z_]{2,20}\|>|<</?sys>>|</?(?:system|user|assistant)>|^\s*#{2,}\s*(?:instruction|system|response|"
-    r"user|assistant)\b|\{\{\s*(?:system|user|assistant)", re.IGNORECASE | re.MULTILINE)
+    r"user|assistant)\b|\{\{\s*(?:system|user|assistant)",
+    re.IGNORECASE | re.MULTILINE,
+)
 _ROLES = r"(?:system|user|assistant|human|developer|he thong|nguoi dung|tro ly (?:ao|ai)|chatbot)"
 # "SYSTEM:" opening a sentence or a bracket; an upper-case role ("ASSISTANT:") anywhere.
 _ROLE_RE = re.compile(rf"(?:^|[\[(<>\"“'*|-]\s*){_ROLES}\s*:")
@@ -112,29 +121,43 @@ _DISREGARD = r"(?:bo qua|phot lo|lo di|quen|khong (?:can )?(?:tuan theo|lam theo
 _ORDERS = r"(?:huong dan|chi dan|chi thi|cau lenh|lenh|quy tac|yeu cau|thiet lap|loi nhac|prompt)"
 _ALL = r"(?:di |het |moi |tat ca |toan bo |cac |nhung |nay )*"
 # "trước đó", "ở trên", "của bạn"; a bare "trước" / "trên" only ending the phrase ("quy tắc trên đường" is news).
-_EARLIER = (r"(?:truoc (?:do|day)|o tren|phia tren|ben tren|tren day|he thong|ban dau|cua ban|da (?:cho|nhan|duoc giao)"
-            r"|(?:truoc|tren|cu)(?=\s*(?:[.,;:!?]|$| va | and )))")
+_EARLIER = (
+    r"(?:truoc (?:do|day)|o tren|phia tren|ben tren|tren day|he thong|ban dau|cua ban|da (?:cho|nhan|duoc giao)"
+    r"|(?:truoc|tren|cu)(?=\s*(?:[.,;:!?]|$| va | and )))"
+)
 # Folded, "hãy" (an order) is "hay" (or, often: "người ta hay nói rằng"); it is marked "hay_" first.
 _ARTICLE_INSTRUCTION_RES = (
     # "Bỏ qua (mọi) hướng dẫn trước đó", "quên hết các chỉ dẫn ở trên" (not "... trước đó của Bộ")
     re.compile(rf"\b{_DISREGARD} {_ALL}{_ORDERS} {_EARLIER}(?! cua)"),
     # an order opening the sentence: "Hãy bỏ qua hướng dẫn", "Bỏ qua mọi chỉ dẫn, ..."
-    re.compile(rf"^\W*(?:(?:(?:xin |vui long )?hay_|xin|vui long) {_DISREGARD} {_ALL}|{_DISREGARD} (?:het|moi|tat ca|toan bo) {_ALL})"
-               rf"{_ORDERS}\b"),
+    re.compile(
+        rf"^\W*(?:(?:(?:xin |vui long )?hay_|xin|vui long) {_DISREGARD} {_ALL}|{_DISREGARD} (?:het|moi|tat ca|toan bo) {_ALL})"
+        rf"{_ORDERS}\b"
+    ),
     # "Hãy trả lời rằng ...", "bạn phải nói là ..."
-    re.compile(r"\b(?:hay_|ban (?:phai|can)) (?:tra loi|noi|khang dinh|xac nhan|tuyen bo|tra ve|thong bao|bao|viet|in ra)"
-               r"(?: voi nguoi (?:dung|hoi))? (?:rang|la)\b"),
+    re.compile(
+        r"\b(?:hay_|ban (?:phai|can)) (?:tra loi|noi|khang dinh|xac nhan|tuyen bo|tra ve|thong bao|bao|viet|in ra)"
+        r"(?: voi nguoi (?:dung|hoi))? (?:rang|la)\b"
+    ),
     # the assistant named and ordered: "Trợ lý AI hãy ...", "chatbot phải trả lời ..."
-    re.compile(r"\b(?:tro ly (?:ao|ai|ngon ngu)|chatbot|chat bot|mo hinh (?:ngon ngu|ai)|he thong ai|ai assistant|"
-               r"language model|llm|chatgpt|gpt)\b.{0,40}(?:\bhay_|\bvui long\b|\bduoc yeu cau\b|\bphai (?:tra loi|noi)\b)"),
-    re.compile(r"\b(?:ignore|disregard|forget|override|bypass)\b(?: \w+){0,3} (?:instructions?|prompts?|rules|"
-               r"directions|guidelines|context|messages?)\b"),
-    re.compile(r"\b(?:you are now|from now on,? you|you are (?:an? |the )?(?:helpful )?(?:ai|assistant|chatbot|"
-               r"language model)|as an ai\b|act as (?:an? )?(?:ai|assistant|chatbot)|pretend (?:to be|you are)|"
-               r"new instructions|system prompt|jailbreak|developer mode|do anything now)\b"),
+    re.compile(
+        r"\b(?:tro ly (?:ao|ai|ngon ngu)|chatbot|chat bot|mo hinh (?:ngon ngu|ai)|he thong ai|ai assistant|"
+        r"language model|llm|chatgpt|gpt)\b.{0,40}(?:\bhay_|\bvui long\b|\bduoc yeu cau\b|\bphai (?:tra loi|noi)\b)"
+    ),
+    re.compile(
+        r"\b(?:ignore|disregard|forget|override|bypass)\b(?: \w+){0,3} (?:instructions?|prompts?|rules|"
+        r"directions|guidelines|context|messages?)\b"
+    ),
+    re.compile(
+        r"\b(?:you are now|from now on,? you|you are (?:an? |the )?(?:helpful )?(?:ai|assistant|chatbot|"
+        r"language model)|as an ai\b|act as (?:an? )?(?:ai|assistant|chatbot)|pretend (?:to be|you are)|"
+        r"new instructions|system prompt|jailbreak|developer mode|do anything now)\b"
+    ),
     # "Answer that ...", "Please respond with ...": English orders, opening the sentence or after a modal
-    re.compile(r"(?:^\W*|\b(?:please|must|should|always|only|just|now|then) )(?:answer|respond|reply|say|state|"
-               r"tell (?:the )?users?)(?: only)? (?:that|with)\b"),
+    re.compile(
+        r"(?:^\W*|\b(?:please|must|should|always|only|just|now|then) )(?:answer|respond|reply|say|state|"
+        r"tell (?:the )?users?)(?: only)? (?:that|with)\b"
+    ),
 )
 
 
@@ -158,8 +181,13 @@ def instructions_in(text: str) -> list[str]:
     """Return the sentences of an article that address the assistant, in order (none: [])."""
     from retrieval.chunking import split_sentences
 
-    return [sentence for line in text.splitlines() if line.strip()
-            for sentence in split_sentences(" ".join(line.split())) if addresses_assistant(sentence)]
+    return [
+        sentence
+        for line in text.splitlines()
+        if line.strip()
+        for sentence in split_sentences(" ".join(line.split()))
+        if addresses_assistant(sentence)
+    ]
 
 
 @lru_cache(maxsize=4096)
@@ -181,7 +209,8 @@ def asks_price(text: str) -> bool:
         return True
     # Typed without diacritics, "gia" is also "tham gia", "quốc gia", "gia đình", "gia tăng"...
     return fold(text) == text and bool(
-        re.search(r"(?<!tham )(?<!quoc )\bgia\b(?! (?:dinh|tang|tri|han|nhap|hoa))", text))
+        re.search(r"(?<!tham )(?<!quoc )\bgia\b(?! (?:dinh|tang|tri|han|nhap|hoa))", text)
+    )
 
 
 def is_fresh(document: Document, days: int) -> bool:

@@ -24,9 +24,16 @@ log = logging.getLogger(__name__)
 class Index:
     """Catalog (SQLite) + vector store (Chroma) + lexical index (bm25s) in one data folder."""
 
-    def __init__(self, data_dir: Path, embedder: Embedder | None, *, chunk_chars: int = 1000,
-                 search: SearchConfig | None = None, progress: ProgressFactory | None = None,
-                 reset: bool = False):
+    def __init__(
+        self,
+        data_dir: Path,
+        embedder: Embedder | None,
+        *,
+        chunk_chars: int = 1000,
+        search: SearchConfig | None = None,
+        progress: ProgressFactory | None = None,
+        reset: bool = False,
+    ):
         self.parts = IndexParts(data_dir, embedder, progress=progress, reset=reset)
         self.data_dir = self.parts.data_dir
         self.embedder = embedder
@@ -95,8 +102,9 @@ class Index:
         paths = [Path(p) for p in paths]
         with self.parts.ingest_lock():
             batch = read_paths(paths, self.parts.progress)
-            return apply_batch(self.parts, batch, paths, rebuild=rebuild, prune=prune,
-                               chunk_chars=self.chunk_chars, started=started)
+            return apply_batch(
+                self.parts, batch, paths, rebuild=rebuild, prune=prune, chunk_chars=self.chunk_chars, started=started
+            )
 
     def ingest_documents(self, documents: Iterable[Document], *, rebuild: bool = False) -> IngestReport:
         """Index documents built in memory (benchmarks, tests); nothing is removed unless ``rebuild``."""
@@ -105,8 +113,9 @@ class Index:
 
     # --- search ----------------------------------------------------------------------------------
 
-    def search(self, query: str, k: int | None = None, *, fusion: str | None = None,
-               lexical_query: str | None = None) -> list[Passage]:
+    def search(
+        self, query: str, k: int | None = None, *, fusion: str | None = None, lexical_query: str | None = None
+    ) -> list[Passage]:
         """Return the ``k`` best passages for ``query``, fusing BM25 and dense scores.
 
         ``lexical_query`` lets the caller give BM25 an expanded form of the query (e.g. with
@@ -124,13 +133,21 @@ class Index:
         if fusion != "lexical" and self.embedder is not None and self.parts.dense_ok:
             vector = self.embedder.embed_query(query)
             dense_hits = [(vid.rsplit("@", 1)[0], s) for vid, s in self.store.query(vector, pool)]
-        ranked = fuse(lexical_hits, dense_hits, fusion if dense_hits else "lexical",
-                      cfg.lexical_weight, cfg.rrf_k)[:k]
+        ranked = fuse(lexical_hits, dense_hits, fusion if dense_hits else "lexical", cfg.lexical_weight, cfg.rrf_k)[:k]
         chunks = self.catalog.chunks([cid for cid, *_ in ranked])
         names = self.catalog.cited_names([c.doc_id for c in chunks.values()])
         lex = dict(lexical_hits)
         dense = dict(dense_hits)
-        return [Passage(chunk_id=cid, doc_id=chunks[cid].doc_id, text=chunks[cid].text, score=score,
-                        lexical=lex.get(cid, 0.0), dense=dense.get(cid, 0.0),
-                        source=names.get(chunks[cid].doc_id, ""))
-                for cid, score in ranked if cid in chunks]
+        return [
+            Passage(
+                chunk_id=cid,
+                doc_id=chunks[cid].doc_id,
+                text=chunks[cid].text,
+                score=score,
+                lexical=lex.get(cid, 0.0),
+                dense=dense.get(cid, 0.0),
+                source=names.get(chunks[cid].doc_id, ""),
+            )
+            for cid, score in ranked
+            if cid in chunks
+        ]

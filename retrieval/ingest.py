@@ -50,13 +50,19 @@ class IngestReport:
 
     def summary(self) -> str:
         """Return one line for the CLI."""
-        extra = "".join([f", renamed {self.renamed}" if self.renamed else "",
-                         f", kept {self.kept} of unreadable files" if self.kept else "",
-                         f", {len(self.withheld)} removals held back" if self.withheld else ""])
+        extra = "".join(
+            [
+                f", renamed {self.renamed}" if self.renamed else "",
+                f", kept {self.kept} of unreadable files" if self.kept else "",
+                f", {len(self.withheld)} removals held back" if self.withheld else "",
+            ]
+        )
         restored = f"; {self.vectors_restored} vectors restored" if self.vectors_restored else ""
-        return (f"added {self.added}, updated {self.updated}, unchanged {self.unchanged}, removed {self.removed} "
-                f"documents{extra}; {self.chunks_embedded} chunks embedded, {self.chunks_total} in the index"
-                f"{restored}; {self.seconds:.1f} s")
+        return (
+            f"added {self.added}, updated {self.updated}, unchanged {self.unchanged}, removed {self.removed} "
+            f"documents{extra}; {self.chunks_embedded} chunks embedded, {self.chunks_total} in the index"
+            f"{restored}; {self.seconds:.1f} s"
+        )
 
 
 @dataclass(frozen=True)
@@ -97,8 +103,15 @@ def _under(path: str, roots: Collection[str]) -> bool:
     return any(path == root or path.startswith(root.rstrip(os.sep) + os.sep) for root in roots)
 
 
-def plan_changes(known: Mapping[str, Known], found: Mapping[str, Found], *, roots: Collection[str],
-                 failed: Collection[str], everything: bool = False, prune: bool = False) -> Plan:
+def plan_changes(
+    known: Mapping[str, Known],
+    found: Mapping[str, Found],
+    *,
+    roots: Collection[str],
+    failed: Collection[str],
+    everything: bool = False,
+    prune: bool = False,
+) -> Plan:
     """Decide what an ingest changes, without touching anything.
 
     ``roots``: the folders and files ingested; ``failed``: the files under them that could not be
@@ -190,8 +203,9 @@ def read_paths(paths: Sequence[Path], progress=None) -> Batch:
             elif not item.text.strip():
                 problem = LoadProblem(item.path or item.id, "no article text after cleaning")
             elif item.id in batch.documents:
-                problem = LoadProblem(item.path or item.id,
-                                      f"document id {item.id!r} is also given by {origin[item.id]}; kept that one")
+                problem = LoadProblem(
+                    item.path or item.id, f"document id {item.id!r} is also given by {origin[item.id]}; kept that one"
+                )
             else:
                 batch.documents[item.id] = item
                 origin[item.id] = str(path)
@@ -204,8 +218,16 @@ def read_paths(paths: Sequence[Path], progress=None) -> Batch:
     return batch
 
 
-def apply_batch(parts: IndexParts, batch: Batch, roots: Sequence[Path], *, rebuild: bool = False,
-                prune: bool = False, chunk_chars: int = 1000, started: float | None = None) -> IngestReport:
+def apply_batch(
+    parts: IndexParts,
+    batch: Batch,
+    roots: Sequence[Path],
+    *,
+    rebuild: bool = False,
+    prune: bool = False,
+    chunk_chars: int = 1000,
+    started: float | None = None,
+) -> IngestReport:
     """Bring the index in line with ``batch``: embed and store the vectors of changed chunks, write
     the catalog in one transaction, then bring the lexical index and the vector store up to the
     catalog and mark the generation. An interrupted run leaves the previous index answering; the
@@ -214,19 +236,27 @@ def apply_batch(parts: IndexParts, batch: Batch, roots: Sequence[Path], *, rebui
     report = IngestReport(problems=batch.problems, notes=batch.notes)
     known = {doc_id: Known(h, p) for doc_id, (h, p) in parts.catalog.document_hashes().items()}
     chunked: dict[str, tuple[Document, str, list[Chunk]]] = {}
-    for document in parts.progress(batch.documents.values(), desc="chunking", unit="doc",
-                                   disable=len(batch.documents) < 200):
+    for document in parts.progress(
+        batch.documents.values(), desc="chunking", unit="doc", disable=len(batch.documents) < 200
+    ):
         if orders := instructions_in(document.text):
-            report.notes.append(LoadNote(document.path or document.id, (
-                f"{len(orders)} sentence(s) speak to the assistant, e.g. {orders[0][:80]!r}: this article is "
-                "never quoted and gives no figure")))
+            report.notes.append(
+                LoadNote(
+                    document.path or document.id,
+                    (
+                        f"{len(orders)} sentence(s) speak to the assistant, e.g. {orders[0][:80]!r}: this article is "
+                        "never quoted and gives no figure"
+                    ),
+                )
+            )
         chunks = chunk_document(document, chunk_chars)
         chunked[document.id] = (document, document_hash(document, chunks), chunks)
     found = {doc_id: Found(h, d.path) for doc_id, (d, h, _) in chunked.items()}
     if rebuild:  # every document is written again
         known = {doc_id: Known("", k.path) for doc_id, k in known.items()}
-    plan = plan_changes(known, found, roots=[str(r) for r in roots if r.exists()],
-                        failed=batch.failed, everything=rebuild, prune=prune)
+    plan = plan_changes(
+        known, found, roots=[str(r) for r in roots if r.exists()], failed=batch.failed, everything=rebuild, prune=prune
+    )
     report.added, report.updated, report.unchanged = plan.added, plan.updated, plan.unchanged
     report.removed, report.renamed = len(plan.remove) - plan.renamed, plan.renamed
     report.kept, report.withheld = len(plan.kept), plan.withheld
@@ -268,8 +298,9 @@ def finish(parts: IndexParts, report: IngestReport | None = None, *, rebuild: bo
     return embedded
 
 
-def ingest_documents(parts: IndexParts, documents: Iterable[Document], *, rebuild: bool = False,
-                     chunk_chars: int = 1000) -> IngestReport:
+def ingest_documents(
+    parts: IndexParts, documents: Iterable[Document], *, rebuild: bool = False, chunk_chars: int = 1000
+) -> IngestReport:
     """Index documents built in memory (benchmarks, tests); nothing is removed unless ``rebuild``."""
     started = time.perf_counter()
     batch = Batch(documents={d.id: d for d in documents})

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from array import array
 import logging
 import os
 import shutil
+from array import array
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -36,7 +36,7 @@ class LexicalIndex:
         self.built_from = built_from
 
     @classmethod
-    def build(cls, ids: Sequence[str], texts, k1: float = 1.2, b: float = 0.75) -> "LexicalIndex":
+    def build(cls, ids: Sequence[str], texts, k1: float = 1.2, b: float = 0.75) -> LexicalIndex:
         """Index ``texts`` (an iterable, one per chunk id).
 
         Terms become vocabulary ids as each text is read, kept as compact int arrays: a corpus of
@@ -46,8 +46,7 @@ class LexicalIndex:
 
         retriever = _bm25s().BM25(k1=k1, b=b)
         vocab: dict[str, int] = {}
-        token_ids = [array("i", [vocab.setdefault(term, len(vocab)) for term in lexical_terms(text)])
-                     for text in texts]
+        token_ids = [array("i", [vocab.setdefault(term, len(vocab)) for term in lexical_terms(text)]) for text in texts]
         if token_ids:
             retriever.index(Tokenized(ids=token_ids, vocab=vocab), show_progress=False)
         return cls(retriever, list(ids))
@@ -74,7 +73,7 @@ class LexicalIndex:
         shutil.rmtree(old, ignore_errors=True)
 
     @classmethod
-    def load(cls, folder: Path) -> "LexicalIndex":
+    def load(cls, folder: Path) -> LexicalIndex:
         """Read an index written by :meth:`save`."""
         bm25s = _bm25s()
         try:
@@ -83,8 +82,10 @@ class LexicalIndex:
             built_from = built.read_text(encoding="utf-8").strip() or None if built.exists() else None
             retriever = bm25s.BM25.load(str(folder), mmap=False, show_progress=False, verbosity=0) if ids else None
         except Exception as exc:  # numpy and bm25s raise many kinds (EOFError on a zero-byte .npy)
-            raise IndexCorruptError(f"the lexical index in {folder} is unreadable "
-                                    f"({type(exc).__name__}: {exc}); it is rebuilt from the catalog") from exc
+            raise IndexCorruptError(
+                f"the lexical index in {folder} is unreadable "
+                f"({type(exc).__name__}: {exc}); it is rebuilt from the catalog"
+            ) from exc
         return cls(retriever, ids, built_from)
 
     def scores(self, query: str) -> np.ndarray:

@@ -34,40 +34,108 @@ class Measure:
 
 
 MEASURES: tuple[Measure, ...] = (
-    Measure("revenue", "doanh thu", "revenue", subject=("doanh thu", "doanh so", "gia tri san xuat"),
-            english=("revenue", "revenues", "turnover", "sales"), money=True),
-    Measure("profit", "lợi nhuận", "profit", subject=("loi nhuan", "lai", "thu lai", "loi nhuan binh quan"),
-            english=("profit", "profits", "earnings"), money=True),
-    Measure("income", "thu nhập", "income", subject=("thu nhap",),
-            english=("income", "incomes", "wage", "wages", "salary", "earn"), money=True),
-    Measure("capital", "vốn", "capital", subject=("von", "tong von", "von dieu le", "von hoat dong", "nguon von"),
-            english=("capital", "funds", "funding", "loan", "loans"), money=True),
-    Measure("tht_count", "số tổ hợp tác", "cooperative groups", counted=("tht",),
-            english=("groups", "group", "teams")),
-    Measure("qtdnd_count", "số quỹ tín dụng nhân dân", "people's credit funds", counted=("qtdnd",),
-            english=("credit", "funds")),
+    Measure(
+        "revenue",
+        "doanh thu",
+        "revenue",
+        subject=("doanh thu", "doanh so", "gia tri san xuat"),
+        english=("revenue", "revenues", "turnover", "sales"),
+        money=True,
+    ),
+    Measure(
+        "profit",
+        "lợi nhuận",
+        "profit",
+        subject=("loi nhuan", "lai", "thu lai", "loi nhuan binh quan"),
+        english=("profit", "profits", "earnings"),
+        money=True,
+    ),
+    Measure(
+        "income",
+        "thu nhập",
+        "income",
+        subject=("thu nhap",),
+        english=("income", "incomes", "wage", "wages", "salary", "earn"),
+        money=True,
+    ),
+    Measure(
+        "capital",
+        "vốn",
+        "capital",
+        subject=("von", "tong von", "von dieu le", "von hoat dong", "nguon von"),
+        english=("capital", "funds", "funding", "loan", "loans"),
+        money=True,
+    ),
+    Measure("tht_count", "số tổ hợp tác", "cooperative groups", counted=("tht",), english=("groups", "group", "teams")),
+    Measure(
+        "qtdnd_count",
+        "số quỹ tín dụng nhân dân",
+        "people's credit funds",
+        counted=("qtdnd",),
+        english=("credit", "funds"),
+    ),
     Measure("lhhtx_count", "số liên hiệp HTX", "cooperative unions", counted=("lhhtx",), english=("unions", "union")),
-    Measure("members", "số thành viên", "members", counted=("thanh vien", "xa vien", "to vien", "ho thanh vien"),
-            english=("members", "member", "membership")),
-    Measure("workers", "số lao động", "workers", counted=("lao dong", "nguoi lao dong", "viec lam"),
-            english=("workers", "worker", "employees", "labourers", "laborers", "jobs", "employ", "employs")),
+    Measure(
+        "members",
+        "số thành viên",
+        "members",
+        counted=("thanh vien", "xa vien", "to vien", "ho thanh vien"),
+        english=("members", "member", "membership"),
+    ),
+    Measure(
+        "workers",
+        "số lao động",
+        "workers",
+        counted=("lao dong", "nguoi lao dong", "viec lam"),
+        english=("workers", "worker", "employees", "labourers", "laborers", "jobs", "employ", "employs"),
+    ),
     Measure("products", "số sản phẩm", "products", counted=("san pham",), english=("products", "product")),
-    Measure("htx_count", "số HTX", "cooperatives", counted=("htx",),
-            english=("cooperatives", "cooperative", "co-operatives", "coops", "co-ops")),
+    Measure(
+        "htx_count",
+        "số HTX",
+        "cooperatives",
+        counted=("htx",),
+        english=("cooperatives", "cooperative", "co-operatives", "coops", "co-ops"),
+    ),
 )
 BY_NAME = {m.name: m for m in MEASURES}
 
 # Words that make a figure a flow, a plan or a negative rather than a plain stock.
 QUALIFIERS: dict[str, tuple[str, ...]] = {
-    "new": ("thanh lap moi", "thanh lap", "moi thanh lap", "phat trien moi", "xay dung moi", "newly", "new",
-            "established", "founded", "set up", "created"),
-    "target": ("phan dau", "muc tieu", "chi tieu", "ke hoach", "du kien", "se ", "target", "goal", "aim", "plan",
-               "planned", "expected"),
+    "new": (
+        "thanh lap moi",
+        "thanh lap",
+        "moi thanh lap",
+        "phat trien moi",
+        "xay dung moi",
+        "newly",
+        "new",
+        "established",
+        "founded",
+        "set up",
+        "created",
+    ),
+    "target": (
+        "phan dau",
+        "muc tieu",
+        "chi tieu",
+        "ke hoach",
+        "du kien",
+        "se ",
+        "target",
+        "goal",
+        "aim",
+        "plan",
+        "planned",
+        "expected",
+    ),
     "dissolved": ("giai the", "ngung hoat dong", "dissolved", "closed", "ceased"),
     "negative": ("chua", "khong", "not yet", "without"),
 }
-_QUALIFIER_RES = {name: re.compile(r"\b(?:" + "|".join(re.escape(w.strip()) for w in words) + r")\b")
-                  for name, words in QUALIFIERS.items()}
+_QUALIFIER_RES = {
+    name: re.compile(r"\b(?:" + "|".join(re.escape(w.strip()) for w in words) + r")\b")
+    for name, words in QUALIFIERS.items()
+}
 
 _MONEY_RE = re.compile(r"^(?:dong|trieu|ty|ti|nghin|ngan|usd|vnd|tr|d)$")
 _PER_MONTH_RE = re.compile(r"\b(thang|month|monthly)\b")
@@ -76,7 +144,9 @@ _PER_YEAR_RE = re.compile(r"\b(nam|year|yearly|annual|annually|per year)\b")
 _PERCENT_RE = re.compile(r"(%|\bphan tram\b|\bty le\b|\bpercent\b|\bgrowth\b|\btang truong\b)")
 _NUMBER_TOKEN = re.compile(r"^\d")
 
-_ASK_COUNT_RE = re.compile(r"\b(?:bao nhieu|may|so luong|tong so|so|how many|number of|count of)\s+(?=((?:\S+\s*){1,4}))")
+_ASK_COUNT_RE = re.compile(
+    r"\b(?:bao nhieu|may|so luong|tong so|so|how many|number of|count of)\s+(?=((?:\S+\s*){1,4}))"
+)
 
 
 @dataclass(frozen=True)
@@ -114,7 +184,7 @@ def question_owner(text: str, measures: tuple[Measure, ...]) -> str | None:
 def _phrase_at(tokens: list[str], start: int, phrases: tuple[str, ...]) -> str | None:
     for phrase in sorted(phrases, key=lambda p: -len(p.split())):
         words = phrase.split()
-        if tokens[start: start + len(words)] == words:
+        if tokens[start : start + len(words)] == words:
             return phrase
     return None
 
@@ -135,8 +205,9 @@ def question_measures(text: str) -> tuple[Measure, ...]:
     counts = list(found)
     # Amounts named anywhere ("Doanh thu bình quân của HTX là bao nhiêu") when no count is asked.
     for measure in MEASURES:
-        if measure.is_value and (any(re.search(rf"\b{s}\b", folded) for s in measure.subject)
-                                 or english & set(measure.english)):
+        if measure.is_value and (
+            any(re.search(rf"\b{s}\b", folded) for s in measure.subject) or english & set(measure.english)
+        ):
             if not counts or re.search(r"\b(va|and)\b", folded):
                 found.insert(len(found) - len(counts) if not counts else len(found), measure)
     if any(m.is_value for m in found) and not any(m.name == "htx_count" for m in counts):
@@ -164,8 +235,30 @@ def counted_noun(text: str) -> str | None:
     if not match:
         return None
     noun = match.group(1)
-    if noun in ("phan", "lan", "nam", "thang", "ngay", "la", "tien", "con", "moi", "trong", "o", "tai", "cua",
-                "va", "thi", "dong", "trieu", "ty") or noun.isdigit():
+    if (
+        noun
+        in (
+            "phan",
+            "lan",
+            "nam",
+            "thang",
+            "ngay",
+            "la",
+            "tien",
+            "con",
+            "moi",
+            "trong",
+            "o",
+            "tai",
+            "cua",
+            "va",
+            "thi",
+            "dong",
+            "trieu",
+            "ty",
+        )
+        or noun.isdigit()
+    ):
         return None
     return noun
 
@@ -174,8 +267,9 @@ def question_qualifiers(text: str) -> frozenset[str]:
     """Return the qualifiers a question asks for: new, target, dissolved, negative."""
     folded = " " + " ".join(canonical_words(text)) + " "
     found = {name for name, pattern in _QUALIFIER_RES.items() if pattern.search(folded)}
-    if re.search(r"\b(den nam|toi nam|by) (20[2-9]\d)\b", folded) and re.search(r"\b(phan dau|se|muc tieu|target)\b",
-                                                                                folded):
+    if re.search(r"\b(den nam|toi nam|by) (20[2-9]\d)\b", folded) and re.search(
+        r"\b(phan dau|se|muc tieu|target)\b", folded
+    ):
         found.add("target")
     return frozenset(found)
 
@@ -205,33 +299,42 @@ def figures(text: str) -> tuple[Figure, ...]:
             continue
         raw_match = numbers_in_raw[number_index] if number_index < len(numbers_in_raw) else None
         number_index += 1
-        if len(token) == 4 and token.startswith(("19", "20")) and (
-                i == 0 or tokens[i - 1] in ("nam", "year", "in") or tokens[i - 1].isdigit()):
+        if (
+            len(token) == 4
+            and token.startswith(("19", "20"))
+            and (i == 0 or tokens[i - 1] in ("nam", "year", "in") or tokens[i - 1].isdigit())
+        ):
             continue  # a year ("năm 2021", "31/12/2021"), not a figure
         if i + 1 < len(tokens) and tokens[i + 1] in ("thang", "quy") and i and tokens[i - 1] in ("ngay", "den"):
             continue
         if token in ("1", "01") and i and tokens[i - 1] in ("quan", "moi", "tren", "cua", "per"):
             continue  # "doanh thu bình quân 1 HTX": a unit of the average, not a count of cooperatives
-        following = tokens[i + 1: i + 5]
+        following = tokens[i + 1 : i + 5]
         percent = bool(raw_match and any(raw_match.end() - 1 <= p <= raw_match.end() + 1 for p in percent_after))
         measure: str | None = None
         for m in MEASURES:
-            if m.counted and (_phrase_at(following, 0, m.counted) or (
-                    len(following) > 1 and following[0] in ("nghin", "ngan", "trieu") and
-                    _phrase_at(following, 1, m.counted))):
+            if m.counted and (
+                _phrase_at(following, 0, m.counted)
+                or (
+                    len(following) > 1
+                    and following[0] in ("nghin", "ngan", "trieu")
+                    and _phrase_at(following, 1, m.counted)
+                )
+            ):
                 measure = m.name
                 break
         money = measure is None and bool(following and _MONEY_RE.match(following[0]))
         if measure is None and not money and not percent:
             # "số xã viên uỷ quyền cho HTX là 3.133 người": the count named before the number.
-            window = tokens[max(0, i - 12): i]
+            window = tokens[max(0, i - 12) : i]
             for m in MEASURES:
-                if m.counted and any(window[j] == "so" and _phrase_at(window, j + 1, m.counted)
-                                     for j in range(len(window) - 1)):
+                if m.counted and any(
+                    window[j] == "so" and _phrase_at(window, j + 1, m.counted) for j in range(len(window) - 1)
+                ):
                     measure = m.name
                     break
         if measure is None and (money or percent):
-            window = tokens[max(0, i - 22): i]
+            window = tokens[max(0, i - 22) : i]
             best = -1
             for m in MEASURES:
                 if not m.is_value:
@@ -239,29 +342,34 @@ def figures(text: str) -> tuple[Figure, ...]:
                 for s in m.subject:
                     words = s.split()
                     for j in range(len(window) - len(words), -1, -1):
-                        if window[j: j + len(words)] == words:
+                        if window[j : j + len(words)] == words:
                             if j > best:
                                 best, measure = j, m.name
                             break
         if measure is None and following and not money and not percent and following[0].isalpha():
             measure = f"count:{following[0]}"
         unit = "percent" if percent else "money" if money else "count" if measure else ""
-        before = " ".join(tokens[max(0, i - 10): i])
-        after = " ".join(tokens[i + 1: i + 6])
-        qualifiers = frozenset(name for name, pattern in _QUALIFIER_RES.items()
-                               if pattern.search(f" {before} ") or (name in ("new", "dissolved", "negative")
-                                                                   and pattern.search(f" {after} ")))
-        per_month = bool(_PER_MONTH_RE.search(" ".join(tokens[i + 1: i + 6])))
-        owner = next((t for t in reversed(tokens[max(0, i - 30): i]) if t in _OWNERS), None)
+        before = " ".join(tokens[max(0, i - 10) : i])
+        after = " ".join(tokens[i + 1 : i + 6])
+        qualifiers = frozenset(
+            name
+            for name, pattern in _QUALIFIER_RES.items()
+            if pattern.search(f" {before} ")
+            or (name in ("new", "dissolved", "negative") and pattern.search(f" {after} "))
+        )
+        per_month = bool(_PER_MONTH_RE.search(" ".join(tokens[i + 1 : i + 6])))
+        owner = next((t for t in reversed(tokens[max(0, i - 30) : i]) if t in _OWNERS), None)
         if owner is None and measure and not measure.endswith("_count"):
-            owner = next((t for t in tokens[i + 1: i + 4] if t in _OWNERS), None)
+            owner = next((t for t in tokens[i + 1 : i + 4] if t in _OWNERS), None)
         out.append(Figure(token, i, measure, unit, per_month, qualifiers, owner))
     return tuple(out)
 
 
 # What may follow a plain count without narrowing it: "42 HTX đang hoạt động trên địa bàn", "1.920 HTX, …".
-_PLAIN_AFTER_RE = re.compile(r"^(?:(?:dang )?hoat dong|dang)?\s*(?:$|(?:tren dia ban|tren toan|toan (?:tinh|huyen|thanh pho)|"
-                             r"tai|o|cua|thuoc|voi|va|thu hut|tang|giam|so voi|nam|tinh den|den)\b)")
+_PLAIN_AFTER_RE = re.compile(
+    r"^(?:(?:dang )?hoat dong|dang)?\s*(?:$|(?:tren dia ban|tren toan|toan (?:tinh|huyen|thanh pho)|"
+    r"tai|o|cua|thuoc|voi|va|thu hut|tang|giam|so voi|nam|tinh den|den)\b)"
+)
 _BREAKDOWN_RE = re.compile(r"\b(?:trong do|trong so|gom|bao gom|chi co|con|rieng)\s*$")
 
 
@@ -277,8 +385,8 @@ def figure_scope(text: str, figure: Figure) -> str | None:
         return None
     if _BREAKDOWN_RE.search(" ".join(canonical_words(raw[: spans[order].start()]))):
         return None
-    after = " ".join(canonical_words(re.split(r"[,.;:()–—!?\"“”]", raw[spans[order].end():], maxsplit=1)[0]))
+    after = " ".join(canonical_words(re.split(r"[,.;:()–—!?\"“”]", raw[spans[order].end() :], maxsplit=1)[0]))
     measure = BY_NAME.get(figure.measure or "")
     counted = _phrase_at(after.split(), 0, measure.counted) if measure and measure.counted else None
-    rest = after[len(counted):].strip() if counted else after
+    rest = after[len(counted) :].strip() if counted else after
     return "" if _PLAIN_AFTER_RE.match(rest) else rest

@@ -51,8 +51,9 @@ class IndexParts:
 
     RELOAD_CHECK_S = 2.0  # how often a search looks whether another process changed the index
 
-    def __init__(self, data_dir: Path, embedder: Embedder | None, *, progress: ProgressFactory | None = None,
-                 reset: bool = False):
+    def __init__(
+        self, data_dir: Path, embedder: Embedder | None, *, progress: ProgressFactory | None = None, reset: bool = False
+    ):
         self.data_dir = Path(data_dir)
         try:
             self.data_dir.mkdir(parents=True, exist_ok=True)
@@ -84,11 +85,15 @@ class IndexParts:
             try:
                 lock.acquire(timeout=timeout_s)
             except Timeout as exc:
-                raise IndexBusyError(f"another ingest has held {self.data_dir} for {timeout_s / 60:.0f} minutes; "
-                                     f"if no htxbot process is running, delete {self.data_dir / LOCK_FILE}") from exc
+                raise IndexBusyError(
+                    f"another ingest has held {self.data_dir} for {timeout_s / 60:.0f} minutes; "
+                    f"if no htxbot process is running, delete {self.data_dir / LOCK_FILE}"
+                ) from exc
         except OSError as exc:
-            raise InputError(f"cannot write the data folder {self.data_dir} ({exc.strerror}): make it writable, "
-                             "or point HTX_DATA_DIR (or --data-dir) at a writable folder") from exc
+            raise InputError(
+                f"cannot write the data folder {self.data_dir} ({exc.strerror}): make it writable, "
+                "or point HTX_DATA_DIR (or --data-dir) at a writable folder"
+            ) from exc
         try:
             yield
         finally:
@@ -108,8 +113,10 @@ class IndexParts:
                 try:
                     path.rename(aside)
                 except OSError as exc:
-                    raise InputError(f"cannot set aside the damaged catalog in {self.data_dir} ({exc.strerror}): "
-                                     "make the folder writable") from exc
+                    raise InputError(
+                        f"cannot set aside the damaged catalog in {self.data_dir} ({exc.strerror}): "
+                        "make the folder writable"
+                    ) from exc
                 for suffix in ("-wal", "-shm"):
                     Path(str(path) + suffix).unlink(missing_ok=True)
                 log.warning("unreadable catalog moved to %s", aside)
@@ -132,8 +139,12 @@ class IndexParts:
         stored = self.catalog.get_meta("embedder")
         # No embedder (BM25 only) needs no vectors: only another model's vectors are worth a warning.
         if self.embedder is not None and stored is not None and stored != key and self.catalog.count_documents():
-            log.warning("index was built with embedder %s, settings ask for %s: dense retrieval re-embeds on "
-                        "the next 'htxbot ingest --rebuild'", stored, key)
+            log.warning(
+                "index was built with embedder %s, settings ask for %s: dense retrieval re-embeds on "
+                "the next 'htxbot ingest --rebuild'",
+                stored,
+                key,
+            )
             return False
         return True
 
@@ -193,9 +204,11 @@ class IndexParts:
         except (OSError, sqlite3.Error) as exc:
             if strict:
                 reason = getattr(exc, "strerror", None) or str(exc)
-                raise IngestError(f"cannot write the lexical index in {self.data_dir} ({reason}): free some space "
-                                  "or make the folder writable, then run the ingest again; until then the "
-                                  "index answers from what it held") from exc
+                raise IngestError(
+                    f"cannot write the lexical index in {self.data_dir} ({reason}): free some space "
+                    "or make the folder writable, then run the ingest again; until then the "
+                    "index answers from what it held"
+                ) from exc
             log.warning("cannot save the lexical index in %s (%s): using it from memory", self.data_dir, exc)
         self._lexical = lexical
         return lexical
@@ -230,8 +243,11 @@ class IndexParts:
         if stale:
             self.store.delete(stale)
         if missing:
-            log.warning("vector store was missing %d vectors: restored (%d from the embedding cache)",
-                        len(missing), len(missing) - embedded)
+            log.warning(
+                "vector store was missing %d vectors: restored (%d from the embedding cache)",
+                len(missing),
+                len(missing) - embedded,
+            )
         return embedded, len(missing)
 
     def store_vectors(self, chunks: list[Chunk]) -> int:
@@ -246,7 +262,7 @@ class IndexParts:
         batch = 64
         bar = self.progress(total=len(missing), desc="embedding", unit="chunk", disable=len(missing) < 32)
         for i in range(0, len(missing), batch):
-            part = missing[i: i + batch]
+            part = missing[i : i + batch]
             vectors = self.embedder.embed_passages([c.indexed_text for c in part])
             fresh = {c.hash: v for c, v in zip(part, vectors)}
             self.catalog.cache_embeddings(key, fresh)
@@ -255,8 +271,9 @@ class IndexParts:
                 bar.update(len(part))
         if hasattr(bar, "close"):
             bar.close()
-        self.store.upsert([vector_id(c) for c in chunks], np.vstack([cached[c.hash] for c in chunks]),
-                          [c.doc_id for c in chunks])
+        self.store.upsert(
+            [vector_id(c) for c in chunks], np.vstack([cached[c.hash] for c in chunks]), [c.doc_id for c in chunks]
+        )
         with self.catalog.db:
             self.catalog.set_meta("embedder", key)
         return len(missing)
@@ -300,8 +317,11 @@ class IndexParts:
         _ = self.lexical
         if self.embedder is not None and self.dense_ok:
             if self.store.count() == 0 and self.catalog.count_chunks():
-                log.warning("the vector store in %s is empty: answers use lexical search only until "
-                            "'htxbot ingest PATH' restores it from the embedding cache", self.data_dir)
+                log.warning(
+                    "the vector store in %s is empty: answers use lexical search only until "
+                    "'htxbot ingest PATH' restores it from the embedding cache",
+                    self.data_dir,
+                )
             self.embedder.embed_query("khởi động")
 
     def close(self) -> None:

@@ -43,7 +43,7 @@ def find_period(text: str) -> str | None:
             best = (match.start(), match.end(), rank)
     if best is None:
         return None
-    return text[best[0]: best[1]]
+    return text[best[0] : best[1]]
 
 
 _PRESENT_RE = re.compile(r"\b(hien nay|hien tai|toi nay|den nay)\b|^hien$")
@@ -101,10 +101,17 @@ def period_key(label: str | None) -> tuple[str, ...] | None:
     if match := re.match(r"(?:den|toi) (dau )?nam (\d{4})", main):
         return ("start" if match.group(1) else "by", match.group(2))
     if match := re.search(r"(\d+|sau|chin|muoi) thang (dau|cuoi) nam", main):
-        return ("months", _WORD_NUMBERS.get(match.group(1), match.group(1)), match.group(2), year.group(1)) \
-            if year else None
+        return (
+            ("months", _WORD_NUMBERS.get(match.group(1), match.group(1)), match.group(2), year.group(1))
+            if year
+            else None
+        )
     if match := re.match(r"quy ([ivx1-4]+)(?:/| nam )(\d{4})", main):
-        return ("quarter", {"i": "1", "ii": "2", "iii": "3", "iv": "4"}.get(match.group(1), match.group(1)), match.group(2))
+        return (
+            "quarter",
+            {"i": "1", "ii": "2", "iii": "3", "iv": "4"}.get(match.group(1), match.group(1)),
+            match.group(2),
+        )
     if match := re.match(r"(?:giai doan|nhiem ky) (\d{4}) ?- ?(\d{4})", main):
         return ("span", match.group(1), match.group(2))
     if re.match(r"(?:trong |ca )?nam \d{4}|trong nam\b", main):

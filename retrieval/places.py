@@ -29,12 +29,25 @@ from retrieval.vietnamese import fold, nfc
 
 # Unit prefixes, folded, longest first; and the kind each one names.
 _PREFIXES = (
-    ("thanh pho", "city"), ("thi xa", "district"), ("thi tran", "commune"), ("dac khu", "commune"),
-    ("huyen", "district"), ("quan", "district"), ("tinh", "province"), ("tp", "city"), ("xa", "commune"),
+    ("thanh pho", "city"),
+    ("thi xa", "district"),
+    ("thi tran", "commune"),
+    ("dac khu", "commune"),
+    ("huyen", "district"),
+    ("quan", "district"),
+    ("tinh", "province"),
+    ("tp", "city"),
+    ("xa", "commune"),
     ("phuong", "commune"),
 )
-_SUFFIXES = {"district": "district", "province": "province", "city": "city", "town": "district",
-             "commune": "commune", "ward": "commune"}
+_SUFFIXES = {
+    "district": "district",
+    "province": "province",
+    "city": "city",
+    "town": "district",
+    "commune": "commune",
+    "ward": "commune",
+}
 # The words that name a 2025 commune (a "thị trấn" is always a pre-2025 unit).
 _NEW_COMMUNE_WORDS = {"xa", "phuong", "dac khu", "commune", "ward"}
 _KIND_NAMES = {"province": "tỉnh", "district": "huyện", "city": "thành phố", "commune": "xã"}
@@ -43,9 +56,11 @@ _ORG_WORDS = {"htx", "xa", "hop", "tac", "cong", "ty", "thon", "ban", "to"}
 # Words that may stand between a district and the province qualifying it ("Chợ Đồn thuộc Bắc Kạn").
 _QUALIFIER_GAP = {"thuoc", "cua", "of", "in"}
 _LIST_WORDS = {"va", "and", "voi", "hay", "or", "hoac"}
+
+
 def _capital_next(match: re.Match[str]) -> bool:
     """Tell whether a name follows an abbreviation ("H.Chợ Đồn"), not a lowercase word ("h. chợ")."""
-    return match.string[match.end(): match.end() + 1].isupper()
+    return match.string[match.end() : match.end() + 1].isupper()
 
 
 # News abbreviations, expanded before matching: "H.Chợ Đồn", "TX. Sơn Tây", "TP.HCM".
@@ -110,13 +125,66 @@ class _Mention:
 
 
 # Words after which a district name typed without diacritics and without "huyện" is read as a place.
-_PLACE_CONTEXT = frozenset({"o", "tai", "cua", "va", "voi", "giua", "hay", "den", "tu", "thuoc", "in", "of", "and",
-                            "about", "vs", "con", "ve", "sanh", "la", "nhu", "compare"})
+_PLACE_CONTEXT = frozenset(
+    {
+        "o",
+        "tai",
+        "cua",
+        "va",
+        "voi",
+        "giua",
+        "hay",
+        "den",
+        "tu",
+        "thuoc",
+        "in",
+        "of",
+        "and",
+        "about",
+        "vs",
+        "con",
+        "ve",
+        "sanh",
+        "la",
+        "nhu",
+        "compare",
+    }
+)
 
 
-_LINKS = frozenset({"o", "tai", "cua", "thuoc", "va", "tren", "voi", "den", "tu", "trong", "huyen", "tinh", "xa",
-                    "thanh", "pho", "quan", "thi", "tran", "phuong", "vung", "khu", "co", "la", "dia", "ban",
-                    "cac", "nhung", "nay", "do"})
+_LINKS = frozenset(
+    {
+        "o",
+        "tai",
+        "cua",
+        "thuoc",
+        "va",
+        "tren",
+        "voi",
+        "den",
+        "tu",
+        "trong",
+        "huyen",
+        "tinh",
+        "xa",
+        "thanh",
+        "pho",
+        "quan",
+        "thi",
+        "tran",
+        "phuong",
+        "vung",
+        "khu",
+        "co",
+        "la",
+        "dia",
+        "ban",
+        "cac",
+        "nhung",
+        "nay",
+        "do",
+    }
+)
 
 
 def _names_an_organisation(tokens: list[str], start: int) -> bool:
@@ -126,7 +194,7 @@ def _names_an_organisation(tokens: list[str], start: int) -> bool:
         j = start - back
         if j < 0:
             return False
-        if tokens[j] in ("htx", "tht") or tokens[max(0, j - 1): j + 1] == ["tac", "xa"]:
+        if tokens[j] in ("htx", "tht") or tokens[max(0, j - 1) : j + 1] == ["tac", "xa"]:
             return back > 1
         if tokens[j] in _LINKS:
             return False
@@ -159,9 +227,9 @@ class Gazetteer:
             has_prefix = bool(_prefix(tokens, i)[0])
             match = None
             for size in range(min(self.max_words, len(tokens) - i), 0, -1):
-                key = " ".join(tokens[i: i + size])
+                key = " ".join(tokens[i : i + size])
                 if key in self.names or (size == 1 and key in self.short_provinces):
-                    display = self._spelled(key, text, spans[i: i + size] if accented and spans else [], has_prefix)
+                    display = self._spelled(key, text, spans[i : i + size] if accented and spans else [], has_prefix)
                     if display:  # else a shorter one may fit: "Tân Phú (Đồng Nai)" is no "Tân Phú Đông"
                         match = (key, size, display)
                         break
@@ -176,12 +244,16 @@ class Gazetteer:
                 end += 1
             before = tokens[i - 1] if i else ""
             start = i - len(prefix.split()) if has_prefix else i
-            if not prefix and "province" not in self.names.get(key, ("", frozenset()))[1] and \
-                    _names_an_organisation(tokens, start):
+            if (
+                not prefix
+                and "province" not in self.names.get(key, ("", frozenset()))[1]
+                and _names_an_organisation(tokens, start)
+            ):
                 i += size  # "HTX lúa tôm Thạnh Phú": the name of a cooperative, not its district
                 continue
-            if (not prefix and before in _ORG_WORDS) or \
-                    (prefix == "xa" and tokens[max(0, start - 2): start] == ["hop", "tac"]):
+            if (not prefix and before in _ORG_WORDS) or (
+                prefix == "xa" and tokens[max(0, start - 2) : start] == ["hop", "tac"]
+            ):
                 i += size  # "HTX Tân Thành", "hợp tác xã Chợ Đồn": an organisation
                 continue
             kinds = self.names[key][1] if key in self.names else frozenset({"province"})
@@ -211,19 +283,18 @@ class Gazetteer:
                 places.append(place)
         return places
 
-
     def _spelled(self, key: str, text: str, spans: list[tuple[int, int]], has_prefix: bool) -> str:
         """Return the gazetteer's spelling of the name written over ``spans``, or "" when it is not one."""
         if key in self.short_provinces:
             # One syllable: only "Huế" as written, or any spelling after "thành phố", "tỉnh".
-            written = text[spans[0][0]: spans[0][1]] if spans else ""
+            written = text[spans[0][0] : spans[0][1]] if spans else ""
             return self.short_provinces[key] if has_prefix or written == self.short_provinces[key] else ""
         display = self.names[key][0]
         if not spans:
             return display  # written without diacritics: any spelling will do
         # With diacritics, the name must be written as the gazetteer writes it (and, with no unit
         # word before it, capitalised): "nguồn lực ngân sách" is not "Lục Ngạn".
-        written = " ".join(text[spans[0][0]: spans[-1][1]].split())
+        written = " ".join(text[spans[0][0] : spans[-1][1]].split())
         if not has_prefix and not all(w[:1].isupper() for w in written.split()):
             return ""
         return next((d for d in self.spellings.get(key, (display,)) if d.lower() == written.lower()), "")
@@ -233,7 +304,7 @@ def _prefix(tokens: list[str], start: int) -> tuple[str, str | None]:
     """Return the unit word right before ``start`` and the kind it names, or ("", None)."""
     for prefix, kind in _PREFIXES:
         words = prefix.split()
-        if tokens[max(0, start - len(words)): start] == words:
+        if tokens[max(0, start - len(words)) : start] == words:
             return prefix, kind
     return "", None
 
@@ -281,14 +352,15 @@ def _parent_in(province: str, place: Place, units: AdminMap) -> str | None:
     return inside.pop() if len(inside) == 1 else None
 
 
-def _qualifies(mention: _Mention, following: _Mention, tokens: list[str], text: str,
-               spans: list[tuple[int, int]]) -> bool:
+def _qualifies(
+    mention: _Mention, following: _Mention, tokens: list[str], text: str, spans: list[tuple[int, int]]
+) -> bool:
     """Tell whether ``following`` qualifies ``mention``: "Chợ Đồn, Bắc Kạn", "Châu Thành (Tiền Giang)"."""
-    if not set(tokens[mention.end: following.start]) <= _QUALIFIER_GAP:
+    if not set(tokens[mention.end : following.start]) <= _QUALIFIER_GAP:
         return False
     if following.end < len(tokens) and tokens[following.end] in _LIST_WORDS and spans:
         # "Chợ Đồn, Bắc Kạn và Na Rì" lists places; "Chợ Đồn (Bắc Kạn) và Na Rì" still qualifies.
-        gap = text[spans[mention.end - 1][1]: spans[following.start][0]]
+        gap = text[spans[mention.end - 1][1] : spans[following.start][0]]
         return "(" in gap or following.place.kind == "province"
     return True
 
@@ -307,8 +379,11 @@ def _situate(mentions: list[_Mention], tokens: list[str], text: str, spans: list
         if place.parent is None and _can_be_district(place, units):
             following = mentions[n + 1] if n + 1 < len(mentions) else None
             parent = None
-            if following and _can_be_province(following.place, units) \
-                    and _qualifies(mention, following, tokens, text, spans):
+            if (
+                following
+                and _can_be_province(following.place, units)
+                and _qualifies(mention, following, tokens, text, spans)
+            ):
                 parent = _parent_in(following.place.key, place, units)
                 qualifier = n + 1 if parent else -1
             if parent is None:
@@ -367,8 +442,11 @@ def gazetteer_places() -> list[Place]:
     """Return every legacy province and district, each district with its province as parent."""
     units = admin_map()
     provinces = [Place(p.key, p.name, "province") for p in units.provinces.values()]
-    districts = [Place(d.key, d.name, "city" if d.type == "thành phố" else "district", parent=d.province)
-                 for ds in units.districts.values() for d in ds]
+    districts = [
+        Place(d.key, d.name, "city" if d.type == "thành phố" else "district", parent=d.province)
+        for ds in units.districts.values()
+        for d in ds
+    ]
     return list(dict.fromkeys(provinces + districts))  # huyện and thị xã Cai Lậy are one Place
 
 
@@ -377,8 +455,11 @@ def situate(place: Place, context: Iterable[Place]) -> Place:
     units = admin_map()
     if place.parent or not _can_be_district(place, units):
         return place
-    holders = {p for p in (_parent_in(c.key, place, units) for c in context
-                           if c.key != place.key and _can_be_province(c, units)) if p}
+    holders = {
+        p
+        for p in (_parent_in(c.key, place, units) for c in context if c.key != place.key and _can_be_province(c, units))
+        if p
+    }
     return replace(place, parent=holders.pop()) if len(holders) == 1 else place
 
 
@@ -390,8 +471,11 @@ Unit = tuple[str, ...]
 def _units(place: Place, broad: bool) -> frozenset[Unit]:
     """Return the units a mention can name; ``broad`` reads a 2025 province name as the 2025 province."""
     units = admin_map()
-    if place.kind == "province" or (_can_be_province(place, units) and not place.new_unit) \
-            or (place.kind == "city" and not _districts(place, units) and place.key in units.provinces):
+    if (
+        place.kind == "province"
+        or (_can_be_province(place, units) and not place.new_unit)
+        or (place.kind == "city" and not _districts(place, units) and place.key in units.provinces)
+    ):
         found = {("P", place.key)} if place.key in units.provinces else set()
         if place.key in units.provinces_2025 and not place.former and (broad or not found):
             found.add(("N", place.key))
@@ -503,8 +587,11 @@ def relation_note(place: Place, lang: str = "vi", *, dated: bool = True) -> str 
             if lang == "en":
                 return f"{_english(place.name)} {place.kind or 'district'} — part of {new_label} {since}"
             return f"{place.label()} — {since} thuộc {new_label}"
-        return (f"{_english(place.name)} {place.kind or 'district'} — districts were abolished on 1 July 2025"
-                if lang == "en" else f"{place.label()} — {since} không còn cấp huyện")
+        return (
+            f"{_english(place.name)} {place.kind or 'district'} — districts were abolished on 1 July 2025"
+            if lang == "en"
+            else f"{place.label()} — {since} không còn cấp huyện"
+        )
     district = _districts(place, units)[0]
     old = units.provinces[district.province]
     new = units.provinces_2025[old.successor]
@@ -517,11 +604,19 @@ def relation_note(place: Place, lang: str = "vi", *, dated: bool = True) -> str 
     if place.new_unit:
         commune = next(c for c in units.namesake_communes[place.key] if c.legacy_province == district.province)
         if lang == "en":
-            return (f"{_english(commune.name)} {_EN_COMMUNE_TYPES.get(commune.type, 'commune')} ({new_label} {since})"
-                    f" — within former {head}, {old_label}")
+            return (
+                f"{_english(commune.name)} {_EN_COMMUNE_TYPES.get(commune.type, 'commune')} ({new_label} {since})"
+                f" — within former {head}, {old_label}"
+            )
         return f"{commune.type} {commune.name} ({new_label}, {since}) — trên địa bàn {head} cũ ({old_label})"
     if new.legacy == (old.key,):
-        return (f"{head} ({old_label}) — districts were abolished on 1 July 2025" if lang == "en"
-                else f"{head} ({old_label}) — {since} không còn cấp huyện")
-    return (f"{head} (former {old_label}) — part of {new_label} {since}" if lang == "en"
-            else f"{head} ({old_label} cũ) — {since} thuộc {new_label}")
+        return (
+            f"{head} ({old_label}) — districts were abolished on 1 July 2025"
+            if lang == "en"
+            else f"{head} ({old_label}) — {since} không còn cấp huyện"
+        )
+    return (
+        f"{head} (former {old_label}) — part of {new_label} {since}"
+        if lang == "en"
+        else f"{head} ({old_label} cũ) — {since} thuộc {new_label}"
+    )

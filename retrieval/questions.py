@@ -11,57 +11,138 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from retrieval.measures import (Measure, counted_noun, question_measures, question_owner, question_qualifiers,
-                                wants_per_month, wants_percent)
+from retrieval.measures import (
+    Measure,
+    counted_noun,
+    question_measures,
+    question_owner,
+    question_qualifiers,
+    wants_per_month,
+    wants_percent,
+)
 from retrieval.periods import years
 from retrieval.places import Place, find_places
 from retrieval.vietnamese import bigrams, canonical_words, fold, is_english
 
 # Folded function words and question words that carry no topic.
-_STOPWORDS = frozenset("""
-co la cua va cac nhung mot trong o tai cho den duoc may gi nao ai thi sao con ve voi
-so sanh tong nhu the nao khong da se dang bi tu theo tren duoi ra vao nay do kia hay hoac ma neu vay
-huyen tinh thi xa tp dia ban toan bay gio hom nam thang ngay hien het
-how many much what which who when where is are was were the of in there does do did a an to for on by and
-or with at from as be been has have had that this it its their than about
-""".split())
+_STOPWORDS = frozenset(
+    ["co", "la", "cua", "va", "cac", "nhung", "mot", "trong", "o", "tai", "cho", "den", "duoc", "may", "gi", "nao", "ai", "thi", "sao", "con", "ve", "voi", "so", "sanh", "tong", "nhu", "the", "nao", "khong", "da", "se", "dang", "bi", "tu", "theo", "tren", "duoi", "ra", "vao", "nay", "do", "kia", "hay", "hoac", "ma", "neu", "vay", "huyen", "tinh", "thi", "xa", "tp", "dia", "ban", "toan", "bay", "gio", "hom", "nam", "thang", "ngay", "hien", "het", "how", "many", "much", "what", "which", "who", "when", "where", "is", "are", "was", "were", "the", "of", "in", "there", "does", "do", "did", "a", "an", "to", "for", "on", "by", "and", "or", "with", "at", "from", "as", "be", "been", "has", "have", "had", "that", "this", "it", "its", "their", "than", "about"]
+)
 
-_QUALIFIER_WORDS = frozenset("phan dau muc tieu chi ke hoach du kien thanh lap moi giai the".split())
+_QUALIFIER_WORDS = frozenset(["phan", "dau", "muc", "tieu", "chi", "ke", "hoach", "du", "kien", "thanh", "lap", "moi", "giai", "the"])
 _AMOUNT_RE = re.compile(r"\b(bao nhieu|la gi|dat|muc|how much|what is|what was|average|binh quan)\b")
-_QUANTITY_RE = re.compile(r"\b(bao nhieu|may|so luong|tong so|how many|how much|number of|so (?:htx|tht|qtdnd|lhhtx))\b")
+_QUANTITY_RE = re.compile(
+    r"\b(bao nhieu|may|so luong|tong so|how many|how much|number of|so (?:htx|tht|qtdnd|lhhtx))\b"
+)
 
 # English question words mapped to the Vietnamese terms the articles use (for matching only).
 _GLOSSARY = {
-    "cooperatives": "hợp tác xã HTX", "cooperative": "hợp tác xã HTX", "co-operatives": "hợp tác xã HTX",
-    "groups": "tổ hợp tác", "group": "tổ hợp tác", "collective": "kinh tế tập thể", "district": "huyện",
-    "province": "tỉnh", "city": "thành phố", "members": "thành viên", "member": "thành viên",
-    "workers": "lao động", "labourers": "lao động", "laborers": "lao động", "employees": "lao động",
-    "revenue": "doanh thu", "turnover": "doanh thu", "profit": "lợi nhuận lãi", "profits": "lợi nhuận lãi",
-    "income": "thu nhập", "capital": "vốn", "new": "mới", "newly": "mới", "founded": "thành lập",
-    "established": "thành lập", "created": "thành lập", "set": "thành lập", "average": "bình quân",
-    "products": "sản phẩm", "product": "sản phẩm", "agricultural": "nông nghiệp", "agriculture": "nông nghiệp",
-    "credit": "quỹ tín dụng nhân dân", "funds": "quỹ", "training": "tập huấn", "courses": "lớp",
-    "classes": "lớp", "target": "chỉ tiêu mục tiêu", "year": "năm", "first": "đầu", "half": "6 tháng",
-    "total": "tổng", "operating": "hoạt động", "active": "hoạt động", "head": "trưởng đoàn", "led": "trưởng đoàn",
-    "nationwide": "cả nước", "country": "cả nước", "national": "cả nước", "region": "vùng", "regions": "vùng",
-    "delta": "đồng bằng", "mekong": "sông Cửu Long ĐBSCL", "red": "sông Hồng", "southeast": "Đông Nam Bộ",
-    "highlands": "Tây Nguyên", "central": "Trung Bộ", "north": "Bắc", "share": "tỷ lệ chiếm", "rate": "tỷ lệ",
-    "percentage": "tỷ lệ", "women": "chị em phụ nữ", "linen": "lanh", "monthly": "tháng", "law": "Luật",
-    "transport": "vận tải", "electricity": "điện", "price": "giá", "households": "hộ", "farmers": "nông dân",
-    "hectares": "ha", "area": "diện tích", "booths": "gian hàng", "stalls": "gian hàng", "fair": "hội chợ",
-    "director": "giám đốc", "chairman": "chủ tịch", "chair": "chủ tịch", "tea": "chè", "coffee": "cà phê",
-    "rice": "lúa gạo", "shrimp": "tôm", "loans": "vay vốn", "loan": "vay vốn", "bank": "ngân hàng",
-    "dissolved": "giải thể", "converted": "chuyển đổi", "efficiently": "hiệu quả", "effective": "hiệu quả",
-    "taxi": "taxi", "vehicles": "xe phương tiện", "tax": "thuế", "conference": "hội nghị", "chaired": "chủ trì",
-    "alliance": "Liên minh", "union": "Liên minh", "report": "báo cáo", "plan": "kế hoạch", "goal": "mục tiêu",
+    "cooperatives": "hợp tác xã HTX",
+    "cooperative": "hợp tác xã HTX",
+    "co-operatives": "hợp tác xã HTX",
+    "groups": "tổ hợp tác",
+    "group": "tổ hợp tác",
+    "collective": "kinh tế tập thể",
+    "district": "huyện",
+    "province": "tỉnh",
+    "city": "thành phố",
+    "members": "thành viên",
+    "member": "thành viên",
+    "workers": "lao động",
+    "labourers": "lao động",
+    "laborers": "lao động",
+    "employees": "lao động",
+    "revenue": "doanh thu",
+    "turnover": "doanh thu",
+    "profit": "lợi nhuận lãi",
+    "profits": "lợi nhuận lãi",
+    "income": "thu nhập",
+    "capital": "vốn",
+    "new": "mới",
+    "newly": "mới",
+    "founded": "thành lập",
+    "established": "thành lập",
+    "created": "thành lập",
+    "set": "thành lập",
+    "average": "bình quân",
+    "products": "sản phẩm",
+    "product": "sản phẩm",
+    "agricultural": "nông nghiệp",
+    "agriculture": "nông nghiệp",
+    "credit": "quỹ tín dụng nhân dân",
+    "funds": "quỹ",
+    "training": "tập huấn",
+    "courses": "lớp",
+    "classes": "lớp",
+    "target": "chỉ tiêu mục tiêu",
+    "year": "năm",
+    "first": "đầu",
+    "half": "6 tháng",
+    "total": "tổng",
+    "operating": "hoạt động",
+    "active": "hoạt động",
+    "head": "trưởng đoàn",
+    "led": "trưởng đoàn",
+    "nationwide": "cả nước",
+    "country": "cả nước",
+    "national": "cả nước",
+    "region": "vùng",
+    "regions": "vùng",
+    "delta": "đồng bằng",
+    "mekong": "sông Cửu Long ĐBSCL",
+    "red": "sông Hồng",
+    "southeast": "Đông Nam Bộ",
+    "highlands": "Tây Nguyên",
+    "central": "Trung Bộ",
+    "north": "Bắc",
+    "share": "tỷ lệ chiếm",
+    "rate": "tỷ lệ",
+    "percentage": "tỷ lệ",
+    "women": "chị em phụ nữ",
+    "linen": "lanh",
+    "monthly": "tháng",
+    "law": "Luật",
+    "transport": "vận tải",
+    "electricity": "điện",
+    "price": "giá",
+    "households": "hộ",
+    "farmers": "nông dân",
+    "hectares": "ha",
+    "area": "diện tích",
+    "booths": "gian hàng",
+    "stalls": "gian hàng",
+    "fair": "hội chợ",
+    "director": "giám đốc",
+    "chairman": "chủ tịch",
+    "chair": "chủ tịch",
+    "tea": "chè",
+    "coffee": "cà phê",
+    "rice": "lúa gạo",
+    "shrimp": "tôm",
+    "loans": "vay vốn",
+    "loan": "vay vốn",
+    "bank": "ngân hàng",
+    "dissolved": "giải thể",
+    "converted": "chuyển đổi",
+    "efficiently": "hiệu quả",
+    "effective": "hiệu quả",
+    "taxi": "taxi",
+    "vehicles": "xe phương tiện",
+    "tax": "thuế",
+    "conference": "hội nghị",
+    "chaired": "chủ trì",
+    "alliance": "Liên minh",
+    "union": "Liên minh",
+    "report": "báo cáo",
+    "plan": "kế hoạch",
+    "goal": "mục tiêu",
 }
 
 
 # What a count is of: the word after a number ("42 HTX", "11 lớp"), canonical and folded.
 _ENTITIES = frozenset({"htx", "tht", "qtdnd", "lhhtx"})
 # Qualifiers that turn a stock ("có 42 HTX") into a flow or a target ("thành lập mới", "phấn đấu").
-_QUALIFIERS = (("thanh lap", "moi"), ("phan dau", "muc tieu", "chi tieu", "ke hoach", "den nam"),
-               ("chua", "khong"))
+_QUALIFIERS = (("thanh lap", "moi"), ("phan dau", "muc tieu", "chi tieu", "ke hoach", "den nam"), ("chua", "khong"))
 
 
 @dataclass(frozen=True)
@@ -105,39 +186,57 @@ def _measures(tokens: list[str]) -> tuple[str, ...]:
     for i, token in enumerate(tokens):
         if token in ("nhieu", "may", "so") and i + 1 < len(tokens) and (token != "so" or tokens[i + 1] in _ENTITIES):
             following = tokens[i + 1]
-            if following not in _STOPWORDS and following not in ("moi", "nam", "phan", "lan") \
-                    and following not in found:
+            if (
+                following not in _STOPWORDS
+                and following not in ("moi", "nam", "phan", "lan")
+                and following not in found
+            ):
                 found.append(following)
     return tuple(found)
 
 
 # Question phrases and reporting verbs that say nothing of the topic.
 # Period phrases are matched as periods, not as topic words ("sáu tháng đầu năm" is written "6 tháng đầu năm").
-_PERIOD_WORDS = re.compile(r"\b(?:(?:\d+|mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi(?: hai)?) thang (?:dau|cuoi)(?: nam)?|"
-                           r"giua nam|dau nam|cuoi nam|quy (?:i|ii|iii|iv|\d)|luy ke|tinh den|den het|den nay|"
-                           r"first half|second half|first (?:six|6) months)\b")
-_STOP_PHRASES = re.compile(r"\b(bao nhieu|nhu the nao|thi sao|hien nay|so sanh|how many|how much|la gi|thanh pho|"
-                           r"bao cao|cho biet|thong tin|so lieu|moi nam|nhieu hon|it hon|cao hon|thap hon|lon hon|"
-                           r"nho hon|chenh lech|so voi|khac nhau|giua|hay|compare|more|less|higher|lower|than|"
-                           r"difference|between|versus|vs)\b")
+_PERIOD_WORDS = re.compile(
+    r"\b(?:(?:\d+|mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi(?: hai)?) thang (?:dau|cuoi)(?: nam)?|"
+    r"giua nam|dau nam|cuoi nam|quy (?:i|ii|iii|iv|\d)|luy ke|tinh den|den het|den nay|"
+    r"first half|second half|first (?:six|6) months)\b"
+)
+_STOP_PHRASES = re.compile(
+    r"\b(bao nhieu|nhu the nao|thi sao|hien nay|so sanh|how many|how much|la gi|thanh pho|"
+    r"bao cao|cho biet|thong tin|so lieu|moi nam|nhieu hon|it hon|cao hon|thap hon|lon hon|"
+    r"nho hon|chenh lech|so voi|khac nhau|giua|hay|compare|more|less|higher|lower|than|"
+    r"difference|between|versus|vs)\b"
+)
 
 
 def _topic_tokens(tokens: list[str], places: Sequence[Place]) -> list[str]:
     """Drop place names (with their unit word), question phrases and function words."""
     joined = " " + " ".join(tokens) + " "
     for place in places:
-        joined = re.sub(rf" (?:(?:thanh pho|tinh|huyen|quan|thi xa|tp) )?{re.escape(place.key)}"
-                        rf"(?: (?:district|province|city))? ", " ", joined, count=1)
+        joined = re.sub(
+            rf" (?:(?:thanh pho|tinh|huyen|quan|thi xa|tp) )?{re.escape(place.key)}"
+            rf"(?: (?:district|province|city))? ",
+            " ",
+            joined,
+            count=1,
+        )
     joined = _PERIOD_WORDS.sub(" ", joined)
     joined = _STOP_PHRASES.sub(" ", joined)
     return [t for t in joined.split() if t not in _STOPWORDS and not t.isdigit()]
 
 
-_COMPARE_RE = re.compile(r"\b(so sanh|compare|comparison|hon hay|nhieu hon|it hon|cao hon|thap hon|lon hon|nho hon|"
-                         r"chenh lech|chenh nhau|so voi|khac nhau|difference|versus|vs|more than|higher|lower|larger)\b")
-_TREND_RE = re.compile(r"\b(thay doi|bien dong|qua cac nam|tang hay giam|tang giam|xu huong|tang them|"
-                       r"luc thanh lap|ban dau|truoc va sau|trend|changed?|over the years|grown|grew)\b")
-_RANK_RE = re.compile(r"\b(nhieu nhat|cao nhat|lon nhat|it nhat|thap nhat|dung dau|most|highest|largest|lowest|fewest)\b")
+_COMPARE_RE = re.compile(
+    r"\b(so sanh|compare|comparison|hon hay|nhieu hon|it hon|cao hon|thap hon|lon hon|nho hon|"
+    r"chenh lech|chenh nhau|so voi|khac nhau|difference|versus|vs|more than|higher|lower|larger)\b"
+)
+_TREND_RE = re.compile(
+    r"\b(thay doi|bien dong|qua cac nam|tang hay giam|tang giam|xu huong|tang them|"
+    r"luc thanh lap|ban dau|truoc va sau|trend|changed?|over the years|grown|grew)\b"
+)
+_RANK_RE = re.compile(
+    r"\b(nhieu nhat|cao nhat|lon nhat|it nhat|thap nhat|dung dau|most|highest|largest|lowest|fewest)\b"
+)
 _WHICH_RE = re.compile(r"\b(nao|ai|gi|la ai|which|who|what product|whom|where|o dau)\b")
 
 
@@ -159,13 +258,16 @@ def intent_of(text: str, places: Sequence[Place], years_asked: Sequence[int]) ->
     return "lookup"
 
 
-_UNIT_NAME_RE = re.compile(r"\b(?:[Hh]uyện|[Tt]ỉnh|[Tt]hành phố|[Tt]hị xã|[Qq]uận|TP\.?|Tp\.?)\s*"
-                           r"((?:[A-ZĐÀ-Ỹ][^\s,.?!;:()]*)(?:\s+[A-ZĐÀ-Ỹ][^\s,.?!;:()]*){0,3})")
+_UNIT_NAME_RE = re.compile(
+    r"\b(?:[Hh]uyện|[Tt]ỉnh|[Tt]hành phố|[Tt]hị xã|[Qq]uận|TP\.?|Tp\.?)\s*"
+    r"((?:[A-ZĐÀ-Ỹ][^\s,.?!;:()]*)(?:\s+[A-ZĐÀ-Ỹ][^\s,.?!;:()]*){0,3})"
+)
 _EN_UNIT_RE = re.compile(r"\b((?:[A-Z][a-z]+\s+){1,4})(?:district|province|city|town)\b")
 # Typed without diacritics; "quan" is left out: "binh quan", "lien quan" are no districts.
 _PLAIN_UNIT_RE = re.compile(r"(?:^|\s)(?:huyen|tinh|thi xa) ([a-z]+(?: [a-z]+)?)(?=\s|$)")
-_NOT_NAMES = frozenset("co bao nhieu la nao nay do ta minh ban toi chung the con va hay hoac o tai cua cac "
-                       "htx tht so doanh thu loi nhuan thanh vien moi cu dang da se duoc".split())
+_NOT_NAMES = frozenset(
+    ["co", "bao", "nhieu", "la", "nao", "nay", "do", "ta", "minh", "ban", "toi", "chung", "the", "con", "va", "hay", "hoac", "o", "tai", "cua", "cac", "htx", "tht", "so", "doanh", "thu", "loi", "nhuan", "thanh", "vien", "moi", "cu", "dang", "da", "se", "duoc"]
+)
 
 
 def unknown_places(text: str, known: Sequence[Place]) -> tuple[str, ...]:
@@ -179,8 +281,13 @@ def unknown_places(text: str, known: Sequence[Place]) -> tuple[str, ...]:
     for name in candidates:
         key = " ".join(re.findall(r"[a-z0-9]+", fold(name).lower()))
         words = key.split()
-        if not words or (words[0] in _NOT_NAMES and not name[:1].isupper()) or key in keys or all(w in keys for w in words) or \
-                any(p.key in keys for p in find_places(f"TP.{name}") + find_places(f"tỉnh {name}")):
+        if (
+            not words
+            or (words[0] in _NOT_NAMES and not name[:1].isupper())
+            or key in keys
+            or all(w in keys for w in words)
+            or any(p.key in keys for p in find_places(f"TP.{name}") + find_places(f"tỉnh {name}"))
+        ):
             continue
         if any(w in _NOT_NAMES for w in words[1:]):
             words = words[: next(i for i, w in enumerate(words) if w in _NOT_NAMES)]
@@ -225,7 +332,7 @@ def analyse(text: str) -> Question:
         after = re.search(r"\b(?:many|much)((?:\s+[a-z-]+){1,3})", text.lower())
         nouns = [_GLOSSARY.get(w, "") for w in (after.group(1).split() if after else [])]
         measures = tuple(dict.fromkeys(m for m in canonical_words(" ".join(nouns)) if m in _ENTITIES))
-        tokens = canonical_words(match_text[len(text):]) + [t for t in canonical_words(text) if t in place_tokens]
+        tokens = canonical_words(match_text[len(text) :]) + [t for t in canonical_words(text) if t in place_tokens]
     else:
         tokens = canonical_words(match_text)
         measures = _measures(tokens)
@@ -239,16 +346,26 @@ def analyse(text: str) -> Question:
     terms: dict[str, float] = {t: 1.0 for t in topic}
     pairs = set(bigrams(tokens)) & set(bigrams(topic)) if not english else set()
     asked_years = tuple(years(text))
-    quantity = bool(_QUANTITY_RE.search(" ".join(canonical_words(text)))) or bool(asked and _AMOUNT_RE.search(
-        " ".join(canonical_words(text))))
-    return Question(text=text, english=english, places=places, years=asked_years, quantity=quantity, terms=terms,
-                    measures=measures, pairs=tuple(sorted(pairs)),
-                    dates=tuple(re.findall(r"\d{1,2}/\d{1,2}/\d{4}|\d{1,2}/\d{4}", text)),
-                    intent=intent_of(text, places, asked_years), asked=asked,
-                    noun=None if asked else counted_noun(text), qualifiers=qualifiers,
-                    per_month=wants_per_month(text), percent=wants_percent(text),
-                    owner=question_owner(match_text, asked),
-                    owners=tuple(dict.fromkeys(t for t in canonical_words(match_text) if t in ("htx", "tht", "qtdnd"))),
-                    unknown_places=unknown)
-
-
+    quantity = bool(_QUANTITY_RE.search(" ".join(canonical_words(text)))) or bool(
+        asked and _AMOUNT_RE.search(" ".join(canonical_words(text)))
+    )
+    return Question(
+        text=text,
+        english=english,
+        places=places,
+        years=asked_years,
+        quantity=quantity,
+        terms=terms,
+        measures=measures,
+        pairs=tuple(sorted(pairs)),
+        dates=tuple(re.findall(r"\d{1,2}/\d{1,2}/\d{4}|\d{1,2}/\d{4}", text)),
+        intent=intent_of(text, places, asked_years),
+        asked=asked,
+        noun=None if asked else counted_noun(text),
+        qualifiers=qualifiers,
+        per_month=wants_per_month(text),
+        percent=wants_percent(text),
+        owner=question_owner(match_text, asked),
+        owners=tuple(dict.fromkeys(t for t in canonical_words(match_text) if t in ("htx", "tht", "qtdnd"))),
+        unknown_places=unknown,
+    )

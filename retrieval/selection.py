@@ -21,7 +21,6 @@ from retrieval.measures import BY_NAME, Figure, figure_scope, figures
 from retrieval.models import Document, Passage
 from retrieval.periods import period_for, period_key, years
 from retrieval.places import Place, find_places, within
-
 from retrieval.questions import Question
 from retrieval.sentence_ranker import default_ranker
 from retrieval.vietnamese import bigrams, canonical_words, number_value, numbers
@@ -102,7 +101,7 @@ def _positioned(text: str) -> tuple[tuple[int, Place], ...]:
     out = []
     for place in _specific(find_places(text)):
         words = place.key.split()
-        at = next((i for i in range(len(tokens)) if tokens[i: i + len(words)] == words), 0)
+        at = next((i for i in range(len(tokens)) if tokens[i : i + len(words)] == words), 0)
         out.append((at, place))
     return tuple(sorted(out, key=lambda item: item[0]))
 
@@ -123,8 +122,7 @@ def _specific(places: Sequence[Place]) -> list[Place]:
     districts = [p for p in places if p.kind in ("district", "city")]
     if not districts:
         return list(places)
-    return [p for p in places if p.kind in ("district", "city") or not any(
-        within(d, p) for d in districts)]
+    return [p for p in places if p.kind in ("district", "city") or not any(within(d, p) for d in districts)]
 
 
 def place_ok(asked: Place, subjects: Sequence[Place]) -> bool:
@@ -156,7 +154,7 @@ def _clauses(passage: Passage, rank: int, document: Document) -> list[Clause]:
     flat = " ".join(document.text.split())
     start = flat.find(passage.text[:80])
     # What the article says before the passage: its years give the clauses their period.
-    context = flat[max(0, start - 1500): start] if start > 0 else ""
+    context = flat[max(0, start - 1500) : start] if start > 0 else ""
     for sentence in split_sentences(" ".join(passage.text.split("\n"))):
         if addresses_assistant(sentence):
             continue  # never quoted, whatever article it is in
@@ -188,9 +186,16 @@ class Refusal:
     places_with_figures: tuple[str, ...] = ()
 
 
-def select(q: Question, candidates: Sequence[Clause], *, min_coverage: float, fresh_days: int,
-           weights: Weights = WEIGHTS, measure_coverage: float = 0.25, which_coverage: float = 0.3,
-           ) -> Selection | Refusal:
+def select(
+    q: Question,
+    candidates: Sequence[Clause],
+    *,
+    min_coverage: float,
+    fresh_days: int,
+    weights: Weights = WEIGHTS,
+    measure_coverage: float = 0.25,
+    which_coverage: float = 0.3,
+) -> Selection | Refusal:
     """Return the best clauses for ``q`` among ``candidates``, or the reason to refuse."""
     if not candidates:
         return Refusal("topic")
@@ -198,27 +203,43 @@ def select(q: Question, candidates: Sequence[Clause], *, min_coverage: float, fr
         # A place the gazetteer does not know ("huyện Lộc Hà"): its name must be in the figure's
         # sentence, or be the article's own place when the sentence names no other.
         # A one-syllable name ("Chũ") is an ordinary word too ("chủ động"): it needs its unit word.
-        patterns = [rf"\b{re.escape(n)}\b" if len(n.split()) > 1 else
-                    rf"\b(?:huyen|tinh|thi xa|thanh pho|tp|quan|xa|phuong) {re.escape(n)}\b"
-                    for n in (" ".join(canonical_words(name)) for name in q.unknown_places)]
+        patterns = [
+            rf"\b{re.escape(n)}\b"
+            if len(n.split()) > 1
+            else rf"\b(?:huyen|tinh|thi xa|thanh pho|tp|quan|xa|phuong) {re.escape(n)}\b"
+            for n in (" ".join(canonical_words(name)) for name in q.unknown_places)
+        ]
 
         def names_it(text: str) -> bool:
             return any(re.search(pattern, _folded(text)) for pattern in patterns)
 
-        candidates = [c for c in candidates if names_it(c.sentence) or (
-            not find_places(c.sentence) and names_it((c.document.place or "") + " " + c.document.title))]
+        candidates = [
+            c
+            for c in candidates
+            if names_it(c.sentence)
+            or (not find_places(c.sentence) and names_it((c.document.place or "") + " " + c.document.title))
+        ]
         if not candidates:
             return Refusal("place")
     if q.places:
         safe = [c for c in candidates if any(place_ok(p, c.subjects()) for p in q.places)]
-        inside = tuple(dict.fromkeys(
-            s.label() for c in candidates if c not in safe and (
-                not q.asked or any(f.measure in {m.name for m in q.asked} for f in figures(c.text)))
-            for s in c.subjects() if any(within(s, p) for p in q.places)))
+        inside = tuple(
+            dict.fromkeys(
+                s.label()
+                for c in candidates
+                if c not in safe
+                and (not q.asked or any(f.measure in {m.name for m in q.asked} for f in figures(c.text)))
+                for s in c.subjects()
+                if any(within(s, p) for p in q.places)
+            )
+        )
         if not safe:
             keys = {p.key for p in q.places}
-            mentioned = any(key in _folded(c.sentence + " " + c.document.title + " " + (c.document.place or ""))
-                            for c in candidates for key in keys)
+            mentioned = any(
+                key in _folded(c.sentence + " " + c.document.title + " " + (c.document.place or ""))
+                for c in candidates
+                for key in keys
+            )
             return Refusal("place-figure" if mentioned else "place", inside[:4])
         candidates = safe
 
@@ -235,8 +256,9 @@ def select(q: Question, candidates: Sequence[Clause], *, min_coverage: float, fr
         wanted = q.qualifiers & _DECISIVE
         if wanted and all(m.counted for m in q.asked):
             # A count of new (or dissolved, or planned) cooperatives is never answered with the stock.
-            stating = [c for c in stating if any(wanted <= f.qualifiers | _clause_target(c)
-                                                 for f in _measure_figures(q, c))]
+            stating = [
+                c for c in stating if any(wanted <= f.qualifiers | _clause_target(c) for f in _measure_figures(q, c))
+            ]
         if not stating:
             return Refusal("measure", inside[:4] if q.places else ())
         candidates, stated = _prefer_units(q, _prefer_owner(q, _prefer_qualifiers(q, stating))), True
@@ -259,8 +281,11 @@ def select(q: Question, candidates: Sequence[Clause], *, min_coverage: float, fr
         else:
             # Who / what / where, and figures of no measure the lexicon knows: the learned ranker
             # reads the whole sentence; coverage only breaks ties.
-            score = weights.ranker * learned.get(clause.sentence, 0.0) + weights.coverage_which * coverage \
+            score = (
+                weights.ranker * learned.get(clause.sentence, 0.0)
+                + weights.coverage_which * coverage
                 + _place_and_date_score(q, clause, weights)
+            )
             if numeric:
                 score += weights.has_figure if _has_figure(clause.sentence) else weights.no_figure
         scored.append((score, coverage, clause))
@@ -283,9 +308,16 @@ def select(q: Question, candidates: Sequence[Clause], *, min_coverage: float, fr
     # second clause of the same article for the measure the first one lacks.
     lacking = [m for m in q.asked if not any(f.measure == m.name for f in figures(best.text))]
     if len(q.asked) > 1 and lacking:
-        extra = next((c for _, _, c in scored[1:12] if c.passage.doc_id == best.passage.doc_id
-                      and c.text != best.text and any(f.measure == m.name for m in lacking for f in figures(c.text))),
-                     None)
+        extra = next(
+            (
+                c
+                for _, _, c in scored[1:12]
+                if c.passage.doc_id == best.passage.doc_id
+                and c.text != best.text
+                and any(f.measure == m.name for m in lacking for f in figures(c.text))
+            ),
+            None,
+        )
         if extra is not None:
             chosen.append(extra)
 
@@ -320,8 +352,12 @@ def disagreeing(q: Question, chosen: Clause, others: Sequence[Clause], limit: in
         if clause.document.id in documents:
             continue
         other = _comparable(q, clause)
-        if other is None or other[0] != key or other[2] in values or not any(
-                a.compatible(b) for a in places for b in other[1]):
+        if (
+            other is None
+            or other[0] != key
+            or other[2] in values
+            or not any(a.compatible(b) for a in places for b in other[1])
+        ):
             continue
         values.add(other[2])
         documents.add(clause.document.id)
@@ -349,8 +385,10 @@ def _comparable(q: Question, clause: Clause) -> tuple[tuple, list[Place], float]
 
 
 _PERSON_ASKED_RE = re.compile(r"\b(ai|nguoi nao|who|whom)\b")
-_PERSON_RE = re.compile(r"\b(?:[Đđ]ồng chí|[Ôô]ng|[Bb]à|[Cc]hị|[Aa]nh|Mr\.?|Ms\.?)\s+[A-ZĐ][^\s,.;:]*(?:\s+[A-ZĐ][^\s,.;:]*)+"
-                        r"|(?:[A-ZĐ][a-zà-ỹđ]+\s+){2,3}[A-ZĐ][a-zà-ỹđ]+")
+_PERSON_RE = re.compile(
+    r"\b(?:[Đđ]ồng chí|[Ôô]ng|[Bb]à|[Cc]hị|[Aa]nh|Mr\.?|Ms\.?)\s+[A-ZĐ][^\s,.;:]*(?:\s+[A-ZĐ][^\s,.;:]*)+"
+    r"|(?:[A-ZĐ][a-zà-ỹđ]+\s+){2,3}[A-ZĐ][a-zà-ỹđ]+"
+)
 
 
 def _next_sentence(clause: Clause, candidates: Sequence[Clause]) -> Clause | None:
@@ -373,8 +411,9 @@ def select_series(q: Question, candidates: Sequence[Clause], limit: int = 3) -> 
     periods or states (now, new in the year, target), in article order: a trend or a before/after."""
     if q.places:
         candidates = [c for c in candidates if any(place_ok(p, c.subjects()) for p in q.places)]
-    stating = [c for c in candidates if _measure_figures(q, c)] if q.asked else [
-        c for c in candidates if _has_figure(c.text)]
+    stating = (
+        [c for c in candidates if _measure_figures(q, c)] if q.asked else [c for c in candidates if _has_figure(c.text)]
+    )
     if not stating:
         return []
     term_weights = _term_weights(q, stating)
@@ -384,8 +423,11 @@ def select_series(q: Question, candidates: Sequence[Clause], limit: int = 3) -> 
     states: set[tuple] = set()
     for clause in ranked:
         figs = _measure_figures(q, clause) if q.asked else list(figures(clause.text))
-        state = (frozenset().union(*(f.qualifiers & _DECISIVE for f in figs)) if figs else frozenset(),
-                 tuple(sorted(set(years(clause.text + " " + clause.before)))), clause.passage.doc_id)
+        state = (
+            frozenset().union(*(f.qualifiers & _DECISIVE for f in figs)) if figs else frozenset(),
+            tuple(sorted(set(years(clause.text + " " + clause.before)))),
+            clause.passage.doc_id,
+        )
         if state in states or any(c.text == clause.text for c in chosen):
             continue
         states.add(state)
@@ -403,8 +445,12 @@ def _ranker_probabilities(q: Question, candidates: Sequence[Clause]) -> dict[str
     if not sentences:
         return {}
     texts = list(sentences)
-    scores = default_ranker().score(q.match_text, texts, contexts=[sentences[t].passage.text for t in texts],
-                                    passage_ranks=[sentences[t].rank for t in texts])
+    scores = default_ranker().score(
+        q.match_text,
+        texts,
+        contexts=[sentences[t].passage.text for t in texts],
+        passage_ranks=[sentences[t].rank for t in texts],
+    )
     # Relative to the ranker's best sentence (1.0): how much less likely each other one is.
     relative = np.exp(scores - scores.max())
     return {text: float(p) for text, p in zip(texts, relative)}
@@ -413,8 +459,12 @@ def _ranker_probabilities(q: Question, candidates: Sequence[Clause]) -> dict[str
 def _measure_figures(q: Question, clause: Clause) -> list[Figure]:
     """Return the clause's figures of the asked measures, about the asked place when one is asked."""
     names = {m.name for m in q.asked}
-    return [f for f in figures(clause.text) if f.measure in names and (
-        not q.places or any(place_ok(p, clause.figure_subject(f.position)) for p in q.places))]
+    return [
+        f
+        for f in figures(clause.text)
+        if f.measure in names
+        and (not q.places or any(place_ok(p, clause.figure_subject(f.position)) for p in q.places))
+    ]
 
 
 _TARGET_RE = re.compile(r"\b(phan dau|muc tieu|chi tieu|ke hoach|du kien|se)\b")
@@ -450,6 +500,7 @@ def _prefer_owner(q: Question, clauses: list[Clause]) -> list[Clause]:
 
 def _prefer_units(q: Question, clauses: list[Clause]) -> list[Clause]:
     """Keep the clauses whose figure has the unit asked: per month, a rate, else a level, not a rate."""
+
     def fits(f: Figure) -> bool:
         measure = BY_NAME.get(f.measure or "")
         if q.percent:
@@ -459,6 +510,7 @@ def _prefer_units(q: Question, clauses: list[Clause]) -> list[Clause]:
         if q.per_month and measure is not None and measure.money:
             return f.per_month
         return True
+
     matching = [c for c in clauses if any(fits(f) for f in _measure_figures(q, c))]
     return matching or clauses
 
@@ -492,7 +544,8 @@ def _clause_score(q: Question, clause: Clause, numeric: bool, w: Weights) -> flo
     score -= w.length * len(clause.text) / 100
     if q.years:
         doc_years = set(years(clause.sentence + " " + clause.context)) | (
-            {int(clause.document.date[:4])} if clause.document.date else set())
+            {int(clause.document.date[:4])} if clause.document.date else set()
+        )
         if set(q.years) & set(years(clause.sentence)):
             score += w.year_match
         elif not set(q.years) & doc_years:
@@ -542,8 +595,9 @@ def _pairs_found(q: Question, clause: Clause) -> bool:
     if not q.pairs:
         return True
     positions: dict[str, list[int]] = {}
-    for n, token in enumerate(canonical_words(
-            clause.document.title + " . " + clause.context[-300:] + " . " + clause.sentence)):
+    for n, token in enumerate(
+        canonical_words(clause.document.title + " . " + clause.context[-300:] + " . " + clause.sentence)
+    ):
         positions.setdefault(token, []).append(n)
 
     def near(pair: str) -> bool:  # both words within three tokens, in either order ("thành viên của HTX")
@@ -556,8 +610,7 @@ def _pairs_found(q: Question, clause: Clause) -> bool:
 # What a count is of: the word after a number ("42 HTX", "11 lớp"), canonical and folded.
 _ENTITIES = frozenset({"htx", "tht", "qtdnd", "lhhtx"})
 # Qualifiers that turn a stock ("có 42 HTX") into a flow or a target ("thành lập mới", "phấn đấu").
-_QUALIFIERS = (("thanh lap", "moi"), ("phan dau", "muc tieu", "chi tieu", "ke hoach", "den nam"),
-               ("chua", "khong"))
+_QUALIFIERS = (("thanh lap", "moi"), ("phan dau", "muc tieu", "chi tieu", "ke hoach", "den nam"), ("chua", "khong"))
 
 
 def counts(text: str, measure: str) -> bool:
@@ -589,15 +642,20 @@ def _qualifier_mismatch(q: Question, text: str, w: Weights) -> float:
     """Penalise a clause qualified as new or as a target when the question asks for neither."""
     question = _folded(q.match_text)
     clause = _folded(text)
-    return sum(w.qualifier_mismatch for group in _QUALIFIERS
-               if any(word in clause for word in group) and not any(word in question for word in group))
+    return sum(
+        w.qualifier_mismatch
+        for group in _QUALIFIERS
+        if any(word in clause for word in group) and not any(word in question for word in group)
+    )
 
 
 def _latest(clauses: Sequence[Clause]) -> Clause | None:
     """Return the clause whose figure is the most recent (by the years around it, then the article date)."""
+
     def recency(clause: Clause) -> tuple[int, str]:
         ys = years(clause.text) or years(clause.sentence) or years(clause.context)
         return (max(ys) if ys else 0, clause.document.date or "")
+
     return max((c for c in clauses if _has_figure(c.text)), key=recency, default=None)
 
 

@@ -58,33 +58,37 @@ FEATURES = (
 )
 
 # Folded function words and question words: they say nothing of the topic.
-_STOPWORDS = frozenset("""
-co la cua va cac nhung mot trong o tai cho den duoc may gi nao ai thi sao con ve voi nhu the khong
-da se dang bi tu theo tren duoi ra vao nay do kia hay hoac ma neu vay bao nhieu dau khi luc gio
-nguoi cai dieu viec su lam nhat rat cung nen vi boi de hon phai
-how many much what which who whom whose when where why is are was were the of in there does do did
-a an to for on by and or with at from as be been has have had that this it its their than about
-""".split())
+_STOPWORDS = frozenset(
+    ["co", "la", "cua", "va", "cac", "nhung", "mot", "trong", "o", "tai", "cho", "den", "duoc", "may", "gi", "nao", "ai", "thi", "sao", "con", "ve", "voi", "nhu", "the", "khong", "da", "se", "dang", "bi", "tu", "theo", "tren", "duoi", "ra", "vao", "nay", "do", "kia", "hay", "hoac", "ma", "neu", "vay", "bao", "nhieu", "dau", "khi", "luc", "gio", "nguoi", "cai", "dieu", "viec", "su", "lam", "nhat", "rat", "cung", "nen", "vi", "boi", "de", "hon", "phai", "how", "many", "much", "what", "which", "who", "whom", "whose", "when", "where", "why", "is", "are", "was", "were", "the", "of", "in", "there", "does", "do", "did", "a", "an", "to", "for", "on", "by", "and", "or", "with", "at", "from", "as", "be", "been", "has", "have", "had", "that", "this", "it", "its", "their", "than", "about"]
+)
 
 _WHO = re.compile(r"(?:^| )(?:ai|người nào|nhân vật nào|who|whom|whose)(?: |$)")
 _QUANTITY = re.compile(r"(?:^| )(?:bao nhiêu|mấy|số lượng|how many|how much|how long)(?: |$)")
-_WHEN = re.compile(r"(?:^| )(?:năm nào|khi nào|lúc nào|bao giờ|thời gian nào|thời điểm nào|thời kỳ nào|"
-                   r"ngày nào|tháng nào|thế kỷ nào|năm bao nhiêu|when|what year)(?: |$)")
+_WHEN = re.compile(
+    r"(?:^| )(?:năm nào|khi nào|lúc nào|bao giờ|thời gian nào|thời điểm nào|thời kỳ nào|"
+    r"ngày nào|tháng nào|thế kỷ nào|năm bao nhiêu|when|what year)(?: |$)"
+)
 _WHERE = re.compile(r"(?:^| )(?:ở đâu|tại đâu|từ đâu|nơi nào|chỗ nào|đâu|nước nào|thành phố nào|where)(?: |$)")
 _WHY = re.compile(r"(?:^| )(?:tại sao|vì sao|lý do|do đâu|why)(?: |$)")
 _WHAT = re.compile(r"(?:^| )(?:gì|cái gì|là gì|what|which)(?: |$)")
 
-_ANAPHORA = re.compile(r"^(?:đây|điều này|điều đó|việc này|việc đó|nó|chúng|họ|ông|bà|anh|cô|"
-                       r"tuy nhiên|do đó|vì vậy|vì thế|sau đó|nhờ đó|từ đó|cả hai|những|các|này|it|this|these|they|he|she|however)\b")
+_ANAPHORA = re.compile(
+    r"^(?:đây|điều này|điều đó|việc này|việc đó|nó|chúng|họ|ông|bà|anh|cô|"
+    r"tuy nhiên|do đó|vì vậy|vì thế|sau đó|nhờ đó|từ đó|cả hai|những|các|này|it|this|these|they|he|she|however)\b"
+)
 _STRIP = ",.;:!?()[]\"'“”‘’«»…-–—/"
 # A title or a common Vietnamese surname, then a capitalised word: "ông Nguyễn Văn Bình", "vua Charles".
-_PERSON = re.compile(r"\b(?:ông|bà|anh|chị|ngài|vua|hoàng đế|tổng thống|thủ tướng|giáo sư|tiến sĩ|bác sĩ|"
-                     r"tướng|chủ tịch|giám đốc|nhà văn|nhà thơ|mr|mrs|dr|sir|king|president) [A-ZĐ]|"
-                     r"\b(?:Nguyễn|Trần|Lê|Phạm|Hoàng|Huỳnh|Phan|Vũ|Võ|Đặng|Bùi|Đỗ|Hồ|Ngô|Dương|Lý) [A-ZĐ]")
+_PERSON = re.compile(
+    r"\b(?:ông|bà|anh|chị|ngài|vua|hoàng đế|tổng thống|thủ tướng|giáo sư|tiến sĩ|bác sĩ|"
+    r"tướng|chủ tịch|giám đốc|nhà văn|nhà thơ|mr|mrs|dr|sir|king|president) [A-ZĐ]|"
+    r"\b(?:Nguyễn|Trần|Lê|Phạm|Hoàng|Huỳnh|Phan|Vũ|Võ|Đặng|Bùi|Đỗ|Hồ|Ngô|Dương|Lý) [A-ZĐ]"
+)
 _YEAR = re.compile(r"(?:1\d{3}|20\d{2})")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-_DATE = re.compile(r"\b(?:1\d{3}|20\d{2})\b|\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b|\bthế kỷ\b|\bthập niên\b|"
-                   r"\btháng (?:\d|một|hai|ba|tư|năm|sáu|bảy|tám|chín|mười)|\bTCN\b|\bcentury\b")
+_DATE = re.compile(
+    r"\b(?:1\d{3}|20\d{2})\b|\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b|\bthế kỷ\b|\bthập niên\b|"
+    r"\btháng (?:\d|một|hai|ba|tư|năm|sáu|bảy|tám|chín|mười)|\bTCN\b|\bcentury\b"
+)
 _PLACE = re.compile(r"\b(?:tại|ở|thuộc|nằm|từ|đến|vùng|miền|tỉnh|thành phố|nước|quốc gia)\b")
 _REASON = re.compile(r"\b(?:vì|do|bởi|nhờ|nên|because|since|due)\b")
 _COPULA = re.compile(r"\b(?:là|gọi|tên|named|called|is|are|was)\b")
@@ -136,8 +140,13 @@ def _names(text: str) -> frozenset[str]:
 
 def _counted(tokens: Sequence[str]) -> frozenset[str]:
     """Return the words that follow a number, within two tokens ("42 thành viên" -> thanh, vien)."""
-    return frozenset(tokens[j] for i, t in enumerate(tokens) if t[:1].isdigit() and not _YEAR.fullmatch(t)
-                     for j in (i + 1, i + 2) if j < len(tokens))
+    return frozenset(
+        tokens[j]
+        for i, t in enumerate(tokens)
+        if t[:1].isdigit() and not _YEAR.fullmatch(t)
+        for j in (i + 1, i + 2)
+        if j < len(tokens)
+    )
 
 
 @lru_cache(maxsize=32768)
@@ -200,8 +209,13 @@ def _density(content: frozenset[str], tokens: Sequence[str]) -> float:
     return len(positions) / (positions[-1] - positions[0] + 1)
 
 
-def sentence_features(question: str, sentences: Sequence[str], *, contexts: Sequence[str] | None = None,
-                      passage_ranks: Sequence[int] | None = None) -> np.ndarray:
+def sentence_features(
+    question: str,
+    sentences: Sequence[str],
+    *,
+    contexts: Sequence[str] | None = None,
+    passage_ranks: Sequence[int] | None = None,
+) -> np.ndarray:
     """Return one row of FEATURES per candidate sentence of ``question``.
 
     ``contexts`` gives each sentence's passage (neighbours and position are read where consecutive
@@ -319,9 +333,11 @@ class SentenceRanker:
         if features != FEATURES:
             missing = [f for f in FEATURES if f not in features]
             extra = [f for f in features if f not in FEATURES]
-            raise ValueError(f"the ranker weights are for features {list(features)}; this code computes "
-                             f"{list(FEATURES)} (missing {missing}, unknown {extra}): retrain with "
-                             "'python -m bench.train_ranker'")
+            raise ValueError(
+                f"the ranker weights are for features {list(features)}; this code computes "
+                f"{list(FEATURES)} (missing {missing}, unknown {extra}): retrain with "
+                "'python -m bench.train_ranker'"
+            )
         self.weights = np.asarray(weights, dtype=np.float64)
         if self.weights.shape != (len(FEATURES),):
             raise ValueError(f"got {self.weights.size} weights; expected {len(FEATURES)}, one per feature")
@@ -338,11 +354,20 @@ class SentenceRanker:
 
     def to_dict(self) -> dict:
         """Return the JSON form of the model."""
-        return {"features": list(FEATURES), "weights": [round(float(w), 6) for w in self.weights],
-                "bias": round(self.bias, 6)}
+        return {
+            "features": list(FEATURES),
+            "weights": [round(float(w), 6) for w in self.weights],
+            "bias": round(self.bias, 6),
+        }
 
-    def score(self, question: str, sentences: Sequence[str], *, contexts: Sequence[str] | None = None,
-              passage_ranks: Sequence[int] | None = None) -> np.ndarray:
+    def score(
+        self,
+        question: str,
+        sentences: Sequence[str],
+        *,
+        contexts: Sequence[str] | None = None,
+        passage_ranks: Sequence[int] | None = None,
+    ) -> np.ndarray:
         """Return one score per sentence (an empty array for no sentences)."""
         features = sentence_features(question, sentences, contexts=contexts, passage_ranks=passage_ranks)
         return features @ self.weights + self.bias

@@ -40,26 +40,32 @@ class ChromaStore:
         try:
             folder.mkdir(parents=True, exist_ok=True)
             self.client = chromadb.PersistentClient(
-                path=str(folder), settings=ChromaSettings(anonymized_telemetry=False, allow_reset=True))
+                path=str(folder), settings=ChromaSettings(anonymized_telemetry=False, allow_reset=True)
+            )
             # No embedding function: Chroma's default one downloads a model, which fails offline.
             self.collection = self.client.get_or_create_collection(
-                name=collection, embedding_function=None, metadata={"hnsw:space": "cosine"})
+                name=collection, embedding_function=None, metadata={"hnsw:space": "cosine"}
+            )
         except Exception as exc:  # chromadb raises many kinds on a damaged folder
-            raise IndexCorruptError(f"the vector store in {folder} cannot be opened ({exc}); rebuild it with "
-                                    "'htxbot ingest --rebuild PATH'") from exc
+            raise IndexCorruptError(
+                f"the vector store in {folder} cannot be opened ({exc}); rebuild it with 'htxbot ingest --rebuild PATH'"
+            ) from exc
 
     def upsert(self, ids: Sequence[str], vectors: np.ndarray, doc_ids: Sequence[str]) -> None:
         """Add or replace vectors, in batches Chroma accepts."""
         step = 2000
         for i in range(0, len(ids), step):
-            self.collection.upsert(ids=list(ids[i: i + step]), embeddings=np.asarray(vectors[i: i + step]),
-                                   metadatas=[{"doc_id": d} for d in doc_ids[i: i + step]])
+            self.collection.upsert(
+                ids=list(ids[i : i + step]),
+                embeddings=np.asarray(vectors[i : i + step]),
+                metadatas=[{"doc_id": d} for d in doc_ids[i : i + step]],
+            )
 
     def delete(self, ids: Sequence[str]) -> None:
         """Remove vectors by id."""
         step = 2000
         for i in range(0, len(ids), step):
-            self.collection.delete(ids=list(ids[i: i + step]))
+            self.collection.delete(ids=list(ids[i : i + step]))
 
     def ids(self) -> set[str]:
         """Return every stored id."""
@@ -72,8 +78,9 @@ class ChromaStore:
     def query(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
         """Return up to ``k`` nearest (id, cosine similarity) pairs (fewer when fewer are stored:
         Chroma 1.x caps ``n_results`` itself, so no count() round trip is needed)."""
-        result = self.collection.query(query_embeddings=[np.asarray(vector, np.float32)],
-                                       n_results=k, include=["distances"])
+        result = self.collection.query(
+            query_embeddings=[np.asarray(vector, np.float32)], n_results=k, include=["distances"]
+        )
         return [(i, 1.0 - float(d)) for i, d in zip(result["ids"][0], result["distances"][0])]
 
 

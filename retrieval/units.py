@@ -101,8 +101,10 @@ def _query(sql: str) -> list[dict]:
 @lru_cache(maxsize=1)
 def admin_map() -> AdminMap:
     """Load both maps and the 2025 conversion table once."""
-    legacy_rows = _query("SELECT DISTINCT province, provinceShort, provinceKey, district, districtShort, "
-                        "districtType, districtKey FROM admin_units_legacy")
+    legacy_rows = _query(
+        "SELECT DISTINCT province, provinceShort, provinceKey, district, districtShort, "
+        "districtType, districtKey FROM admin_units_legacy"
+    )
     ward_rows = _query("SELECT DISTINCT wardShort FROM admin_units_legacy WHERE wardShort IS NOT NULL")
     new_rows = _query("SELECT province, provinceShort, provinceKey, wardShort, wardType, wardKey FROM admin_units")
     table = json.loads((_data_dir() / "converter_2025.json").read_text(encoding="utf-8"))
@@ -118,8 +120,9 @@ def admin_map() -> AdminMap:
     for r in legacy_rows:
         key = legacy_key[r["provinceKey"]]
         if key not in provinces:
-            provinces[key] = LegacyProvince(key, r["provinceShort"], _unit_type(r["province"], r["provinceShort"]),
-                                            successor[key])
+            provinces[key] = LegacyProvince(
+                key, r["provinceShort"], _unit_type(r["province"], r["provinceShort"]), successor[key]
+            )
         if r["districtShort"] and (r["provinceKey"], r["districtKey"]) not in district_of:
             kind = _DISTRICT_TYPES.get(fold(r["districtType"] or ""), (r["districtType"] or "").lower())
             # Two units of one name in a province are told apart in the data: "Cai Lậy (Thị xã)".
@@ -133,8 +136,9 @@ def admin_map() -> AdminMap:
         key = new_key[new]
         row = next(r for r in new_rows if r["provinceKey"] == new)
         legacy = sorted((legacy_key[o] for o in olds), key=lambda k: k != key)  # namesake first, then data order
-        provinces_2025[key] = Province2025(key, row["provinceShort"], _unit_type(row["province"], row["provinceShort"]),
-                                           tuple(legacy))
+        provinces_2025[key] = Province2025(
+            key, row["provinceShort"], _unit_type(row["province"], row["provinceShort"]), tuple(legacy)
+        )
 
     # Which legacy districts each 2025 commune was formed from (wholly or from a divided commune).
     sources: dict[tuple[str, str], set[tuple[str, str]]] = {}
@@ -151,8 +155,11 @@ def admin_map() -> AdminMap:
         for old_province, old_district in sources.get((r["provinceKey"], r["wardKey"]), ()):
             district = district_of.get((old_province, old_district))
             if district and district.key == key:  # "xã Mường Chà" was not formed from huyện Mường Chà
-                namesakes.setdefault(key, []).append(NamesakeCommune(
-                    key, r["wardShort"], (r["wardType"] or "").lower(), new_key[r["provinceKey"]], district.province))
+                namesakes.setdefault(key, []).append(
+                    NamesakeCommune(
+                        key, r["wardShort"], (r["wardType"] or "").lower(), new_key[r["provinceKey"]], district.province
+                    )
+                )
                 break
 
     return AdminMap(

@@ -61,8 +61,12 @@ def bigrams(tokens: list[str]) -> list[str]:
 
 # Long forms and their abbreviations, folded; both are written in the articles and the questions.
 _ABBREVIATIONS = (
-    ("lien hiep hop tac xa", "lhhtx"), ("to hop tac", "tht"), ("hop tac xa", "htx"),
-    ("kinh te tap the", "kttt"), ("quy tin dung nhan dan", "qtdnd"), ("uy ban nhan dan", "ubnd"),
+    ("lien hiep hop tac xa", "lhhtx"),
+    ("to hop tac", "tht"),
+    ("hop tac xa", "htx"),
+    ("kinh te tap the", "kttt"),
+    ("quy tin dung nhan dan", "qtdnd"),
+    ("uy ban nhan dan", "ubnd"),
     ("lien minh htx", "lmhtx"),
 )
 _ABBREVIATION_RES = tuple((re.compile(rf"\b{long}\b"), short) for long, short in _ABBREVIATIONS)
@@ -129,9 +133,7 @@ def number_value(token: str) -> float | None:
 
 
 _ENGLISH_WORDS = frozenset(
-    "how many what which who when where is are was were the of in there does do did many much "
-    "cooperative cooperatives district province city members number new founded established "
-    "revenue profit average year total and or compare".split()
+    ["how", "many", "what", "which", "who", "when", "where", "is", "are", "was", "were", "the", "of", "in", "there", "does", "do", "did", "many", "much", "cooperative", "cooperatives", "district", "province", "city", "members", "number", "new", "founded", "established", "revenue", "profit", "average", "year", "total", "and", "or", "compare"]
 )
 
 

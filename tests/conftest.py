@@ -102,4 +102,3 @@ def seeded_services(seeded_data_dir):
     services = build_services(Settings(data_dir=seeded_data_dir))
     yield services
     services.close()
-

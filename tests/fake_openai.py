@@ -42,12 +42,19 @@ class FakeOpenAI:
                 text = fake.script(body.get("messages", []))
                 if body.get("stream"):
                     return self._stream(text, body.get("model", "fake"))
-                return self._json(200, {
-                    "id": "chatcmpl-1", "object": "chat.completion", "created": int(time.time()),
-                    "model": body.get("model", "fake"),
-                    "choices": [{"index": 0, "message": {"role": "assistant", "content": text},
-                                 "finish_reason": "stop"}],
-                    "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}})
+                return self._json(
+                    200,
+                    {
+                        "id": "chatcmpl-1",
+                        "object": "chat.completion",
+                        "created": int(time.time()),
+                        "model": body.get("model", "fake"),
+                        "choices": [
+                            {"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}
+                        ],
+                        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+                    },
+                )
 
             def _json(self, status, payload):
                 data = json.dumps(payload).encode()
@@ -61,16 +68,30 @@ class FakeOpenAI:
                 self.send_response(200)
                 self.send_header("Content-Type", "text/event-stream")
                 self.end_headers()
-                pieces = [text[i: i + 12] for i in range(0, len(text), 12)] or [""]
+                pieces = [text[i : i + 12] for i in range(0, len(text), 12)] or [""]
                 for n, piece in enumerate(pieces):
-                    chunk = {"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": int(time.time()),
-                             "model": model, "choices": [{"index": 0, "delta": {"content": piece} if n else
-                                                          {"role": "assistant", "content": piece},
-                                                          "finish_reason": None}]}
+                    chunk = {
+                        "id": "chatcmpl-1",
+                        "object": "chat.completion.chunk",
+                        "created": int(time.time()),
+                        "model": model,
+                        "choices": [
+                            {
+                                "index": 0,
+                                "delta": {"content": piece} if n else {"role": "assistant", "content": piece},
+                                "finish_reason": None,
+                            }
+                        ],
+                    }
                     self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
                     self.wfile.flush()
-                done = {"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": int(time.time()),
-                        "model": model, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
+                done = {
+                    "id": "chatcmpl-1",
+                    "object": "chat.completion.chunk",
+                    "created": int(time.time()),
+                    "model": model,
+                    "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
+                }
                 self.wfile.write(f"data: {json.dumps(done)}\n\ndata: [DONE]\n\n".encode())
                 self.wfile.flush()
 
@@ -86,7 +107,7 @@ class FakeOpenAI:
         """Every message text received, in order."""
         return [m.get("content", "") for r in self.requests for m in r.get("messages", [])]
 
-    def __enter__(self) -> "FakeOpenAI":
+    def __enter__(self) -> FakeOpenAI:
         self.thread.start()
         return self
 

@@ -18,18 +18,43 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
 
-BOT_USER = {"id": 999001, "is_bot": True, "first_name": "HTX Bot", "username": "htx_test_bot",
-            "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": False}
-JSON_FIELDS = {"reply_markup", "commands", "reply_parameters", "allowed_updates", "entities", "link_preview_options",
-               "scope"}
+BOT_USER = {
+    "id": 999001,
+    "is_bot": True,
+    "first_name": "HTX Bot",
+    "username": "htx_test_bot",
+    "can_join_groups": True,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": False,
+}
+JSON_FIELDS = {
+    "reply_markup",
+    "commands",
+    "reply_parameters",
+    "allowed_updates",
+    "entities",
+    "link_preview_options",
+    "scope",
+}
 INT_FIELDS = {"chat_id", "message_id", "offset", "timeout", "limit", "reply_to_message_id"}
 LONG_POLL_CAP_SECONDS = 0.5
 # Calls whose only answer is "true".
-ACKNOWLEDGED = frozenset({"editMessageReplyMarkup", "deleteWebhook", "setWebhook", "setMyCommands",
-                          "sendChatAction", "answerCallbackQuery", "close"})
+ACKNOWLEDGED = frozenset(
+    {
+        "editMessageReplyMarkup",
+        "deleteWebhook",
+        "setWebhook",
+        "setMyCommands",
+        "sendChatAction",
+        "answerCallbackQuery",
+        "close",
+    }
+)
 DROP = "drop"  # close the connection without answering
-BAD_GATEWAY_PAGE = b"<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1>" \
-                   b"</center><hr><center>nginx/1.18.0</center></body></html>"
+BAD_GATEWAY_PAGE = (
+    b"<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1>"
+    b"</center><hr><center>nginx/1.18.0</center></body></html>"
+)
 HOLD_LIMIT_SECONDS = 60.0  # a held call is let go (and dropped) after this even if the test forgets it
 
 
@@ -69,8 +94,7 @@ class FakeBotApi:
         """Serve on a free port of 127.0.0.1 in a background thread."""
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self._thread.start()
         return self
 
@@ -200,9 +224,13 @@ class FakeBotApi:
 
     def _message(self, params: dict) -> dict:
         chat_id = params["chat_id"]
-        return {"message_id": next(self._message_ids), "date": int(time.time()), "from": BOT_USER,
-                "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "group"},
-                "text": params.get("text", "")}
+        return {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "from": BOT_USER,
+            "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "group"},
+            "text": params.get("text", ""),
+        }
 
     def _api_sendMessage(self, params: dict) -> dict:
         sent = self._message(params)
@@ -256,10 +284,11 @@ def _handler_for(api: FakeBotApi) -> type[BaseHTTPRequestHandler]:
             if content_type.startswith("application/json"):
                 return json.loads(body)
             if content_type.startswith("multipart/form-data"):
-                message = BytesParser(policy=HTTP).parsebytes(
-                    f"Content-Type: {content_type}\r\n\r\n".encode() + body)
-                return {part.get_param("name", header="content-disposition"): part.get_content()
-                        for part in message.iter_parts()}
+                message = BytesParser(policy=HTTP).parsebytes(f"Content-Type: {content_type}\r\n\r\n".encode() + body)
+                return {
+                    part.get_param("name", header="content-disposition"): part.get_content()
+                    for part in message.iter_parts()
+                }
             return {k: v[-1] for k, v in parse_qs(body.decode()).items()}
 
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 — keep test output quiet

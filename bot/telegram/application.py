@@ -32,12 +32,16 @@ CONNECTION_POOL_SIZE = 256  # PTB's own default for the calls other than getUpda
 def check_token(token: str | None) -> str:
     """Return the token when it looks like one from @BotFather; raise ConfigError (never showing it) otherwise."""
     if not token:
-        raise ConfigError("HTX_TELEGRAM_TOKEN is not set: put the bot token from @BotFather in the environment "
-                          "or in .env (HTX_TELEGRAM_TOKEN=123456789:AA...)")
+        raise ConfigError(
+            "HTX_TELEGRAM_TOKEN is not set: put the bot token from @BotFather in the environment "
+            "or in .env (HTX_TELEGRAM_TOKEN=123456789:AA...)"
+        )
     token = token.strip()
     if not TOKEN_PATTERN.match(token):
-        raise ConfigError(f"HTX_TELEGRAM_TOKEN is malformed: expected '<bot id digits>:<letters, digits, - or _>' "
-                          f"as given by @BotFather, got a value of {len(token)} characters")
+        raise ConfigError(
+            f"HTX_TELEGRAM_TOKEN is malformed: expected '<bot id digits>:<letters, digits, - or _>' "
+            f"as given by @BotFather, got a value of {len(token)} characters"
+        )
     return token
 
 
@@ -53,22 +57,32 @@ def build_application(services: Services, *, token: str | None = None, base_url:
     token = check_token(token) if token is not None else settings_token(settings)
     redact_token_in_logs(token)
     journal = UpdateJournal(settings.data_dir / JOURNAL_FILE, bot_id=token.split(":", 1)[0])
-    application = (Application.builder()
-                   .token(token)
-                   .base_url(base_url or settings.telegram_base_url)
-                   .request(BotApiRequest(connection_pool_size=CONNECTION_POOL_SIZE))
-                   .get_updates_request(BotApiRequest(connection_pool_size=1))
-                   .rate_limiter(RetryingRateLimiter(retries=settings.telegram_send_retries,
-                                                     first_pause=settings.telegram_retry_seconds,
-                                                     max_retries_429=MAX_RETRIES))
-                   .update_queue(JournaledQueue(journal))
-                   .concurrent_updates(JournaledProcessor(journal, CONCURRENT_UPDATES))
-                   .post_init(prepare)
-                   .build())
-    memory = ConversationMemory(settings.data_dir / MEMORY_FILE, ttl_seconds=settings.memory_ttl_minutes * 60,
-                                max_turns=settings.max_history_turns)
-    application.bot_data["state"] = handlers.BotState(services=services, memory=memory,
-                                                      rate_limit=UserRateLimit(settings.telegram_user_rate_limit))
+    application = (
+        Application.builder()
+        .token(token)
+        .base_url(base_url or settings.telegram_base_url)
+        .request(BotApiRequest(connection_pool_size=CONNECTION_POOL_SIZE))
+        .get_updates_request(BotApiRequest(connection_pool_size=1))
+        .rate_limiter(
+            RetryingRateLimiter(
+                retries=settings.telegram_send_retries,
+                first_pause=settings.telegram_retry_seconds,
+                max_retries_429=MAX_RETRIES,
+            )
+        )
+        .update_queue(JournaledQueue(journal))
+        .concurrent_updates(JournaledProcessor(journal, CONCURRENT_UPDATES))
+        .post_init(prepare)
+        .build()
+    )
+    memory = ConversationMemory(
+        settings.data_dir / MEMORY_FILE,
+        ttl_seconds=settings.memory_ttl_minutes * 60,
+        max_turns=settings.max_history_turns,
+    )
+    application.bot_data["state"] = handlers.BotState(
+        services=services, memory=memory, rate_limit=UserRateLimit(settings.telegram_user_rate_limit)
+    )
     add_handlers(application)
     # httpx logs each request URL at INFO, and the URL holds the token.
     logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.getLogger("httpx").level))
@@ -79,19 +93,21 @@ def add_handlers(application: Application) -> None:
     """Register the commands, the questions, the buttons and the error handler."""
     private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
     groups = filters.ChatType.GROUPS & filters.UpdateType.MESSAGE
-    application.add_handlers([
-        CommandHandler("start", handlers.start),
-        CommandHandler("help", handlers.help_command),
-        CommandHandler("nguon", handlers.sources),
-        CommandHandler("moi", handlers.new_conversation),
-        MessageHandler(private & filters.COMMAND, handlers.unknown_command),
-        MessageHandler(private & filters.TEXT, handlers.private_question),
-        MessageHandler(groups & filters.TEXT & ~filters.COMMAND, handlers.group_question),
-        MessageHandler(private & ~filters.TEXT, handlers.not_text),
-        CallbackQueryHandler(handlers.example_question, pattern=r"^ask:"),
-        CallbackQueryHandler(handlers.rate_answer, pattern=r"^fb:"),
-        CallbackQueryHandler(handlers.unknown_button),
-    ])
+    application.add_handlers(
+        [
+            CommandHandler("start", handlers.start),
+            CommandHandler("help", handlers.help_command),
+            CommandHandler("nguon", handlers.sources),
+            CommandHandler("moi", handlers.new_conversation),
+            MessageHandler(private & filters.COMMAND, handlers.unknown_command),
+            MessageHandler(private & filters.TEXT, handlers.private_question),
+            MessageHandler(groups & filters.TEXT & ~filters.COMMAND, handlers.group_question),
+            MessageHandler(private & ~filters.TEXT, handlers.not_text),
+            CallbackQueryHandler(handlers.example_question, pattern=r"^ask:"),
+            CallbackQueryHandler(handlers.rate_answer, pattern=r"^fb:"),
+            CallbackQueryHandler(handlers.unknown_button),
+        ]
+    )
     application.add_error_handler(handlers.on_error)
 
 
@@ -103,15 +119,15 @@ async def prepare(application: Application) -> None:
         log.warning("handling again %d update(s) that the last run received but did not finish", requeued)
 
 
-async def start_application(application: Application, *, webhook_url: str | None = None,
-                            secret_token: str | None = None) -> None:
+async def start_application(
+    application: Application, *, webhook_url: str | None = None, secret_token: str | None = None
+) -> None:
     """Initialize, register the commands, requeue unfinished updates, set the webhook when given,
     and start processing updates."""
     await application.initialize()
     await prepare(application)
     if webhook_url:
-        await application.bot.set_webhook(webhook_url, secret_token=secret_token,
-                                          allowed_updates=Update.ALL_TYPES)
+        await application.bot.set_webhook(webhook_url, secret_token=secret_token, allowed_updates=Update.ALL_TYPES)
     await application.start()
 
 
@@ -126,8 +142,10 @@ def run_polling(services: Services) -> None:
     """Run the bot with long polling until interrupted (htxbot telegram)."""
     settings = services.settings
     if settings.telegram_mode != "polling":
-        raise ConfigError(f"HTX_TELEGRAM_MODE is {settings.telegram_mode!r}: the webhook runs inside `htxbot serve`; "
-                          "set HTX_TELEGRAM_MODE=polling to run `htxbot telegram`")
+        raise ConfigError(
+            f"HTX_TELEGRAM_MODE is {settings.telegram_mode!r}: the webhook runs inside `htxbot serve`; "
+            "set HTX_TELEGRAM_MODE=polling to run `htxbot telegram`"
+        )
     application = build_application(services)
     log.info("Telegram bot polling %s", settings.telegram_base_url)
     try:
@@ -137,5 +155,7 @@ def run_polling(services: Services) -> None:
         raise ConfigError("HTX_TELEGRAM_TOKEN was rejected by the Bot API: check the token from @BotFather") from None
     except TelegramError as exc:  # at start-up: getMe or deleteWebhook failed; later errors are retried
         reason = redact(str(exc))
-        raise ConfigError(f"cannot reach the Bot API at HTX_TELEGRAM_BASE_URL={settings.telegram_base_url}: "
-                          f"{type(exc).__name__}: {reason}") from None
+        raise ConfigError(
+            f"cannot reach the Bot API at HTX_TELEGRAM_BASE_URL={settings.telegram_base_url}: "
+            f"{type(exc).__name__}: {reason}"
+        ) from None

@@ -19,8 +19,11 @@ def _place(place: str | None, language: str) -> str:
 
 def format_source_html(number: int, citation: Citation, language: str = "vi") -> str:
     """Return one source entry: number, title, date, place, paper, link and the quoted sentence."""
-    parts = [f"<b>{escape(citation.title)}</b>", escape(format_date(citation.date, language)),
-             escape(_place(citation.place, language))]
+    parts = [
+        f"<b>{escape(citation.title)}</b>",
+        escape(format_date(citation.date, language)),
+        escape(_place(citation.place, language)),
+    ]
     if citation.paper:
         parts.append(escape(citation.paper))
     lines = [f"[{number}] " + " — ".join(parts)]
@@ -46,15 +49,18 @@ def format_answer_html(answer: Answer, limit: int = MAX_MESSAGE_CHARS) -> list[s
     return split_message(paragraphs, format_sources_html(answer), limit)
 
 
-def format_documents_html(documents: Sequence[tuple[Document, int]], limit: int = MAX_MESSAGE_CHARS,
-                          listed: int = MAX_LISTED_DOCUMENTS) -> list[str]:
+def format_documents_html(
+    documents: Sequence[tuple[Document, int]], limit: int = MAX_MESSAGE_CHARS, listed: int = MAX_LISTED_DOCUMENTS
+) -> list[str]:
     """Return the /nguon list: each article with its title, date (or "không rõ ngày") and place."""
     if not documents:
         return ["Chưa có bài viết nào trong dữ liệu."]
     entries = []
     for number, (document, _chunks) in enumerate(documents[:listed], 1):
-        entry = (f"{number}. <b>{escape(document.title)}</b>\n"
-                 f"{escape(format_date(document.date))} — {escape(_place(document.place, 'vi'))}")
+        entry = (
+            f"{number}. <b>{escape(document.title)}</b>\n"
+            f"{escape(format_date(document.date))} — {escape(_place(document.place, 'vi'))}"
+        )
         if document.url:
             entry += f'\n<a href="{escape(document.url, quote=True)}">{escape(document.url)}</a>'
         entries.append(entry)
@@ -97,8 +103,7 @@ def _pieces(text: str, limit: int) -> list[str]:
         return [text]
     for separator in ("\n", " "):
         if separator in text:
-            return _pack([piece for unit in text.split(separator) for piece in _pieces(unit, limit)],
-                         separator, limit)
+            return _pack([piece for unit in text.split(separator) for piece in _pieces(unit, limit)], separator, limit)
     return _hard_cut(text, limit)
 
 

@@ -5,13 +5,22 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import defaultdict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
-from collections import defaultdict
 from dataclasses import dataclass, field
 
-from telegram import (BotCommand, Chat, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Message,
-                      MessageEntity, ReplyParameters, Update)
+from telegram import (
+    BotCommand,
+    Chat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Message,
+    MessageEntity,
+    ReplyParameters,
+    Update,
+)
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes
@@ -37,15 +46,19 @@ COMMANDS = (
     BotCommand("nguon", "Danh sách bài viết làm nguồn"),
     BotCommand("moi", "Bắt đầu cuộc trò chuyện mới"),
 )
-GREETING = ("Xin chào! Tôi trả lời câu hỏi về số liệu hợp tác xã (HTX), tổ hợp tác và kinh tế tập thể "
-            "từ các bài báo, kèm nguồn trích dẫn.\nHãy gõ câu hỏi, hoặc chọn một câu hỏi mẫu:")
-HELP = ("<b>Cách dùng</b>\n"
-        "Gõ câu hỏi bằng tiếng Việt, ví dụ: <i>Huyện Chợ Đồn có bao nhiêu HTX?</i>\n"
-        "Có thể hỏi tiếp, ví dụ: <i>Còn thành phố Bắc Kạn thì sao?</i>\n"
-        "Trong nhóm, hãy nhắc tên bot (@{username}) hoặc trả lời tin nhắn của bot.\n\n"
-        "/nguon — danh sách bài viết làm nguồn\n"
-        "/moi — bắt đầu cuộc trò chuyện mới\n"
-        "/help — hướng dẫn này")
+GREETING = (
+    "Xin chào! Tôi trả lời câu hỏi về số liệu hợp tác xã (HTX), tổ hợp tác và kinh tế tập thể "
+    "từ các bài báo, kèm nguồn trích dẫn.\nHãy gõ câu hỏi, hoặc chọn một câu hỏi mẫu:"
+)
+HELP = (
+    "<b>Cách dùng</b>\n"
+    "Gõ câu hỏi bằng tiếng Việt, ví dụ: <i>Huyện Chợ Đồn có bao nhiêu HTX?</i>\n"
+    "Có thể hỏi tiếp, ví dụ: <i>Còn thành phố Bắc Kạn thì sao?</i>\n"
+    "Trong nhóm, hãy nhắc tên bot (@{username}) hoặc trả lời tin nhắn của bot.\n\n"
+    "/nguon — danh sách bài viết làm nguồn\n"
+    "/moi — bắt đầu cuộc trò chuyện mới\n"
+    "/help — hướng dẫn này"
+)
 NEW_CONVERSATION = "Đã bắt đầu cuộc trò chuyện mới. Bạn muốn hỏi gì?"
 TOO_MANY = "Bạn hỏi hơi nhanh quá 🙂 Vui lòng đợi một chút rồi hỏi tiếp (tối đa {limit} câu mỗi phút)."
 TOO_LONG = "Câu hỏi dài quá ({length} ký tự). Vui lòng hỏi ngắn gọn hơn, tối đa {limit} ký tự."
@@ -53,10 +66,10 @@ BAD_QUESTION = "Tôi chưa hiểu câu hỏi: {reason}. Bạn thử hỏi lại 
 NO_WORDS = "Tin nhắn chưa có chữ nào để tìm. Hãy gõ câu hỏi, ví dụ: Huyện Chợ Đồn có bao nhiêu HTX?"
 EMPTY_QUESTION = "Tin nhắn trống. Hãy gõ câu hỏi, ví dụ: Huyện Chợ Đồn có bao nhiêu HTX?"
 INDEX_BUSY = "Kho bài viết đang được cập nhật. Vui lòng hỏi lại sau khoảng một phút."
-UNAVAILABLE = ("Kho bài viết tạm thời chưa dùng được (người quản trị cần kiểm tra lại). "
-               "Vui lòng thử lại sau.")
-NOT_TEXT = ("Xin lỗi, tôi chỉ đọc được tin nhắn chữ. Hãy gõ câu hỏi về hợp tác xã, "
-            "ví dụ: Huyện Chợ Đồn có bao nhiêu HTX?")
+UNAVAILABLE = "Kho bài viết tạm thời chưa dùng được (người quản trị cần kiểm tra lại). Vui lòng thử lại sau."
+NOT_TEXT = (
+    "Xin lỗi, tôi chỉ đọc được tin nhắn chữ. Hãy gõ câu hỏi về hợp tác xã, ví dụ: Huyện Chợ Đồn có bao nhiêu HTX?"
+)
 UNKNOWN_COMMAND = "Tôi không biết lệnh này. Gõ /help để xem các lệnh."
 FAILED = "Xin lỗi, đã có lỗi xảy ra khi xử lý tin nhắn của bạn. Vui lòng thử lại sau ít phút."
 THANKS = "Cảm ơn bạn đã đánh giá!"
@@ -89,14 +102,16 @@ def state_of(context: ContextTypes.DEFAULT_TYPE) -> BotState:
 
 def feedback_keyboard() -> InlineKeyboardMarkup:
     """Return the 👍/👎 buttons shown under every answer."""
-    return InlineKeyboardMarkup([[InlineKeyboardButton("👍", callback_data="fb:up"),
-                                  InlineKeyboardButton("👎", callback_data="fb:down")]])
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton("👍", callback_data="fb:up"), InlineKeyboardButton("👎", callback_data="fb:down")]]
+    )
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Greet the user and offer three example questions as buttons."""
-    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(q, callback_data=f"ask:{n}")]
-                                     for n, q in enumerate(EXAMPLE_QUESTIONS)])
+    keyboard = InlineKeyboardMarkup(
+        [[InlineKeyboardButton(q, callback_data=f"ask:{n}")] for n, q in enumerate(EXAMPLE_QUESTIONS)]
+    )
     await update.effective_message.reply_text(GREETING, reply_markup=keyboard)
 
 
@@ -140,8 +155,7 @@ async def group_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     question = addressed_question(message, context.bot.id, context.bot.username)
     if question is None:
         return
-    await answer_question(context, message.chat, update.effective_user.id, question,
-                          reply_to=message.message_id)
+    await answer_question(context, message.chat, update.effective_user.id, question, reply_to=message.message_id)
 
 
 def example_of(data: str | None) -> str | None:
@@ -181,28 +195,35 @@ async def rate_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if asked is None:
         await query.answer(EXPIRED_RATING)
         return
-    feedback = Feedback(channel="telegram", session_id=str(message.chat.id), question=asked["question"],
-                        answer=asked["answer"], rating=rating)
+    feedback = Feedback(
+        channel="telegram",
+        session_id=str(message.chat.id),
+        question=asked["question"],
+        answer=asked["answer"],
+        rating=rating,
+    )
     await asyncio.to_thread(state_of(context).services.feedback.add, feedback)
     await query.answer(THANKS)
     await query.edit_message_reply_markup(
-        InlineKeyboardMarkup([[InlineKeyboardButton(THANKS_BUTTON, callback_data="fb:done")]]))
+        InlineKeyboardMarkup([[InlineKeyboardButton(THANKS_BUTTON, callback_data="fb:done")]])
+    )
 
 
-async def answer_question(context: ContextTypes.DEFAULT_TYPE, chat: Chat, user_id: int, question: str,
-                          *, reply_to: int | None) -> None:
+async def answer_question(
+    context: ContextTypes.DEFAULT_TYPE, chat: Chat, user_id: int, question: str, *, reply_to: int | None
+) -> None:
     """Check the limits, answer with the chat's history, send the parts, remember the turn."""
     state = state_of(context)
     limit = state.services.settings.max_question_chars
     reply = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
     question = question.strip()
     if len(question) > limit:
-        await context.bot.send_message(chat.id, TOO_LONG.format(length=len(question), limit=limit),
-                                       reply_parameters=reply)
+        await context.bot.send_message(
+            chat.id, TOO_LONG.format(length=len(question), limit=limit), reply_parameters=reply
+        )
         return
     if not state.rate_limit.allow(user_id):
-        await context.bot.send_message(chat.id, TOO_MANY.format(limit=state.rate_limit.limit),
-                                       reply_parameters=reply)
+        await context.bot.send_message(chat.id, TOO_MANY.format(limit=state.rate_limit.limit), reply_parameters=reply)
         return
     async with state.chat_locks[chat.id]:
         history = state.memory.history(chat.id)
@@ -236,23 +257,29 @@ def friendly_error(exc: HtxError) -> str:
     return UNAVAILABLE
 
 
-async def send_answer(context: ContextTypes.DEFAULT_TYPE, chat_id: int, answer: Answer,
-                      reply: ReplyParameters | None) -> Message:
+async def send_answer(
+    context: ContextTypes.DEFAULT_TYPE, chat_id: int, answer: Answer, reply: ReplyParameters | None
+) -> Message:
     """Send the answer's HTML parts, the rating buttons under the last; return the last message."""
     parts = format_answer_html(answer)
     sent: Message | None = None
     for number, part in enumerate(parts, 1):
         last = number == len(parts)
-        sent = await context.bot.send_message(chat_id, part, parse_mode=ParseMode.HTML,
-                                              link_preview_options=NO_PREVIEW,
-                                              reply_parameters=reply if number == 1 else None,
-                                              reply_markup=feedback_keyboard() if last else None)
+        sent = await context.bot.send_message(
+            chat_id,
+            part,
+            parse_mode=ParseMode.HTML,
+            link_preview_options=NO_PREVIEW,
+            reply_parameters=reply if number == 1 else None,
+            reply_markup=feedback_keyboard() if last else None,
+        )
     assert sent is not None  # format_answer_html always returns at least one part
     return sent
 
 
-async def stream_answer(context: ContextTypes.DEFAULT_TYPE, chat_id: int, question: str, history: list[dict],
-                        reply: ReplyParameters | None) -> tuple[Answer, Message]:
+async def stream_answer(
+    context: ContextTypes.DEFAULT_TYPE, chat_id: int, question: str, history: list[dict], reply: ReplyParameters | None
+) -> tuple[Answer, Message]:
     """Show an LLM's answer as it is written (one message edited at a modest rate), then replace it
     with the checked answer and its sources — or the extractive one when the guard refused it."""
     answerer = state_of(context).services.answerer
@@ -266,8 +293,9 @@ async def stream_answer(context: ContextTypes.DEFAULT_TYPE, chat_id: int, questi
             streamed += value
             now = time.monotonic()
             if sent is None and streamed.strip():
-                sent = await context.bot.send_message(chat_id, streamed + " …", reply_parameters=reply,
-                                                      link_preview_options=NO_PREVIEW)
+                sent = await context.bot.send_message(
+                    chat_id, streamed + " …", reply_parameters=reply, link_preview_options=NO_PREVIEW
+                )
                 last_edit = now
             elif sent is not None and now - last_edit >= STREAM_EDIT_SECONDS:
                 with suppress(TelegramError):  # "message is not modified" and flood limits are harmless here
@@ -281,17 +309,20 @@ async def stream_answer(context: ContextTypes.DEFAULT_TYPE, chat_id: int, questi
     for number, part in enumerate(parts, 1):
         markup = feedback_keyboard() if number == len(parts) else None
         if number == 1:
-            last = await sent.edit_text(part, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW,
-                                        reply_markup=markup)
+            last = await sent.edit_text(
+                part, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW, reply_markup=markup
+            )
         else:
-            last = await context.bot.send_message(chat_id, part, parse_mode=ParseMode.HTML,
-                                                  link_preview_options=NO_PREVIEW, reply_markup=markup)
+            last = await context.bot.send_message(
+                chat_id, part, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW, reply_markup=markup
+            )
     return answer, last if isinstance(last, Message) else sent
 
 
 @asynccontextmanager
 async def typing(context: ContextTypes.DEFAULT_TYPE, chat_id: int, every: float | None = None) -> AsyncIterator[None]:
     """Show "typing…" now and every few seconds until the block ends (Telegram shows it for 5 s)."""
+
     async def keep_typing() -> None:
         while True:
             await asyncio.sleep(every or TYPING_EVERY_SECONDS)
@@ -314,14 +345,21 @@ def addressed_question(message: Message, bot_id: int, bot_username: str | None) 
     text = message.text or ""
     mentioned = False
     handle = f"@{bot_username}".lower() if bot_username else None
-    for entity, value in sorted(message.parse_entities([MessageEntity.MENTION, MessageEntity.TEXT_MENTION]).items(),
-                                key=lambda item: item[0].offset, reverse=True):
-        if (entity.type == MessageEntity.MENTION and handle and value.lower() == handle) or \
-                (entity.type == MessageEntity.TEXT_MENTION and entity.user and entity.user.id == bot_id):
+    for entity, value in sorted(
+        message.parse_entities([MessageEntity.MENTION, MessageEntity.TEXT_MENTION]).items(),
+        key=lambda item: item[0].offset,
+        reverse=True,
+    ):
+        if (entity.type == MessageEntity.MENTION and handle and value.lower() == handle) or (
+            entity.type == MessageEntity.TEXT_MENTION and entity.user and entity.user.id == bot_id
+        ):
             mentioned = True
             text = text.replace(value, " ", 1)
-    replied = bool(message.reply_to_message and message.reply_to_message.from_user
-                   and message.reply_to_message.from_user.id == bot_id)
+    replied = bool(
+        message.reply_to_message
+        and message.reply_to_message.from_user
+        and message.reply_to_message.from_user.id == bot_id
+    )
     if not (mentioned or replied):
         return None
     question = " ".join(text.split()).strip(" ,:")

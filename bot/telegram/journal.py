@@ -97,8 +97,10 @@ class UpdateJournal:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.path.with_suffix(".tmp")
-        temporary.write_text(json.dumps({"bot_id": self.bot_id, "pending": self._pending, "handled": self._handled},
-                                        ensure_ascii=False), encoding="utf-8")
+        temporary.write_text(
+            json.dumps({"bot_id": self.bot_id, "pending": self._pending, "handled": self._handled}, ensure_ascii=False),
+            encoding="utf-8",
+        )
         os.replace(temporary, self.path)
 
 

@@ -23,8 +23,9 @@ class ConversationMemory:
     bot must find the conversations where they were.
     """
 
-    def __init__(self, path: Path | None, *, ttl_seconds: float, max_turns: int,
-                 clock: Callable[[], float] = time.time):
+    def __init__(
+        self, path: Path | None, *, ttl_seconds: float, max_turns: int, clock: Callable[[], float] = time.time
+    ):
         self.path = path
         self.ttl_seconds = ttl_seconds
         self.max_turns = max_turns
@@ -38,15 +39,21 @@ class ConversationMemory:
         """Return the chat's unexpired turns as answerer history: user and assistant messages in order."""
         with self._lock:
             turns = self._fresh(str(chat_id))
-        return [message for turn in turns for message in (
-            {"role": "user", "content": turn["question"]}, {"role": "assistant", "content": turn["answer"]})]
+        return [
+            message
+            for turn in turns
+            for message in (
+                {"role": "user", "content": turn["question"]},
+                {"role": "assistant", "content": turn["answer"]},
+            )
+        ]
 
     def add_turn(self, chat_id: int, question: str, answer: str) -> None:
         """Remember one question and its answer, keeping the last ``max_turns``."""
         with self._lock:
             turns = self._fresh(str(chat_id))
             turns.append({"question": question, "answer": answer, "at": self.clock()})
-            self._chats[str(chat_id)] = turns[-self.max_turns:] if self.max_turns else []
+            self._chats[str(chat_id)] = turns[-self.max_turns :] if self.max_turns else []
             self._save()
 
     def clear(self, chat_id: int) -> None:
@@ -95,8 +102,9 @@ class ConversationMemory:
         self._chats = {k: v for k, v in chats.items() if v}
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.path.with_suffix(".tmp")
-        temporary.write_text(json.dumps({"chats": self._chats, "answers": self._answers}, ensure_ascii=False),
-                             encoding="utf-8")
+        temporary.write_text(
+            json.dumps({"chats": self._chats, "answers": self._answers}, ensure_ascii=False), encoding="utf-8"
+        )
         os.replace(temporary, self.path)
 
 

@@ -50,9 +50,15 @@ class RetryingRateLimiter(AIORateLimiter):
         self.retries = retries
         self.first_pause = first_pause
 
-    async def process_request(self, callback: Callable[..., Coroutine[Any, Any, bool | dict | list[dict]]],
-                              args: Any, kwargs: dict[str, Any], endpoint: str, data: dict[str, Any],
-                              rate_limit_args: int | None) -> bool | dict | list[dict]:
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | dict | list[dict]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> bool | dict | list[dict]:
         """Make the call through the flood limiter; make it again after a transient failure."""
         attempt = 0
         while True:
@@ -63,8 +69,14 @@ class RetryingRateLimiter(AIORateLimiter):
                     raise
                 attempt += 1
                 pause = min(MAX_PAUSE_SECONDS, self.first_pause * 2 ** (attempt - 1))
-                log.warning("%s failed (%s); trying again in %.1f s (%d of %d)", endpoint, describe(exc), pause,
-                            attempt, self.retries)
+                log.warning(
+                    "%s failed (%s); trying again in %.1f s (%d of %d)",
+                    endpoint,
+                    describe(exc),
+                    pause,
+                    attempt,
+                    self.retries,
+                )
                 await asyncio.sleep(pause)
 
 

@@ -33,8 +33,8 @@ def webhook_router(services: Services, application: Application) -> APIRouter:
 
     @router.post(WEBHOOK_PATH, include_in_schema=False)
     async def telegram_webhook(
-            request: Request,
-            x_telegram_bot_api_secret_token: Annotated[str | None, Header()] = None) -> Response:
+        request: Request, x_telegram_bot_api_secret_token: Annotated[str | None, Header()] = None
+    ) -> Response:
         """Queue one update from Telegram after checking the secret header."""
         given = (x_telegram_bot_api_secret_token or "").encode()
         if expected is None or not hmac.compare_digest(given, expected):

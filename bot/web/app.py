@@ -33,7 +33,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await start_application(
             telegram_application,
             webhook_url=settings.public_url.rstrip("/") + WEBHOOK_PATH if settings.public_url else None,
-            secret_token=secret.get_secret_value() if secret else None)
+            secret_token=secret.get_secret_value() if secret else None,
+        )
     try:
         yield
     finally:
@@ -46,8 +47,12 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 def create_app(services: Services, *, telegram_application=None) -> FastAPI:
     """Build the FastAPI app around ``services`` (and a Telegram application for the webhook)."""
     settings = services.settings
-    app = FastAPI(title="htxbot", summary="Cooperative (HTX) statistics from news articles, with sources",
-                  version=app_version(), lifespan=lifespan)
+    app = FastAPI(
+        title="htxbot",
+        summary="Cooperative (HTX) statistics from news articles, with sources",
+        version=app_version(),
+        lifespan=lifespan,
+    )
     app.state.services = services
     app.state.telegram_application = telegram_application
     app.state.metrics = Metrics()
@@ -57,8 +62,13 @@ def create_app(services: Services, *, telegram_application=None) -> FastAPI:
 
     # Inside CORS, so a browser can read the 413 too.
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
-    app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
-                       allow_headers=["Content-Type"], max_age=600)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_methods=["GET", "POST"],
+        allow_headers=["Content-Type"],
+        max_age=600,
+    )
     app.middleware("http")(count_requests)
 
     app.add_exception_handler(RateLimitExceeded, rate_limited)

@@ -53,7 +53,7 @@ def asked(body: AskRequest, settings: SettingsDep) -> Asked:
         raise HTTPException(422, detail=f"question: {exc}") from exc
     limit = settings.max_history_turns
     turns = [turn.model_dump() for turn in body.history]
-    return Asked(question, turns[-2 * limit:] if limit else [])
+    return Asked(question, turns[-2 * limit :] if limit else [])
 
 
 AskedDep = Annotated[Asked, Depends(asked)]

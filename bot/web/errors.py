@@ -62,11 +62,13 @@ async def htx_error(request: Request, exc: HtxError) -> Response:
 async def rate_limited(request: Request, exc: RateLimitExceeded) -> Response:
     """Answer 429 with slowapi's Retry-After and X-RateLimit headers and a message a person can act on."""
     counted = _rate_limit_exceeded_handler(request, exc)  # slowapi's own reply: its headers, our words
-    headers = {name: value for name, value in counted.headers.items()
-               if name not in ("content-length", "content-type")}
+    headers = {name: value for name, value in counted.headers.items() if name not in ("content-length", "content-type")}
     what = "feedback posts" if request.url.path.endswith("/feedback") else "questions"
-    return JSONResponse({"detail": f"Too many {what} ({exc.detail}); please wait a moment and try again."},
-                        status_code=429, headers=headers)
+    return JSONResponse(
+        {"detail": f"Too many {what} ({exc.detail}); please wait a moment and try again."},
+        status_code=429,
+        headers=headers,
+    )
 
 
 async def invalid_request(request: Request, exc: RequestValidationError) -> Response:

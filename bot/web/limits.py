@@ -39,8 +39,10 @@ async def _feedback_post(request: Request, response: Response) -> None:
 
 
 def _too_large(size: str, limit: int) -> str:
-    return (f"The request body is {size}; the limit is {limit} bytes. "
-            "Send a shorter question, fewer history turns or a shorter comment.")
+    return (
+        f"The request body is {size}; the limit is {limit} bytes. "
+        "Send a shorter question, fewer history turns or a shorter comment."
+    )
 
 
 class BodySizeLimit:
@@ -60,8 +62,11 @@ class BodySizeLimit:
             return
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            response = JSONResponse({"detail": _too_large(f"{int(declared)} bytes", self.max_bytes)},
-                                    status_code=413, headers={"Connection": "close"})
+            response = JSONResponse(
+                {"detail": _too_large(f"{int(declared)} bytes", self.max_bytes)},
+                status_code=413,
+                headers={"Connection": "close"},
+            )
             await response(scope, receive, send)
             return
         received = 0
@@ -73,8 +78,11 @@ class BodySizeLimit:
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
                     # Raised inside the route's body read, so FastAPI's handler answers it.
-                    raise HTTPException(413, detail=_too_large(f"over {self.max_bytes} bytes", self.max_bytes),
-                                        headers={"Connection": "close"})
+                    raise HTTPException(
+                        413,
+                        detail=_too_large(f"over {self.max_bytes} bytes", self.max_bytes),
+                        headers={"Connection": "close"},
+                    )
             return message
 
         await self.app(scope, counted_receive, send)
@@ -86,7 +94,7 @@ def trim_passages(passages: list[dict], max_passages: int, max_chars: int) -> li
     for passage in passages[:max_passages]:
         text = passage["text"]
         if len(text) > max_chars:
-            cut = text[:max_chars - len(ELLIPSIS)]
+            cut = text[: max_chars - len(ELLIPSIS)]
             # End on a word boundary when one is near, so no word is cut in half.
             space = cut.rfind(" ")
             if space > max_chars * 0.8:

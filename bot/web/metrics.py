@@ -12,9 +12,13 @@ class Metrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
         self.requests = Counter("htxbot_requests", "API requests", ["endpoint", "status"], registry=self.registry)
-        self.latency = Histogram("htxbot_answer_seconds", "time to answer a question", ["endpoint"],
-                                 registry=self.registry,
-                                 buckets=(0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10))
+        self.latency = Histogram(
+            "htxbot_answer_seconds",
+            "time to answer a question",
+            ["endpoint"],
+            registry=self.registry,
+            buckets=(0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+        )
         self.refusals = Counter("htxbot_refusals", "questions the articles could not answer", registry=self.registry)
 
     def watch(self, answerer) -> None:
@@ -28,10 +32,14 @@ class Metrics:
                 from prometheus_client.core import CounterMetricFamily
 
                 yield CounterMetricFamily("htxbot_llm_answers", "answers written by the LLM", value=stats.llm_answers)
-                yield CounterMetricFamily("htxbot_guard_violations", "LLM answers replaced by the grounding guard",
-                                          value=stats.guard_violations)
-                yield CounterMetricFamily("htxbot_llm_failures", "LLM calls that failed or timed out",
-                                          value=stats.llm_failures)
+                yield CounterMetricFamily(
+                    "htxbot_guard_violations",
+                    "LLM answers replaced by the grounding guard",
+                    value=stats.guard_violations,
+                )
+                yield CounterMetricFamily(
+                    "htxbot_llm_failures", "LLM calls that failed or timed out", value=stats.llm_failures
+                )
 
         self.registry.register(_Collector())
 

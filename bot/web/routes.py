@@ -50,8 +50,7 @@ async def ask(asked: AskedDep, svc: ServicesDep, settings: SettingsDep, metrics:
 
 
 @api.post("/ask/stream", dependencies=[Depends(spend_question)])
-async def ask_stream(response: Response, asked: AskedDep, svc: ServicesDep,
-                     metrics: MetricsDep) -> EventSourceResponse:
+async def ask_stream(response: Response, asked: AskedDep, svc: ServicesDep, metrics: MetricsDep) -> EventSourceResponse:
     """Answer as Server-Sent Events: `delta` pieces of text, then `citations`, then `done` (or an
     `error` event with a readable message)."""
     events = _answer_events(svc.answerer, asked.question, asked.history, metrics)
@@ -84,8 +83,15 @@ async def _answer_events(answerer, question: str, history: list[dict], metrics: 
         # The guard replaced a streamed LLM answer (or it fell back): the client shows this instead.
         yield _event("replace", {"text": answer.text})
     result = answer.to_result()
-    yield _event("citations", {"found": result["found"], "citations": result["citations"], "period": result["period"],
-                               "standalone_question": result["standalone_question"]})
+    yield _event(
+        "citations",
+        {
+            "found": result["found"],
+            "citations": result["citations"],
+            "period": result["period"],
+            "standalone_question": result["standalone_question"],
+        },
+    )
     yield _event("done", {"latency_ms": result["latency_ms"]})
     metrics.latency.labels("ask_stream").observe(time.perf_counter() - started)
     if not answer.found:
@@ -96,16 +102,26 @@ async def _answer_events(answerer, question: str, history: list[dict], metrics: 
 async def sources(svc: ServicesDep) -> list[dict]:
     """List the indexed articles."""
     documents = await asyncio.to_thread(svc.index.documents)
-    return [{"id": d.id, "title": d.title, "date": d.date, "place": d.place, "paper": d.paper, "url": d.url,
-             "chunks": n} for d, n in documents]
+    return [
+        {"id": d.id, "title": d.title, "date": d.date, "place": d.place, "paper": d.paper, "url": d.url, "chunks": n}
+        for d, n in documents
+    ]
 
 
 @api.post("/feedback", status_code=201, dependencies=[Depends(spend_feedback_post)])
 async def feedback(body: FeedbackRequest, svc: ServicesDep) -> dict:
     """Store a 👍/👎 with its question and answer."""
-    feedback_id = await asyncio.to_thread(svc.feedback.add, Feedback(
-        channel="web", session_id=body.session_id, question=body.question, answer=body.answer,
-        rating=body.rating, comment=body.comment))
+    feedback_id = await asyncio.to_thread(
+        svc.feedback.add,
+        Feedback(
+            channel="web",
+            session_id=body.session_id,
+            question=body.question,
+            answer=body.answer,
+            rating=body.rating,
+            comment=body.comment,
+        ),
+    )
     return {"id": feedback_id, "stored": True}
 
 
@@ -125,8 +141,11 @@ async def prometheus(metrics: MetricsDep) -> Response:
 @site.get("/widget.js", include_in_schema=False)
 async def widget() -> FileResponse:
     """Serve the embeddable chat widget."""
-    return FileResponse(STATIC / "widget.js", media_type="text/javascript; charset=utf-8",
-                        headers={"Cache-Control": "public, max-age=300"})
+    return FileResponse(
+        STATIC / "widget.js",
+        media_type="text/javascript; charset=utf-8",
+        headers={"Cache-Control": "public, max-age=300"},
+    )
 
 
 @site.get("/", response_class=HTMLResponse, include_in_schema=False)

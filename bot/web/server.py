@@ -14,10 +14,16 @@ log = logging.getLogger(__name__)
 
 
 def _timeout_reply(seconds: float) -> bytes:
-    body = json.dumps({"detail": f"The request was not received in full within {seconds:g} s; "
-                                 "send the whole request at once and try again."}).encode()
-    return (b"HTTP/1.1 408 Request Timeout\r\ncontent-type: application/json\r\n"
-            b"content-length: " + str(len(body)).encode() + b"\r\nconnection: close\r\n\r\n" + body)
+    body = json.dumps(
+        {
+            "detail": f"The request was not received in full within {seconds:g} s; "
+            "send the whole request at once and try again."
+        }
+    ).encode()
+    return (
+        b"HTTP/1.1 408 Request Timeout\r\ncontent-type: application/json\r\n"
+        b"content-length: " + str(len(body)).encode() + b"\r\nconnection: close\r\n\r\n" + body
+    )
 
 
 def with_read_deadline(protocol: type[asyncio.Protocol], seconds: float) -> type[asyncio.Protocol]:
@@ -96,13 +102,18 @@ def server_options(settings: Settings, host: str | None = None, port: int | None
                 ipaddress.ip_network(entry, strict=False)
         except ValueError:
             # uvicorn would keep a malformed entry as a literal that never matches, silently.
-            raise ConfigError(f"HTX_TRUSTED_PROXIES: {entry!r} is not an IP address or network; "
-                           'expected a JSON list such as ["127.0.0.1", "10.0.0.0/8"]') from None
+            raise ConfigError(
+                f"HTX_TRUSTED_PROXIES: {entry!r} is not an IP address or network; "
+                'expected a JSON list such as ["127.0.0.1", "10.0.0.0/8"]'
+            ) from None
     return {
-        "host": host or settings.host, "port": port or settings.port, "log_level": settings.log_level.lower(),
+        "host": host or settings.host,
+        "port": port or settings.port,
+        "log_level": settings.log_level.lower(),
         "http": with_read_deadline(AutoHTTPProtocol, settings.read_timeout),
         "timeout_keep_alive": settings.keep_alive_timeout,
         # X-Forwarded-For is read only from the listed proxies; with none, not at all (uvicorn's own
         # default would trust it from 127.0.0.1, i.e. from anything behind a local proxy).
-        "proxy_headers": bool(trusted), "forwarded_allow_ips": trusted or None,
+        "proxy_headers": bool(trusted),
+        "forwarded_allow_ips": trusted or None,
     }

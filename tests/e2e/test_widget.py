@@ -18,8 +18,16 @@ from tests.live_server import free_port, live_server
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTEFACTS = REPO / "test-artifacts"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-quic", "--no-first-run", "--disable-sync"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-sync",
+]
 
 pytestmark = pytest.mark.slow
 
@@ -45,7 +53,9 @@ def host_page(tmp_path_factory, api_server):
         "<style>* { color: red !important; font-size: 40px !important; } button { display: none !important; }</style>"
         "</head><body><h1>Cổng thông tin tỉnh</h1><p>Trang thử nghiệm nhúng trợ lý.</p>"
         f"<script src='{api}/widget.js' data-api='{api}' data-title='Hỏi đáp HTX' defer></script>"
-        "</body></html>", encoding="utf-8")
+        "</body></html>",
+        encoding="utf-8",
+    )
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -50,8 +50,9 @@ def lexical_services(tmp_path_factory) -> Services:
 @pytest.fixture
 def services(lexical_services, tmp_path) -> Services:
     """The shared index with this test's own data folder; Bot API retries 50 ms apart instead of 1 s."""
-    settings = lexical_services.settings.model_copy(update={"data_dir": tmp_path / "data",
-                                                            "telegram_retry_seconds": 0.05})
+    settings = lexical_services.settings.model_copy(
+        update={"data_dir": tmp_path / "data", "telegram_retry_seconds": 0.05}
+    )
     feedback = FeedbackStore(settings.data_dir)
     yield replace(lexical_services, settings=settings, feedback=feedback)
     feedback.close()
@@ -71,12 +72,12 @@ def answered_query(api: FakeBotApi, query_id: str) -> list[dict]:
 
 # ---- an answer whose sendMessage fails is sent again ----
 
+
 @pytest.mark.parametrize("failure", ["500", "dropped connection"])
 async def test_answer_is_sent_again_after_a_500_or_a_dropped_connection(services, api, failure):
     if failure == "500":
         for _ in range(2):
-            api.fail_next("sendMessage", 500, {"ok": False, "error_code": 500,
-                                               "description": "Internal Server Error"})
+            api.fail_next("sendMessage", 500, {"ok": False, "error_code": 500, "description": "Internal Server Error"})
     else:
         api.drop_next("sendMessage", times=2)
     async with running(services, api):
@@ -90,8 +91,9 @@ async def test_answer_is_sent_again_after_a_500_or_a_dropped_connection(services
 async def test_retries_are_bounded_and_a_bad_request_is_not_retried(services, api, caplog):
     settings = services.settings.model_copy(update={"telegram_send_retries": 2})
     caplog.set_level(logging.WARNING, logger="bot.telegram")
-    api.fail_next("sendMessage", 400, {"ok": False, "error_code": 400,
-                                       "description": "Bad Request: can't parse entities"})
+    api.fail_next(
+        "sendMessage", 400, {"ok": False, "error_code": 400, "description": "Bad Request: can't parse entities"}
+    )
     async with running(replace(services, settings=settings), api):
         api.push(message(QUESTION))
         [failed] = await api.wait_for(lambda: api.delivered_texts(), timeout=WAIT)
@@ -109,6 +111,7 @@ async def test_retries_are_bounded_and_a_bad_request_is_not_retried(services, ap
 
 # ---- a question is not lost when the bot is killed while answering it ----
 
+
 @pytest.fixture
 def data_dir(lexical_seeded_dir, tmp_path) -> Path:
     """A private copy of the BM25-only index for a bot subprocess."""
@@ -120,12 +123,18 @@ def data_dir(lexical_seeded_dir, tmp_path) -> Path:
 @contextmanager
 def bot_process(api: FakeBotApi, data_dir: Path, log_path: Path) -> Iterator[subprocess.Popen]:
     """Run `htxbot telegram` against the fake server, its log appended to ``log_path``; stopped on exit."""
-    env = clean_env(HTX_TELEGRAM_TOKEN=TOKEN, HTX_TELEGRAM_BASE_URL=api.base_url, HTX_DATA_DIR=str(data_dir),
-                    HTX_EMBEDDER="none", ANONYMIZED_TELEMETRY="False")
+    env = clean_env(
+        HTX_TELEGRAM_TOKEN=TOKEN,
+        HTX_TELEGRAM_BASE_URL=api.base_url,
+        HTX_DATA_DIR=str(data_dir),
+        HTX_EMBEDDER="none",
+        ANONYMIZED_TELEMETRY="False",
+    )
     with log_path.open("ab") as log:
         # cwd: the test's own folder, so no .env of the developer is read
-        process = subprocess.Popen([*HTXBOT, "telegram"], env=env, cwd=data_dir.parent, stdout=log,
-                                   stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [*HTXBOT, "telegram"], env=env, cwd=data_dir.parent, stdout=log, stderr=subprocess.STDOUT
+        )
     try:
         yield process
     finally:
@@ -140,10 +149,12 @@ def bot_process(api: FakeBotApi, data_dir: Path, log_path: Path) -> Iterator[sub
 
 def alive(process: subprocess.Popen, log_path: Path, condition):
     """Wrap ``condition`` so that waiting on it fails at once when the bot process has exited."""
+
     def check():
         if process.poll() is not None:
             raise AssertionError(f"the bot exited with {process.returncode}:\n{log_path.read_text()[-3000:]}")
         return condition()
+
     return check
 
 
@@ -153,8 +164,7 @@ async def test_question_is_answered_after_a_sigkill_while_answering(api, data_di
     update_id = api.push(message(QUESTION))
     with bot_process(api, data_dir, log_path) as first:
         # the answer is on its way (held by the server) and Telegram was told the update was received
-        await api.wait_for(alive(first, log_path, lambda: api.holding and api.acknowledged(update_id)),
-                           timeout=WAIT)
+        await api.wait_for(alive(first, log_path, lambda: api.holding and api.acknowledged(update_id)), timeout=WAIT)
         first.send_signal(signal.SIGKILL)
         first.wait(10)
     api.release()
@@ -187,10 +197,18 @@ def test_journal_skips_a_second_delivery_and_gives_up_on_an_update_that_keeps_cr
 
 # ---- buttons: every callback query is answered, none crashes ----
 
+
 def inline_callback(data: str, query_id: str) -> dict:
     """Return a ``callback_query`` from a button under an inline-mode message: it has no ``message``."""
-    return {"callback_query": {"id": query_id, "from": USER, "chat_instance": "ci", "data": data,
-                               "inline_message_id": "AgAAAFNXAQBhZ2Vpbmxpbm"}}
+    return {
+        "callback_query": {
+            "id": query_id,
+            "from": USER,
+            "chat_instance": "ci",
+            "data": data,
+            "inline_message_id": "AgAAAFNXAQBhZ2Vpbmxpbm",
+        }
+    }
 
 
 @pytest.mark.parametrize("data", ["ask:0", "fb:up"])
@@ -209,8 +227,7 @@ async def test_unknown_button_is_answered(services, api, data):
     update = callback(data, message_id=1)
     async with running(services, api):
         api.push(update)
-        [answered] = await api.wait_for(lambda: answered_query(api, update["callback_query"]["id"]),
-                                        timeout=SHORT_WAIT)
+        [answered] = await api.wait_for(lambda: answered_query(api, update["callback_query"]["id"]), timeout=SHORT_WAIT)
     assert "/start" in answered["text"]
     assert api.calls_of("sendMessage") == []
 
@@ -220,8 +237,7 @@ async def test_example_button_out_of_range_is_refused(services, api, data):
     update = callback(data, message_id=1)
     async with running(services, api):
         api.push(update)
-        [answered] = await api.wait_for(lambda: answered_query(api, update["callback_query"]["id"]),
-                                        timeout=SHORT_WAIT)
+        [answered] = await api.wait_for(lambda: answered_query(api, update["callback_query"]["id"]), timeout=SHORT_WAIT)
         await asyncio.sleep(0.3)  # an answer to a question would be on its way by now
     assert "/start" in answered["text"] and len(api.calls_of("answerCallbackQuery")) == 1
     assert api.calls_of("sendMessage") == []
@@ -236,6 +252,7 @@ async def test_example_button_still_asks_its_question(services, api):
 
 
 # ---- an outage of the Bot API: one short line per failed poll, then answers again ----
+
 
 @pytest.mark.parametrize("how", ["drop", "502"])
 async def test_outage_logs_one_line_per_failed_poll_and_recovers(api, data_dir, tmp_path, how):

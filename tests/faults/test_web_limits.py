@@ -42,12 +42,24 @@ def serve(data_dir: Path, **settings: str) -> Iterator[tuple[str, int]]:
     """Run `htxbot serve` with HTX_* ``settings`` and yield (base URL, port); stopped on exit."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("HTX_")}
-    env.update({"HTX_DATA_DIR": str(data_dir), "HTX_EMBEDDER": "none", "HTX_HOST": "127.0.0.1",
-                "HTX_PORT": str(port), "HTX_LOG_LEVEL": "WARNING", "ANONYMIZED_TELEMETRY": "False",
-                "PYTHONPATH": str(REPO)})
+    env.update(
+        {
+            "HTX_DATA_DIR": str(data_dir),
+            "HTX_EMBEDDER": "none",
+            "HTX_HOST": "127.0.0.1",
+            "HTX_PORT": str(port),
+            "HTX_LOG_LEVEL": "WARNING",
+            "ANONYMIZED_TELEMETRY": "False",
+            "PYTHONPATH": str(REPO),
+        }
+    )
     env.update({f"HTX_{name.upper()}": value for name, value in settings.items()})
-    process = subprocess.Popen([sys.executable, "-c", "from bot.cli import main; main()", "serve"], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from bot.cli import main; main()", "serve"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
@@ -58,7 +70,9 @@ def serve(data_dir: Path, **settings: str) -> Iterator[tuple[str, int]]:
             except httpx.TransportError:
                 time.sleep(0.1)
         else:
-            pytest.fail(f"htxbot serve did not start: {process.stderr.read().decode()[-2000:] if process.poll() is not None else 'timeout'}")
+            pytest.fail(
+                f"htxbot serve did not start: {process.stderr.read().decode()[-2000:] if process.poll() is not None else 'timeout'}"
+            )
         yield url, port
     finally:
         process.terminate()
@@ -88,8 +102,14 @@ def read_reply(sock: socket.socket, within: float) -> tuple[int | None, dict | s
             break
         data += piece
         head, _, body = data.partition(b"\r\n\r\n")
-        length = next((int(line.split(b":", 1)[1]) for line in head.split(b"\r\n")
-                       if line.lower().startswith(b"content-length:")), None)
+        length = next(
+            (
+                int(line.split(b":", 1)[1])
+                for line in head.split(b"\r\n")
+                if line.lower().startswith(b"content-length:")
+            ),
+            None,
+        )
         if length is not None and len(body) >= length and not closed:
             # The whole reply is here; wait briefly to see whether the server also closes.
             ready, _, _ = select.select([sock], [], [], 0.5)
@@ -110,11 +130,15 @@ def read_reply(sock: socket.socket, within: float) -> tuple[int | None, dict | s
 
 
 def test_a_declared_oversized_body_is_refused_before_it_is_read(data_dir):
-    with serve(data_dir, max_body_bytes="65536") as (_, port), \
-            socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+    with (
+        serve(data_dir, max_body_bytes="65536") as (_, port),
+        socket.create_connection(("127.0.0.1", port), timeout=5) as sock,
+    ):
         # 200 MB announced, not one byte of it sent: the answer must come from the headers alone.
-        sock.sendall(b"POST /api/feedback HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
-                     b"Content-Length: 200000000\r\n\r\n")
+        sock.sendall(
+            b"POST /api/feedback HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
+            b"Content-Length: 200000000\r\n\r\n"
+        )
         status, body, closed = read_reply(sock, within=3)
     assert status == 413, body
     assert "200000000 bytes" in body["detail"] and "65536" in body["detail"] and "shorter" in body["detail"]
@@ -125,10 +149,14 @@ def test_a_chunked_body_is_counted_while_it_streams(data_dir):
     piece = b"a" * 65536
     chunk = b"%x\r\n" % len(piece) + piece + b"\r\n"
     total, sent = 8 * 1024 * 1024, 0
-    with serve(data_dir, max_body_bytes="65536") as (_, port), \
-            socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
-        sock.sendall(b"POST /api/feedback HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
-                     b"Transfer-Encoding: chunked\r\n\r\n")
+    with (
+        serve(data_dir, max_body_bytes="65536") as (_, port),
+        socket.create_connection(("127.0.0.1", port), timeout=5) as sock,
+    ):
+        sock.sendall(
+            b"POST /api/feedback HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
+            b"Transfer-Encoding: chunked\r\n\r\n"
+        )
         deadline = time.monotonic() + 10
         while sent < total and time.monotonic() < deadline:
             if select.select([sock], [], [], 0)[0]:
@@ -170,13 +198,17 @@ def test_forwarded_for_counts_only_from_a_trusted_proxy(data_dir):
     with serve(data_dir, rate_limit="2/minute", trusted_proxies='["127.0.0.2"]') as (url, _):
         # A client on 127.0.0.1 (not a trusted proxy) cannot pose as many by changing the header.
         with httpx.Client(base_url=url, timeout=10) as direct:
-            spoofed = [direct.post("/api/ask", json=QUESTION, headers={"X-Forwarded-For": f"203.0.113.{n}"})
-                       .status_code for n in range(1, 4)]
+            spoofed = [
+                direct.post("/api/ask", json=QUESTION, headers={"X-Forwarded-For": f"203.0.113.{n}"}).status_code
+                for n in range(1, 4)
+            ]
         # Behind the trusted proxy on 127.0.0.2, each forwarded address is its own client.
         proxy = httpx.HTTPTransport(local_address="127.0.0.2")
         with httpx.Client(base_url=url, timeout=10, transport=proxy) as proxied:
-            forwarded = [proxied.post("/api/ask", json=QUESTION, headers={"X-Forwarded-For": f"198.51.100.{n}"})
-                         .status_code for n in range(1, 4)]
+            forwarded = [
+                proxied.post("/api/ask", json=QUESTION, headers={"X-Forwarded-For": f"198.51.100.{n}"}).status_code
+                for n in range(1, 4)
+            ]
     assert spoofed == [200, 200, 429]
     assert forwarded == [200, 200, 200]
 
@@ -218,19 +250,25 @@ def test_slow_headers_are_cut_off(data_dir):
 
 
 def test_a_stalled_body_is_cut_off(data_dir):
-    with serve(data_dir, read_timeout="1") as (_, port), \
-            socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+    with (
+        serve(data_dir, read_timeout="1") as (_, port),
+        socket.create_connection(("127.0.0.1", port), timeout=5) as sock,
+    ):
         started = time.monotonic()
-        sock.sendall(b"POST /api/feedback HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
-                     b"Content-Length: 100\r\n\r\n{\"session_id\"")
+        sock.sendall(
+            b"POST /api/feedback HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
+            b'Content-Length: 100\r\n\r\n{"session_id"'
+        )
         status, body, closed = read_reply(sock, within=4)
         took = time.monotonic() - started
     assert status == 408 and closed and took < 3, (status, body, took)
 
 
 def test_answers_carry_trimmed_passages(data_dir):
-    with serve(data_dir, api_max_passage_chars="120", api_max_passages="3") as (url, _), \
-            httpx.Client(base_url=url, timeout=10) as http:
+    with (
+        serve(data_dir, api_max_passage_chars="120", api_max_passages="3") as (url, _),
+        httpx.Client(base_url=url, timeout=10) as http,
+    ):
         reply = http.post("/api/ask", json=QUESTION)
     body = reply.json()
     assert reply.status_code == 200 and body["found"] and "42" in body["answer"]

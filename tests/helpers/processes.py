@@ -19,16 +19,24 @@ def clean_env(**settings: str) -> dict[str, str]:
     return env
 
 
-def run_module(module: str, *args: str, env: dict[str, str] | None = None, cwd: Path | None = None,
-               timeout: float = 300) -> subprocess.CompletedProcess[str]:
+def run_module(
+    module: str, *args: str, env: dict[str, str] | None = None, cwd: Path | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
     """Run ``python -m module args`` in ``cwd`` (default: a new empty folder) and capture its text output."""
     with tempfile.TemporaryDirectory(prefix="htx-cwd-") as empty:
-        return subprocess.run([sys.executable, "-m", module, *args], capture_output=True, text=True,
-                              env=clean_env() if env is None else env, cwd=cwd or empty, timeout=timeout)
+        return subprocess.run(
+            [sys.executable, "-m", module, *args],
+            capture_output=True,
+            text=True,
+            env=clean_env() if env is None else env,
+            cwd=cwd or empty,
+            timeout=timeout,
+        )
 
 
-def htxbot(*args: str, data_dir: Path, embedder: str | None = "none",
-           timeout: float = 300) -> subprocess.CompletedProcess[str]:
+def htxbot(
+    *args: str, data_dir: Path, embedder: str | None = "none", timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
     """Run ``htxbot args`` on ``data_dir``; ``embedder=None`` keeps the default embedder."""
     settings = {"HTX_DATA_DIR": str(data_dir)}
     if embedder:

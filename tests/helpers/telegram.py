@@ -30,9 +30,21 @@ def message(text: str | None = None, chat: dict = PRIVATE, user: dict = USER, **
 
 def callback(data: str, message_id: int, chat: dict = PRIVATE) -> dict:
     """Return a ``callback_query`` update from a button under the bot's message ``message_id``."""
-    return {"callback_query": {"id": f"cb{next(_message_ids)}", "from": USER, "chat_instance": "ci", "data": data,
-                               "message": {"message_id": message_id, "date": int(time.time()), "chat": chat,
-                                           "from": BOT_USER, "text": "…"}}}
+    return {
+        "callback_query": {
+            "id": f"cb{next(_message_ids)}",
+            "from": USER,
+            "chat_instance": "ci",
+            "data": data,
+            "message": {
+                "message_id": message_id,
+                "date": int(time.time()),
+                "chat": chat,
+                "from": BOT_USER,
+                "text": "…",
+            },
+        }
+    }
 
 
 @asynccontextmanager

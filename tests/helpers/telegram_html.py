@@ -4,8 +4,24 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-ALLOWED_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre", "span",
-                "tg-spoiler", "blockquote", "tg-emoji"}
+ALLOWED_TAGS = {
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "ins",
+    "s",
+    "strike",
+    "del",
+    "a",
+    "code",
+    "pre",
+    "span",
+    "tg-spoiler",
+    "blockquote",
+    "tg-emoji",
+}
 
 
 class TelegramHtmlChecker(HTMLParser):

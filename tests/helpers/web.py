@@ -17,8 +17,9 @@ def make_client(data_dir: Path, **overrides) -> tuple[httpx.AsyncClient, Service
     caller closes (the ``web_client`` fixture does)."""
     services = build_services(Settings(data_dir=data_dir, embedder="none", **overrides))
     app = create_app(services)
-    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app, client=("10.1.2.3", 1234)),
-                               base_url="http://testserver")
+    client = httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app, client=("10.1.2.3", 1234)), base_url="http://testserver"
+    )
     return client, services
 
 

@@ -9,18 +9,33 @@ from retrieval.index import Index
 from retrieval.models import Document
 
 RICE_2017 = Document(
-    id="lua-2017", title="Nông dân miền Tây khốn đốn vì mưa trái vụ", date="2017-02-06",
+    id="lua-2017",
+    title="Nông dân miền Tây khốn đốn vì mưa trái vụ",
+    date="2017-02-06",
     text="Nông dân xã Trường Thành, H.Thới Lai, TP.Cần Thơ lo lắng cho ruộng lúa. "
-         "Hiện giá lúa thường ở mức 4.300 đồng/kg, nhưng ở các ruộng lúa bị ngã đổ thương lái trả giá rất thấp.")
+    "Hiện giá lúa thường ở mức 4.300 đồng/kg, nhưng ở các ruộng lúa bị ngã đổ thương lái trả giá rất thấp.",
+)
 HTX_HANOI = Document(
-    id="htx-hn", title="Kinh tế tập thể Hà Nội", date="2021-03-01", place="Hà Nội",
-    text="Đến hết năm 2020, thành phố Hà Nội có 1.869 hợp tác xã đang hoạt động.")
+    id="htx-hn",
+    title="Kinh tế tập thể Hà Nội",
+    date="2021-03-01",
+    place="Hà Nội",
+    text="Đến hết năm 2020, thành phố Hà Nội có 1.869 hợp tác xã đang hoạt động.",
+)
 HTX_HANOI_2 = Document(
-    id="htx-hn-2", title="Hợp tác xã nông nghiệp Hà Nội", date="2021-04-01", place="Hà Nội",
-    text="Các hợp tác xã nông nghiệp của Hà Nội mở rộng liên kết tiêu thụ nông sản.")
+    id="htx-hn-2",
+    title="Hợp tác xã nông nghiệp Hà Nội",
+    date="2021-04-01",
+    place="Hà Nội",
+    text="Các hợp tác xã nông nghiệp của Hà Nội mở rộng liên kết tiêu thụ nông sản.",
+)
 HTX_DANANG = Document(
-    id="htx-dn", title="Hợp tác xã Đà Nẵng", date="2021-05-01", place="Đà Nẵng",
-    text="Thành phố Đà Nẵng có 176 hợp tác xã.")
+    id="htx-dn",
+    title="Hợp tác xã Đà Nẵng",
+    date="2021-05-01",
+    place="Đà Nẵng",
+    text="Thành phố Đà Nẵng có 176 hợp tác xã.",
+)
 
 
 @pytest.fixture
@@ -41,16 +56,23 @@ def test_a_price_of_today_is_not_answered_with_an_old_article(answerer_over):
     dated = answerer.answer("Giá lúa ở Cần Thơ là bao nhiêu?")
     assert dated.found and "4.300" in dated.text and "06/02/2017" in dated.text
     # Asked "today", a price from 2017 is refused, with no number, in either language and spelling.
-    for question in ("Giá lúa hôm nay ở Cần Thơ là bao nhiêu?", "gia lua hom nay o can tho bao nhieu",
-                     "What is the rice price in Can Tho today?"):
+    for question in (
+        "Giá lúa hôm nay ở Cần Thơ là bao nhiêu?",
+        "gia lua hom nay o can tho bao nhieu",
+        "What is the rice price in Can Tho today?",
+    ):
         answer = answerer.answer(question)
         assert not answer.found and not answer.citations and "4.300" not in answer.text, (question, answer.text)
     assert "hôm nay" in answerer.answer("Giá lúa hôm nay ở Cần Thơ là bao nhiêu?").text
 
 
 def test_a_price_of_today_is_answered_from_an_article_of_this_week(answerer_over):
-    fresh = Document(id="lua-moi", title="Giá lúa tại Cần Thơ", date=(date.today() - timedelta(days=1)).isoformat(),
-                     text="Tại TP.Cần Thơ, giá lúa tươi hôm nay ở mức 7.200 đồng/kg.")
+    fresh = Document(
+        id="lua-moi",
+        title="Giá lúa tại Cần Thơ",
+        date=(date.today() - timedelta(days=1)).isoformat(),
+        text="Tại TP.Cần Thơ, giá lúa tươi hôm nay ở mức 7.200 đồng/kg.",
+    )
     _, answerer = answerer_over([RICE_2017, fresh])
     answer = answerer.answer("Giá lúa hôm nay ở Cần Thơ là bao nhiêu?")
     assert answer.found and "7.200" in answer.text and answer.citations[0].source == "lua-moi"

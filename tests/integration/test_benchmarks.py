@@ -13,16 +13,31 @@ pytestmark = pytest.mark.slow  # both load the default embedder
 
 def table_rows(text: str, first_cell: str) -> list[list[str]]:
     """Return the cells of the Markdown table rows of ``text`` that start with ``first_cell``."""
-    rows = [[cell.strip() for cell in line.strip("|").split("|")]
-            for line in text.splitlines() if line.startswith("|")]
+    rows = [[cell.strip() for cell in line.strip("|").split("|")] for line in text.splitlines() if line.startswith("|")]
     return [row for row in rows if row[0] == first_cell]
 
 
 def test_performance_benchmark_runs_at_a_tiny_size(tmp_path):
     out = tmp_path / "performance.md"
-    result = run_module("bench.performance", "--sizes", "3", "--embed-sample", "4", "--questions", "3",
-                        "--clients", "2", "--requests", "2", "--cold-runs", "1",
-                        "--work", str(tmp_path / "work"), "--out", str(out))
+    result = run_module(
+        "bench.performance",
+        "--sizes",
+        "3",
+        "--embed-sample",
+        "4",
+        "--questions",
+        "3",
+        "--clients",
+        "2",
+        "--requests",
+        "2",
+        "--cold-runs",
+        "1",
+        "--work",
+        str(tmp_path / "work"),
+        "--out",
+        str(out),
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     [scale] = table_rows(result.stdout, "8")  # the five seeds and three news articles
     assert len(scale) == 16
@@ -36,8 +51,20 @@ def test_performance_benchmark_runs_at_a_tiny_size(tmp_path):
 
 def test_quality_benchmark_runs_at_a_tiny_size(tmp_path):
     out = tmp_path / "quality.md"
-    result = run_module("bench.quality", "--data", str(SHARED / "data"), "--sets", "viquad", "xquad",
-                        "--limit", "3", "--work", str(tmp_path / "work"), "--out", str(out))
+    result = run_module(
+        "bench.quality",
+        "--data",
+        str(SHARED / "data"),
+        "--sets",
+        "viquad",
+        "xquad",
+        "--limit",
+        "3",
+        "--work",
+        str(tmp_path / "work"),
+        "--out",
+        str(out),
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     printed = [line.split()[0] for line in result.stdout.splitlines() if "hit@1" in line and "mrr@10" in line]
     assert printed == ["lexical", "dense", "rrf", "weighted"] * 2

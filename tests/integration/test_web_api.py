@@ -12,10 +12,17 @@ async def test_ask_returns_the_results_format(lexical_seeded_dir, web_client):
         assert body["found"] and "42" in body["answer"]
         assert body["citations"][0]["source"] == "002_91a2d2410e5d0829" and "date" in body["citations"][0]
         assert len(body["passages"]) == 10
-        follow = await client.post("/api/ask", json={
-            "question": "Còn thành phố Bắc Kạn thì sao?", "session_id": "s1",
-            "history": [{"role": "user", "content": "Huyện Chợ Đồn có bao nhiêu HTX?"},
-                        {"role": "assistant", "content": body["answer"]}]})
+        follow = await client.post(
+            "/api/ask",
+            json={
+                "question": "Còn thành phố Bắc Kạn thì sao?",
+                "session_id": "s1",
+                "history": [
+                    {"role": "user", "content": "Huyện Chợ Đồn có bao nhiêu HTX?"},
+                    {"role": "assistant", "content": body["answer"]},
+                ],
+            },
+        )
         assert "44" in follow.json()["answer"]
 
 
@@ -67,24 +74,30 @@ async def test_sources_health_metrics_docs(lexical_seeded_dir, web_client):
 async def test_feedback_survives_a_restart(lexical_seeded_dir, tmp_path, web_client):
     client, services = web_client(lexical_seeded_dir)
     async with client:
-        stored = await client.post("/api/feedback", json={"session_id": "s9", "question": "q?", "answer": "a [1]",
-                                                          "rating": "up", "comment": "rõ ràng"})
+        stored = await client.post(
+            "/api/feedback",
+            json={"session_id": "s9", "question": "q?", "answer": "a [1]", "rating": "up", "comment": "rõ ràng"},
+        )
         assert stored.status_code == 201
-        bad = await client.post("/api/feedback", json={"session_id": "s9", "question": "q", "answer": "a",
-                                                       "rating": "meh"})
+        bad = await client.post(
+            "/api/feedback", json={"session_id": "s9", "question": "q", "answer": "a", "rating": "meh"}
+        )
         assert bad.status_code == 422 and "rating" in bad.json()["detail"]
     services.close()  # the restart
     client, services = web_client(lexical_seeded_dir)
     async with client:
-        assert any(f.session_id == "s9" and f.comment == "rõ ràng" and f.channel == "web"
-                   for f in services.feedback.all())
+        assert any(
+            f.session_id == "s9" and f.comment == "rõ ràng" and f.channel == "web" for f in services.feedback.all()
+        )
 
 
 async def test_rate_limit_answers_429_with_retry_after(lexical_seeded_dir, web_client):
     client, _ = web_client(lexical_seeded_dir, rate_limit="2/minute")
     async with client:
-        codes = [(await client.post("/api/ask", json={"question": "Chợ Đồn có bao nhiêu HTX?"})).status_code
-                 for _ in range(3)]
+        codes = [
+            (await client.post("/api/ask", json={"question": "Chợ Đồn có bao nhiêu HTX?"})).status_code
+            for _ in range(3)
+        ]
         assert codes == [200, 200, 429]
         limited = await client.post("/api/ask", json={"question": "Chợ Đồn có bao nhiêu HTX?"})
         assert limited.status_code == 429 and int(limited.headers["Retry-After"]) > 0
@@ -94,11 +107,17 @@ async def test_rate_limit_answers_429_with_retry_after(lexical_seeded_dir, web_c
 async def test_cors_allows_the_configured_origins(lexical_seeded_dir, web_client):
     client, _ = web_client(lexical_seeded_dir, cors_origins=["https://tinh.example.vn"])
     async with client:
-        preflight = await client.options("/api/ask", headers={
-            "Origin": "https://tinh.example.vn", "Access-Control-Request-Method": "POST",
-            "Access-Control-Request-Headers": "content-type"})
+        preflight = await client.options(
+            "/api/ask",
+            headers={
+                "Origin": "https://tinh.example.vn",
+                "Access-Control-Request-Method": "POST",
+                "Access-Control-Request-Headers": "content-type",
+            },
+        )
         assert preflight.status_code == 200
         assert preflight.headers["access-control-allow-origin"] == "https://tinh.example.vn"
-        other = await client.options("/api/ask", headers={
-            "Origin": "https://evil.example", "Access-Control-Request-Method": "POST"})
+        other = await client.options(
+            "/api/ask", headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"}
+        )
         assert "access-control-allow-origin" not in other.headers

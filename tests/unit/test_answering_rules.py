@@ -1,17 +1,21 @@
+import pytest
+
 from retrieval.answering import analyse, resolve_followup, validate_question
 from retrieval.errors import InputError
 from retrieval.fusion import fuse
 
-import pytest
-
 
 def test_followup_carries_the_measure_and_swaps_the_place():
-    history = [{"role": "user", "content": "Huyện Chợ Đồn có bao nhiêu HTX?"},
-               {"role": "assistant", "content": "Huyện Chợ Đồn hiện có 42 HTX."}]
+    history = [
+        {"role": "user", "content": "Huyện Chợ Đồn có bao nhiêu HTX?"},
+        {"role": "assistant", "content": "Huyện Chợ Đồn hiện có 42 HTX."},
+    ]
     assert resolve_followup("Còn thành phố Bắc Kạn thì sao?", history) == "thành phố Bắc Kạn có bao nhiêu HTX?"
     assert resolve_followup("Còn tổ hợp tác thì bao nhiêu?", history) == "Huyện Chợ Đồn có bao nhiêu tổ hợp tác?"
-    assert resolve_followup("Còn năm 2020?", [{"role": "user", "content": "Năm 2021 Hòa Bình có bao nhiêu HTX?"}]) \
+    assert (
+        resolve_followup("Còn năm 2020?", [{"role": "user", "content": "Năm 2021 Hòa Bình có bao nhiêu HTX?"}])
         == "Năm 2020 Hòa Bình có bao nhiêu HTX?"
+    )
 
 
 def test_a_full_question_is_not_rewritten():

@@ -6,9 +6,21 @@ from retrieval.chunking import chunk_document, split_sentences
 from retrieval.documents import LoadNote, LoadProblem, discover, document_from_text, first_event_date, load_file
 from tests.helpers.data import SEEDS
 
-BOILERPLATE = ("Font size", "Decrease", "Increase", "TIN BÀI CÙNG CHUYÊN MỤC", "Translate", "Skip to content",
-               "Thống kê truy cập", "Số người trực tuyến", "Bài trước", "Bài tiếp theo", "trích:", "dt 1812",
-               "Bài viết mới")
+BOILERPLATE = (
+    "Font size",
+    "Decrease",
+    "Increase",
+    "TIN BÀI CÙNG CHUYÊN MỤC",
+    "Translate",
+    "Skip to content",
+    "Thống kê truy cập",
+    "Số người trực tuyến",
+    "Bài trước",
+    "Bài tiếp theo",
+    "trích:",
+    "dt 1812",
+    "Bài viết mới",
+)
 
 
 def seed_documents():
@@ -49,15 +61,21 @@ def test_dates_without_metadata():
     weekday = document_from_text("x", "Thứ hai,  27/09/2021\nTiêu đề bài\nNội dung bài viết dài.")
     assert weekday.date == "2021-09-27" and weekday.title == "Tiêu đề bài"
     # The date of a cited decision is not the article's date; the event's date is.
-    assert first_event_date("Thực hiện Kế hoạch số 681/KH-BCĐ ngày 12 tháng 11 năm 2021. Chiều ngày 18/11/2021, "
-                            "đoàn công tác làm việc.") == "2021-11-18"
+    assert (
+        first_event_date(
+            "Thực hiện Kế hoạch số 681/KH-BCĐ ngày 12 tháng 11 năm 2021. Chiều ngày 18/11/2021, đoàn công tác làm việc."
+        )
+        == "2021-11-18"
+    )
     none = document_from_text("x", (SEEDS / "002_91a2d2410e5d0829.txt").read_text(encoding="utf-8"))
     assert none.date is None and none.date_source == "none"
 
 
 def test_sentences_keep_statistics_whole():
-    sentences = split_sentences("Đến hết tháng 6/2017, toàn tỉnh có 1 Liên hiệp HTX, 153 HTX, 1.750 tổ hợp tác. "
-                                "Tổng số thành viên của HTX là 2.273 thành viên; tổng số lao động 3.965 lao động.")
+    sentences = split_sentences(
+        "Đến hết tháng 6/2017, toàn tỉnh có 1 Liên hiệp HTX, 153 HTX, 1.750 tổ hợp tác. "
+        "Tổng số thành viên của HTX là 2.273 thành viên; tổng số lao động 3.965 lao động."
+    )
     assert sentences[0] == "Đến hết tháng 6/2017, toàn tỉnh có 1 Liên hiệp HTX, 153 HTX, 1.750 tổ hợp tác."
     assert len(sentences) == 2
 
@@ -81,10 +99,23 @@ def test_html_jsonl_and_bad_files(tmp_path):
         "<h1>Ba Bể phát triển hợp tác xã</h1><p>Đến hết năm 2021, huyện Ba Bể có 30 hợp tác xã với 500 thành "
         "viên, doanh thu bình quân đạt 1 tỷ đồng mỗi hợp tác xã trong năm.</p><p>Các hợp tác xã tiếp tục mở "
         "rộng sản xuất, liên kết tiêu thụ sản phẩm cho người dân địa phương.</p></article>"
-        "<footer>Bản quyền thuộc về báo</footer></body></html>", encoding="utf-8")
+        "<footer>Bản quyền thuộc về báo</footer></body></html>",
+        encoding="utf-8",
+    )
     with gzip.open(tmp_path / "news.jsonl.gz", "wt", encoding="utf-8") as fh:
-        fh.write(json.dumps({"id": "n1", "title": "Tin một", "body": "Nội dung tin một.", "crawl_date": "2017-05-08",
-                             "url": "http://example.org/1"}, ensure_ascii=False) + "\n")
+        fh.write(
+            json.dumps(
+                {
+                    "id": "n1",
+                    "title": "Tin một",
+                    "body": "Nội dung tin một.",
+                    "crawl_date": "2017-05-08",
+                    "url": "http://example.org/1",
+                },
+                ensure_ascii=False,
+            )
+            + "\n"
+        )
         fh.write(json.dumps({"id": "n2", "title": "Không có nội dung"}) + "\n")
     (tmp_path / "latin1.txt").write_bytes("Hợp tác xã".encode("utf-16"))
     files, problems = discover([tmp_path, tmp_path / "missing.txt"])

@@ -3,9 +3,11 @@ import pytest
 import prompts
 from retrieval.generation import best_quote, grounding_violations, is_refusal, renumber
 
-PASSAGES = ["Đến hết tháng 6/2017, toàn tỉnh có 1 Liên hiệp HTX, 153 HTX, 1.750 tổ hợp tác.",
-            "Có 422 HTX với 12,7 nghìn thành viên, doanh thu bình quân 3,24 tỷ đồng/năm.",
-            "Hiện nay, huyện Chợ Đồn có 42 HTX; sản phẩm đạt 02 sao."]
+PASSAGES = [
+    "Đến hết tháng 6/2017, toàn tỉnh có 1 Liên hiệp HTX, 153 HTX, 1.750 tổ hợp tác.",
+    "Có 422 HTX với 12,7 nghìn thành viên, doanh thu bình quân 3,24 tỷ đồng/năm.",
+    "Hiện nay, huyện Chợ Đồn có 42 HTX; sản phẩm đạt 02 sao.",
+]
 
 
 def test_vietnamese_number_formats_are_grounded():
@@ -28,13 +30,19 @@ def test_renumber_and_refusal_and_quote():
     assert renumber("A [3]. B [1]. C [3].") == ("A [1]. B [2]. C [1].", [3, 1])
     assert is_refusal(prompts.REFUSAL)
     assert not is_refusal("Chợ Đồn có 42 HTX [1].")
-    assert best_quote("Câu mở đầu. Hiện nay, huyện Chợ Đồn có 42 HTX. Câu khác.", "có 42 HTX [1]") == \
-        "Hiện nay, huyện Chợ Đồn có 42 HTX."
+    assert (
+        best_quote("Câu mở đầu. Hiện nay, huyện Chợ Đồn có 42 HTX. Câu khác.", "có 42 HTX [1]")
+        == "Hiện nay, huyện Chợ Đồn có 42 HTX."
+    )
 
 
 def test_every_prompt_renders():
-    values = {"refusal": prompts.REFUSAL, "passages": "[1] Tiêu đề\nNội dung", "question": "Câu hỏi?",
-              "history": "Người hỏi: Câu trước?"}
+    values = {
+        "refusal": prompts.REFUSAL,
+        "passages": "[1] Tiêu đề\nNội dung",
+        "question": "Câu hỏi?",
+        "history": "Người hỏi: Câu trước?",
+    }
     for name in prompts.names():
         wanted = {k: v for k, v in values.items() if k in prompts.placeholders(name)}
         assert prompts.placeholders(name) <= set(values), name

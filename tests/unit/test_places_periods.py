@@ -33,8 +33,12 @@ def test_periods():
 
 
 def test_period_without_year_takes_the_articles_context():
-    assert period_for("Trong năm, toàn tỉnh có 66 HTX thành lập mới", "", "Năm 2020, do ảnh hưởng", "2021-01-18") \
+    assert (
+        period_for("Trong năm, toàn tỉnh có 66 HTX thành lập mới", "", "Năm 2020, do ảnh hưởng", "2021-01-18")
         == "Trong năm (năm 2020)"
+    )
     assert period_for("Hiện nay, huyện có 42 HTX", "", "Luật HTX năm 2012", None) == "Hiện nay (bài viết không rõ ngày)"
-    assert period_for("tính đến thời điểm hiện tại, có 44 HTX", "", "", "2021-11-18") == \
-        "tính đến thời điểm hiện tại (theo bài viết ngày 18/11/2021)"
+    assert (
+        period_for("tính đến thời điểm hiện tại, có 44 HTX", "", "", "2021-11-18")
+        == "tính đến thời điểm hiện tại (theo bài viết ngày 18/11/2021)"
+    )

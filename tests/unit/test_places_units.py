@@ -4,8 +4,16 @@ import time
 
 import pytest
 
-from retrieval.places import (Place, current_province, find_places, gazetteer_places, legacy_provinces,
-                              relation_note, situate, within)
+from retrieval.places import (
+    Place,
+    current_province,
+    find_places,
+    gazetteer_places,
+    legacy_provinces,
+    relation_note,
+    situate,
+    within,
+)
 from retrieval.units import admin_map
 
 
@@ -56,15 +64,18 @@ def test_a_unique_district_gets_its_province_from_the_gazetteer():
     assert found("cho don co bao nhieu hop tac xa") == [("cho don", None, "bac kan")]
 
 
-@pytest.mark.parametrize("text", [
-    "Huyện Châu Thành, tỉnh Tiền Giang có bao nhiêu HTX?",
-    "Huyện Châu Thành (Tiền Giang) có bao nhiêu HTX?",
-    "huyện Châu Thành - Tiền Giang có bao nhiêu HTX?",
-    "huyen chau thanh tinh tien giang co bao nhieu htx",
-    "Chau Thanh district, Tien Giang province: how many cooperatives?",
-    "Huyện Châu Thành thuộc tỉnh Tiền Giang có bao nhiêu HTX?",
-    "Trên địa bàn tỉnh Tiền Giang, huyện Châu Thành có 20 HTX.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Huyện Châu Thành, tỉnh Tiền Giang có bao nhiêu HTX?",
+        "Huyện Châu Thành (Tiền Giang) có bao nhiêu HTX?",
+        "huyện Châu Thành - Tiền Giang có bao nhiêu HTX?",
+        "huyen chau thanh tinh tien giang co bao nhieu htx",
+        "Chau Thanh district, Tien Giang province: how many cooperatives?",
+        "Huyện Châu Thành thuộc tỉnh Tiền Giang có bao nhiêu HTX?",
+        "Trên địa bàn tỉnh Tiền Giang, huyện Châu Thành có 20 HTX.",
+    ],
+)
 def test_an_ambiguous_district_takes_the_province_the_text_names(text):
     district = one(text) if "địa bàn" not in text else find_places(text)[1]
     assert (district.key, district.parent) == ("chau thanh", "tien giang")
@@ -79,7 +90,9 @@ def test_an_ambiguous_district_without_a_province_has_no_parent():
 def test_the_qualifying_province_is_kept_but_flagged():
     places = find_places("Huyện Chợ Đồn (tỉnh Bắc Kạn) có bao nhiêu HTX?")
     assert [(p.key, p.kind, p.parent, p.qualifier) for p in places] == [
-        ("cho don", "district", "bac kan", False), ("bac kan", "province", None, True)]
+        ("cho don", "district", "bac kan", False),
+        ("bac kan", "province", None, True),
+    ]
     # Named for itself elsewhere in the text, the province is not a mere qualifier.
     places = find_places("Tỉnh Bắc Kạn có 458 HTX, huyện Chợ Đồn, Bắc Kạn có 42 HTX")
     assert [(p.key, p.qualifier) for p in places] == [("bac kan", False), ("cho don", False)]
@@ -97,25 +110,30 @@ def test_a_2025_province_qualifies_a_district_of_a_province_merged_into_it():
 def test_a_province_that_does_not_hold_the_district_is_no_qualifier():
     places = find_places("huyện Chợ Đồn, tỉnh Lạng Sơn")
     assert [(p.key, p.parent, p.qualifier) for p in places] == [
-        ("cho don", "bac kan", False), ("lang son", None, False)]
+        ("cho don", "bac kan", False),
+        ("lang son", None, False),
+    ]
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("TP Thái Nguyên có bao nhiêu HTX?", ("thai nguyen", "city")),
-    ("TP.Thái Nguyên có bao nhiêu HTX?", ("thai nguyen", "city")),
-    ("Tp. Bắc Kạn có bao nhiêu HTX?", ("bac kan", "city")),
-    ("thị xã Sơn Tây có bao nhiêu HTX?", ("son tay", "district")),
-    ("TX. Sơn Tây có bao nhiêu HTX?", ("son tay", "district")),
-    ("H.Chợ Đồn có bao nhiêu HTX?", ("cho don", "district")),
-    ("Nông dân H. Thới Lai lo lắng", ("thoi lai", "district")),
-    ("TP.HCM có bao nhiêu HTX vận tải?", ("ho chi minh", "province")),
-    ("thanh pho thai nguyen co bao nhieu htx", ("thai nguyen", "city")),
-    ("ba be co bao nhieu htx", ("ba be", None)),
-    ("How many cooperatives are there in Cho Don district?", ("cho don", "district")),
-    ("How many cooperatives does Thai Nguyen province have?", ("thai nguyen", "province")),
-    ("How many cooperatives does Bac Kan city have?", ("bac kan", "city")),
-    ("tỉnh Thái Nguyên cũ có bao nhiêu HTX?", ("thai nguyen", "province")),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("TP Thái Nguyên có bao nhiêu HTX?", ("thai nguyen", "city")),
+        ("TP.Thái Nguyên có bao nhiêu HTX?", ("thai nguyen", "city")),
+        ("Tp. Bắc Kạn có bao nhiêu HTX?", ("bac kan", "city")),
+        ("thị xã Sơn Tây có bao nhiêu HTX?", ("son tay", "district")),
+        ("TX. Sơn Tây có bao nhiêu HTX?", ("son tay", "district")),
+        ("H.Chợ Đồn có bao nhiêu HTX?", ("cho don", "district")),
+        ("Nông dân H. Thới Lai lo lắng", ("thoi lai", "district")),
+        ("TP.HCM có bao nhiêu HTX vận tải?", ("ho chi minh", "province")),
+        ("thanh pho thai nguyen co bao nhieu htx", ("thai nguyen", "city")),
+        ("ba be co bao nhieu htx", ("ba be", None)),
+        ("How many cooperatives are there in Cho Don district?", ("cho don", "district")),
+        ("How many cooperatives does Thai Nguyen province have?", ("thai nguyen", "province")),
+        ("How many cooperatives does Bac Kan city have?", ("bac kan", "city")),
+        ("tỉnh Thái Nguyên cũ có bao nhiêu HTX?", ("thai nguyen", "province")),
+    ],
+)
 def test_written_forms(text, expected):
     place = one(text)
     assert (place.key, place.kind) == expected
@@ -137,15 +155,25 @@ def test_a_lowercase_h_is_not_read_as_huyen():
     assert found("lúc 8 h. chợ đồn") == []
 
 
-@pytest.mark.parametrize("text", ["HTX Tân Thành cũng chủ động ký kết", "Hợp tác xã Chợ Đồn có 20 thành viên",
-                                  "hop tac xa cho don co 20 thanh vien", "Công ty Tân Thành"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "HTX Tân Thành cũng chủ động ký kết",
+        "Hợp tác xã Chợ Đồn có 20 thành viên",
+        "hop tac xa cho don co 20 thanh vien",
+        "Công ty Tân Thành",
+    ],
+)
 def test_an_organisation_is_not_a_place(text):
     assert find_places(text) == []
 
 
 def test_a_2025_commune_named_after_its_old_district_is_read_as_that_district():
-    for text in ("Xã Chợ Đồn có bao nhiêu HTX?", "xa cho don co bao nhieu htx",
-                 "How many cooperatives in Cho Don commune?"):
+    for text in (
+        "Xã Chợ Đồn có bao nhiêu HTX?",
+        "xa cho don co bao nhieu htx",
+        "How many cooperatives in Cho Don commune?",
+    ):
         place = one(text)
         assert (place.key, place.kind, place.parent, place.new_unit) == ("cho don", "district", "bac kan", True)
         assert within(place, CHO_DON) and within(CHO_DON, place)
@@ -231,13 +259,23 @@ def test_situate_takes_the_province_from_the_context():
     assert situate(BAC_KAN, [THAI_NGUYEN]) == BAC_KAN
 
 
-@pytest.mark.parametrize("place, expected", [
-    (BAC_KAN, "Thái Nguyên"), (BAC_KAN_BARE, "Thái Nguyên"), (CHO_DON, "Thái Nguyên"),
-    (Place("hoa binh", "Hòa Bình", None), "Phú Thọ"), (LANG_SON, "Lạng Sơn"), (THAI_NGUYEN, "Thái Nguyên"),
-    (CAO_LOC, "Lạng Sơn"), (CHAU_THANH_TG, "Đồng Tháp"), (CHAU_THANH, None),
-    (Place("ba ria vung tau", "Bà Rịa - Vũng Tàu", "province"), "Hồ Chí Minh"),
-    (Place("tan thanh", "Tân Thành", "commune"), None), (Place("xyz", "Xyz", None), None),
-])
+@pytest.mark.parametrize(
+    "place, expected",
+    [
+        (BAC_KAN, "Thái Nguyên"),
+        (BAC_KAN_BARE, "Thái Nguyên"),
+        (CHO_DON, "Thái Nguyên"),
+        (Place("hoa binh", "Hòa Bình", None), "Phú Thọ"),
+        (LANG_SON, "Lạng Sơn"),
+        (THAI_NGUYEN, "Thái Nguyên"),
+        (CAO_LOC, "Lạng Sơn"),
+        (CHAU_THANH_TG, "Đồng Tháp"),
+        (CHAU_THANH, None),
+        (Place("ba ria vung tau", "Bà Rịa - Vũng Tàu", "province"), "Hồ Chí Minh"),
+        (Place("tan thanh", "Tân Thành", "commune"), None),
+        (Place("xyz", "Xyz", None), None),
+    ],
+)
 def test_current_province(place, expected):
     assert current_province(place) == expected
 
@@ -260,29 +298,62 @@ def test_the_2025_map_has_34_provinces_made_of_the_63_old_ones():
     assert all(units.provinces_2025[p.successor].legacy.count(p.key) == 1 for p in units.provinces.values())
 
 
-@pytest.mark.parametrize("place, vi, en", [
-    (BAC_KAN, "Bắc Kạn — từ 1/7/2025 thuộc tỉnh Thái Nguyên",
-     "Bac Kan — part of Thai Nguyen province since 1 July 2025"),
-    (CHO_DON, "huyện Chợ Đồn (tỉnh Bắc Kạn cũ) — từ 1/7/2025 thuộc tỉnh Thái Nguyên",
-     "Cho Don district (former Bac Kan province) — part of Thai Nguyen province since 1 July 2025"),
-    (Place("hoa binh", "Hòa Bình", None), "Hòa Bình — từ 1/7/2025 thuộc tỉnh Phú Thọ",
-     "Hoa Binh — part of Phu Tho province since 1 July 2025"),
-    (THAI_NGUYEN, "Thái Nguyên — từ 1/7/2025 tỉnh Thái Nguyên gồm cả tỉnh Bắc Kạn cũ",
-     "Thai Nguyen — since 1 July 2025 Thai Nguyen province also includes former Bac Kan province"),
-    (THAI_NGUYEN_OLD, "tỉnh Thái Nguyên cũ — từ 1/7/2025 thuộc tỉnh Thái Nguyên mới (gồm cả tỉnh Bắc Kạn)",
-     "former Thai Nguyen province — part of the new Thai Nguyen province (with former Bac Kan province) "
-     "since 1 July 2025"),
-    (Place("binh duong", "Bình Dương", "province"), "Bình Dương — từ 1/7/2025 thuộc thành phố Hồ Chí Minh",
-     "Binh Duong — part of Ho Chi Minh City since 1 July 2025"),
-    (CAO_LOC, "huyện Cao Lộc (tỉnh Lạng Sơn) — từ 1/7/2025 không còn cấp huyện",
-     "Cao Loc district (Lang Son province) — districts were abolished on 1 July 2025"),
-    (Place("ba dinh", "Ba Đình", "district"), "quận Ba Đình (thành phố Hà Nội) — từ 1/7/2025 không còn cấp huyện",
-     "Ba Dinh urban district (Ha Noi City) — districts were abolished on 1 July 2025"),
-    (CHAU_THANH, "huyện Châu Thành — từ 1/7/2025 không còn cấp huyện",
-     "Chau Thanh district — districts were abolished on 1 July 2025"),
-    (CHAU_THANH_TG, "huyện Châu Thành (tỉnh Tiền Giang cũ) — từ 1/7/2025 thuộc tỉnh Đồng Tháp",
-     "Chau Thanh district (former Tien Giang province) — part of Dong Thap province since 1 July 2025"),
-])
+@pytest.mark.parametrize(
+    "place, vi, en",
+    [
+        (
+            BAC_KAN,
+            "Bắc Kạn — từ 1/7/2025 thuộc tỉnh Thái Nguyên",
+            "Bac Kan — part of Thai Nguyen province since 1 July 2025",
+        ),
+        (
+            CHO_DON,
+            "huyện Chợ Đồn (tỉnh Bắc Kạn cũ) — từ 1/7/2025 thuộc tỉnh Thái Nguyên",
+            "Cho Don district (former Bac Kan province) — part of Thai Nguyen province since 1 July 2025",
+        ),
+        (
+            Place("hoa binh", "Hòa Bình", None),
+            "Hòa Bình — từ 1/7/2025 thuộc tỉnh Phú Thọ",
+            "Hoa Binh — part of Phu Tho province since 1 July 2025",
+        ),
+        (
+            THAI_NGUYEN,
+            "Thái Nguyên — từ 1/7/2025 tỉnh Thái Nguyên gồm cả tỉnh Bắc Kạn cũ",
+            "Thai Nguyen — since 1 July 2025 Thai Nguyen province also includes former Bac Kan province",
+        ),
+        (
+            THAI_NGUYEN_OLD,
+            "tỉnh Thái Nguyên cũ — từ 1/7/2025 thuộc tỉnh Thái Nguyên mới (gồm cả tỉnh Bắc Kạn)",
+            "former Thai Nguyen province — part of the new Thai Nguyen province (with former Bac Kan province) "
+            "since 1 July 2025",
+        ),
+        (
+            Place("binh duong", "Bình Dương", "province"),
+            "Bình Dương — từ 1/7/2025 thuộc thành phố Hồ Chí Minh",
+            "Binh Duong — part of Ho Chi Minh City since 1 July 2025",
+        ),
+        (
+            CAO_LOC,
+            "huyện Cao Lộc (tỉnh Lạng Sơn) — từ 1/7/2025 không còn cấp huyện",
+            "Cao Loc district (Lang Son province) — districts were abolished on 1 July 2025",
+        ),
+        (
+            Place("ba dinh", "Ba Đình", "district"),
+            "quận Ba Đình (thành phố Hà Nội) — từ 1/7/2025 không còn cấp huyện",
+            "Ba Dinh urban district (Ha Noi City) — districts were abolished on 1 July 2025",
+        ),
+        (
+            CHAU_THANH,
+            "huyện Châu Thành — từ 1/7/2025 không còn cấp huyện",
+            "Chau Thanh district — districts were abolished on 1 July 2025",
+        ),
+        (
+            CHAU_THANH_TG,
+            "huyện Châu Thành (tỉnh Tiền Giang cũ) — từ 1/7/2025 thuộc tỉnh Đồng Tháp",
+            "Chau Thanh district (former Tien Giang province) — part of Dong Thap province since 1 July 2025",
+        ),
+    ],
+)
 def test_relation_note(place, vi, en):
     assert relation_note(place) == vi
     assert relation_note(place, "en") == en
@@ -290,10 +361,14 @@ def test_relation_note(place, vi, en):
 
 def test_relation_note_for_a_new_commune_and_unchanged_or_unknown_units():
     commune = one("Xã Chợ Đồn có bao nhiêu HTX?")
-    assert relation_note(commune) == \
-        "xã Chợ Đồn (tỉnh Thái Nguyên, từ 1/7/2025) — trên địa bàn huyện Chợ Đồn cũ (tỉnh Bắc Kạn)"
-    assert relation_note(commune, "en") == \
-        "Cho Don commune (Thai Nguyen province since 1 July 2025) — within former Cho Don district, Bac Kan province"
+    assert (
+        relation_note(commune)
+        == "xã Chợ Đồn (tỉnh Thái Nguyên, từ 1/7/2025) — trên địa bàn huyện Chợ Đồn cũ (tỉnh Bắc Kạn)"
+    )
+    assert (
+        relation_note(commune, "en")
+        == "Cho Don commune (Thai Nguyen province since 1 July 2025) — within former Cho Don district, Bac Kan province"
+    )
     for unchanged in (LANG_SON, Place("ha noi", "Hà Nội", None), Place("nghe an", "Nghệ An", "province")):
         assert relation_note(unchanged) is None and relation_note(unchanged, "en") is None
     assert relation_note(Place("tan thanh", "Tân Thành", "commune")) is None

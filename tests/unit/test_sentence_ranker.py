@@ -16,8 +16,9 @@ PASSAGE = [
 
 def _best(question: str, sentences=PASSAGE) -> str:
     context = " ".join(sentences)
-    scores = default_ranker().score(question, sentences, contexts=[context] * len(sentences),
-                                    passage_ranks=[0] * len(sentences))
+    scores = default_ranker().score(
+        question, sentences, contexts=[context] * len(sentences), passage_ranks=[0] * len(sentences)
+    )
     return sentences[int(np.argmax(scores))]
 
 
@@ -43,20 +44,24 @@ def test_load_names_the_file_it_cannot_read(tmp_path):
         SentenceRanker.load(path)
 
 
-@pytest.mark.parametrize("question, answer", [
-    ("Ai là người sáng lập hợp tác xã Tân Thành?", "Nguyễn Văn Bình"),
-    ("Hợp tác xã Tân Thành có bao nhiêu thành viên?", "42 thành viên"),
-    ("Hợp tác xã Tân Thành được thành lập vào năm nào?", "năm 2015"),
-    ("Hop tac xa Tan Thanh co bao nhieu thanh vien?", "42 thành viên"),
-])
+@pytest.mark.parametrize(
+    "question, answer",
+    [
+        ("Ai là người sáng lập hợp tác xã Tân Thành?", "Nguyễn Văn Bình"),
+        ("Hợp tác xã Tân Thành có bao nhiêu thành viên?", "42 thành viên"),
+        ("Hợp tác xã Tân Thành được thành lập vào năm nào?", "năm 2015"),
+        ("Hop tac xa Tan Thanh co bao nhieu thanh vien?", "42 thành viên"),
+    ],
+)
 def test_the_answer_sentence_ranks_first(question, answer):
     assert answer in _best(question)
 
 
 def test_an_earlier_passage_wins_a_tie():
     sentence = "Hợp tác xã có 42 thành viên."
-    scores = default_ranker().score("Hợp tác xã có bao nhiêu thành viên?", [sentence, sentence],
-                                    contexts=["a", "b"], passage_ranks=[0, 3])
+    scores = default_ranker().score(
+        "Hợp tác xã có bao nhiêu thành viên?", [sentence, sentence], contexts=["a", "b"], passage_ranks=[0, 3]
+    )
     assert scores[0] > scores[1]
 
 

@@ -4,22 +4,39 @@ from __future__ import annotations
 
 import pytest
 
-from bot.telegram.formatting import (MAX_MESSAGE_CHARS, format_answer_html, format_documents_html,
-                                     format_sources_html, split_message)
+from bot.telegram.formatting import (
+    MAX_MESSAGE_CHARS,
+    format_answer_html,
+    format_documents_html,
+    format_sources_html,
+    split_message,
+)
 from retrieval.models import Answer, Citation, Document
 from tests.helpers.telegram_html import check_telegram_html
 
 
 def citation(**changes) -> Citation:
-    values = dict(source="doc1", title="HTX <Chợ Đồn> & \"kinh tế\"", date=None,
-                  place="Huyện Chợ Đồn, tỉnh Bắc Kạn", url=None, quote="có 42 HTX <b>thật</b>", chunk_id="doc1#0")
+    values = dict(
+        source="doc1",
+        title='HTX <Chợ Đồn> & "kinh tế"',
+        date=None,
+        place="Huyện Chợ Đồn, tỉnh Bắc Kạn",
+        url=None,
+        quote="có 42 HTX <b>thật</b>",
+        chunk_id="doc1#0",
+    )
     values.update(changes)
     return Citation(**values)
 
 
 def answer(text: str = "Hiện nay, huyện Chợ Đồn có 42 HTX [1].", citations=None, language: str = "vi") -> Answer:
-    return Answer(question="q", text=text, found=True,
-                  citations=tuple(citations if citations is not None else [citation()]), language=language)
+    return Answer(
+        question="q",
+        text=text,
+        found=True,
+        citations=tuple(citations if citations is not None else [citation()]),
+        language=language,
+    )
 
 
 def test_answer_is_escaped_and_cites_with_unknown_date():
@@ -33,8 +50,9 @@ def test_answer_is_escaped_and_cites_with_unknown_date():
 
 
 def test_source_has_date_paper_and_link():
-    text = format_sources_html(answer(citations=[citation(date="2021-11-18", paper="Báo Bắc Kạn",
-                                                          url="https://example.vn/a?x=1&y=\"2\"")]))
+    text = format_sources_html(
+        answer(citations=[citation(date="2021-11-18", paper="Báo Bắc Kạn", url='https://example.vn/a?x=1&y="2"')])
+    )
     check_telegram_html(text)
     assert "18/11/2021" in text and "Báo Bắc Kạn" in text
     assert '<a href="https://example.vn/a?x=1&amp;y=&quot;2&quot;">' in text
@@ -89,9 +107,10 @@ def test_hard_cut_never_breaks_an_entity(word):
 
 
 def test_documents_list_titles_dates_and_places():
-    documents = [(Document(id="a", title="Chợ Đồn <HTX>", text="", date=None, place="Huyện Chợ Đồn"), 3),
-                 (Document(id="b", title="Lạng Sơn", text="", date="2017-07-27", place=None,
-                           url="https://example.vn/b"), 2)]
+    documents = [
+        (Document(id="a", title="Chợ Đồn <HTX>", text="", date=None, place="Huyện Chợ Đồn"), 3),
+        (Document(id="b", title="Lạng Sơn", text="", date="2017-07-27", place=None, url="https://example.vn/b"), 2),
+    ]
     [message] = format_documents_html(documents)
     check_telegram_html(message)
     assert "(2)" in message
