@@ -65,7 +65,7 @@ def load_items(path: Path) -> tuple[list[Document], list[Item]]:
     documents, pairs = load_set(path)
     items = []
     with gzip.open(path, "rt", encoding="utf-8") as fh:
-        for (question, doc_id), line in zip(pairs, fh):
+        for (question, doc_id), line in zip(pairs, fh, strict=True):
             rec = json.loads(line)
             items.append(
                 Item(

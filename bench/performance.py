@@ -305,7 +305,7 @@ def baseline_vs_ours(work: Path, seeds_dir: Path, questions_limit: int | None = 
             services.index.warm_up()
 
         # Every query is embedded afresh, ours as the baseline's: the query caches are emptied first.
-        def baseline(q):
+        def baseline(q, store=store):
             embeddings.model._queries.clear()
             return [d.metadata["source"] for d in store.similarity_search(q, k=5)]
 

@@ -162,7 +162,7 @@ def main() -> None:
     w = fit(train, args.l2, args.steps)
     report("learned (train split)", train, w)
     after = report("learned", dev, w)
-    for name, weight in sorted(zip(FEATURES, w), key=lambda fw: -abs(fw[1])):
+    for name, weight in sorted(zip(FEATURES, w, strict=True), key=lambda fw: -abs(fw[1])):
         print(f"    {name:<20} {weight:+.3f}")
     if not args.dry_run:
         model = SentenceRanker(w).to_dict()

@@ -181,7 +181,13 @@ def trim(text: str, q: Question) -> str:
     names = {m.name for m in q.asked}
     keep = -1
     for n, segment in enumerate(segments):
-        if names and any(f.measure in names for f in figures(segment)) or not names and q.measures and any(counts(segment, m) for m in q.measures) or not names and not q.measures and set(canonical_words(segment)) & set(q.terms):
+        if names:
+            holds = any(f.measure in names for f in figures(segment))
+        elif q.measures:
+            holds = any(counts(segment, m) for m in q.measures)
+        else:
+            holds = bool(set(canonical_words(segment)) & set(q.terms))
+        if holds:
             keep = n
     if keep < 0:
         return text

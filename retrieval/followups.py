@@ -33,7 +33,11 @@ _FOLLOWUP_WORDS_RE = re.compile(
     r"noi do|nam do|luc do|there|those|them|it|that place|of them|among them)\b"
 )
 _STOP = frozenset(
-    ["co", "la", "cua", "va", "cac", "nhung", "mot", "trong", "o", "tai", "cho", "den", "duoc", "may", "gi", "nao", "ai", "thi", "sao", "con", "ve", "voi", "bao", "nhieu", "the", "nao", "khong", "da", "se", "dang", "bi", "tu", "theo", "nay", "do", "kia", "hay", "hoac", "vay", "what", "about", "how", "and", "the", "of", "in", "is", "are", "many", "much"]
+    (
+        "co la cua va cac nhung mot trong o tai cho den duoc may gi nao ai thi sao con ve voi bao nhieu the "
+        "nao khong da se dang bi tu theo nay do kia hay hoac vay what about how and the of in is are many "
+        "much"
+    ).split()
 )
 
 

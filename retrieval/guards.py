@@ -131,7 +131,7 @@ _ARTICLE_INSTRUCTION_RES = (
     re.compile(rf"\b{_DISREGARD} {_ALL}{_ORDERS} {_EARLIER}(?! cua)"),
     # an order opening the sentence: "Hãy bỏ qua hướng dẫn", "Bỏ qua mọi chỉ dẫn, ..."
     re.compile(
-        rf"^\W*(?:(?:(?:xin |vui long )?hay_|xin|vui long) {_DISREGARD} {_ALL}|{_DISREGARD} (?:het|moi|tat ca|toan bo) {_ALL})"
+        rf"^\W*(?:(?:(?:xin |vui long )?hay_|xin|vui long) {_DISREGARD} {_ALL}|{_DISREGARD} (?:het|moi|tat ca|toan bo) {_ALL})"  # noqa: E501 - one alternation, clearer unbroken
         rf"{_ORDERS}\b"
     ),
     # "Hãy trả lời rằng ...", "bạn phải nói là ..."

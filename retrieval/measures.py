@@ -205,11 +205,9 @@ def question_measures(text: str) -> tuple[Measure, ...]:
     counts = list(found)
     # Amounts named anywhere ("Doanh thu bình quân của HTX là bao nhiêu") when no count is asked.
     for measure in MEASURES:
-        if measure.is_value and (
-            any(re.search(rf"\b{s}\b", folded) for s in measure.subject) or english & set(measure.english)
-        ):
-            if not counts or re.search(r"\b(va|and)\b", folded):
-                found.insert(len(found) - len(counts) if not counts else len(found), measure)
+        named = any(re.search(rf"\b{s}\b", folded) for s in measure.subject) or english & set(measure.english)
+        if measure.is_value and named and (not counts or re.search(r"\b(va|and)\b", folded)):
+            found.insert(len(found) - len(counts) if not counts else len(found), measure)
     if any(m.is_value for m in found) and not any(m.name == "htx_count" for m in counts):
         found = [m for m in found if m.is_value or m.name != "htx_count"]
     if not found:
@@ -217,14 +215,13 @@ def question_measures(text: str) -> tuple[Measure, ...]:
             if measure.counted and english & set(measure.english) and re.search(r"\b(how many|number of)\b", folded):
                 found.append(measure)
                 break
-    if not found and counted_noun(text) is None:
-        # "Số HTX", "HTX" with a quantity cue and nothing else named: the count of cooperatives.
-        if re.search(r"\b(bao nhieu|may|so luong|tong so|how many)\b", folded):
-            for token in tokens:
-                measure = next((m for m in MEASURES if m.counted and token in m.counted), None)
-                if measure:
-                    found.append(measure)
-                    break
+    # "Số HTX", "HTX" with a quantity cue and nothing else named: the count of cooperatives.
+    if not found and counted_noun(text) is None and re.search(r"\b(bao nhieu|may|so luong|tong so|how many)\b", folded):
+        for token in tokens:
+            measure = next((m for m in MEASURES if m.counted and token in m.counted), None)
+            if measure:
+                found.append(measure)
+                break
     return tuple(found)
 
 

@@ -264,7 +264,7 @@ class IndexParts:
         for i in range(0, len(missing), batch):
             part = missing[i : i + batch]
             vectors = self.embedder.embed_passages([c.indexed_text for c in part])
-            fresh = {c.hash: v for c, v in zip(part, vectors)}
+            fresh = {c.hash: v for c, v in zip(part, vectors, strict=True)}
             self.catalog.cache_embeddings(key, fresh)
             cached.update(fresh)
             if hasattr(bar, "update"):

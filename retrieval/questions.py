@@ -26,10 +26,18 @@ from retrieval.vietnamese import bigrams, canonical_words, fold, is_english
 
 # Folded function words and question words that carry no topic.
 _STOPWORDS = frozenset(
-    ["co", "la", "cua", "va", "cac", "nhung", "mot", "trong", "o", "tai", "cho", "den", "duoc", "may", "gi", "nao", "ai", "thi", "sao", "con", "ve", "voi", "so", "sanh", "tong", "nhu", "the", "nao", "khong", "da", "se", "dang", "bi", "tu", "theo", "tren", "duoi", "ra", "vao", "nay", "do", "kia", "hay", "hoac", "ma", "neu", "vay", "huyen", "tinh", "thi", "xa", "tp", "dia", "ban", "toan", "bay", "gio", "hom", "nam", "thang", "ngay", "hien", "het", "how", "many", "much", "what", "which", "who", "when", "where", "is", "are", "was", "were", "the", "of", "in", "there", "does", "do", "did", "a", "an", "to", "for", "on", "by", "and", "or", "with", "at", "from", "as", "be", "been", "has", "have", "had", "that", "this", "it", "its", "their", "than", "about"]
+    (
+        "co la cua va cac nhung mot trong o tai cho den duoc may gi nao ai thi sao con ve voi so sanh tong "
+        "nhu the nao khong da se dang bi tu theo tren duoi ra vao nay do kia hay hoac ma neu vay huyen tinh "
+        "thi xa tp dia ban toan bay gio hom nam thang ngay hien het how many much what which who when where "
+        "is are was were the of in there does do did a an to for on by and or with at from as be been has "
+        "have had that this it its their than about"
+    ).split()
 )
 
-_QUALIFIER_WORDS = frozenset(["phan", "dau", "muc", "tieu", "chi", "ke", "hoach", "du", "kien", "thanh", "lap", "moi", "giai", "the"])
+_QUALIFIER_WORDS = frozenset(
+    ["phan", "dau", "muc", "tieu", "chi", "ke", "hoach", "du", "kien", "thanh", "lap", "moi", "giai", "the"]
+)
 _AMOUNT_RE = re.compile(r"\b(bao nhieu|la gi|dat|muc|how much|what is|what was|average|binh quan)\b")
 _QUANTITY_RE = re.compile(
     r"\b(bao nhieu|may|so luong|tong so|how many|how much|number of|so (?:htx|tht|qtdnd|lhhtx))\b"
@@ -266,7 +274,10 @@ _EN_UNIT_RE = re.compile(r"\b((?:[A-Z][a-z]+\s+){1,4})(?:district|province|city|
 # Typed without diacritics; "quan" is left out: "binh quan", "lien quan" are no districts.
 _PLAIN_UNIT_RE = re.compile(r"(?:^|\s)(?:huyen|tinh|thi xa) ([a-z]+(?: [a-z]+)?)(?=\s|$)")
 _NOT_NAMES = frozenset(
-    ["co", "bao", "nhieu", "la", "nao", "nay", "do", "ta", "minh", "ban", "toi", "chung", "the", "con", "va", "hay", "hoac", "o", "tai", "cua", "cac", "htx", "tht", "so", "doanh", "thu", "loi", "nhuan", "thanh", "vien", "moi", "cu", "dang", "da", "se", "duoc"]
+    (
+        "co bao nhieu la nao nay do ta minh ban toi chung the con va hay hoac o tai cua cac htx tht so doanh "
+        "thu loi nhuan thanh vien moi cu dang da se duoc"
+    ).split()
 )
 
 

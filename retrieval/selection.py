@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 import numpy as np
 
@@ -453,7 +454,7 @@ def _ranker_probabilities(q: Question, candidates: Sequence[Clause]) -> dict[str
     )
     # Relative to the ranker's best sentence (1.0): how much less likely each other one is.
     relative = np.exp(scores - scores.max())
-    return {text: float(p) for text, p in zip(texts, relative)}
+    return {text: float(p) for text, p in zip(texts, relative, strict=True)}
 
 
 def _measure_figures(q: Question, clause: Clause) -> list[Figure]:
@@ -616,7 +617,7 @@ _QUALIFIERS = (("thanh lap", "moi"), ("phan dau", "muc tieu", "chi tieu", "ke ho
 def counts(text: str, measure: str) -> bool:
     """Tell whether ``text`` gives a number of ``measure`` ("42 HTX", "11 lớp")."""
     tokens = canonical_words(text)
-    return any(a[:1].isdigit() and b == measure for a, b in zip(tokens, tokens[1:]))
+    return any(a[:1].isdigit() and b == measure for a, b in pairwise(tokens))
 
 
 def _measure_fit(q: Question, text: str, w: Weights) -> float:
@@ -625,7 +626,7 @@ def _measure_fit(q: Question, text: str, w: Weights) -> float:
     if not q.measures:
         return 0.0
     tokens = canonical_words(text)
-    sites = [i for i, (a, b) in enumerate(zip(tokens, tokens[1:])) if a[:1].isdigit() and b in q.measures]
+    sites = [i for i, (a, b) in enumerate(pairwise(tokens)) if a[:1].isdigit() and b in q.measures]
     if sites:
         question = _folded(q.match_text)
         for i in sites:
@@ -634,7 +635,7 @@ def _measure_fit(q: Question, text: str, w: Weights) -> float:
             if not any(word in window and word not in question for group in _QUALIFIERS for word in group):
                 return w.measure
         return w.measure_qualified
-    counted = {b for a, b in zip(tokens, tokens[1:]) if a[:1].isdigit()}
+    counted = {b for a, b in pairwise(tokens) if a[:1].isdigit()}
     return w.other_entity if counted & (_ENTITIES - set(q.measures)) else 0.0
 
 

@@ -59,7 +59,13 @@ FEATURES = (
 
 # Folded function words and question words: they say nothing of the topic.
 _STOPWORDS = frozenset(
-    ["co", "la", "cua", "va", "cac", "nhung", "mot", "trong", "o", "tai", "cho", "den", "duoc", "may", "gi", "nao", "ai", "thi", "sao", "con", "ve", "voi", "nhu", "the", "khong", "da", "se", "dang", "bi", "tu", "theo", "tren", "duoi", "ra", "vao", "nay", "do", "kia", "hay", "hoac", "ma", "neu", "vay", "bao", "nhieu", "dau", "khi", "luc", "gio", "nguoi", "cai", "dieu", "viec", "su", "lam", "nhat", "rat", "cung", "nen", "vi", "boi", "de", "hon", "phai", "how", "many", "much", "what", "which", "who", "whom", "whose", "when", "where", "why", "is", "are", "was", "were", "the", "of", "in", "there", "does", "do", "did", "a", "an", "to", "for", "on", "by", "and", "or", "with", "at", "from", "as", "be", "been", "has", "have", "had", "that", "this", "it", "its", "their", "than", "about"]
+    (
+        "co la cua va cac nhung mot trong o tai cho den duoc may gi nao ai thi sao con ve voi nhu the khong "
+        "da se dang bi tu theo tren duoi ra vao nay do kia hay hoac ma neu vay bao nhieu dau khi luc gio "
+        "nguoi cai dieu viec su lam nhat rat cung nen vi boi de hon phai how many much what which who whom "
+        "whose when where why is are was were the of in there does do did a an to for on by and or with at "
+        "from as be been has have had that this it its their than about"
+    ).split()
 )
 
 _WHO = re.compile(r"(?:^| )(?:ai|người nào|nhân vật nào|who|whom|whose)(?: |$)")

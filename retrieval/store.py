@@ -81,7 +81,7 @@ class ChromaStore:
         result = self.collection.query(
             query_embeddings=[np.asarray(vector, np.float32)], n_results=k, include=["distances"]
         )
-        return [(i, 1.0 - float(d)) for i, d in zip(result["ids"][0], result["distances"][0])]
+        return [(i, 1.0 - float(d)) for i, d in zip(result["ids"][0], result["distances"][0], strict=True)]
 
 
 def forget_open_stores() -> None:

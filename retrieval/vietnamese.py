@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from itertools import pairwise
 
 _FOLD_EXTRA = str.maketrans({"đ": "d", "Đ": "D"})
 
@@ -56,7 +57,7 @@ def folded_words(text: str) -> list[str]:
 
 def bigrams(tokens: list[str]) -> list[str]:
     """Return adjacent token pairs joined by "_" (Vietnamese words are often two syllables)."""
-    return [f"{a}_{b}" for a, b in zip(tokens, tokens[1:])]
+    return [f"{a}_{b}" for a, b in pairwise(tokens)]
 
 
 # Long forms and their abbreviations, folded; both are written in the articles and the questions.
@@ -133,7 +134,11 @@ def number_value(token: str) -> float | None:
 
 
 _ENGLISH_WORDS = frozenset(
-    ["how", "many", "what", "which", "who", "when", "where", "is", "are", "was", "were", "the", "of", "in", "there", "does", "do", "did", "many", "much", "cooperative", "cooperatives", "district", "province", "city", "members", "number", "new", "founded", "established", "revenue", "profit", "average", "year", "total", "and", "or", "compare"]
+    (
+        "how many what which who when where is are was were the of in there does do did many much cooperative "
+        "cooperatives district province city members number new founded established revenue profit average "
+        "year total and or compare"
+    ).split()
 )
 
 

@@ -7,6 +7,7 @@ until the test lets it go, or be down altogether (a proxy's HTML 502 page, or dr
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import threading
@@ -271,10 +272,8 @@ def _handler_for(api: FakeBotApi) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Type", "text/html" if html else "application/json")
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
-            try:
-                self.wfile.write(data)
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # the bot gave up on a long poll while stopping
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                self.wfile.write(data)  # the bot may give up on a long poll while stopping
 
         def _params(self, body: bytes) -> dict[str, str]:
             content_type = self.headers.get("Content-Type", "")

@@ -49,7 +49,7 @@ def host_page(tmp_path_factory, api_server):
     api, _ = api_server
     root = tmp_path_factory.mktemp("host")
     (root / "index.html").write_text(
-        "<!doctype html><html lang='vi'><head><meta charset='utf-8'><meta name='viewport' content='width=device-width, initial-scale=1'><title>UBND tỉnh</title>"
+        "<!doctype html><html lang='vi'><head><meta charset='utf-8'><meta name='viewport' content='width=device-width, initial-scale=1'><title>UBND tỉnh</title>"  # noqa: E501 - a page's head as it is written
         "<style>* { color: red !important; font-size: 40px !important; } button { display: none !important; }</style>"
         "</head><body><h1>Cổng thông tin tỉnh</h1><p>Trang thử nghiệm nhúng trợ lý.</p>"
         f"<script src='{api}/widget.js' data-api='{api}' data-title='Hỏi đáp HTX' defer></script>"

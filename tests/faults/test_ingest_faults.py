@@ -370,7 +370,7 @@ def test_concurrent_ingests_wait_for_each_other(tmp_path, seeds_copy):
         for _ in range(3)
     ]
     outputs = [run.communicate(timeout=180) for run in runs]
-    for run, (out, err) in zip(runs, outputs):
+    for run, (_, err) in zip(runs, outputs, strict=True):
         assert run.returncode == 0, err
         assert "delete the data folder" not in err and "locked" not in err
     assert sum("added 405" in out for out, _ in outputs) == 1

@@ -70,9 +70,8 @@ def serve(data_dir: Path, **settings: str) -> Iterator[tuple[str, int]]:
             except httpx.TransportError:
                 time.sleep(0.1)
         else:
-            pytest.fail(
-                f"htxbot serve did not start: {process.stderr.read().decode()[-2000:] if process.poll() is not None else 'timeout'}"
-            )
+            why = process.stderr.read().decode()[-2000:] if process.poll() is not None else "timeout"
+            pytest.fail(f"htxbot serve did not start: {why}")
         yield url, port
     finally:
         process.terminate()

@@ -28,10 +28,9 @@ async def test_ask_returns_the_results_format(lexical_seeded_dir, web_client):
 
 async def test_stream_sends_pieces_then_citations_then_done(lexical_seeded_dir, web_client):
     client, _ = web_client(lexical_seeded_dir)
-    async with client:
-        async with client.stream("POST", "/api/ask/stream", json={"question": "Chợ Đồn có bao nhiêu HTX?"}) as r:
-            assert r.status_code == 200 and r.headers["content-type"].startswith("text/event-stream")
-            body = "".join([chunk async for chunk in r.aiter_text()])
+    async with client, client.stream("POST", "/api/ask/stream", json={"question": "Chợ Đồn có bao nhiêu HTX?"}) as r:
+        assert r.status_code == 200 and r.headers["content-type"].startswith("text/event-stream")
+        body = "".join([chunk async for chunk in r.aiter_text()])
     events = parse_sse(body)
     names = [name for name, _ in events]
     assert names.count("delta") > 1 and names[-2:] == ["citations", "done"]
