@@ -18,6 +18,7 @@ Checks, for every question:
     article of the corpus the question is about (seeds for "s" ids, coop for "c" ids).
 Prints counts per kind (and per corpus) and every failure; exit status 1 on any failure.
 """
+
 import glob
 import gzip
 import json
@@ -34,8 +35,19 @@ COOP = os.environ.get(
     "COOP_ARTICLES",
     os.path.join(os.path.dirname(REPO), "shared", "data", "coop_articles.jsonl.gz"),
 )
-KINDS = {"lookup", "no-diacritics", "english", "comparison", "followup", "temporal",
-         "entity", "trend", "rank", "injection", "unanswerable"}
+KINDS = {
+    "lookup",
+    "no-diacritics",
+    "english",
+    "comparison",
+    "followup",
+    "temporal",
+    "entity",
+    "trend",
+    "rank",
+    "injection",
+    "unanswerable",
+}
 
 
 def norm(s):
@@ -71,7 +83,10 @@ def check(questions, seeds, coop):
     coop_f = [fold(v) for v in coop.values()]
     for q in questions:
         qid = q.get("id")
-        err = lambda m: errors.append(f"{qid}: {m}")
+
+        def err(message: str, qid=qid) -> None:
+            errors.append(f"{qid}: {message}")
+
         if qid in seen:
             err("duplicate id")
         seen.add(qid)
@@ -117,13 +132,12 @@ def check(questions, seeds, coop):
 
 
 def main(argv):
-    paths = argv[1:] or [os.path.join(HERE, "questions_tuning.jsonl"),
-                         os.path.join(HERE, "questions_heldout.jsonl")]
+    paths = argv[1:] or [os.path.join(HERE, "questions_tuning.jsonl"), os.path.join(HERE, "questions_heldout.jsonl")]
     seeds, coop = load_corpora()
     allq = []
     for p in paths:
         with open(p, encoding="utf-8") as f:
-            qs = [json.loads(l) for l in f if l.strip()]
+            qs = [json.loads(line) for line in f if line.strip()]
         allq.extend(qs)
         c = Counter(q["kind"] for q in qs)
         print(f"{os.path.basename(p)}: {len(qs)} questions")
