@@ -37,10 +37,12 @@ def api_server(tmp_path_factory):
     """The real app under uvicorn on 127.0.0.1, in a thread; stopped at the end."""
     data = tmp_path_factory.mktemp("widget")
     services = build_services(Settings(data_dir=data, embedder="none", rate_limit="1000/minute"))
-    services.index.ingest([SEEDS])
-    with live_server(create_app(services)) as url:
-        yield url, services
-    services.close()
+    try:
+        services.index.ingest([SEEDS])
+        with live_server(create_app(services)) as url:
+            yield url, services
+    finally:
+        services.close()
 
 
 @pytest.fixture(scope="module")
@@ -75,10 +77,10 @@ def browser():
         browser.close()
 
 
-def test_widget_end_to_end(browser, host_page, api_server):
+def test_widget_end_to_end(browser, host_page, api_server, closing):
     _, services = api_server
     ARTEFACTS.mkdir(exist_ok=True)
-    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page = closing(browser.new_page(viewport={"width": 1280, "height": 800}))
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.goto(host_page)
@@ -127,11 +129,10 @@ def test_widget_end_to_end(browser, host_page, api_server):
     # Esc closes the panel and gives the focus back to the launcher.
     textarea.press("Escape")
     assert not panel.is_visible()
-    page.close()
 
 
-def test_widget_on_a_phone_and_when_the_server_is_down(browser, host_page, api_server):
-    page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+def test_widget_on_a_phone_and_when_the_server_is_down(browser, host_page, api_server, closing):
+    page = closing(browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True))
     page.goto(host_page)
     page.locator("htx-chat button.launcher").click(timeout=10_000)
     panel = page.locator("htx-chat section[role=dialog]")
@@ -151,4 +152,3 @@ def test_widget_on_a_phone_and_when_the_server_is_down(browser, host_page, api_s
     assert "thử lại" in page.locator("htx-chat .msg.error").inner_text()
     assert textarea.input_value() == "Huyện Chợ Đồn có bao nhiêu HTX?"
     page.screenshot(path=str(ARTEFACTS / "widget-phone-offline.png"))
-    page.close()

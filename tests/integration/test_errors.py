@@ -121,13 +121,12 @@ def test_loaders_raise_our_errors_and_keep_one_problem_per_file(tmp_path):
     assert problem.path == f"{records}:1" and problem.reason == "record 'a1' has no text, body or context"
 
 
-def test_prompt_and_feedback_errors_are_ours(tmp_path):
+def test_prompt_and_feedback_errors_are_ours(tmp_path, closing):
     import prompts
     from bot.feedback import Feedback, FeedbackStore
 
     with pytest.raises(ConfigError, match="no prompt named"):
         prompts.render("no-such-prompt")
-    store = FeedbackStore(tmp_path)
+    store = closing(FeedbackStore(tmp_path))
     with pytest.raises(InputError, match="rating must be one of up, down, got 'meh'"):
         store.add(Feedback(channel="web", session_id="s", question="q", answer="a", rating="meh"))
-    store.close()
