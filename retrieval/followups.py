@@ -66,7 +66,7 @@ def is_small_talk(text: str) -> bool:
     return bool(folded) and bool(_SMALL_TALK_RE.match(folded))
 
 
-def resolve_followup(question: str, history: Sequence[dict] | None) -> str:
+def resolve_followup(question: str, history: Sequence[dict[str, object]] | None) -> str:
     """Turn a follow-up into a standalone question; a question that stands on its own is returned unchanged.
 
     The place, year or measure named in the follow-up replaces the one in the previous question.

@@ -215,7 +215,9 @@ def asks_price(text: str) -> bool:
 
 def is_fresh(document: Document, days: int) -> bool:
     """Tell whether an article is dated within ``days`` of today."""
+    if not document.date:
+        return False
     try:
-        return bool(document.date) and (date.today() - date.fromisoformat(document.date[:10])).days <= days
+        return (date.today() - date.fromisoformat(document.date[:10])).days <= days
     except ValueError:
         return False

@@ -218,9 +218,9 @@ def question_measures(text: str) -> tuple[Measure, ...]:
     # "Số HTX", "HTX" with a quantity cue and nothing else named: the count of cooperatives.
     if not found and counted_noun(text) is None and re.search(r"\b(bao nhieu|may|so luong|tong so|how many)\b", folded):
         for token in tokens:
-            measure = next((m for m in MEASURES if m.counted and token in m.counted), None)
-            if measure:
-                found.append(measure)
+            counted = next((m for m in MEASURES if m.counted and token in m.counted), None)
+            if counted:
+                found.append(counted)
                 break
     return tuple(found)
 

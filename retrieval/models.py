@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,7 @@ class Document:
         """Return the name a citation gives this document: ``source``, or the id."""
         return self.source or self.id
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """Return the document as a plain dict."""
         return asdict(self)
 
@@ -89,9 +90,9 @@ class Answer:
     language: str = "vi"
     notes: tuple[str, ...] = field(default_factory=tuple)
 
-    def to_result(self, question_id: str | None = None) -> dict:
+    def to_result(self, question_id: str | None = None) -> dict[str, Any]:
         """Return the results-format object of ../shared/eval/README.md."""
-        result: dict = {}
+        result: dict[str, Any] = {}
         if question_id is not None:
             result["id"] = question_id
         result.update(

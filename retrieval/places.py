@@ -20,7 +20,7 @@ then Vietnam has 34 provinces and no districts, and people name either map. How 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -112,6 +112,7 @@ def _unit_word(place: Place) -> str:
         types = {d.type for d in _districts(place, units)}
         if len(types) == 1:
             return types.pop()
+    assert place.kind is not None, "label() asks for a unit word only when the kind is known"
     return _KIND_NAMES[place.kind]
 
 
@@ -334,7 +335,7 @@ def _can_be_district(place: Place, units: AdminMap) -> bool:
 
 def _districts(place: Place, units: AdminMap) -> list[District]:
     """Return the legacy districts a mention can name, by name, kind and (when known) province."""
-    named = units.districts.get(place.key, ())
+    named: Sequence[District] = units.districts.get(place.key, ())
     if place.kind in ("district", "city"):
         # A "thành phố thuộc tỉnh" is kind city; huyện, quận and thị xã are kind district.
         typed = [d for d in named if (d.type == "thành phố") == (place.kind == "city")]
@@ -564,21 +565,25 @@ def relation_note(place: Place, lang: str = "vi", *, dated: bool = True) -> str 
         legacy = units.provinces.get(place.key)
         successor = units.provinces_2025[legacy.successor if legacy else place.key]
         head = _english(place.name) if lang == "en" else place.name
-        new = _province_label(successor.type, successor.name, lang)
+        successor_label = _province_label(successor.type, successor.name, lang)
         if successor.key != place.key:
-            return f"{head} — part of {new} {since}" if lang == "en" else f"{head} — {since} thuộc {new}"
+            return (
+                f"{head} — part of {successor_label} {since}"
+                if lang == "en"
+                else f"{head} — {since} thuộc {successor_label}"
+            )
         others = [units.provinces[k] for k in successor.legacy if k != place.key]
         if not others:
             return None  # unchanged: Lạng Sơn, Hà Nội
         if lang == "en":
             olds = _join([_english(o.name) for o in others], lang) + (" provinces" if len(others) > 1 else " province")
             if place.former:
-                return f"former {new} — part of the new {new} (with former {olds}) {since}"
-            return f"{head} — {since} {new} also includes former {olds}"
+                return f"former {successor_label} — part of the new {successor_label} (with former {olds}) {since}"
+            return f"{head} — {since} {successor_label} also includes former {olds}"
         olds = _join([_province_label(o.type, o.name, lang) for o in others], lang)
         if place.former:
-            return f"{new} cũ — {since} thuộc {new} mới (gồm cả {olds})"
-        return f"{head} — {since} {new} gồm cả {olds} cũ"
+            return f"{successor_label} cũ — {since} thuộc {successor_label} mới (gồm cả {olds})"
+        return f"{head} — {since} {successor_label} gồm cả {olds} cũ"
     if len(found) > 1 or next(iter(found))[0] != "D":
         successors = _successors(place)
         if len(successors) == 1:

@@ -368,7 +368,9 @@ def disagreeing(q: Question, chosen: Clause, others: Sequence[Clause], limit: in
     return tuple(out)
 
 
-def _comparable(q: Question, clause: Clause) -> tuple[tuple, list[Place], float] | None:
+def _comparable(
+    q: Question, clause: Clause
+) -> tuple[tuple[str | None, frozenset[str], str, tuple[str, ...]], list[Place], float] | None:
     """Return what a clause's answering figure is (measure, qualifiers, scope, period), its places
     and its value; None when one of them is unknown."""
     found = _measure_figures(q, clause)
@@ -421,7 +423,7 @@ def select_series(q: Question, candidates: Sequence[Clause], limit: int = 3) -> 
     total = sum(term_weights.values()) or 1.0
     ranked = sorted(stating, key=lambda c: -(_coverage(term_weights, c) / total + WEIGHTS.rank / (1 + c.rank)))
     chosen: list[Clause] = []
-    states: set[tuple] = set()
+    states: set[tuple[frozenset[str], tuple[int, ...], str]] = set()
     for clause in ranked:
         figs = _measure_figures(q, clause) if q.asked else list(figures(clause.text))
         state = (

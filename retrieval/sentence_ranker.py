@@ -358,7 +358,7 @@ class SentenceRanker:
         except (OSError, json.JSONDecodeError, KeyError, TypeError) as exc:
             raise ValueError(f"cannot read sentence ranker weights from {path}: {exc}") from exc
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         """Return the JSON form of the model."""
         return {
             "features": list(FEATURES),
@@ -378,11 +378,18 @@ class SentenceRanker:
         features = sentence_features(question, sentences, contexts=contexts, passage_ranks=passage_ranks)
         return features @ self.weights + self.bias
 
-    def best(self, question: str, sentences: Sequence[str], **kwargs) -> int | None:
+    def best(
+        self,
+        question: str,
+        sentences: Sequence[str],
+        *,
+        contexts: Sequence[str] | None = None,
+        passage_ranks: Sequence[int] | None = None,
+    ) -> int | None:
         """Return the index of the best sentence, or None when there is none."""
         if not len(sentences):
             return None
-        return int(np.argmax(self.score(question, sentences, **kwargs)))
+        return int(np.argmax(self.score(question, sentences, contexts=contexts, passage_ranks=passage_ranks)))
 
 
 @lru_cache(maxsize=1)

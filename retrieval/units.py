@@ -16,6 +16,7 @@ from contextlib import closing
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from retrieval.vietnamese import fold
 
@@ -92,7 +93,7 @@ def _data_dir() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "data"
 
 
-def _query(sql: str) -> list[dict]:
+def _query(sql: str) -> list[dict[str, Any]]:
     with closing(sqlite3.connect(f"file:{_data_dir() / 'dataset.db'}?mode=ro", uri=True)) as conn:
         conn.row_factory = sqlite3.Row
         return [dict(r) for r in conn.execute(sql)]
@@ -153,11 +154,11 @@ def admin_map() -> AdminMap:
     for r in new_rows:
         key = name_key(r["wardShort"])
         for old_province, old_district in sources.get((r["provinceKey"], r["wardKey"]), ()):
-            district = district_of.get((old_province, old_district))
-            if district and district.key == key:  # "xã Mường Chà" was not formed from huyện Mường Chà
+            source = district_of.get((old_province, old_district))
+            if source and source.key == key:  # "xã Mường Chà" was not formed from huyện Mường Chà
                 namesakes.setdefault(key, []).append(
                     NamesakeCommune(
-                        key, r["wardShort"], (r["wardType"] or "").lower(), new_key[r["provinceKey"]], district.province
+                        key, r["wardShort"], (r["wardType"] or "").lower(), new_key[r["provinceKey"]], source.province
                     )
                 )
                 break
