@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -196,11 +196,13 @@ class Catalog:
 
     def count_documents(self) -> int:
         """Return how many documents are indexed."""
-        return self.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+        count: int = self.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+        return count
 
     def count_chunks(self) -> int:
         """Return how many chunks are indexed."""
-        return self.db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
+        count: int = self.db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
+        return count
 
     def chunks(self, ids: Sequence[str]) -> dict[str, Chunk]:
         """Return the chunks with these ids."""
@@ -221,7 +223,7 @@ class Catalog:
         )
         return [Chunk(*row) for row in rows]
 
-    def iter_chunks(self, batch: int = 2000):
+    def iter_chunks(self, batch: int = 2000) -> Iterator[Chunk]:
         """Yield every chunk, in a stable order."""
         cursor = self.db.execute("SELECT id, doc_id, idx, text, context, hash FROM chunks ORDER BY doc_id, idx")
         while rows := cursor.fetchmany(batch):

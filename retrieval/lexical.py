@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
 import os
 import shutil
 from array import array
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from types import ModuleType
+from typing import Protocol
 
 import numpy as np
 
@@ -19,10 +22,19 @@ IDS_FILE = "chunk_ids.json"
 BUILT_FROM_FILE = "built_from.txt"  # the catalog generation the index was built from
 
 
-def _bm25s():
-    """Import bm25s, which sets its logger to DEBUG on import; put it back to WARNING."""
-    import bm25s
+class _BM25(Protocol):
+    """What this module uses of a ``bm25s.BM25`` (bm25s ships no type information)."""
 
+    vocab_dict: dict[str, int]
+
+    def save(self, save_dir: str, *, show_progress: bool = ...) -> None: ...
+
+    def get_scores(self, query_tokens_single: list[str]) -> np.ndarray: ...
+
+
+def _bm25s() -> ModuleType:
+    """Import bm25s, which sets its logger to DEBUG on import; put it back to WARNING."""
+    bm25s = importlib.import_module("bm25s")  # a module, not Any: bm25s ships no type information
     logging.getLogger("bm25s").setLevel(logging.WARNING)
     return bm25s
 
@@ -30,13 +42,13 @@ def _bm25s():
 class LexicalIndex:
     """A bm25s index whose rows are chunk ids."""
 
-    def __init__(self, retriever, ids: list[str], built_from: str | None = None):
+    def __init__(self, retriever: _BM25 | None, ids: list[str], built_from: str | None = None) -> None:
         self.retriever = retriever
         self.ids = ids
         self.built_from = built_from
 
     @classmethod
-    def build(cls, ids: Sequence[str], texts, k1: float = 1.2, b: float = 0.75) -> LexicalIndex:
+    def build(cls, ids: Sequence[str], texts: Iterable[str], k1: float = 1.2, b: float = 0.75) -> LexicalIndex:
         """Index ``texts`` (an iterable, one per chunk id).
 
         Terms become vocabulary ids as each text is read, kept as compact int arrays: a corpus of
@@ -58,7 +70,7 @@ class LexicalIndex:
         shutil.rmtree(tmp, ignore_errors=True)
         try:
             tmp.mkdir(parents=True)
-            if self.ids:
+            if self.ids and self.retriever is not None:
                 self.retriever.save(str(tmp), show_progress=False)
             (tmp / IDS_FILE).write_text(json.dumps(self.ids), encoding="utf-8")
             (tmp / BUILT_FROM_FILE).write_text(self.built_from or "", encoding="utf-8")

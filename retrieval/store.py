@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
 from retrieval.errors import IndexCorruptError
+
+if TYPE_CHECKING:
+    from chromadb.api.types import Embeddings
 
 
 class VectorStore(Protocol):
@@ -78,15 +81,16 @@ class ChromaStore:
     def query(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
         """Return up to ``k`` nearest (id, cosine similarity) pairs (fewer when fewer are stored:
         Chroma 1.x caps ``n_results`` itself, so no count() round trip is needed)."""
-        result = self.collection.query(
-            query_embeddings=[np.asarray(vector, np.float32)], n_results=k, include=["distances"]
-        )
-        return [(i, 1.0 - float(d)) for i, d in zip(result["ids"][0], result["distances"][0], strict=True)]
+        queries: Embeddings = [np.asarray(vector, np.float32)]
+        result = self.collection.query(query_embeddings=queries, n_results=k, include=["distances"])
+        distances = result["distances"]
+        assert distances is not None, 'Chroma returns distances when include=["distances"]'
+        return [(i, 1.0 - float(d)) for i, d in zip(result["ids"][0], distances[0], strict=True)]
 
 
 def forget_open_stores() -> None:
     """Drop Chroma's per-process cache of opened folders, so a folder deleted for a rebuild is
     opened afresh (Chroma otherwise hands back the old, damaged instance)."""
-    from chromadb.api.client import SharedSystemClient
+    from chromadb.api.shared_system_client import SharedSystemClient
 
     SharedSystemClient.clear_system_cache()
