@@ -7,14 +7,19 @@ import json
 import os
 import re
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from retrieval.errors import IngestError
 from retrieval.models import Document
 from retrieval.vietnamese import nfc
+
+if TYPE_CHECKING:
+    from trafilatura.metadata import Document as ExtractedPage
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl", ".jsonl.gz")
 METADATA_FILE = "metadata.json"
@@ -203,7 +208,7 @@ def _normalise_date(value: object) -> str | None:
 
 
 def document_from_text(
-    doc_id: str, raw: str, *, path: str | None = None, meta: dict | None = None, title: str | None = None
+    doc_id: str, raw: str, *, path: str | None = None, meta: dict[str, Any] | None = None, title: str | None = None
 ) -> Document:
     """Build a cleaned Document from plain article text and optional metadata."""
     meta = meta or {}
@@ -247,20 +252,26 @@ def document_from_text(
     )
 
 
-def document_from_html(doc_id: str, html: str, *, path: str | None = None, meta: dict | None = None) -> Document:
+def document_from_html(
+    doc_id: str, html: str, *, path: str | None = None, meta: dict[str, Any] | None = None
+) -> Document:
     """Extract the article of an HTML page with trafilatura, then clean it like plain text."""
     import trafilatura
 
-    extracted = trafilatura.bare_extraction(
-        html, with_metadata=True, include_comments=False, include_tables=True, favor_precision=True
+    extracted = cast(
+        "ExtractedPage | None",  # a dict only with as_dict=True (deprecated, not passed)
+        trafilatura.bare_extraction(
+            html, with_metadata=True, include_comments=False, include_tables=True, favor_precision=True
+        ),
     )
     if extracted is None or not (extracted.text or "").strip():
         raise IngestError("no article text found in the page")
+    text = extracted.text or ""  # not empty: checked above
     meta = dict(meta or {})
     meta.setdefault("url", extracted.url)
     if extracted.date and "date" not in meta:
         meta["date"], meta["date_source"] = extracted.date, "html-metadata"
-    return document_from_text(doc_id, extracted.text, path=path, meta=meta, title=meta.get("title") or extracted.title)
+    return document_from_text(doc_id, text, path=path, meta=meta, title=meta.get("title") or extracted.title)
 
 
 # Fields of a JSONL record the loader reads, and text-bearing ones it leaves out on purpose.
@@ -281,13 +292,13 @@ def _is_text_bearing(value: object) -> bool:
     return False
 
 
-def unread_text_fields(record: dict) -> list[str]:
+def unread_text_fields(record: dict[str, Any]) -> list[str]:
     """Return the fields of ``record`` that hold text the loader does not index."""
     known = set(_RECORD_TEXT + _RECORD_LEAD + _RECORD_META)
     return [key for key, value in record.items() if key not in known and _is_text_bearing(value)]
 
 
-def _text_field(record: dict, name: str, notes: list[str]) -> str | None:
+def _text_field(record: dict[str, Any], name: str, notes: list[str]) -> str | None:
     """Return a metadata field as text: numbers are written out, lists and objects are dropped
     with a note (the record itself is kept)."""
     value = record.get(name)
@@ -308,7 +319,9 @@ def _body(value: object) -> str:
     raise IngestError(f"the article text is {type(value).__name__}, not text")
 
 
-def document_from_record(record: dict, *, path: str | None = None, notes: list[str] | None = None) -> Document:
+def document_from_record(
+    record: dict[str, Any], *, path: str | None = None, notes: list[str] | None = None
+) -> Document:
     """Build a Document from a JSONL record {id, title, text|body|context, sapo|abstract?, date|crawl_date?, ...}.
 
     A metadata field of the wrong type (``"place": 12``, ``"url": [...]``) is coerced to text or left
@@ -403,7 +416,7 @@ def document_id(path: Path, root: Path) -> str:
     return (Path(base.name) / path.relative_to(base)).as_posix()
 
 
-def _folder_metadata(folder: Path, cache: dict[Path, dict]) -> dict:
+def _folder_metadata(folder: Path, cache: dict[Path, dict[str, Any]]) -> dict[str, Any]:
     if folder not in cache:
         meta_path = folder / METADATA_FILE
         try:
@@ -413,7 +426,9 @@ def _folder_metadata(folder: Path, cache: dict[Path, dict]) -> dict:
     return cache[folder]
 
 
-def _load_records(path: Path, opener) -> Iterator[Document | LoadProblem | LoadNote]:
+def _load_records(
+    path: Path, opener: Callable[[Path, Literal["rb"]], AbstractContextManager[Iterable[bytes]]]
+) -> Iterator[Document | LoadProblem | LoadNote]:
     """Yield the documents of a JSONL file; a line that cannot be decoded or parsed is one problem
     and the lines after it are still read."""
     left_out: dict[str, int] = {}
@@ -448,7 +463,7 @@ def _load_records(path: Path, opener) -> Iterator[Document | LoadProblem | LoadN
 
 
 def load_file(
-    path: Path, meta_cache: dict[Path, dict] | None = None, *, doc_id: str | None = None
+    path: Path, meta_cache: dict[Path, dict[str, Any]] | None = None, *, doc_id: str | None = None
 ) -> Iterator[Document | LoadProblem | LoadNote]:
     """Yield the documents of one file, a LoadProblem for what cannot be read, and LoadNotes for
     what is read but not indexed. ``doc_id`` names the document of a single-article file (its file

@@ -7,7 +7,9 @@ import logging
 import time
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from retrieval.catalog import Catalog
 from retrieval.embeddings import Embedder
 from retrieval.errors import InputError
 from retrieval.fusion import FUSION_METHODS, SearchConfig, fuse
@@ -15,6 +17,9 @@ from retrieval.ingest import IngestReport, apply_batch, ingest_documents, read_p
 from retrieval.lexical import LexicalIndex
 from retrieval.models import Document, Passage
 from retrieval.parts import IndexParts, ProgressFactory
+
+if TYPE_CHECKING:
+    from retrieval.store import VectorStore
 
 __all__ = ["FUSION_METHODS", "Index", "IngestReport", "SearchConfig", "fuse"]
 
@@ -50,12 +55,12 @@ class Index:
         self.parts.RELOAD_CHECK_S = seconds
 
     @property
-    def catalog(self):
+    def catalog(self) -> Catalog:
         """The catalog (documents, chunks, embedding cache)."""
         return self.parts.catalog
 
     @property
-    def store(self):
+    def store(self) -> VectorStore | None:
         """The vector store, opened on first use (None without an embedder)."""
         return self.parts.store
 
@@ -99,11 +104,11 @@ class Index:
         ingest at a time holds the data folder; a second one waits.
         """
         started = time.perf_counter()
-        paths = [Path(p) for p in paths]
+        folders = [Path(p) for p in paths]
         with self.parts.ingest_lock():
-            batch = read_paths(paths, self.parts.progress)
+            batch = read_paths(folders, self.parts.progress)
             return apply_batch(
-                self.parts, batch, paths, rebuild=rebuild, prune=prune, chunk_chars=self.chunk_chars, started=started
+                self.parts, batch, folders, rebuild=rebuild, prune=prune, chunk_chars=self.chunk_chars, started=started
             )
 
     def ingest_documents(self, documents: Iterable[Document], *, rebuild: bool = False) -> IngestReport:
@@ -132,7 +137,9 @@ class Index:
         dense_hits: list[tuple[str, float]] = []
         if fusion != "lexical" and self.embedder is not None and self.parts.dense_ok:
             vector = self.embedder.embed_query(query)
-            dense_hits = [(vid.rsplit("@", 1)[0], s) for vid, s in self.store.query(vector, pool)]
+            store = self.store
+            assert store is not None, "the vector store exists whenever there is an embedder"
+            dense_hits = [(vid.rsplit("@", 1)[0], s) for vid, s in store.query(vector, pool)]
         ranked = fuse(lexical_hits, dense_hits, fusion if dense_hits else "lexical", cfg.lexical_weight, cfg.rrf_k)[:k]
         chunks = self.catalog.chunks([cid for cid, *_ in ranked])
         names = self.catalog.cited_names([c.doc_id for c in chunks.values()])

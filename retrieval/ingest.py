@@ -14,13 +14,14 @@ import uuid
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from retrieval.catalog import document_hash
 from retrieval.chunking import chunk_document
 from retrieval.documents import LoadNote, LoadProblem, discover, document_id, load_file
 from retrieval.guards import instructions_in
 from retrieval.models import Chunk, Document
-from retrieval.parts import IndexParts
+from retrieval.parts import IndexParts, ProgressFactory, no_progress
 
 PRUNE_SHARE = 0.5  # a run removing more than this share of the documents needs prune=True
 
@@ -132,24 +133,24 @@ def plan_changes(
             continue
         plan.write.append(doc_id)
 
-    roots = {_key(r) for r in roots}
-    failed = {_key(p) for p in failed}
+    root_keys = {key for key in map(_key, roots) if key is not None}
+    failed_keys = {key for key in map(_key, failed) if key is not None}
     found_paths = {_key(item.path) for item in found.values() if item.path}
     losses: list[str] = []
-    for doc_id, item in known.items():
+    for doc_id, entry in known.items():
         if doc_id in found:
             continue
-        path = _key(item.path)
+        path = _key(entry.path)
         if path is None:
             if everything:
                 losses.append(doc_id)
             continue
-        if path in failed:
+        if path in failed_keys:
             plan.kept.append(doc_id)
         elif path in found_paths:
             plan.remove.append(doc_id)  # the file was read and now names the document otherwise
             plan.renamed += 1
-        elif everything or _under(path, roots):
+        elif everything or _under(path, root_keys):
             # Under a root: the file is gone (not present), or it was read completely without it.
             losses.append(doc_id)
     if losses and not prune and len(losses) > PRUNE_SHARE * len(known):
@@ -179,14 +180,14 @@ def _is_empty(path: Path) -> bool:
         return False  # reading it will say what is wrong
 
 
-def read_paths(paths: Sequence[Path], progress=None) -> Batch:
+def read_paths(paths: Sequence[Path], progress: ProgressFactory | None = None) -> Batch:
     """Read every article file under ``paths``; a file that cannot be read completely is
     ``failed`` (its problems say why), and two files giving the same id keep the first."""
     files, problems = discover(paths)
     batch = Batch(problems=list(problems))
-    meta_cache: dict[Path, dict] = {}
+    meta_cache: dict[Path, dict[str, Any]] = {}
     origin: dict[str, str] = {}
-    progress = progress or (lambda iterable, **_: iterable)
+    progress = progress or no_progress
     for path, root in progress(files, desc="reading", unit="file", disable=len(files) < 20):
         key = os.path.abspath(path)
         read = len(batch.documents) + len(batch.problems)

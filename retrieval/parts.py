@@ -16,8 +16,9 @@ import shutil
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, overload
 
 import numpy as np
 from filelock import FileLock, Timeout
@@ -29,13 +30,35 @@ from retrieval.lexical import BUILT_FROM_FILE, LexicalIndex
 from retrieval.models import Chunk
 from retrieval.vietnamese import LEXICAL_VERSION
 
+if TYPE_CHECKING:
+    from retrieval.store import VectorStore
+
 log = logging.getLogger(__name__)
 
-ProgressFactory = Callable[..., object]
 LOCK_FILE = "ingest.lock"
+_T = TypeVar("_T")
 
 
-def no_progress(iterable=None, **_kwargs):
+class ProgressFactory(Protocol):
+    """Called like ``tqdm``: wraps an iterable (keyword options such as ``desc``, ``total``), or
+    with no iterable makes a bar, which may have ``update(n)`` and ``close()``."""
+
+    @overload
+    def __call__(self, iterable: Iterable[_T], **kwargs: Any) -> Iterable[_T]: ...
+
+    @overload
+    def __call__(self, iterable: None = None, **kwargs: Any) -> object: ...
+
+
+@overload
+def no_progress(iterable: Iterable[_T], **_kwargs: Any) -> Iterable[_T]: ...
+
+
+@overload
+def no_progress(iterable: None = None, **_kwargs: Any) -> None: ...
+
+
+def no_progress(iterable: Iterable[_T] | None = None, **_kwargs: Any) -> Iterable[_T] | None:
     """A progress factory that shows nothing."""
     return iterable
 
@@ -60,11 +83,11 @@ class IndexParts:
         except OSError as exc:
             raise InputError(f"cannot create the data folder {self.data_dir}: {exc.strerror}") from exc
         self.embedder = embedder
-        self.progress = progress or no_progress
+        self.progress: ProgressFactory = progress or no_progress
         if reset:
             self.reset_files()
         self.catalog = Catalog(self.data_dir / "catalog.sqlite3")
-        self._store = None
+        self._store: VectorStore | None = None
         self._lexical: LexicalIndex | None = None
         self._opening = threading.RLock()  # concurrent first requests open each part once
         self.generation = self.catalog.get_meta("generation")  # changed by every complete ingest
@@ -149,7 +172,7 @@ class IndexParts:
         return True
 
     @property
-    def store(self):
+    def store(self) -> VectorStore | None:
         """The vector store, opened on first use (None without an embedder)."""
         if self._store is None and self.embedder is not None:
             with self._opening:
@@ -159,6 +182,12 @@ class IndexParts:
                     name = "chunks_" + "".join(ch if ch.isalnum() else "_" for ch in self.embedder.key)[:50]
                     self._store = ChromaStore(self.data_dir / "chroma", name.strip("_"))
         return self._store
+
+    def _embedder_store(self) -> VectorStore:
+        """The vector store, for code that has already checked there is an embedder."""
+        store = self.store
+        assert store is not None, "the vector store exists whenever there is an embedder"
+        return store
 
     @property
     def lexical(self) -> LexicalIndex:
@@ -190,7 +219,7 @@ class IndexParts:
         read-only folder, a full disk) still uses it from memory; an ingest (``strict``) fails."""
         ids: list[str] = []
 
-        def texts():
+        def texts() -> Iterator[str]:
             for chunk in self.catalog.iter_chunks():
                 ids.append(chunk.id)
                 yield chunk.indexed_text
@@ -228,7 +257,7 @@ class IndexParts:
         chunks (a deleted or damaged ``chroma/`` folder, an interrupted ingest)."""
         if self.embedder is None or not self.dense_ok:
             return False
-        return self.store.count() != self.catalog.count_chunks()
+        return self._embedder_store().count() != self.catalog.count_chunks()
 
     def sync_store(self) -> tuple[int, int]:
         """Make the vector store hold exactly the catalog's chunks: vectors come from the embedding
@@ -236,12 +265,12 @@ class IndexParts:
         if self.embedder is None:
             return 0, 0
         wanted = {vector_id(chunk): chunk for chunk in self.catalog.iter_chunks()}
-        present = self.store.ids()
+        present = self._embedder_store().ids()
         missing = [chunk for vid, chunk in wanted.items() if vid not in present]
         embedded = self.store_vectors(missing)
         stale = [vid for vid in present if vid not in wanted]
         if stale:
-            self.store.delete(stale)
+            self._embedder_store().delete(stale)
         if missing:
             log.warning(
                 "vector store was missing %d vectors: restored (%d from the embedding cache)",
@@ -271,7 +300,7 @@ class IndexParts:
                 bar.update(len(part))
         if hasattr(bar, "close"):
             bar.close()
-        self.store.upsert(
+        self._embedder_store().upsert(
             [vector_id(c) for c in chunks], np.vstack([cached[c.hash] for c in chunks]), [c.doc_id for c in chunks]
         )
         with self.catalog.db:
@@ -316,7 +345,7 @@ class IndexParts:
         question does not pay for it; a server calls this before it accepts requests."""
         _ = self.lexical
         if self.embedder is not None and self.dense_ok:
-            if self.store.count() == 0 and self.catalog.count_chunks():
+            if self._embedder_store().count() == 0 and self.catalog.count_chunks():
                 log.warning(
                     "the vector store in %s is empty: answers use lexical search only until "
                     "'htxbot ingest PATH' restores it from the embedding cache",
