@@ -9,7 +9,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from pydantic import ValidationError
@@ -18,6 +18,9 @@ from pydantic_settings import SettingsError
 from bot.formatting import format_answer_text
 from bot.settings import Settings
 from retrieval.errors import ConfigError, HtxError, InputError
+
+if TYPE_CHECKING:
+    from bot.wiring import Services
 
 app = typer.Typer(
     add_completion=False,
@@ -83,7 +86,7 @@ def _settings(ctx: typer.Context) -> Settings:
     return options.settings
 
 
-def _services(ctx: typer.Context, progress: bool = False, reset: bool = False):
+def _services(ctx: typer.Context, progress: bool = False, reset: bool = False) -> Services:
     from bot.wiring import build_services
 
     return build_services(_settings(ctx), progress=progress, reset=reset)
@@ -190,7 +193,8 @@ def evaluate(
     if not out.parent.is_dir():
         raise InputError(f"cannot write {out}: there is no folder {out.parent}")
     services = _services(ctx, progress=True)
-    latencies, found = [], 0
+    latencies: list[float] = []
+    found = 0
     started = time.perf_counter()
     try:
         services.ensure_seeded()
@@ -222,7 +226,10 @@ def evaluate(
     finally:
         services.close()
     latencies.sort()
-    p = lambda q: latencies[min(len(latencies) - 1, round(q * (len(latencies) - 1)))] if latencies else 0.0  # noqa: E731
+
+    def p(q: float) -> float:
+        return latencies[min(len(latencies) - 1, round(q * (len(latencies) - 1)))] if latencies else 0.0
+
     typer.echo(
         f"{len(items)} questions, {found} answered, {len(items) - found} refused; latency p50 {p(0.5):.1f} ms, "
         f"p95 {p(0.95):.1f} ms; total {time.perf_counter() - started:.1f} s; wrote {out}"

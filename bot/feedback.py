@@ -65,7 +65,9 @@ class FeedbackStore:
                     feedback.created or time.time(),
                 ),
             )
-            return int(cursor.lastrowid)
+            if cursor.lastrowid is None:  # sqlite3 sets it after every INSERT
+                raise RuntimeError("the feedback row was inserted without a row id")
+            return cursor.lastrowid
 
     def all(self) -> list[Feedback]:
         """Return every stored rating, oldest first."""

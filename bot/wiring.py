@@ -2,20 +2,38 @@
 
 from __future__ import annotations
 
+import enum
 import logging
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any, Final
 
 from bot.feedback import FeedbackStore
 from bot.settings import Settings
-from retrieval.answering import AnswerConfig, ExtractiveAnswerer
+from retrieval.answering import AnswerConfig, Answerer, ExtractiveAnswerer
 from retrieval.embeddings import Embedder, create_embedder
 from retrieval.errors import HtxError
 from retrieval.index import Index, IngestReport, SearchConfig
+from retrieval.parts import ProgressFactory
 from retrieval.places import gazetteer
 
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+
+    from retrieval.generation import LLMAnswerer
+
 log = logging.getLogger(__name__)
+
+
+class _FromSettings(enum.Enum):
+    """Sentinel type of ``build_services(embedder=...)``: build the embedder the settings name."""
+
+    FROM_SETTINGS = enum.auto()
+
+
+FROM_SETTINGS: Final = _FromSettings.FROM_SETTINGS
 
 
 def app_version() -> str:
@@ -32,7 +50,7 @@ class Services:
 
     settings: Settings
     index: Index
-    answerer: ExtractiveAnswerer  # or retrieval.generation.LLMAnswerer: same answer()/astream()
+    answerer: Answerer  # an ExtractiveAnswerer, or a retrieval.generation.LLMAnswerer
     feedback: FeedbackStore
 
     def ensure_seeded(self) -> IngestReport | None:
@@ -60,20 +78,24 @@ class Services:
         self.feedback.close()
 
 
-def _progress(iterable=None, **kwargs):
+def _progress(iterable: Iterable[Any] | None = None, **kwargs: Any) -> Any:  # a tqdm bar (tqdm has no types)
     from tqdm.auto import tqdm
 
     return tqdm(iterable, **kwargs)
 
 
 def build_services(
-    settings: Settings, *, embedder: Embedder | None | str = "settings", progress: bool = False, reset: bool = False
+    settings: Settings,
+    *,
+    embedder: Embedder | None | _FromSettings = FROM_SETTINGS,
+    progress: bool = False,
+    reset: bool = False,
 ) -> Services:
     """Build the services; tests may pass their own embedder (or None for lexical only).
 
     ``reset`` prepares a rebuild: the vector store and lexical index are dropped first.
     """
-    if embedder == "settings":
+    if embedder is FROM_SETTINGS:
         embedder = create_embedder(
             settings.embedder,
             settings.embedding_model,
@@ -88,15 +110,18 @@ def build_services(
         fusion=settings.fusion,
         lexical_weight=settings.lexical_weight,
     )
+    bars: ProgressFactory | None = None
+    if progress:
+        bars = _progress
     index = Index(
         settings.data_dir,
         embedder,
         chunk_chars=settings.chunk_chars,
         search=search,
-        progress=_progress if progress else None,
+        progress=bars,
         reset=reset,
     )
-    answerer = ExtractiveAnswerer(
+    extractive = ExtractiveAnswerer(
         index,
         AnswerConfig(
             passages=settings.retrieval_k,
@@ -104,12 +129,11 @@ def build_services(
             max_question_chars=settings.max_question_chars,
         ),
     )
-    if settings.answerer == "llm":
-        answerer = _llm_answerer(settings, answerer)
+    answerer: Answerer = _llm_answerer(settings, extractive) if settings.answerer == "llm" else extractive
     return Services(settings=settings, index=index, answerer=answerer, feedback=FeedbackStore(settings.data_dir))
 
 
-def create_chat_model(settings: Settings):
+def create_chat_model(settings: Settings) -> BaseChatModel:
     """Build the LangChain chat model the settings name (OpenAI-compatible servers, Ollama…)."""
     from langchain.chat_models import init_chat_model
 
@@ -117,7 +141,7 @@ def create_chat_model(settings: Settings):
 
     if not settings.llm_model:
         raise ConfigError("HTX_ANSWERER=llm needs HTX_LLM_MODEL (and HTX_LLM_BASE_URL for a local server)")
-    kwargs: dict = {"temperature": settings.llm_temperature, "timeout": settings.llm_timeout}
+    kwargs: dict[str, Any] = {"temperature": settings.llm_temperature, "timeout": settings.llm_timeout}
     if settings.llm_base_url:
         kwargs["base_url"] = settings.llm_base_url
     if settings.llm_provider == "openai":
@@ -126,15 +150,18 @@ def create_chat_model(settings: Settings):
     elif settings.llm_api_key:
         kwargs["api_key"] = settings.llm_api_key.get_secret_value()
     try:
-        return init_chat_model(settings.llm_model, model_provider=settings.llm_provider, **kwargs)
+        # A model name and no configurable_fields: init_chat_model's BaseChatModel overload (mypy
+        # cannot pick it itself, as **kwargs might hold configurable_fields).
+        model: BaseChatModel = init_chat_model(settings.llm_model, model_provider=settings.llm_provider, **kwargs)
     except (ImportError, ValueError) as exc:
         raise ConfigError(
             f"cannot build the chat model {settings.llm_provider}:{settings.llm_model}: {exc} "
             "(for ollama: pip install langchain-ollama)"
         ) from exc
+    return model
 
 
-def _llm_answerer(settings: Settings, extractive: ExtractiveAnswerer):
+def _llm_answerer(settings: Settings, extractive: ExtractiveAnswerer) -> LLMAnswerer:
     from retrieval.generation import GenerationConfig, LLMAnswerer
 
     return LLMAnswerer(
