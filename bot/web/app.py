@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
@@ -18,12 +19,15 @@ from bot.web.metrics import Metrics, count_requests
 from bot.wiring import Services, app_version
 from retrieval.errors import HtxError
 
+if TYPE_CHECKING:
+    from bot.telegram.handlers import BotApplication
+
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Load the index before the first request; start and stop the Telegram application, if any."""
     services: Services = app.state.services
-    telegram_application = app.state.telegram_application
+    telegram_application: BotApplication | None = app.state.telegram_application
     await asyncio.to_thread(services.warm_up)  # the first request must not load the index
     if telegram_application is not None:
         from bot.telegram.application import WEBHOOK_PATH, start_application
@@ -44,7 +48,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             await stop_application(telegram_application)
 
 
-def create_app(services: Services, *, telegram_application=None) -> FastAPI:
+def create_app(services: Services, *, telegram_application: BotApplication | None = None) -> FastAPI:
     """Build the FastAPI app around ``services`` (and a Telegram application for the webhook)."""
     settings = services.settings
     app = FastAPI(
@@ -71,9 +75,10 @@ def create_app(services: Services, *, telegram_application=None) -> FastAPI:
     )
     app.middleware("http")(count_requests)
 
-    app.add_exception_handler(RateLimitExceeded, rate_limited)
-    app.add_exception_handler(RequestValidationError, invalid_request)
-    app.add_exception_handler(HtxError, htx_error)
+    # Starlette types a handler as taking any Exception, though it only calls it with the class registered.
+    app.add_exception_handler(RateLimitExceeded, rate_limited)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, invalid_request)  # type: ignore[arg-type]
+    app.add_exception_handler(HtxError, htx_error)  # type: ignore[arg-type]
 
     app.include_router(routes.api)
     app.include_router(routes.site)

@@ -4,7 +4,7 @@ the per-client budgets."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, Response
 
@@ -18,17 +18,20 @@ from retrieval.errors import InputError
 
 def get_services(request: Request) -> Services:
     """Return the services the app was built around."""
-    return request.app.state.services
+    services: Services = request.app.state.services
+    return services
 
 
 def get_settings(request: Request) -> Settings:
     """Return the settings of the app's services."""
-    return request.app.state.services.settings
+    settings: Settings = request.app.state.services.settings
+    return settings
 
 
 def get_metrics(request: Request) -> Metrics:
     """Return the app's Prometheus metrics."""
-    return request.app.state.metrics
+    metrics: Metrics = request.app.state.metrics
+    return metrics
 
 
 ServicesDep = Annotated[Services, Depends(get_services)]
@@ -41,7 +44,7 @@ class Asked:
     """A question as the routes use it: checked and cleaned, with the turns of history to use."""
 
     question: str
-    history: list[dict]
+    history: list[dict[str, Any]]
 
 
 def asked(body: AskRequest, settings: SettingsDep) -> Asked:

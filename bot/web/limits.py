@@ -3,6 +3,8 @@ it sends and on the passages it gets back."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from slowapi import Limiter
 from slowapi.util import get_remote_address
 from starlette.exceptions import HTTPException
@@ -88,7 +90,7 @@ class BodySizeLimit:
         await self.app(scope, counted_receive, send)
 
 
-def trim_passages(passages: list[dict], max_passages: int, max_chars: int) -> list[dict]:
+def trim_passages(passages: list[dict[str, Any]], max_passages: int, max_chars: int) -> list[dict[str, Any]]:
     """Keep the first ``max_passages`` passages, each text cut to ``max_chars`` with a trailing '…'."""
     trimmed = []
     for passage in passages[:max_passages]:

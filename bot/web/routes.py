@@ -9,6 +9,7 @@ import logging
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 from fastapi import APIRouter, Depends, Response
 from fastapi.responses import FileResponse, HTMLResponse
@@ -21,6 +22,7 @@ from bot.web.errors import INTERNAL, http_error
 from bot.web.limits import trim_passages
 from bot.web.metrics import Metrics
 from bot.web.schemas import AskResponse, FeedbackRequest, Health, SourceOut
+from retrieval.answering import Answerer
 from retrieval.errors import HtxError
 from retrieval.models import Answer
 
@@ -31,13 +33,13 @@ api = APIRouter(prefix="/api")
 site = APIRouter()
 
 
-def _event(name: str, data: dict) -> dict:
+def _event(name: str, data: dict[str, Any]) -> dict[str, str]:
     """Return one Server-Sent Event with ``data`` as JSON."""
     return {"event": name, "data": json.dumps(data, ensure_ascii=False)}
 
 
 @api.post("/ask", response_model=AskResponse, dependencies=[Depends(spend_question)])
-async def ask(asked: AskedDep, svc: ServicesDep, settings: SettingsDep, metrics: MetricsDep) -> dict:
+async def ask(asked: AskedDep, svc: ServicesDep, settings: SettingsDep, metrics: MetricsDep) -> dict[str, Any]:
     """Answer a question, with citations and the ranked passages."""
     started = time.perf_counter()
     answer = await asyncio.to_thread(svc.answerer.answer, asked.question, asked.history)
@@ -58,7 +60,9 @@ async def ask_stream(response: Response, asked: AskedDep, svc: ServicesDep, metr
     return EventSourceResponse(events, ping=15, headers=dict(response.headers))
 
 
-async def _answer_events(answerer, question: str, history: list[dict], metrics: Metrics) -> AsyncIterator[dict]:
+async def _answer_events(
+    answerer: Answerer, question: str, history: list[dict[str, Any]], metrics: Metrics
+) -> AsyncIterator[dict[str, str]]:
     """Yield the events of one streamed answer; an error ends the stream with an `error` event."""
     started = time.perf_counter()
     streamed = ""
@@ -66,9 +70,13 @@ async def _answer_events(answerer, question: str, history: list[dict], metrics: 
     try:
         async for kind, value in answerer.astream(question, history):
             if kind == "delta":
+                if not isinstance(value, str):
+                    raise TypeError(f"the answerer streamed a {type(value).__name__} delta, not text")
                 streamed += value
                 yield _event("delta", {"text": value})
             else:
+                if not isinstance(value, Answer):
+                    raise TypeError(f"the answerer ended its stream with a {type(value).__name__}, not an Answer")
                 answer = value
     except HtxError as exc:
         error = http_error(exc)
@@ -99,7 +107,7 @@ async def _answer_events(answerer, question: str, history: list[dict], metrics: 
 
 
 @api.get("/sources", response_model=list[SourceOut])
-async def sources(svc: ServicesDep) -> list[dict]:
+async def sources(svc: ServicesDep) -> list[dict[str, Any]]:
     """List the indexed articles."""
     documents = await asyncio.to_thread(svc.index.documents)
     return [
@@ -109,7 +117,7 @@ async def sources(svc: ServicesDep) -> list[dict]:
 
 
 @api.post("/feedback", status_code=201, dependencies=[Depends(spend_feedback_post)])
-async def feedback(body: FeedbackRequest, svc: ServicesDep) -> dict:
+async def feedback(body: FeedbackRequest, svc: ServicesDep) -> dict[str, Any]:
     """Store a 👍/👎 with its question and answer."""
     feedback_id = await asyncio.to_thread(
         svc.feedback.add,
@@ -126,7 +134,7 @@ async def feedback(body: FeedbackRequest, svc: ServicesDep) -> dict:
 
 
 @site.get("/healthz", response_model=Health)
-async def healthz(svc: ServicesDep) -> dict:
+async def healthz(svc: ServicesDep) -> dict[str, Any]:
     """Tell whether the index is loaded and how many documents it holds."""
     count = await asyncio.to_thread(svc.index.catalog.count_documents)
     return {"status": "ok", "index_loaded": count > 0, "documents": count}

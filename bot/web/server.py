@@ -6,6 +6,7 @@ import asyncio
 import ipaddress
 import json
 import logging
+from typing import Any
 
 from bot.settings import Settings
 from retrieval.errors import ConfigError
@@ -40,7 +41,7 @@ def with_read_deadline(protocol: type[asyncio.Protocol], seconds: float) -> type
         _deadline: asyncio.TimerHandle | None = None
         _partial = False
 
-        def connection_made(self, transport) -> None:
+        def connection_made(self, transport: asyncio.BaseTransport) -> None:
             super().connection_made(transport)
             self._arm()
 
@@ -57,7 +58,7 @@ def with_read_deadline(protocol: type[asyncio.Protocol], seconds: float) -> type
             self._disarm()
             super().on_response_complete()
 
-        def handle_websocket_upgrade(self, *args) -> None:
+        def handle_websocket_upgrade(self, *args: Any) -> None:
             self._disarm()
             super().handle_websocket_upgrade(*args)
 
@@ -91,7 +92,7 @@ def with_read_deadline(protocol: type[asyncio.Protocol], seconds: float) -> type
     return ReadDeadline
 
 
-def server_options(settings: Settings, host: str | None = None, port: int | None = None) -> dict:
+def server_options(settings: Settings, host: str | None = None, port: int | None = None) -> dict[str, Any]:
     """The uvicorn options `htxbot serve` runs the app with (keyword arguments of ``uvicorn.run``)."""
     from uvicorn.protocols.http.auto import AutoHTTPProtocol
 
