@@ -12,6 +12,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 
 from bot.settings import Settings
 from bot.telegram import handlers
+from bot.telegram.handlers import BotApplication
 from bot.telegram.journal import JOURNAL_FILE, JournaledProcessor, JournaledQueue, UpdateJournal
 from bot.telegram.memory import MEMORY_FILE, ConversationMemory, UserRateLimit
 from bot.telegram.redaction import redact, redact_token_in_logs
@@ -51,7 +52,7 @@ def settings_token(settings: Settings) -> str:
     return check_token(secret.get_secret_value() if secret is not None else None)
 
 
-def build_application(services: Services, *, token: str | None = None, base_url: str | None = None) -> Application:
+def build_application(services: Services, *, token: str | None = None, base_url: str | None = None) -> BotApplication:
     """Build the Application with its handlers; the token and Bot API URL default to the settings."""
     settings = services.settings
     token = check_token(token) if token is not None else settings_token(settings)
@@ -89,7 +90,7 @@ def build_application(services: Services, *, token: str | None = None, base_url:
     return application
 
 
-def add_handlers(application: Application) -> None:
+def add_handlers(application: BotApplication) -> None:
     """Register the commands, the questions, the buttons and the error handler."""
     private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
     groups = filters.ChatType.GROUPS & filters.UpdateType.MESSAGE
@@ -111,16 +112,19 @@ def add_handlers(application: Application) -> None:
     application.add_error_handler(handlers.on_error)
 
 
-async def prepare(application: Application) -> None:
+async def prepare(application: BotApplication) -> None:
     """Register the command menu and queue again the updates a crash left unhandled (post_init)."""
     await handlers.register_commands(application)
-    requeued = application.update_queue.requeue_pending(application.bot)
+    queue = application.update_queue
+    if not isinstance(queue, JournaledQueue):
+        raise TypeError("the application's update queue is not a JournaledQueue: build it with build_application")
+    requeued = queue.requeue_pending(application.bot)
     if requeued:
         log.warning("handling again %d update(s) that the last run received but did not finish", requeued)
 
 
 async def start_application(
-    application: Application, *, webhook_url: str | None = None, secret_token: str | None = None
+    application: BotApplication, *, webhook_url: str | None = None, secret_token: str | None = None
 ) -> None:
     """Initialize, register the commands, requeue unfinished updates, set the webhook when given,
     and start processing updates."""
@@ -131,7 +135,7 @@ async def start_application(
     await application.start()
 
 
-async def stop_application(application: Application) -> None:
+async def stop_application(application: BotApplication) -> None:
     """Stop processing updates and release the HTTP connections."""
     if application.running:
         await application.stop()

@@ -9,9 +9,11 @@ from collections import defaultdict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
+from typing import Any, TypeAlias
 
 from telegram import (
     BotCommand,
+    CallbackQuery,
     Chat,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -23,7 +25,7 @@ from telegram import (
 )
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import TelegramError
-from telegram.ext import Application, ContextTypes
+from telegram.ext import Application, ContextTypes, ExtBot, JobQueue
 
 from bot.feedback import Feedback
 from bot.telegram.formatting import format_answer_html, format_documents_html
@@ -34,6 +36,16 @@ from retrieval.errors import HtxError, IndexBusyError, InputError
 from retrieval.models import Answer
 
 log = logging.getLogger(__name__)
+
+# The Application build_application makes (its bot's rate limiter arguments: Any).
+BotApplication: TypeAlias = Application[
+    ExtBot[Any],
+    ContextTypes.DEFAULT_TYPE,
+    dict[Any, Any],
+    dict[Any, Any],
+    dict[Any, Any],
+    JobQueue[ContextTypes.DEFAULT_TYPE],
+]
 
 EXAMPLE_QUESTIONS = (
     "Huyện Chợ Đồn có bao nhiêu HTX?",
@@ -97,7 +109,45 @@ class BotState:
 
 def state_of(context: ContextTypes.DEFAULT_TYPE) -> BotState:
     """Return the shared state stored in ``bot_data`` by build_application."""
-    return context.application.bot_data["state"]
+    state: BotState = context.application.bot_data["state"]
+    return state
+
+
+# Each handler is registered (add_handlers) for updates that have what it reads: a message with a
+# chat and a sender, or a callback query. These return it, and raise (reported by on_error) when
+# an update without it reached the handler all the same.
+
+
+def _not_in(update: Update, what: str) -> ValueError:
+    return ValueError(f"update {update.update_id} has no {what}, which its handler is registered to need")
+
+
+def message_of(update: Update) -> Message:
+    """Return the update's message (a handler of message updates)."""
+    if update.effective_message is None:
+        raise _not_in(update, "message")
+    return update.effective_message
+
+
+def chat_of(update: Update) -> Chat:
+    """Return the update's chat (a handler of message updates)."""
+    if update.effective_chat is None:
+        raise _not_in(update, "chat")
+    return update.effective_chat
+
+
+def user_id_of(update: Update) -> int:
+    """Return the id of the update's sender (a handler of private or group messages, which have one)."""
+    if update.effective_user is None:
+        raise _not_in(update, "sender")
+    return update.effective_user.id
+
+
+def query_of(update: Update) -> CallbackQuery:
+    """Return the update's callback query (a handler of buttons)."""
+    if update.callback_query is None:
+        raise _not_in(update, "callback query")
+    return update.callback_query
 
 
 def feedback_keyboard() -> InlineKeyboardMarkup:
@@ -112,50 +162,53 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     keyboard = InlineKeyboardMarkup(
         [[InlineKeyboardButton(q, callback_data=f"ask:{n}")] for n, q in enumerate(EXAMPLE_QUESTIONS)]
     )
-    await update.effective_message.reply_text(GREETING, reply_markup=keyboard)
+    await message_of(update).reply_text(GREETING, reply_markup=keyboard)
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Explain how to ask and list the commands."""
-    await update.effective_message.reply_html(HELP.format(username=context.bot.username))
+    await message_of(update).reply_html(HELP.format(username=context.bot.username))
 
 
 async def sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """List the indexed articles with title, date and place."""
+    message = message_of(update)
     documents = await asyncio.to_thread(state_of(context).services.index.documents)
     for part in format_documents_html(documents):
-        await update.effective_message.reply_html(part, link_preview_options=NO_PREVIEW)
+        await message.reply_html(part, link_preview_options=NO_PREVIEW)
 
 
 async def new_conversation(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Forget the chat's conversation so the next question stands alone."""
-    state_of(context).memory.clear(update.effective_chat.id)
-    await update.effective_message.reply_text(NEW_CONVERSATION)
+    state_of(context).memory.clear(chat_of(update).id)
+    await message_of(update).reply_text(NEW_CONVERSATION)
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Point to /help for a command the bot does not know."""
-    await update.effective_message.reply_text(UNKNOWN_COMMAND)
+    await message_of(update).reply_text(UNKNOWN_COMMAND)
 
 
 async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Explain that only text questions are understood (photos, stickers, voice…)."""
-    await update.effective_message.reply_text(NOT_TEXT)
+    await message_of(update).reply_text(NOT_TEXT)
 
 
 async def private_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer a text message of a private chat."""
-    message = update.effective_message
-    await answer_question(context, message.chat, update.effective_user.id, message.text, reply_to=None)
+    message = message_of(update)
+    if message.text is None:  # registered with filters.TEXT
+        raise _not_in(update, "text")
+    await answer_question(context, message.chat, user_id_of(update), message.text, reply_to=None)
 
 
 async def group_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer a group message that mentions the bot or replies to it, without the mention."""
-    message = update.effective_message
+    message = message_of(update)
     question = addressed_question(message, context.bot.id, context.bot.username)
     if question is None:
         return
-    await answer_question(context, message.chat, update.effective_user.id, question, reply_to=message.message_id)
+    await answer_question(context, message.chat, user_id_of(update), question, reply_to=message.message_id)
 
 
 def example_of(data: str | None) -> str | None:
@@ -165,7 +218,7 @@ def example_of(data: str | None) -> str | None:
 
 async def example_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer the example question whose button was tapped."""
-    query = update.callback_query
+    query = query_of(update)
     question = example_of(query.data)
     if question is None:  # a forged or outdated button, e.g. ask:-1
         await query.answer(UNKNOWN_BUTTON)
@@ -179,11 +232,11 @@ async def example_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 
 async def rate_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Store a 👍/👎 rating with its question and answer, then replace the buttons by a thank-you."""
-    query = update.callback_query
+    query = query_of(update)
     if query.data == "fb:done":  # the thank-you button itself
         await query.answer(THANKS)
         return
-    rating = query.data.removeprefix("fb:")
+    rating = (query.data or "").removeprefix("fb:")
     if rating not in ("up", "down"):
         await query.answer(UNKNOWN_BUTTON)
         return
@@ -227,12 +280,14 @@ async def answer_question(
         return
     async with state.chat_locks[chat.id]:
         history = state.memory.history(chat.id)
+        answer: Answer
+        sent: Message
         try:
             if getattr(state.services.answerer, "streams", False):
                 answer, sent = await stream_answer(context, chat.id, question, history, reply)
             else:
                 async with typing(context, chat.id):
-                    answer: Answer = await asyncio.to_thread(state.services.answerer.answer, question, history)
+                    answer = await asyncio.to_thread(state.services.answerer.answer, question, history)
                 sent = await send_answer(context, chat.id, answer, reply)
         except HtxError as exc:
             await context.bot.send_message(chat.id, friendly_error(exc), reply_parameters=reply)
@@ -278,18 +333,27 @@ async def send_answer(
 
 
 async def stream_answer(
-    context: ContextTypes.DEFAULT_TYPE, chat_id: int, question: str, history: list[dict], reply: ReplyParameters | None
+    context: ContextTypes.DEFAULT_TYPE,
+    chat_id: int,
+    question: str,
+    history: list[dict[str, str]],
+    reply: ReplyParameters | None,
 ) -> tuple[Answer, Message]:
     """Show an LLM's answer as it is written (one message edited at a modest rate), then replace it
     with the checked answer and its sources — or the extractive one when the guard refused it."""
     answerer = state_of(context).services.answerer
-    streamed, sent, last_edit = "", None, 0.0
+    streamed, last_edit = "", 0.0
+    sent: Message | None = None
     answer: Answer | None = None
     async with typing(context, chat_id):
         async for kind, value in answerer.astream(question, history):
             if kind != "delta":
+                if not isinstance(value, Answer):
+                    raise TypeError(f"the answerer ended its stream with a {type(value).__name__}, not an Answer")
                 answer = value
                 continue
+            if not isinstance(value, str):
+                raise TypeError(f"the answerer streamed a {type(value).__name__} delta, not text")
             streamed += value
             now = time.monotonic()
             if sent is None and streamed.strip():
@@ -305,7 +369,7 @@ async def stream_answer(
     if sent is None:
         return answer, await send_answer(context, chat_id, answer, reply)
     parts = format_answer_html(answer)
-    last = sent
+    last: Message | bool = sent  # edit_text returns True for an inline message's edit
     for number, part in enumerate(parts, 1):
         markup = feedback_keyboard() if number == len(parts) else None
         if number == 1:
@@ -368,7 +432,7 @@ def addressed_question(message: Message, bot_id: int, bot_username: str | None) 
 
 async def unknown_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer a button the bot does not know (an old keyboard, forged data), so that its spinner stops."""
-    await update.callback_query.answer(UNKNOWN_BUTTON)
+    await query_of(update).answer(UNKNOWN_BUTTON)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -389,6 +453,6 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             log.warning("could not tell the user about the error: %s", type(exc).__name__)
 
 
-async def register_commands(application: Application) -> None:
+async def register_commands(application: BotApplication) -> None:
     """Register the command menu with setMyCommands."""
     await application.bot.set_my_commands(list(COMMANDS))

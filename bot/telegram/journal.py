@@ -104,7 +104,7 @@ class UpdateJournal:
         os.replace(temporary, self.path)
 
 
-class JournaledQueue(asyncio.Queue):
+class JournaledQueue(asyncio.Queue[object]):
     """The Application's update queue: an update is written to the journal before it is queued, and
     one the journal knows already (a second delivery by Telegram) is left out."""
 

@@ -9,6 +9,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -31,11 +32,11 @@ class ConversationMemory:
         self.max_turns = max_turns
         self.clock = clock
         self._lock = threading.Lock()
-        self._chats: dict[str, list[dict]] = {}
-        self._answers: dict[str, dict] = {}
+        self._chats: dict[str, list[dict[str, Any]]] = {}
+        self._answers: dict[str, dict[str, str]] = {}
         self._load()
 
-    def history(self, chat_id: int) -> list[dict]:
+    def history(self, chat_id: int) -> list[dict[str, str]]:
         """Return the chat's unexpired turns as answerer history: user and assistant messages in order."""
         with self._lock:
             turns = self._fresh(str(chat_id))
@@ -70,7 +71,7 @@ class ConversationMemory:
                 self._answers.pop(next(iter(self._answers)))
             self._save()
 
-    def pop_answer(self, chat_id: int, message_id: int) -> dict | None:
+    def pop_answer(self, chat_id: int, message_id: int) -> dict[str, str] | None:
         """Return and forget the question and answer of a sent message, None when unknown."""
         with self._lock:
             found = self._answers.pop(f"{chat_id}:{message_id}", None)
@@ -78,7 +79,7 @@ class ConversationMemory:
                 self._save()
             return found
 
-    def _fresh(self, key: str) -> list[dict]:
+    def _fresh(self, key: str) -> list[dict[str, Any]]:
         oldest = self.clock() - self.ttl_seconds
         return [turn for turn in self._chats.get(key, []) if turn["at"] >= oldest]
 

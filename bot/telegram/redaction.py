@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 _tokens: set[str] = set()
 
@@ -12,7 +13,7 @@ def redact_token_in_logs(token: str) -> None:
     if not _tokens:
         previous = logging.getLogRecordFactory()
 
-        def factory(*args, **kwargs) -> logging.LogRecord:
+        def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
             return _redacted(previous(*args, **kwargs))
 
         logging.setLogRecordFactory(factory)

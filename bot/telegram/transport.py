@@ -52,13 +52,13 @@ class RetryingRateLimiter(AIORateLimiter):
 
     async def process_request(
         self,
-        callback: Callable[..., Coroutine[Any, Any, bool | dict | list[dict]]],
+        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
         args: Any,
         kwargs: dict[str, Any],
         endpoint: str,
         data: dict[str, Any],
         rate_limit_args: int | None,
-    ) -> bool | dict | list[dict]:
+    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
         """Make the call through the flood limiter; make it again after a transient failure."""
         attempt = 0
         while True:
@@ -85,9 +85,10 @@ class BotApiRequest(HTTPXRequest):
     the Bot API is down) raises its error without PTB logging a traceback for it first."""
 
     @staticmethod
-    def parse_json_payload(payload: bytes) -> dict:
+    def parse_json_payload(payload: bytes) -> dict[str, Any]:
         """Parse the JSON returned by the Bot API; raise TelegramError, quietly, when it is not JSON."""
         try:
-            return json.loads(payload.decode("utf-8", "replace"))
+            parsed: dict[str, Any] = json.loads(payload.decode("utf-8", "replace"))
         except ValueError:
             raise TelegramError("Invalid server response: not JSON") from None
+        return parsed

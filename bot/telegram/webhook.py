@@ -8,15 +8,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, HTTPException, Request, Response
 from telegram import Update
-from telegram.ext import Application
 
 from bot.telegram.application import WEBHOOK_PATH
+from bot.telegram.handlers import BotApplication
 from bot.wiring import Services
 
 log = logging.getLogger(__name__)
 
 
-def webhook_router(services: Services, application: Application) -> APIRouter:
+def webhook_router(services: Services, application: BotApplication) -> APIRouter:
     """Return a router with ``POST /telegram/webhook`` feeding ``application``.
 
     The caller (the web app) must, in its lifespan: build ``application`` with
