@@ -28,10 +28,10 @@ from retrieval.composition import (
     stream_pieces,
     texts_for,
 )
-from retrieval.followups import is_small_talk, resolve_followup, strip_politeness
+from retrieval.followups import Turn, is_small_talk, resolve_followup, strip_politeness
 from retrieval.guards import MAX_QUESTION_CHARS, is_only_instruction, strip_instructions, validate_question
 from retrieval.measures import figures
-from retrieval.models import Answer, Document, Passage
+from retrieval.models import Answer, Citation, Document, Passage
 from retrieval.places import Place, legacy_provinces
 from retrieval.questions import Question, analyse
 from retrieval.selection import Refusal, Selection, candidates_from, select, select_series
@@ -71,10 +71,10 @@ class Answerer(Protocol):
 
     streams: bool
 
-    def answer(self, question: str, history: Sequence[dict] | None = None) -> Answer:
+    def answer(self, question: str, history: Sequence[Turn] | None = None) -> Answer:
         """Answer a question (a follow-up when ``history`` holds earlier turns)."""
 
-    def astream(self, question: str, history: Sequence[dict] | None = None) -> AsyncIterator[tuple[str, object]]:
+    def astream(self, question: str, history: Sequence[Turn] | None = None) -> AsyncIterator[tuple[str, object]]:
         """Yield ("delta", text) pieces, then ("final", Answer)."""
 
 
@@ -98,11 +98,11 @@ class ExtractiveAnswerer:
         self.index = index
         self.config = config or AnswerConfig()
 
-    def standalone(self, question: str, history: Sequence[dict] | None) -> str:
+    def standalone(self, question: str, history: Sequence[Turn] | None) -> str:
         """Return the question with orders and politeness removed, resolved against the history."""
         return resolve_followup(strip_politeness(strip_instructions(question)), history)
 
-    def answer(self, question: str, history: Sequence[dict] | None = None) -> Answer:
+    def answer(self, question: str, history: Sequence[Turn] | None = None) -> Answer:
         """Answer ``question`` (a follow-up when ``history`` holds earlier turns)."""
         started = time.perf_counter()
         question = validate_question(question, self.config.max_question_chars)
@@ -138,7 +138,7 @@ class ExtractiveAnswerer:
             answer, question=question, standalone_question=standalone, latency_ms=(time.perf_counter() - started) * 1000
         )
 
-    async def astream(self, question: str, history: Sequence[dict] | None = None):
+    async def astream(self, question: str, history: Sequence[Turn] | None = None) -> AsyncIterator[tuple[str, object]]:
         """Yield ("delta", text) pieces of the answer, then ("final", Answer) — the streaming shape
         the LLM answerer has too."""
         answer = await asyncio.to_thread(self.answer, question, history)
@@ -231,7 +231,9 @@ class ExtractiveAnswerer:
         if len(series) < 2:
             return self._single(q, passages)
         texts = texts_for(q)
-        lines, citations, periods = [], [], []
+        lines: list[str] = []
+        citations: list[Citation] = []
+        periods: list[str] = []
         order = {c: n for n, c in enumerate(candidates)}
         for clause in sorted(series, key=lambda c: (c.document.date or "", order.get(c, 0))):
             citation, period = cite((clause,), q)
@@ -275,8 +277,14 @@ class ExtractiveAnswerer:
         owners = [o for o in ("htx", "tht", "qtdnd") if o in q.owners]
         return self._compare_sides(q, passages, [(labels[o], replace(q, owner=o), None) for o in owners])
 
-    def _compare_sides(self, q: Question, passages: list[Passage], sides) -> Answer:
-        lines, citations, missing, periods, values = [], [], [], [], []
+    def _compare_sides(
+        self, q: Question, passages: list[Passage], sides: Sequence[tuple[str, Question, Place | None]]
+    ) -> Answer:
+        lines: list[str] = []
+        citations: list[Citation] = []
+        missing: list[tuple[str, Place | None]] = []
+        periods: list[str] = []
+        values: list[tuple[str, tuple[float, str] | None]] = []
         texts = texts_for(q)
         for label, sub, place in sides:
             own = (
@@ -305,13 +313,14 @@ class ExtractiveAnswerer:
             return self._refuse(q, passages, refusal, missing[0][1] if missing else None)
         for label, _ in missing:
             lines.append(f"- {capitalise(label)}: {texts['no_figure']}")
-        if len(values) == 2 and all(v is not None for _, v in values):
+        if len(values) == 2:
             (a, va), (b, vb) = values
-            if va[0] == vb[0]:
-                lines.append(texts["equal"].format(va=va[1]))
-            else:
-                (hi, vhi), (lo, vlo) = ((a, va), (b, vb)) if va[0] > vb[0] else ((b, vb), (a, va))
-                lines.append(texts["larger"].format(a=capitalise(hi), b=lo, va=vhi[1], vb=vlo[1]))
+            if va is not None and vb is not None:
+                if va[0] == vb[0]:
+                    lines.append(texts["equal"].format(va=va[1]))
+                else:
+                    (hi, vhi), (lo, vlo) = ((a, va), (b, vb)) if va[0] > vb[0] else ((b, vb), (a, va))
+                    lines.append(texts["larger"].format(a=capitalise(hi), b=lo, va=vhi[1], vb=vlo[1]))
         return Answer(
             question=q.text,
             text=texts["compare"] + "\n" + "\n".join(lines),

@@ -8,12 +8,14 @@ its own measure or topic — and small talk ("Xin chào", "Cảm ơn") inherit n
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from retrieval.measures import question_measures
 from retrieval.periods import years
 from retrieval.places import Place, find_places
 from retrieval.vietnamese import canonical_words, nfc
+
+Turn = Mapping[str, object]  # one turn of a conversation: {"role": "user" | "assistant", "content": text}
 
 # Polite openings and closings that say nothing of the question.
 _POLITE_RE = re.compile(
@@ -66,7 +68,7 @@ def is_small_talk(text: str) -> bool:
     return bool(folded) and bool(_SMALL_TALK_RE.match(folded))
 
 
-def resolve_followup(question: str, history: Sequence[dict[str, object]] | None) -> str:
+def resolve_followup(question: str, history: Sequence[Turn] | None) -> str:
     """Turn a follow-up into a standalone question; a question that stands on its own is returned unchanged.
 
     The place, year or measure named in the follow-up replaces the one in the previous question.

@@ -14,10 +14,12 @@ import re
 import time
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from prompts import REFUSAL, render
 from retrieval.answering import ExtractiveAnswerer, analyse, resolve_followup, strip_instructions, validate_question
 from retrieval.chunking import split_sentences
+from retrieval.followups import Turn
 from retrieval.guards import addresses_assistant, instructions_in, is_poisoned
 from retrieval.models import Answer, Citation, Passage
 from retrieval.periods import display_date
@@ -120,12 +122,29 @@ class GenerationStats:
     last_violations: list[str] = field(default_factory=list)
 
 
+class ChatReply(Protocol):
+    """A chat model's reply or streamed chunk (a LangChain message)."""
+
+    @property
+    def content(self) -> object: ...
+
+
+class ChatModel(Protocol):
+    """What the answerer uses of a chat model: LangChain's ``invoke`` and ``astream``."""
+
+    def invoke(self, input: list[tuple[str, str]], *, timeout: float) -> ChatReply: ...
+
+    def astream(self, input: list[tuple[str, str]]) -> AsyncIterator[ChatReply]: ...
+
+
 class LLMAnswerer:
     """Answers with a chat model over retrieved passages; falls back to ``extractive``."""
 
     streams = True  # astream yields the model's words as they come
 
-    def __init__(self, extractive: ExtractiveAnswerer, chat_model, config: GenerationConfig | None = None):
+    def __init__(
+        self, extractive: ExtractiveAnswerer, chat_model: ChatModel, config: GenerationConfig | None = None
+    ) -> None:
         self.extractive = extractive
         self.index = extractive.index
         self.model = chat_model
@@ -154,7 +173,7 @@ class LLMAnswerer:
             ("human", render("answer", passages="\n\n".join(blocks), question=question)),
         ]
 
-    def condense(self, question: str, history: Sequence[dict] | None) -> str:
+    def condense(self, question: str, history: Sequence[Turn] | None) -> str:
         """Rewrite a follow-up into a standalone question with the model, else with the rules."""
         turns = [t for t in history or [] if t.get("content")]
         if not turns:
@@ -171,7 +190,7 @@ class LLMAnswerer:
             log.warning("condense prompt failed (%s); using the follow-up rules", type(exc).__name__)
         return resolve_followup(question, history)
 
-    def _prepare(self, question: str, history: Sequence[dict] | None):
+    def _prepare(self, question: str, history: Sequence[Turn] | None) -> tuple[str, str, list[Passage], list[Passage]]:
         question = validate_question(question, self.extractive.config.max_question_chars)
         standalone = self.condense(strip_instructions(question), history)
         passages = self.index.search(
@@ -185,7 +204,7 @@ class LLMAnswerer:
         document = self.index.document(passage.doc_id)
         return is_poisoned(document) if document is not None else bool(instructions_in(passage.text))
 
-    def answer(self, question: str, history: Sequence[dict] | None = None) -> Answer:
+    def answer(self, question: str, history: Sequence[Turn] | None = None) -> Answer:
         """Answer with the model; any failure or ungrounded figure gives the extractive answer."""
         started = time.perf_counter()
         question, standalone, passages, given = self._prepare(question, history)
@@ -196,7 +215,7 @@ class LLMAnswerer:
             return self._fallback(question, history, f"model call failed: {type(exc).__name__}: {exc}")
         return self._finish(question, standalone, text, given, passages, history, started)
 
-    async def astream(self, question: str, history: Sequence[dict] | None = None) -> AsyncIterator[tuple[str, object]]:
+    async def astream(self, question: str, history: Sequence[Turn] | None = None) -> AsyncIterator[tuple[str, object]]:
         """Yield ("delta", text) pieces as the model writes, then ("final", Answer) after the guard."""
         started = time.perf_counter()
         question, standalone, passages, given = await asyncio.to_thread(self._prepare, question, history)
@@ -216,7 +235,16 @@ class LLMAnswerer:
             return
         yield "final", self._finish(question, standalone, "".join(pieces).strip(), given, passages, history, started)
 
-    def _finish(self, question, standalone, text, given, passages, history, started) -> Answer:
+    def _finish(
+        self,
+        question: str,
+        standalone: str,
+        text: str,
+        given: Sequence[Passage],
+        passages: Sequence[Passage],
+        history: Sequence[Turn] | None,
+        started: float,
+    ) -> Answer:
         if not text:
             return self._fallback(question, history, "empty reply")
         if is_refusal(text) and not _MARKER_RE.search(text):
@@ -237,7 +265,7 @@ class LLMAnswerer:
             self.stats.last_violations = problems
             return self._fallback(question, history, "grounding guard: " + "; ".join(problems))
         text, order = renumber(text)
-        citations = []
+        citations: list[Citation] = []
         for n in order:
             passage = given[n - 1]
             document = self.index.document(passage.doc_id)
@@ -264,7 +292,7 @@ class LLMAnswerer:
             latency_ms=(time.perf_counter() - started) * 1000,
         )
 
-    def _fallback(self, question: str, history: Sequence[dict] | None, reason: str) -> Answer:
+    def _fallback(self, question: str, history: Sequence[Turn] | None, reason: str) -> Answer:
         if reason.startswith("grounding guard"):
             log.warning("%s; answering extractively", reason)
         else:
