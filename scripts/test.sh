@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs everything (see setup.sh), Debian's Chromium for the widget's browser test, and runs
-# the whole test suite, slow tests included.
+# Installs everything (see setup.sh), Debian's Chromium for the widget's browser test, runs the
+# checks (scripts/check: format, lint, types) and the whole test suite, slow tests included.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v chromium >/dev/null 2>&1; then
@@ -12,4 +12,5 @@ if ! command -v chromium >/dev/null 2>&1; then
   fi
 fi
 bash scripts/setup.sh
+bash scripts/check
 exec .venv/bin/python -m pytest -q "$@"
