@@ -171,19 +171,7 @@ class ExtractiveAnswerer:
             + part_of_lead(q, pick.clauses)
             + texts["quote"].format(quote=short, marked=marker(short, 1))
         )
-        if period:
-            text += texts["period"].format(period=period)
-        for note in place_notes(q, pick.clauses):
-            text += texts["about"].format(note=note)
-        return Answer(
-            question=q.text,
-            text=text,
-            found=True,
-            citations=(citation,),
-            passages=tuple(passages),
-            period=period,
-            language="en" if q.english else "vi",
-        )
+        return _found(q, text, pick, (citation,), passages, period)
 
     def _disagreement(self, q: Question, passages: list[Passage], pick: Selection) -> Answer:
         """Articles that give different figures for the same place, measure and period: each one
@@ -209,19 +197,7 @@ class ExtractiveAnswerer:
             + "\n"
             + texts["conflict_end"]
         )
-        if period:
-            text += texts["period"].format(period=period)
-        for note in place_notes(q, pick.clauses):
-            text += texts["about"].format(note=note)
-        return Answer(
-            question=q.text,
-            text=text,
-            found=True,
-            citations=tuple(citations),
-            passages=tuple(passages),
-            period=period,
-            language="en" if q.english else "vi",
-        )
+        return _found(q, text, pick, tuple(citations), passages, period)
 
     def _trend(self, q: Question, passages: list[Passage]) -> Answer:
         """Several dated (or now / new / target) figures of one measure and place, in article order."""
@@ -388,3 +364,28 @@ def _asked_value(q: Question, pick: Selection) -> tuple[float, str] | None:
                 if value is not None:
                     return value, figure.number
     return None
+
+
+def _found(
+    q: Question,
+    text: str,
+    pick: Selection,
+    citations: tuple[Citation, ...],
+    passages: list[Passage],
+    period: str | None,
+) -> Answer:
+    """Return an answer with its text followed by the figure's period and notes on the places."""
+    texts = texts_for(q)
+    if period:
+        text += texts["period"].format(period=period)
+    for note in place_notes(q, pick.clauses):
+        text += texts["about"].format(note=note)
+    return Answer(
+        question=q.text,
+        text=text,
+        found=True,
+        citations=citations,
+        passages=tuple(passages),
+        period=period,
+        language="en" if q.english else "vi",
+    )

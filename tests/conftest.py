@@ -93,6 +93,27 @@ def lexical_seeded_dir(tmp_path_factory) -> Path:
     return data_dir
 
 
+@pytest.fixture
+def private_lexical_dir(lexical_seeded_dir, tmp_path) -> Path:
+    """A private copy of the BM25-only index, for a server or bot process whose writes (feedback,
+    the Telegram journal) must stay with the test."""
+    target = tmp_path / "data"
+    shutil.copytree(lexical_seeded_dir, target)
+    return target
+
+
+@pytest.fixture(scope="module")
+def lexical_services(tmp_path_factory):
+    """Services over the seed articles with BM25 only (fast; answers the seed questions as the hybrid does)."""
+    from bot.settings import Settings
+    from bot.wiring import build_services
+
+    services = build_services(Settings(data_dir=tmp_path_factory.mktemp("lexical-services"), embedder="none"))
+    services.ensure_seeded()
+    yield services
+    services.close()
+
+
 @pytest.fixture(scope="session")
 def seeded_services(seeded_data_dir):
     """Services over the seeded index, real embedder."""

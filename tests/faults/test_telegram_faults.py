@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import shutil
 import signal
 import subprocess
 from collections.abc import Iterator
@@ -23,10 +22,9 @@ import pytest
 from telegram import Update
 
 from bot.feedback import FeedbackStore
-from bot.settings import Settings
 from bot.telegram.handlers import FAILED
 from bot.telegram.journal import JOURNAL_FILE, MAX_ATTEMPTS, JournaledQueue, UpdateJournal
-from bot.wiring import Services, build_services
+from bot.wiring import Services
 from tests.fake_telegram import FakeBotApi
 from tests.helpers.processes import HTXBOT, clean_env
 from tests.helpers.telegram import TOKEN, USER, callback, message, running
@@ -36,15 +34,6 @@ QUESTION = "Chợ Đồn có bao nhiêu HTX?"
 WAIT = 20.0  # seconds to wait for something that should happen
 SHORT_WAIT = 10.0  # seconds to wait for something that happens at once when it happens at all
 OUTAGE_SECONDS = 4.0
-
-
-@pytest.fixture(scope="module")
-def lexical_services(tmp_path_factory) -> Services:
-    """Services over the seed articles with BM25 only (fast)."""
-    services = build_services(Settings(data_dir=tmp_path_factory.mktemp("telegram-faults"), embedder="none"))
-    services.ensure_seeded()
-    yield services
-    services.close()
 
 
 @pytest.fixture
@@ -112,28 +101,20 @@ async def test_retries_are_bounded_and_a_bad_request_is_not_retried(services, ap
 # ---- a question is not lost when the bot is killed while answering it ----
 
 
-@pytest.fixture
-def data_dir(lexical_seeded_dir, tmp_path) -> Path:
-    """A private copy of the BM25-only index for a bot subprocess."""
-    target = tmp_path / "data"
-    shutil.copytree(lexical_seeded_dir, target)
-    return target
-
-
 @contextmanager
-def bot_process(api: FakeBotApi, data_dir: Path, log_path: Path) -> Iterator[subprocess.Popen]:
+def bot_process(api: FakeBotApi, private_lexical_dir: Path, log_path: Path) -> Iterator[subprocess.Popen]:
     """Run `htxbot telegram` against the fake server, its log appended to ``log_path``; stopped on exit."""
     env = clean_env(
         HTX_TELEGRAM_TOKEN=TOKEN,
         HTX_TELEGRAM_BASE_URL=api.base_url,
-        HTX_DATA_DIR=str(data_dir),
+        HTX_DATA_DIR=str(private_lexical_dir),
         HTX_EMBEDDER="none",
         ANONYMIZED_TELEMETRY="False",
     )
     with log_path.open("ab") as log:
         # cwd: the test's own folder, so no .env of the developer is read
         process = subprocess.Popen(
-            [*HTXBOT, "telegram"], env=env, cwd=data_dir.parent, stdout=log, stderr=subprocess.STDOUT
+            [*HTXBOT, "telegram"], env=env, cwd=private_lexical_dir.parent, stdout=log, stderr=subprocess.STDOUT
         )
     try:
         yield process
@@ -158,18 +139,18 @@ def alive(process: subprocess.Popen, log_path: Path, condition):
     return check
 
 
-async def test_question_is_answered_after_a_sigkill_while_answering(api, data_dir, tmp_path):
+async def test_question_is_answered_after_a_sigkill_while_answering(api, private_lexical_dir, tmp_path):
     log_path = tmp_path / "bot.log"
     api.hold_next("sendMessage")
     update_id = api.push(message(QUESTION))
-    with bot_process(api, data_dir, log_path) as first:
+    with bot_process(api, private_lexical_dir, log_path) as first:
         # the answer is on its way (held by the server) and Telegram was told the update was received
         await api.wait_for(alive(first, log_path, lambda: api.holding and api.acknowledged(update_id)), timeout=WAIT)
         first.send_signal(signal.SIGKILL)
         first.wait(10)
     api.release()
     assert api.delivered_texts() == []
-    with bot_process(api, data_dir, log_path) as second:
+    with bot_process(api, private_lexical_dir, log_path) as second:
         delivered = await api.wait_for(alive(second, log_path, lambda: api.delivered_texts()), timeout=WAIT)
         assert ANSWER_MARK in delivered[0]
         # the question is answered once, and the restarted bot goes on answering new ones
@@ -177,7 +158,7 @@ async def test_question_is_answered_after_a_sigkill_while_answering(api, data_di
         delivered = await api.wait_for(alive(second, log_path, lambda: api.delivered_texts()[1:]), timeout=WAIT)
     assert len(api.delivered_texts()) == 2 and "44" in api.delivered_texts()[1]
     assert TOKEN not in log_path.read_text()
-    assert json.loads((data_dir / JOURNAL_FILE).read_text())["pending"] == {}
+    assert json.loads((private_lexical_dir / JOURNAL_FILE).read_text())["pending"] == {}
 
 
 def test_journal_skips_a_second_delivery_and_gives_up_on_an_update_that_keeps_crashing(tmp_path):
@@ -255,9 +236,9 @@ async def test_example_button_still_asks_its_question(services, api):
 
 
 @pytest.mark.parametrize("how", ["drop", "502"])
-async def test_outage_logs_one_line_per_failed_poll_and_recovers(api, data_dir, tmp_path, how):
+async def test_outage_logs_one_line_per_failed_poll_and_recovers(api, private_lexical_dir, tmp_path, how):
     log_path = tmp_path / "bot.log"
-    with bot_process(api, data_dir, log_path) as bot:
+    with bot_process(api, private_lexical_dir, log_path) as bot:
         await api.wait_for(alive(bot, log_path, lambda: len(api.calls_of("getUpdates")) >= 2), timeout=WAIT)
         before = len(log_path.read_bytes())
         calls_before = len(api.calls)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import select
-import shutil
 import socket
 import subprocess
 import sys
@@ -29,22 +28,14 @@ QUESTION = {"question": "Chợ Đồn có bao nhiêu HTX?"}
 FEEDBACK = {"session_id": "s1", "question": "Chợ Đồn có bao nhiêu HTX?", "answer": "42 HTX [1]", "rating": "up"}
 
 
-@pytest.fixture
-def data_dir(lexical_seeded_dir, tmp_path) -> Path:
-    """A private copy of the BM25-only index, so feedback written here stays here."""
-    target = tmp_path / "data"
-    shutil.copytree(lexical_seeded_dir, target)
-    return target
-
-
 @contextmanager
-def serve(data_dir: Path, **settings: str) -> Iterator[tuple[str, int]]:
+def serve(private_lexical_dir: Path, **settings: str) -> Iterator[tuple[str, int]]:
     """Run `htxbot serve` with HTX_* ``settings`` and yield (base URL, port); stopped on exit."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("HTX_")}
     env.update(
         {
-            "HTX_DATA_DIR": str(data_dir),
+            "HTX_DATA_DIR": str(private_lexical_dir),
             "HTX_EMBEDDER": "none",
             "HTX_HOST": "127.0.0.1",
             "HTX_PORT": str(port),
@@ -128,9 +119,9 @@ def read_reply(sock: socket.socket, within: float) -> tuple[int | None, dict | s
         return status, body.decode(errors="replace"), closed
 
 
-def test_a_declared_oversized_body_is_refused_before_it_is_read(data_dir):
+def test_a_declared_oversized_body_is_refused_before_it_is_read(private_lexical_dir):
     with (
-        serve(data_dir, max_body_bytes="65536") as (_, port),
+        serve(private_lexical_dir, max_body_bytes="65536") as (_, port),
         socket.create_connection(("127.0.0.1", port), timeout=5) as sock,
     ):
         # 200 MB announced, not one byte of it sent: the answer must come from the headers alone.
@@ -144,12 +135,12 @@ def test_a_declared_oversized_body_is_refused_before_it_is_read(data_dir):
     assert closed
 
 
-def test_a_chunked_body_is_counted_while_it_streams(data_dir):
+def test_a_chunked_body_is_counted_while_it_streams(private_lexical_dir):
     piece = b"a" * 65536
     chunk = b"%x\r\n" % len(piece) + piece + b"\r\n"
     total, sent = 8 * 1024 * 1024, 0
     with (
-        serve(data_dir, max_body_bytes="65536") as (_, port),
+        serve(private_lexical_dir, max_body_bytes="65536") as (_, port),
         socket.create_connection(("127.0.0.1", port), timeout=5) as sock,
     ):
         sock.sendall(
@@ -174,8 +165,11 @@ def test_a_chunked_body_is_counted_while_it_streams(data_dir):
     assert sent < total
 
 
-def test_feedback_posts_are_rate_limited(data_dir):
-    with serve(data_dir, feedback_rate_limit="3/minute") as (url, _), httpx.Client(base_url=url, timeout=10) as http:
+def test_feedback_posts_are_rate_limited(private_lexical_dir):
+    with (
+        serve(private_lexical_dir, feedback_rate_limit="3/minute") as (url, _),
+        httpx.Client(base_url=url, timeout=10) as http,
+    ):
         replies = [http.post("/api/feedback", json=FEEDBACK) for _ in range(4)]
     assert [r.status_code for r in replies] == [201, 201, 201, 429]
     limited = replies[-1]
@@ -183,8 +177,8 @@ def test_feedback_posts_are_rate_limited(data_dir):
     assert "feedback" in limited.json()["detail"] and "try again" in limited.json()["detail"]
 
 
-def test_ask_and_stream_count_against_one_limit(data_dir):
-    with serve(data_dir, rate_limit="3/minute") as (url, _), httpx.Client(base_url=url, timeout=10) as http:
+def test_ask_and_stream_count_against_one_limit(private_lexical_dir):
+    with serve(private_lexical_dir, rate_limit="3/minute") as (url, _), httpx.Client(base_url=url, timeout=10) as http:
         codes = []
         for path in ("/api/ask", "/api/ask/stream", "/api/ask", "/api/ask/stream", "/api/ask"):
             reply = http.post(path, json=QUESTION)
@@ -193,8 +187,8 @@ def test_ask_and_stream_count_against_one_limit(data_dir):
     assert "try again" in reply.json()["detail"]
 
 
-def test_forwarded_for_counts_only_from_a_trusted_proxy(data_dir):
-    with serve(data_dir, rate_limit="2/minute", trusted_proxies='["127.0.0.2"]') as (url, _):
+def test_forwarded_for_counts_only_from_a_trusted_proxy(private_lexical_dir):
+    with serve(private_lexical_dir, rate_limit="2/minute", trusted_proxies='["127.0.0.2"]') as (url, _):
         # A client on 127.0.0.1 (not a trusted proxy) cannot pose as many by changing the header.
         with httpx.Client(base_url=url, timeout=10) as direct:
             spoofed = [
@@ -228,9 +222,9 @@ def trickle(sock: socket.socket, data: bytes, seconds: float) -> tuple[int | Non
     return status, body, closed, time.monotonic() - started
 
 
-def test_slow_headers_are_cut_off(data_dir):
+def test_slow_headers_are_cut_off(private_lexical_dir):
     slow = b"GET /healthz HTTP/1.1\r\nHost: test\r\nX-Padding: " + b"x" * 100 + b"\r\n\r\n"
-    with serve(data_dir, read_timeout="1") as (_, port):
+    with serve(private_lexical_dir, read_timeout="1") as (_, port):
         # A fresh connection that never finishes its headers (one byte every 0.2 s) ...
         with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
             status, body, closed, took = trickle(sock, slow, seconds=4)
@@ -248,9 +242,9 @@ def test_slow_headers_are_cut_off(data_dir):
         assert status is None and closed
 
 
-def test_a_stalled_body_is_cut_off(data_dir):
+def test_a_stalled_body_is_cut_off(private_lexical_dir):
     with (
-        serve(data_dir, read_timeout="1") as (_, port),
+        serve(private_lexical_dir, read_timeout="1") as (_, port),
         socket.create_connection(("127.0.0.1", port), timeout=5) as sock,
     ):
         started = time.monotonic()
@@ -263,9 +257,9 @@ def test_a_stalled_body_is_cut_off(data_dir):
     assert status == 408 and closed and took < 3, (status, body, took)
 
 
-def test_answers_carry_trimmed_passages(data_dir):
+def test_answers_carry_trimmed_passages(private_lexical_dir):
     with (
-        serve(data_dir, api_max_passage_chars="120", api_max_passages="3") as (url, _),
+        serve(private_lexical_dir, api_max_passage_chars="120", api_max_passages="3") as (url, _),
         httpx.Client(base_url=url, timeout=10) as http,
     ):
         reply = http.post("/api/ask", json=QUESTION)

@@ -13,26 +13,16 @@ from fastapi import FastAPI
 from pydantic import SecretStr
 
 from bot.feedback import FeedbackStore
-from bot.settings import Settings
 from bot.telegram.application import build_application, run_polling, start_application, stop_application
 from bot.telegram.handlers import FAILED, INDEX_BUSY, NO_WORDS, NOT_TEXT, UNAVAILABLE
 from bot.telegram.memory import ConversationMemory, UserRateLimit
 from bot.telegram.webhook import webhook_router
-from bot.wiring import Services, build_services
+from bot.wiring import Services
 from retrieval.errors import ConfigError, IndexBusyError, IndexCorruptError
 from retrieval.models import Answer, Citation
 from tests.fake_telegram import BOT_USER, FakeBotApi
 from tests.helpers.telegram import GROUP, PRIVATE, TOKEN, USER, callback, message, running
 from tests.helpers.telegram_html import check_telegram_html
-
-
-@pytest.fixture(scope="module")
-def lexical_services(tmp_path_factory) -> Services:
-    """Services over the seed articles with BM25 only (fast; answers the seed questions as the hybrid does)."""
-    services = build_services(Settings(data_dir=tmp_path_factory.mktemp("telegram-index"), embedder="none"))
-    services.ensure_seeded()
-    yield services
-    services.close()
 
 
 @pytest.fixture
