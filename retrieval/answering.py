@@ -222,15 +222,7 @@ class ExtractiveAnswerer:
                 line += texts["period_inline"].format(period=period)
                 periods.append(period)
             lines.append(line)
-        return Answer(
-            question=q.text,
-            text=texts["trend"] + "\n" + "\n".join(lines),
-            found=True,
-            citations=tuple(citations),
-            passages=tuple(passages),
-            period="; ".join(periods) or None,
-            language="en" if q.english else "vi",
-        )
+        return _answered(q, texts["trend"] + "\n" + "\n".join(lines), tuple(citations), passages, periods)
 
     def _compare(self, q: Question, passages: list[Passage]) -> Answer:
         """Each side of a comparison answered on its own (its figure, period and source), then which is larger."""
@@ -297,15 +289,7 @@ class ExtractiveAnswerer:
                 else:
                     (hi, vhi), (lo, vlo) = ((a, va), (b, vb)) if va[0] > vb[0] else ((b, vb), (a, va))
                     lines.append(texts["larger"].format(a=capitalise(hi), b=lo, va=vhi[1], vb=vlo[1]))
-        return Answer(
-            question=q.text,
-            text=texts["compare"] + "\n" + "\n".join(lines),
-            found=True,
-            citations=tuple(citations),
-            passages=tuple(passages),
-            period="; ".join(periods) or None,
-            language="en" if q.english else "vi",
-        )
+        return _answered(q, texts["compare"] + "\n" + "\n".join(lines), tuple(citations), passages, periods)
 
     def _refuse(self, q: Question, passages: list[Passage], refusal: Refusal, place: Place | None = None) -> Answer:
         place = place or (q.places[0] if q.places else None)
@@ -380,12 +364,19 @@ def _found(
         text += texts["period"].format(period=period)
     for note in place_notes(q, pick.clauses):
         text += texts["about"].format(note=note)
+    return _answered(q, text, citations, passages, [period] if period else [])
+
+
+def _answered(
+    q: Question, text: str, citations: tuple[Citation, ...], passages: list[Passage], periods: list[str]
+) -> Answer:
+    """Return a found answer in the question's language, with the periods of its figures."""
     return Answer(
         question=q.text,
         text=text,
         found=True,
         citations=citations,
         passages=tuple(passages),
-        period=period,
+        period="; ".join(periods) or None,
         language="en" if q.english else "vi",
     )

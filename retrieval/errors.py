@@ -6,7 +6,15 @@ class HtxError(Exception):
 
 
 class InputError(HtxError):
-    """A question, a path or another value given by the user cannot be used as it is."""
+    """A question, a path or another value given by the user cannot be used as it is.
+
+    ``kind`` names the problem for channels that word it themselves ("empty", "no_words",
+    "too_long"; "input" for any other).
+    """
+
+    def __init__(self, message: str, kind: str = "input") -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 class IngestError(HtxError):

@@ -28,16 +28,17 @@ _QUESTION_CUE_RE = re.compile(r"\b(bao nhieu|may|nao|ai|gi|the nao|khong|how|wha
 def validate_question(question: str | None, max_chars: int = MAX_QUESTION_CHARS) -> str:
     """Return the question cleaned, or raise InputError naming what is wrong."""
     if question is None:
-        raise InputError("the question is empty; ask something like 'Huyện Chợ Đồn có bao nhiêu HTX?'")
+        raise InputError("the question is empty; ask something like 'Huyện Chợ Đồn có bao nhiêu HTX?'", "empty")
     text = " ".join(nfc(str(question)).split())
     if not text:
-        raise InputError("the question is empty; ask something like 'Huyện Chợ Đồn có bao nhiêu HTX?'")
+        raise InputError("the question is empty; ask something like 'Huyện Chợ Đồn có bao nhiêu HTX?'", "empty")
     if len(text) > max_chars:
-        raise InputError(f"the question is {len(text)} characters long; the limit is {max_chars}")
+        raise InputError(f"the question is {len(text)} characters long; the limit is {max_chars}", "too_long")
     if not re.search(r"[^\W_]", text):
         raise InputError(
             "the question has no words (only punctuation, symbols or emoji); ask something like "
-            "'Huyện Chợ Đồn có bao nhiêu HTX?'"
+            "'Huyện Chợ Đồn có bao nhiêu HTX?'",
+            "no_words",
         )
     return text
 

@@ -300,12 +300,7 @@ def friendly_error(exc: HtxError) -> str:
     """Return what a Telegram user is told for one of the core's errors (logged for the operator
     when it is not the user's)."""
     if isinstance(exc, InputError):
-        text = str(exc)
-        if "no words" in text:
-            return NO_WORDS
-        if "empty" in text:
-            return EMPTY_QUESTION
-        return BAD_QUESTION.format(reason=text)
+        return {"no_words": NO_WORDS, "empty": EMPTY_QUESTION}.get(exc.kind) or BAD_QUESTION.format(reason=exc)
     log.warning("answering failed: %s", exc)
     if isinstance(exc, IndexBusyError):
         return INDEX_BUSY
