@@ -66,7 +66,11 @@ def no_progress(iterable: Iterable[_T] | None = None, **_kwargs: Any) -> Iterabl
 def vector_id(chunk: Chunk) -> str:
     """Return the store id of a chunk's vector: the hash in it means a changed chunk never
     overwrites the vector the catalog still uses."""
-    return f"{chunk.id}@{chunk.hash[:16]}"
+    return _vector_key(chunk.id, chunk.hash)
+
+
+def _vector_key(chunk_id: str, chunk_hash: str) -> str:
+    return f"{chunk_id}@{chunk_hash[:16]}"
 
 
 class IndexParts:
@@ -264,9 +268,11 @@ class IndexParts:
         cache (embedding what it lacks), stale ones are deleted. Return (embedded, restored)."""
         if self.embedder is None:
             return 0, 0
-        wanted = {vector_id(chunk): chunk for chunk in self.catalog.iter_chunks()}
+        # Ids and hashes only: the texts are read for the chunks whose vectors are missing.
+        wanted = {_vector_key(cid, h): cid for cid, h in self.catalog.chunk_hashes().items()}
         present = self._embedder_store().ids()
-        missing = [chunk for vid, chunk in wanted.items() if vid not in present]
+        missing_ids = [cid for vid, cid in wanted.items() if vid not in present]
+        missing = list(self.catalog.chunks(missing_ids).values()) if missing_ids else []
         embedded = self.store_vectors(missing)
         stale = [vid for vid in present if vid not in wanted]
         if stale:
