@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from retrieval.vietnamese import canonical_words, nfc
+from retrieval.vietnamese import canonical_words, has_diacritics, nfc
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,19 @@ class Measure:
     def is_value(self) -> bool:
         """Tell whether the measure is an amount (revenue, income...) rather than a count."""
         return bool(self.subject)
+
+
+# Lexicon words that folding merges with common words: "lãi" (profit) folds to "lai", as do
+# "lại" (again), "lái" (to drive) and "lai" (hybrid). In accented text only the accented form counts.
+_FOLD_TWINS_RE = re.compile(r"(?<!\w)(?:lai|lài|lái|lại|lải)(?!\w)", re.IGNORECASE)
+
+
+def _tokens(text: str) -> list[str]:
+    """Return the canonical words of ``text`` as the lexicon reads them: accented text keeps its
+    "lại" apart from "lãi" (a neutral token takes its place, so positions do not shift)."""
+    if has_diacritics(text):
+        text = _FOLD_TWINS_RE.sub("laiz", nfc(text))
+    return canonical_words(text)
 
 
 MEASURES: tuple[Measure, ...] = (
@@ -169,7 +182,7 @@ def question_owner(text: str, measures: tuple[Measure, ...]) -> str | None:
     """Return the entity whose measure is asked ("thành viên HTX" -> "htx"), when it is not the measure itself."""
     if not measures or measures[0].name.endswith("_count"):
         return None
-    tokens = canonical_words(text)
+    tokens = _tokens(text)
     english = set(re.findall(r"[a-z-]+", nfc(text).lower()))
     if english & {"groups", "group"} and english & {"cooperative", "cooperatives"}:
         return "tht"  # "cooperative group": a tổ hợp tác, though "cooperative" alone is an HTX
@@ -191,7 +204,7 @@ def _phrase_at(tokens: list[str], start: int, phrases: tuple[str, ...]) -> str |
 
 def question_measures(text: str) -> tuple[Measure, ...]:
     """Return the measures a question asks for, most specific first ("doanh thu" over "HTX")."""
-    folded = " ".join(canonical_words(text))
+    folded = " ".join(_tokens(text))
     tokens = folded.split()
     found: list[Measure] = []
     english = set(re.findall(r"[a-z'-]+", nfc(text).lower()))
@@ -227,7 +240,7 @@ def question_measures(text: str) -> tuple[Measure, ...]:
 
 def counted_noun(text: str) -> str | None:
     """Return the noun a question counts when the lexicon does not know it ("bao nhiêu hộ" -> "ho")."""
-    folded = " ".join(canonical_words(text))
+    folded = " ".join(_tokens(text))
     match = re.search(r"\b(?:bao nhieu|may)\s+(\w+)", folded)
     if not match:
         return None
@@ -262,7 +275,7 @@ def counted_noun(text: str) -> str | None:
 
 def question_qualifiers(text: str) -> frozenset[str]:
     """Return the qualifiers a question asks for: new, target, dissolved, negative."""
-    folded = " " + " ".join(canonical_words(text)) + " "
+    folded = " " + " ".join(_tokens(text)) + " "
     found = {name for name, pattern in _QUALIFIER_RES.items() if pattern.search(folded)}
     if re.search(r"\b(den nam|toi nam|by) (20[2-9]\d)\b", folded) and re.search(
         r"\b(phan dau|se|muc tieu|target)\b", folded
@@ -273,19 +286,19 @@ def question_qualifiers(text: str) -> frozenset[str]:
 
 def wants_per_month(text: str) -> bool:
     """Tell whether a question asks an amount per month ("mỗi tháng", "monthly")."""
-    return bool(_ASK_PER_MONTH_RE.search(" ".join(canonical_words(text)))) or bool(re.search(r"/\s*tháng", text))
+    return bool(_ASK_PER_MONTH_RE.search(" ".join(_tokens(text)))) or bool(re.search(r"/\s*tháng", text))
 
 
 def wants_percent(text: str) -> bool:
     """Tell whether a question asks a rate ("tăng bao nhiêu %", "tỷ lệ", "growth")."""
-    folded = " ".join(canonical_words(text))
+    folded = " ".join(_tokens(text))
     return bool(_PERCENT_RE.search(folded)) or "%" in text
 
 
 @lru_cache(maxsize=16384)
 def figures(text: str) -> tuple[Figure, ...]:
     """Return the figures stated in ``text`` with their measure, unit and qualifiers."""
-    tokens = canonical_words(text)
+    tokens = _tokens(text)
     raw = nfc(text)
     percent_after = {m.start() for m in re.finditer(r"\d\s*%", raw)}
     out: list[Figure] = []
@@ -376,13 +389,13 @@ def figure_scope(text: str, figure: Figure) -> str | None:
     nghiệp"), None when it is a part of a total ("trong đó 50 HTX") or cannot be read."""
     raw = nfc(text)
     spans = list(re.finditer(r"\d+(?:[.,]\d+)*", raw))
-    tokens = canonical_words(text)
+    tokens = _tokens(text)
     order = sum(1 for t in tokens[: figure.position] if _NUMBER_TOKEN.match(t))
-    if order >= len(spans) or canonical_words(spans[order].group(0)) != [figure.number]:
+    if order >= len(spans) or _tokens(spans[order].group(0)) != [figure.number]:
         return None
-    if _BREAKDOWN_RE.search(" ".join(canonical_words(raw[: spans[order].start()]))):
+    if _BREAKDOWN_RE.search(" ".join(_tokens(raw[: spans[order].start()]))):
         return None
-    after = " ".join(canonical_words(re.split(r"[,.;:()–—!?\"“”]", raw[spans[order].end() :], maxsplit=1)[0]))
+    after = " ".join(_tokens(re.split(r"[,.;:()–—!?\"“”]", raw[spans[order].end() :], maxsplit=1)[0]))
     measure = BY_NAME.get(figure.measure or "")
     counted = _phrase_at(after.split(), 0, measure.counted) if measure and measure.counted else None
     rest = after[len(counted) :].strip() if counted else after

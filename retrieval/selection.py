@@ -24,7 +24,7 @@ from retrieval.periods import period_for, period_key, years
 from retrieval.places import Place, find_places, within
 from retrieval.questions import Question
 from retrieval.sentence_ranker import default_ranker
-from retrieval.vietnamese import bigrams, canonical_words, number_value, numbers
+from retrieval.vietnamese import bigrams, canonical_words, fold, has_diacritics, number_value, numbers, spelling, words
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,10 @@ class Weights:
     ranker: float = 1.0  # the learned sentence ranker's probability that the sentence answers (who/what/where)
     ranker_numeric: float = 0.1  # ... for a question that asks a figure, where the measure decides
     coverage_which: float = 0.1  # the share of question words a who / what sentence covers
+    misspelt: float = 0.4  # a question word found only with other diacritics ("tiên" for "tiến") counts this much
+    runner_up: float = (
+        0.5  # a who / what answer quotes a second sentence of its passage scoring within this of the best
+    )
 
 
 WEIGHTS = Weights()
@@ -273,9 +277,13 @@ def select(
     term_weights = _term_weights(q, candidates)
     total = sum(term_weights.values()) or 1.0
     learned = _ranker_probabilities(q, candidates)
+    spelled = question_spellings(q)
     scored = []
     for clause in candidates:
-        coverage = _coverage(term_weights, clause, whole_sentence=not domain) / total
+        coverage = (
+            _coverage(term_weights, clause, whole_sentence=not domain, spelled=spelled, misspelt=weights.misspelt)
+            / total
+        )
         if domain:
             score = coverage + weights.rank / (1 + clause.rank) + _clause_score(q, clause, numeric, weights)
             score += weights.ranker_numeric * learned.get(clause.sentence, 0.0)
@@ -293,7 +301,17 @@ def select(
     # A clause that states the asked measure, for the asked place and qualifiers, needs less of
     # the question's other words ("Theo hội nghị tổng kết ... toàn tỉnh có bao nhiêu tổ hợp tác?").
     threshold = measure_coverage if stated else min_coverage if domain else min(min_coverage, which_coverage)
-    scored = [item for item in scored if item[1] >= threshold and (not domain or _pairs_found(q, item[2]))]
+    if domain:
+        scored = [item for item in scored if item[1] >= threshold and _pairs_found(q, item[2])]
+    else:
+        # A who / what sentence often repeats few of the question's words ("Tên lửa Scud ... do Liên
+        # Xô phát triển" for "Quốc gia nào đã sáng chế ra tên lửa Scud?"): its passage must be on
+        # the topic, and the ranker picks the sentence in it.
+        reach = {
+            c.passage.chunk_id: _passage_coverage(term_weights, c, spelled, weights.misspelt) / total
+            for c in candidates
+        }
+        scored = [item for item in scored if max(item[1], reach[item[2].passage.chunk_id]) >= threshold]
     if not scored:
         return Refusal("topic")
     scored.sort(key=lambda item: -item[0])
@@ -305,6 +323,19 @@ def select(
         following = _next_sentence(best, candidates)
         if following is not None and _PERSON_RE.search(following.sentence):
             chosen.append(following)
+    if not domain and len(chosen) == 1 and weights.runner_up > 0:
+        # When the ranker is unsure between two sentences of the same passage, both are quoted, in
+        # the article's order: the reader gets the answer at the cost of one more sentence.
+        runner = next(
+            (
+                (s, c)
+                for s, _, c in scored[1:]
+                if c.passage.chunk_id == best.passage.chunk_id and c.sentence != best.sentence
+            ),
+            None,
+        )
+        if runner is not None and runner[0] >= best_score - weights.runner_up:
+            chosen = sorted([best, runner[1]], key=lambda c: c.passage.text.find(c.sentence))
     # A question that asks two measures ("bao nhiêu HTX và bao nhiêu thành viên") may need a
     # second clause of the same article for the measure the first one lacks.
     lacking = [m for m in q.asked if not any(f.measure == m.name for f in figures(best.text))]
@@ -577,12 +608,22 @@ def _term_weights(q: Question, candidates: Sequence[Clause]) -> dict[str, float]
     return weights
 
 
-def _coverage(weights: dict[str, float], clause: Clause, *, whole_sentence: bool = False) -> float:
+def _coverage(
+    weights: dict[str, float],
+    clause: Clause,
+    *,
+    whole_sentence: bool = False,
+    spelled: dict[str, frozenset[str]] | None = None,
+    misspelt: float = 1.0,
+) -> float:
     own = clause_terms(clause.sentence if whole_sentence else clause.text)
     sentence = clause_terms(clause.sentence)
     around = clause_terms(clause.document.title + " " + clause.context[-300:])
+    as_written = _spellings(clause.sentence) if spelled else frozenset()
     total = 0.0
     for term, weight in weights.items():
+        if spelled and term in spelled and term in sentence and not spelled[term] & as_written:
+            weight *= misspelt  # "tiên phong" holds the letters of "Tây Tiến", not the word
         if term in own:
             total += weight
         elif term in sentence:
@@ -590,6 +631,37 @@ def _coverage(weights: dict[str, float], clause: Clause, *, whole_sentence: bool
         elif term in around:
             total += 0.4 * weight
     return total
+
+
+def question_spellings(q: Question) -> dict[str, frozenset[str]]:
+    """Return, for each folded one-syllable term of an accented question, its spellings as
+    written ("gia" -> {"giả"} in "tác giả"); empty for an unaccented or English question."""
+    if q.english or not has_diacritics(q.text):
+        return {}
+    out: dict[str, set[str]] = {}
+    for word in words(q.text):
+        if not word.isdigit():
+            out.setdefault(fold(word), set()).add(spelling(word))
+    return {term: frozenset(found) for term, found in out.items() if term in q.terms}
+
+
+@lru_cache(maxsize=16384)
+def _spellings(text: str) -> frozenset[str]:
+    return frozenset(spelling(word) for word in words(text))
+
+
+def _passage_coverage(
+    weights: dict[str, float], clause: Clause, spelled: dict[str, frozenset[str]], misspelt: float
+) -> float:
+    """Return the weight of the question terms that the clause's whole passage (and title) holds."""
+    text = clause.document.title + " " + clause.passage.text
+    terms = clause_terms(text)
+    as_written = _spellings(text) if spelled else frozenset()
+    return sum(
+        weight * (misspelt if term in spelled and not spelled[term] & as_written else 1.0)
+        for term, weight in weights.items()
+        if term in terms
+    )
 
 
 def _pairs_found(q: Question, clause: Clause) -> bool:

@@ -50,6 +50,19 @@ def words(text: str) -> list[str]:
     return [m.group(0) for m in _TOKEN_RE.finditer(nfc(text).lower())]
 
 
+_TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")  # huyền, sắc, ngã, hỏi, nặng
+
+
+@lru_cache(maxsize=65536)
+def spelling(word: str) -> str:
+    """Return a lowercase word's spelling with its tone mark moved to the end, so the two tone
+    placements in use compare equal ("hoà" and "hòa", "thuỷ" and "thủy") while "gia" and "giả",
+    "tiên" and "tiến" stay apart."""
+    marks = unicodedata.normalize("NFD", word)
+    tone = "".join(c for c in marks if c in _TONE_MARKS)
+    return unicodedata.normalize("NFC", "".join(c for c in marks if c not in _TONE_MARKS)) + tone
+
+
 def folded_words(text: str) -> list[str]:
     """Split ``text`` into folded (diacritic-free) lowercase tokens."""
     return words(fold(text))

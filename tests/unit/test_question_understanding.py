@@ -24,6 +24,9 @@ def measures_of(text):
         ("How many cooperatives are there in Cho Don district?", ["htx_count"]),
         ("Số lao động làm việc trong HTX là bao nhiêu?", ["workers"]),
         ("Hội chợ năm 2019 có quy mô bao nhiêu gian hàng HTX?", []),  # another noun is counted
+        ("Người Tiên Ti quay trở lại giành quyền thống trị vào năm nào?", []),  # "lại" is not "lãi"
+        ("Tại sao doanh thu của HTX lại giảm?", ["revenue"]),
+        ("htx lai bao nhieu mot nam", ["profit"]),  # unaccented: "lai" may be "lãi"
     ],
 )
 def test_question_measures(question, expected):
@@ -51,6 +54,8 @@ def test_figures_carry_measure_unit_owner_and_qualifiers():
     assert [f.measure for f in rate] == ["revenue"]
     (counted,) = [f for f in figures("số xã viên uỷ quyền cho HTX kê khai thuế là 3.133 người") if f.number == "3.133"]
     assert counted.measure == "members"
+    (revenue,) = figures("Doanh thu năm nay lại đạt 3 tỷ đồng")  # "lại" after the measure is not "lãi"
+    assert revenue.measure == "revenue"
 
 
 def test_question_analysis_reads_intent_units_and_qualifiers():

@@ -1,4 +1,4 @@
-from retrieval.vietnamese import canonical_words, fold, has_diacritics, is_english, number_value, numbers
+from retrieval.vietnamese import canonical_words, fold, has_diacritics, is_english, number_value, numbers, spelling
 
 
 def test_fold_strips_diacritics_and_maps_d_bar():
@@ -32,3 +32,10 @@ def test_is_english():
     assert is_english("How many cooperatives are there in Cho Don district?")
     assert not is_english("cho don co bao nhieu hop tac xa")
     assert not is_english("Huyện Chợ Đồn có bao nhiêu HTX?")
+
+
+def test_spelling_keeps_tones_apart_but_not_their_placement():
+    assert spelling("hoà") == spelling("hòa")
+    assert spelling("thuỷ") == spelling("thủy")
+    assert spelling("gia") != spelling("giả")
+    assert spelling("tiên") != spelling("tiến")
