@@ -12,8 +12,8 @@ from collections.abc import Mapping, Sequence
 
 from retrieval.measures import question_measures
 from retrieval.periods import years
-from retrieval.places import Place, find_places
-from retrieval.vietnamese import canonical_words, nfc
+from retrieval.places import REGION_NAMES_RE, Place, find_places
+from retrieval.vietnamese import canonical_words, fold, nfc
 
 Turn = Mapping[str, object]  # one turn of a conversation: {"role": "user" | "assistant", "content": text}
 
@@ -93,7 +93,11 @@ def _merge(base: str, question: str) -> str:
     new_places = find_places(question)
     new_years = years(question)
     new_measures = question_measures(question)
-    words = [w for w in folded.split() if w not in _STOP]
+    # Place names are not words of the question's own: "Còn vùng Tây Nguyên và duyên hải Nam Trung Bộ?"
+    rest = REGION_NAMES_RE.sub(" ", f" {folded} ")
+    for place in new_places:
+        rest = rest.replace(f" {place.key} ", " ")
+    words = [w for w in rest.split() if w not in _STOP]
     starts_like_followup = bool(_FOLLOWUP_START_RE.search(folded))
     refers_back = bool(_FOLLOWUP_WORDS_RE.search(folded)) or (
         not new_places and bool(re.search(r"\b(?:thi|cua|o|tai) (?:huyen|tinh|thanh pho|thi xa|dia phuong)\b", folded))
@@ -191,6 +195,12 @@ _MEASURE_RE = re.compile(
 
 def _replace_place(text: str, old: Place, new: Place) -> str:
     """Replace the mention of ``old`` (with its unit word) in ``text`` by ``new``."""
+    folded = fold(text)
+    if old.kind == "region" and len(folded) == len(text):
+        # A region is written many ways ("ĐBSCL", "Mekong Delta"): find it in the folded text.
+        found = REGION_NAMES_RE.search(folded)
+        if found:
+            return text[: found.start()] + new.label() + text[found.end() :]
     pattern = re.compile(
         r"(?:(?:thành phố|tỉnh|huyện|quận|thị xã|tp\.?)\s+)?" + r"\s+".join(re.escape(w) for w in old.name.split()),
         re.IGNORECASE,

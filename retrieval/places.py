@@ -50,7 +50,40 @@ _SUFFIXES = {
 }
 # The words that name a 2025 commune (a "thị trấn" is always a pre-2025 unit).
 _NEW_COMMUNE_WORDS = {"xa", "phuong", "dac khu", "commune", "ward"}
-_KIND_NAMES = {"province": "tỉnh", "district": "huyện", "city": "thành phố", "commune": "xã"}
+_KIND_NAMES = {"province": "tỉnh", "district": "huyện", "city": "thành phố", "commune": "xã", "region": "vùng"}
+
+# The socio-economic regions the articles report on, with the names people use for them (folded;
+# Vietnamese, abbreviations, English). A region is a place of its own: it holds no province in
+# this gazetteer, so a province's figure never passes for a region's, nor a region's for a province's.
+REGIONS: dict[str, tuple[str, ...]] = {
+    "Đồng bằng sông Cửu Long": ("dong bang song cuu long", "dbscl", "tay nam bo", "mekong delta"),
+    "Đông Nam Bộ": ("dong nam bo", "southeast", "south east", "southeastern"),
+    "Đồng bằng sông Hồng": ("dong bang song hong", "dbsh", "red river delta"),
+    "Bắc Trung Bộ": ("bac trung bo", "north central", "north central coast"),
+    "duyên hải Nam Trung Bộ": ("duyen hai nam trung bo", "nam trung bo", "south central coast", "south central"),
+    "duyên hải miền Trung": ("duyen hai mien trung", "central coast"),
+    "Tây Nguyên": ("tay nguyen", "central highlands"),
+    "Trung du và miền núi phía Bắc": (
+        "trung du va mien nui phia bac",
+        "trung du mien nui phia bac",
+        "mien nui phia bac",
+        "northern midlands and mountains",
+        "northern midlands and mountainous",
+        "northern mountainous",
+    ),
+}
+_REGION_ALIASES = {alias: name for name, aliases in REGIONS.items() for alias in aliases}
+# A region's names as written in folded text, with "vùng" / "region" and the words joining two.
+REGION_NAMES_RE = re.compile(
+    r"(?<!\S)(?:(?:toan )?vung |khu vuc )?(?:"
+    + "|".join(re.escape(a) for a in sorted(_REGION_ALIASES, key=len, reverse=True))
+    + r")(?: (?:va|and|cung) (?:"
+    + "|".join(re.escape(a) for a in sorted(_REGION_ALIASES, key=len, reverse=True))
+    + r"))*(?: regions?)?(?!\S)"
+)
+_REGION_WORDS = max(len(alias.split()) for alias in _REGION_ALIASES)
+_REGION_JOINERS = frozenset({"va", "and", "cung"})  # "ĐBSCL và Đông Nam Bộ", "Tây Nguyên - duyên hải…"
+
 # A name right after these words names an organisation ("HTX Tân Thành"), not a place.
 _ORG_WORDS = {"htx", "xa", "hop", "tac", "cong", "ty", "thon", "ban", "to"}
 # Words that may stand between a district and the province qualifying it ("Chợ Đồn thuộc Bắc Kạn").
@@ -222,9 +255,14 @@ class Gazetteer:
         spans = [m.span() for m in re.finditer(r"[a-z0-9]+", folded)] if len(folded) == len(text) else []
         tokens = [folded[a:b] for a, b in spans] if spans else re.findall(r"[a-z0-9]+", folded)
         accented = folded != text.lower()
+        regions = _regions(tokens, text, spans)
+        in_region = {i for mention in regions for i in range(mention.start, mention.end)}
         mentions: list[_Mention] = []
         i = 0
         while i < len(tokens):
+            if i in in_region:
+                i += 1
+                continue
             has_prefix = bool(_prefix(tokens, i)[0])
             match = None
             for size in range(min(self.max_words, len(tokens) - i), 0, -1):
@@ -275,6 +313,7 @@ class Gazetteer:
             if place is not None:
                 mentions.append(_Mention(place, start, end + former))
             i += size
+        mentions = sorted(mentions + regions, key=lambda m: m.start)
         situated = _situate(mentions, tokens, text, spans)
         named = {p.key for p in situated if not p.qualifier}
         places: list[Place] = []
@@ -299,6 +338,53 @@ class Gazetteer:
         if not has_prefix and not all(w[:1].isupper() for w in written.split()):
             return ""
         return next((d for d in self.spellings.get(key, (display,)) if d.lower() == written.lower()), "")
+
+
+def _regions(tokens: list[str], text: str = "", spans: Sequence[tuple[int, int]] = ()) -> list[_Mention]:
+    """Return the regions named in ``tokens``; two regions written together ("ĐBSCL và Đông Nam
+    Bộ", "Tây Nguyên - duyên hải Nam Trung Bộ"), as the articles report them, are one place. A
+    comma or "hay" keeps them apart, and a pair is never joined to a third ("A - B và C - D")."""
+    found: list[_Mention] = []
+    i = 0
+    while i < len(tokens):
+        for size in range(min(_REGION_WORDS, len(tokens) - i), 0, -1):
+            name = _REGION_ALIASES.get(" ".join(tokens[i : i + size]))
+            if name:
+                place = Place(name_key(name), name, "region")
+                found.append(_Mention(place, i, i + size))
+                i += size
+                break
+        else:
+            i += 1
+    absorbed: list[_Mention] = []
+    for mention in found:  # "Đồng bằng sông Cửu Long (ĐBSCL)": one mention
+        if absorbed and absorbed[-1].place == mention.place and absorbed[-1].end == mention.start:
+            absorbed[-1] = _Mention(mention.place, absorbed[-1].start, mention.end)
+        else:
+            absorbed.append(mention)
+    found = absorbed
+    merged: list[_Mention] = []
+    listed = False  # "ĐBSCL, Tây Nguyên và Đông Nam Bộ": a list of three, not a pair at its end
+    for n, mention in enumerate(found):
+        previous = merged[-1] if merged else None
+        between = set(tokens[previous.end : mention.start]) if previous else set()
+        written = text[spans[found[n - 1].end - 1][1] : spans[mention.start][0]] if n and spans else ""
+        if (
+            previous is not None
+            and " + " not in previous.place.key
+            and between <= _REGION_JOINERS | {"vung"}
+            and not re.search(r"[,;:.]", written)
+            and bool(between & _REGION_JOINERS or re.search(r"[-–—]", written) or not spans)
+            and not (listed and between & _REGION_JOINERS)
+        ):
+            names = list(dict.fromkeys(previous.place.name.split(" và ") + [mention.place.name]))
+            ordered = sorted(names, key=name_key)
+            place = Place(" + ".join(name_key(n) for n in ordered), " và ".join(names), "region")
+            merged[-1] = _Mention(place, previous.start, mention.end)
+        else:
+            listed = bool(n) and "," in written
+            merged.append(mention)
+    return merged
 
 
 def _prefix(tokens: list[str], start: int) -> tuple[str, str | None]:

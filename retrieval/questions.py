@@ -21,7 +21,7 @@ from retrieval.measures import (
     wants_percent,
 )
 from retrieval.periods import years
-from retrieval.places import Place, find_places
+from retrieval.places import REGION_NAMES_RE, Place, find_places
 from retrieval.vietnamese import bigrams, canonical_words, fold, is_english
 
 # Folded function words and question words that carry no topic.
@@ -211,7 +211,7 @@ _PERIOD_WORDS = re.compile(
     r"first half|second half|first (?:six|6) months)\b"
 )
 _STOP_PHRASES = re.compile(
-    r"\b(bao nhieu|nhu the nao|thi sao|hien nay|so sanh|how many|how much|la gi|thanh pho|"
+    r"\b(bao nhieu|so luong|tong so|nhu the nao|thi sao|hien nay|so sanh|how many|how much|la gi|thanh pho|"
     r"bao cao|cho biet|thong tin|so lieu|moi nam|nhieu hon|it hon|cao hon|thap hon|lon hon|"
     r"nho hon|chenh lech|so voi|khac nhau|giua|hay|compare|more|less|higher|lower|than|"
     r"difference|between|versus|vs)\b"
@@ -229,6 +229,8 @@ def _topic_tokens(tokens: list[str], places: Sequence[Place]) -> list[str]:
             joined,
             count=1,
         )
+    if any(place.kind == "region" for place in places):
+        joined = REGION_NAMES_RE.sub(" ", joined)  # as written: "ĐBSCL", "Mekong Delta"
     joined = _PERIOD_WORDS.sub(" ", joined)
     joined = _STOP_PHRASES.sub(" ", joined)
     return [t for t in joined.split() if t not in _STOPWORDS and not t.isdigit()]

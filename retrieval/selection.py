@@ -114,11 +114,15 @@ def _positioned(text: str) -> tuple[tuple[int, Place], ...]:
 def article_places(document: Document) -> list[Place]:
     """Return the place an article is about: its metadata place, else its title's (the most
     specific), else the places its lead names ("Nông dân xã Trường Thành, H.Thới Lai, TP.Cần Thơ")."""
+    lead = find_places(document.text[:300])
     for text in (document.place or "", document.title or ""):
         places = _specific(find_places(text))
         if places:
-            return places[:1]
-    return find_places(document.text[:300])
+            # "HTX ở Tây Nguyên" in the title, "vùng Tây Nguyên và duyên hải Nam Trung Bộ" in the
+            # lead: the region the article reports on is the one its lead names in full.
+            fuller = [p for p in lead if p.kind == "region" == places[0].kind and places[0].key in p.key.split(" + ")]
+            return fuller[:1] or places[:1]
+    return lead
 
 
 def _specific(places: Sequence[Place]) -> list[Place]:

@@ -427,3 +427,38 @@ def test_loading_is_fast_and_finding_is_cheap():
     for _ in range(200):
         gazetteer().find(sentence)
     assert (time.perf_counter() - start) / 200 < 0.005
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Vùng ĐBSCL và Đông Nam Bộ có bao nhiêu tổ hợp tác?", ["vùng Đồng bằng sông Cửu Long và Đông Nam Bộ"]),
+        (
+            "vùng Đồng bằng sông Cửu Long (ĐBSCL) và Đông Nam bộ nói riêng",
+            ["vùng Đồng bằng sông Cửu Long và Đông Nam Bộ"],
+        ),
+        ("vung dbscl va dong nam bo co bao nhieu htx", ["vùng Đồng bằng sông Cửu Long và Đông Nam Bộ"]),
+        ("cooperatives in the Mekong Delta and Southeast region", ["vùng Đồng bằng sông Cửu Long và Đông Nam Bộ"]),
+        (
+            "Tây Nguyên - duyên hải Nam Trung Bộ hay ĐBSCL - Đông Nam Bộ",
+            ["vùng Tây Nguyên và duyên hải Nam Trung Bộ", "vùng Đồng bằng sông Cửu Long và Đông Nam Bộ"],
+        ),
+        ("ĐBSCL, Tây Nguyên và Đông Nam Bộ", ["vùng Đồng bằng sông Cửu Long", "vùng Tây Nguyên", "vùng Đông Nam Bộ"]),
+        ("toàn vùng trung du và miền núi phía Bắc có 908 HTX", ["vùng Trung du và miền núi phía Bắc"]),
+    ],
+)
+def test_regions_are_places_and_a_pair_written_together_is_one(text, expected):
+    assert [p.label() for p in find_places(text)] == expected
+
+
+def test_a_province_or_another_region_never_answers_for_a_region():
+    from retrieval.selection import place_ok
+
+    (region,) = find_places("vùng Tây Nguyên")
+    (pair,) = find_places("vùng Tây Nguyên và duyên hải Nam Trung Bộ")
+    (province,) = find_places("tỉnh Lâm Đồng")
+    assert place_ok(region, [region])
+    assert not place_ok(region, [province])
+    assert not place_ok(province, [region])
+    assert not place_ok(region, [pair])  # the pair's figure is not Tây Nguyên's alone
+    assert not place_ok(pair, [region])
