@@ -336,7 +336,7 @@ def figures(text: str) -> tuple[Figure, ...]:
         money = measure is None and bool(following and _MONEY_RE.match(following[0]))
         if measure is None and not money and not percent:
             # "số xã viên uỷ quyền cho HTX là 3.133 người": the count named before the number.
-            window = tokens[max(0, i - 12) : i]
+            window = tokens[max(0, i - 16) : i]
             for m in MEASURES:
                 if m.counted and any(
                     window[j] == "so" and _phrase_at(window, j + 1, m.counted) for j in range(len(window) - 1)

@@ -54,6 +54,10 @@ def test_figures_carry_measure_unit_owner_and_qualifiers():
     assert [f.measure for f in rate] == ["revenue"]
     (counted,) = [f for f in figures("số xã viên uỷ quyền cho HTX kê khai thuế là 3.133 người") if f.number == "3.133"]
     assert counted.measure == "members"
+    (far,) = [
+        f for f in figures("số xã viên uỷ quyền cho HTX kê khai thuế thay chỉ có 3.133 người") if f.number == "3.133"
+    ]
+    assert far.measure == "members"  # "số X …" named a dozen words before the number
     (revenue,) = figures("Doanh thu năm nay lại đạt 3 tỷ đồng")  # "lại" after the measure is not "lãi"
     assert revenue.measure == "revenue"
 
