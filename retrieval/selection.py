@@ -311,9 +311,10 @@ def select(
         # A who / what sentence often repeats few of the question's words ("Tên lửa Scud ... do Liên
         # Xô phát triển" for "Quốc gia nào đã sáng chế ra tên lửa Scud?"): its passage must be on
         # the topic, and the ranker picks the sentence in it.
+        passages = {c.passage.chunk_id: c for c in candidates}  # one clause per passage is enough
         reach = {
-            c.passage.chunk_id: _passage_coverage(term_weights, c, spelled, weights.misspelt) / total
-            for c in candidates
+            chunk: _passage_coverage(term_weights, c, spelled, weights.misspelt) / total
+            for chunk, c in passages.items()
         }
         scored = [item for item in scored if max(item[1], reach[item[2].passage.chunk_id]) >= threshold]
     if not scored:
