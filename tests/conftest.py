@@ -123,3 +123,13 @@ def seeded_services(seeded_data_dir):
     services = build_services(Settings(data_dir=seeded_data_dir))
     yield services
     services.close()
+
+
+@pytest.fixture
+def api():
+    """A fake Telegram Bot API on 127.0.0.1, stopped after the test."""
+    from tests.fake_telegram import FakeBotApi
+
+    server = FakeBotApi().start()
+    yield server
+    server.stop()

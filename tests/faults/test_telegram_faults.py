@@ -21,13 +21,12 @@ from pathlib import Path
 import pytest
 from telegram import Update
 
-from bot.feedback import FeedbackStore
 from bot.telegram.handlers import FAILED
 from bot.telegram.journal import JOURNAL_FILE, MAX_ATTEMPTS, JournaledQueue, UpdateJournal
 from bot.wiring import Services
 from tests.fake_telegram import FakeBotApi
 from tests.helpers.processes import HTXBOT, clean_env
-from tests.helpers.telegram import TOKEN, USER, callback, message, running
+from tests.helpers.telegram import TOKEN, USER, callback, message, running, with_own_data_dir
 
 ANSWER_MARK = "42"  # the answer to QUESTION holds this figure
 QUESTION = "Chợ Đồn có bao nhiêu HTX?"
@@ -37,21 +36,9 @@ OUTAGE_SECONDS = 4.0
 
 
 @pytest.fixture
-def services(lexical_services, tmp_path) -> Services:
+def services(lexical_services, tmp_path) -> Iterator[Services]:
     """The shared index with this test's own data folder; Bot API retries 50 ms apart instead of 1 s."""
-    settings = lexical_services.settings.model_copy(
-        update={"data_dir": tmp_path / "data", "telegram_retry_seconds": 0.05}
-    )
-    feedback = FeedbackStore(settings.data_dir)
-    yield replace(lexical_services, settings=settings, feedback=feedback)
-    feedback.close()
-
-
-@pytest.fixture
-def api() -> FakeBotApi:
-    server = FakeBotApi().start()
-    yield server
-    server.stop()
+    yield from with_own_data_dir(lexical_services, tmp_path / "data", telegram_retry_seconds=0.05)
 
 
 def answered_query(api: FakeBotApi, query_id: str) -> list[dict]:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
+from pathlib import Path
 
+from bot.feedback import FeedbackStore
 from bot.telegram.application import build_application, start_application, stop_application
 from bot.wiring import Services
 from tests.fake_telegram import BOT_USER, FakeBotApi
@@ -58,3 +61,12 @@ async def running(services: Services, api: FakeBotApi) -> AsyncIterator:
     finally:
         await application.updater.stop()
         await stop_application(application)
+
+
+def with_own_data_dir(services: Services, data_dir: Path, **settings: object) -> Iterator[Services]:
+    """Yield ``services`` (the module's shared index) with this test's own data folder, so its
+    memory file and feedback store are its own, and ``settings`` changed; close the feedback store."""
+    changed = services.settings.model_copy(update={"data_dir": data_dir, **settings})
+    feedback = FeedbackStore(changed.data_dir)
+    yield replace(services, settings=changed, feedback=feedback)
+    feedback.close()

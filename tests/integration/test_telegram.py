@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import replace
 
 import httpx
@@ -21,24 +22,14 @@ from bot.wiring import Services
 from retrieval.errors import ConfigError, IndexBusyError, IndexCorruptError
 from retrieval.models import Answer, Citation
 from tests.fake_telegram import BOT_USER, FakeBotApi
-from tests.helpers.telegram import GROUP, PRIVATE, TOKEN, USER, callback, message, running
+from tests.helpers.telegram import GROUP, PRIVATE, TOKEN, USER, callback, message, running, with_own_data_dir
 from tests.helpers.telegram_html import check_telegram_html
 
 
 @pytest.fixture
-def services(lexical_services, tmp_path) -> Services:
+def services(lexical_services, tmp_path) -> Iterator[Services]:
     """The shared index with this test's own data folder (memory file, feedback store)."""
-    settings = lexical_services.settings.model_copy(update={"data_dir": tmp_path / "data"})
-    feedback = FeedbackStore(settings.data_dir)
-    yield replace(lexical_services, settings=settings, feedback=feedback)
-    feedback.close()
-
-
-@pytest.fixture
-def api() -> FakeBotApi:
-    server = FakeBotApi().start()
-    yield server
-    server.stop()
+    yield from with_own_data_dir(lexical_services, tmp_path / "data")
 
 
 async def ask(api: FakeBotApi, update: dict, chat_id: int = PRIVATE["id"]) -> list[dict]:
