@@ -1,4 +1,4 @@
-"""The htxbot command line: ask, ingest, sources, eval."""
+"""The htxbot command line: ask, ingest, sources, stats, eval."""
 
 from __future__ import annotations
 
@@ -173,6 +173,45 @@ def sources(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", 
             f"{count} chunks\n    {document.title}"
         )
     typer.echo(f"{len(documents)} documents")
+
+
+@app.command()
+def stats(
+    ctx: typer.Context,
+    place: Annotated[
+        str | None, typer.Option("--place", help="a place, old or 2025 unit: 'Chợ Đồn', 'Thái Nguyên'")
+    ] = None,
+    measure: Annotated[
+        str | None, typer.Option("--measure", help="htx_count, tht_count, members, workers, revenue, profit, income…")
+    ] = None,
+    year: Annotated[int | None, typer.Option("--year", help="the year the figures refer to")] = None,
+    status: Annotated[str | None, typer.Option("--status", help="actual or target")] = None,
+    as_csv: Annotated[bool, typer.Option("--csv", help="print CSV")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+) -> None:
+    """List every figure the articles state: place, measure, value, period and source."""
+    from bot.stats_table import MEASURE_NAMES, row_views, to_csv, to_text
+    from retrieval.stats import StatsQuery
+
+    if measure is not None and measure not in MEASURE_NAMES:
+        raise InputError(f"unknown measure {measure!r}; expected one of {', '.join(MEASURE_NAMES)}")
+    if status is not None and status not in ("actual", "target"):
+        raise InputError(f"unknown status {status!r}; expected actual or target")
+    services = _services(ctx)
+    try:
+        services.ensure_seeded()
+        rows = services.index.stats(StatsQuery(place=place, measure=measure, year=year, status=status))
+        views = row_views(services.index, rows)
+    finally:
+        services.close()
+    if as_csv:
+        typer.echo(to_csv(views), nl=False)
+    elif as_json:
+        typer.echo(json.dumps(views, ensure_ascii=False, indent=2))
+    else:
+        if views:
+            typer.echo(to_text(views))
+        typer.echo(f"{len(views)} figures", err=not views)
 
 
 @app.command("eval")

@@ -35,6 +35,8 @@ from retrieval.models import Answer, Citation, Document, Passage
 from retrieval.places import Place, legacy_provinces
 from retrieval.questions import Question, analyse
 from retrieval.selection import Refusal, Selection, candidates_from, select, select_series
+from retrieval.stats import StatRow, StatsQuery
+from retrieval.tabular import rank_answer
 from retrieval.vietnamese import fold, number_value
 
 __all__ = [
@@ -59,6 +61,12 @@ class SearchIndex(Protocol):
 
     def document(self, doc_id: str) -> Document | None:
         """Return a document by id."""
+
+    def stats(self, query: StatsQuery | None = None, *, doc_ids: list[str] | None = None) -> list[StatRow]:
+        """Return rows of the statistics table."""
+
+    def chunk_of(self, doc_id: str, offset: int) -> str:
+        """Return the id of the chunk holding a character offset of a document's text."""
 
     def covered_places(self, limit: int = 8) -> list[str]:
         """Return the places most documents are about."""
@@ -130,6 +138,8 @@ class ExtractiveAnswerer:
                 answer = self._compare(q, passages)
             elif q.intent == "compare" and len(q.owners) >= 2 and q.asked:
                 answer = self._compare_owners(q, passages)
+            elif q.intent == "rank":
+                answer = self._rank(q, passages)
             elif q.intent == "trend" and q.asked:
                 answer = self._trend(q, passages)
             else:
@@ -223,6 +233,15 @@ class ExtractiveAnswerer:
                 periods.append(period)
             lines.append(line)
         return _answered(q, texts["trend"] + "\n" + "\n".join(lines), tuple(citations), passages, periods)
+
+    def _rank(self, q: Question, passages: list[Passage]) -> Answer:
+        """A ranking of places from the statistics table; other rankings ("HTX nào…") and rankings
+        with fewer than two places are answered from the sentences."""
+        ranked = rank_answer(self.index, q)
+        if ranked is None:
+            return self._single(q, passages)
+        text, citations, periods = ranked
+        return _answered(q, text, citations, passages, periods)
 
     def _compare(self, q: Question, passages: list[Passage]) -> Answer:
         """Each side of a comparison answered on its own (its figure, period and source), then which is larger."""

@@ -12,6 +12,9 @@ import numpy as np
 
 from retrieval.errors import IndexBusyError, IndexCorruptError, InputError
 from retrieval.models import Chunk, Document
+from retrieval.stats import COLUMNS as STAT_COLUMNS
+from retrieval.stats import VERSION as STATS_VERSION
+from retrieval.stats import StatRow
 
 SCHEMA_VERSION = "2"  # 2: documents.source (ids became relative paths)
 
@@ -27,6 +30,16 @@ CREATE TABLE IF NOT EXISTS chunks (
 );
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
 CREATE INDEX IF NOT EXISTS documents_place ON documents(place);
+CREATE TABLE IF NOT EXISTS stats (
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE, seq INTEGER NOT NULL,
+    place TEXT NOT NULL, place_key TEXT NOT NULL, place_kind TEXT NOT NULL, level TEXT NOT NULL,
+    parent TEXT NOT NULL, current TEXT NOT NULL, measure TEXT NOT NULL, measure_raw TEXT NOT NULL,
+    value_text TEXT NOT NULL, value REAL NOT NULL, unit TEXT NOT NULL, period TEXT NOT NULL,
+    period_key TEXT NOT NULL, year INTEGER, status TEXT NOT NULL, qualifiers TEXT NOT NULL,
+    scope TEXT NOT NULL, sentence TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
+    date TEXT NOT NULL, PRIMARY KEY (doc_id, seq)
+);
+CREATE INDEX IF NOT EXISTS stats_measure ON stats(measure, year);
 CREATE TABLE IF NOT EXISTS embeddings (
     model TEXT NOT NULL, hash TEXT NOT NULL, vector BLOB NOT NULL, PRIMARY KEY (model, hash)
 );
@@ -137,12 +150,21 @@ class Catalog:
         return out
 
     def replace_documents(
-        self, documents: Sequence[tuple[Document, str, list[Chunk]]], removed: Iterable[str], generation: str
+        self,
+        documents: Sequence[tuple[Document, str, list[Chunk]]],
+        removed: Iterable[str],
+        generation: str,
+        stats: dict[str, list[StatRow]] | None = None,
+        *,
+        stats_complete: bool = False,
     ) -> None:
-        """Write changed documents with their chunks and delete removed ones, in one transaction
-        that also records ``generation`` as the catalog's (the other parts catch up to it)."""
+        """Write changed documents with their chunks (and their statistics rows, when given) and
+        delete removed ones, in one transaction that also records ``generation`` as the catalog's
+        (the other parts catch up to it). ``stats_complete`` says every document now has current rows."""
         with self.db:
             self.set_meta("catalog_generation", generation)
+            if stats_complete:
+                self.set_meta("stats_version", STATS_VERSION)
             for doc_id in removed:
                 self.db.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
             for document, doc_hash, chunks in documents:
@@ -156,10 +178,55 @@ class Catalog:
                     "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?)",
                     [(c.id, c.doc_id, c.index, c.text, c.context, c.hash) for c in chunks],
                 )
+                if stats is not None:
+                    self._write_stats(document.id, stats.get(document.id, []))
+
+    # the statistics table
+    def _write_stats(self, doc_id: str, rows: Sequence[StatRow]) -> None:
+        self.db.execute("DELETE FROM stats WHERE doc_id = ?", (doc_id,))
+        self.db.executemany(
+            f"INSERT INTO stats VALUES ({', '.join('?' * len(STAT_COLUMNS))})",
+            [tuple(getattr(r, c) for c in STAT_COLUMNS) for r in rows],
+        )
+
+    def stats_current(self) -> bool:
+        """Tell whether the statistics rows were extracted by this version's extractor."""
+        return self.get_meta("stats_version") == STATS_VERSION
+
+    def replace_stats(self, stats: dict[str, list[StatRow]], *, complete: bool) -> None:
+        """Write the statistics rows of these documents; ``complete`` says every document's rows
+        are now current (the version mark is set)."""
+        with self.db:
+            for doc_id, rows in stats.items():
+                self._write_stats(doc_id, rows)
+            if complete:
+                self.set_meta("stats_version", STATS_VERSION)
+
+    def stat_rows(
+        self, *, measure: str | None = None, year: int | None = None, doc_ids: Sequence[str] | None = None
+    ) -> list[StatRow]:
+        """Return statistics rows in article and figure order, filtered by measure, year or documents."""
+        where: list[str] = []
+        args: list[object] = []
+        if measure is not None:
+            where.append("measure = ?")
+            args.append(measure)
+        if year is not None:
+            where.append("year = ?")
+            args.append(year)
+        if doc_ids is not None:
+            ids = list(dict.fromkeys(doc_ids))[:900]
+            where.append(f"doc_id IN ({','.join('?' * len(ids))})")
+            args.extend(ids)
+        clause = f" WHERE {' AND '.join(where)}" if where else ""
+        columns = ", ".join(f'"{c}"' for c in STAT_COLUMNS)
+        rows = self.db.execute(f"SELECT {columns} FROM stats{clause} ORDER BY doc_id, seq", args)
+        return [StatRow(*row) for row in rows]
 
     def clear(self) -> None:
         """Delete every document and chunk (the embedding cache stays)."""
         with self.db:
+            self.db.execute("DELETE FROM stats")
             self.db.execute("DELETE FROM chunks")
             self.db.execute("DELETE FROM documents")
 

@@ -13,10 +13,11 @@ from retrieval.catalog import Catalog
 from retrieval.embeddings import Embedder
 from retrieval.errors import InputError
 from retrieval.fusion import FUSION_METHODS, SearchConfig, fuse
-from retrieval.ingest import IngestReport, apply_batch, ingest_documents, read_paths
+from retrieval.ingest import IngestReport, apply_batch, ingest_documents, read_paths, refresh_stats
 from retrieval.lexical import LexicalIndex
 from retrieval.models import Document, Passage
 from retrieval.parts import IndexParts, ProgressFactory
+from retrieval.stats import StatRow, StatsQuery, extract, filter_rows
 
 if TYPE_CHECKING:
     from retrieval.store import VectorStore
@@ -88,6 +89,33 @@ class Index:
     def document(self, doc_id: str) -> Document | None:
         """Return one document by id."""
         return self.catalog.document(doc_id)
+
+    def stats(self, query: StatsQuery | None = None, *, doc_ids: list[str] | None = None) -> list[StatRow]:
+        """Return the statistics rows ``query`` selects (all without one), in article order.
+
+        An index whose rows were extracted by an older version (or before the table existed) gets
+        them again first; a read-only one reads its documents instead.
+        """
+        query = query or StatsQuery()
+        catalog = self.catalog
+        if not catalog.stats_current():
+            if catalog.read_only:
+                documents = [d for d, _ in catalog.documents() if doc_ids is None or d.id in doc_ids]
+                return filter_rows([r for d in documents for r in extract(d)], query)
+            with self.parts.ingest_lock():
+                refresh_stats(self.parts)
+        rows = catalog.stat_rows(measure=query.measure, year=query.year, doc_ids=doc_ids)
+        return filter_rows(rows, query)
+
+    def chunk_of(self, doc_id: str, offset: int) -> str:
+        """Return the id of the chunk holding character ``offset`` of a document's text (the
+        first chunk when the text moved)."""
+        document = self.catalog.document(doc_id)
+        chunks = self.catalog.document_chunks(doc_id)
+        if document is None or not chunks:
+            return f"{doc_id}#0"
+        line = " ".join(document.text[max(0, offset - 40) : offset + 40].split()[1:-1])
+        return next((c.id for c in chunks if line and line in " ".join(c.text.split())), chunks[0].id)
 
     def close(self) -> None:
         """Release the catalog."""

@@ -22,6 +22,7 @@ from retrieval.documents import LoadNote, LoadProblem, discover, document_id, lo
 from retrieval.guards import instructions_in
 from retrieval.models import Chunk, Document
 from retrieval.parts import IndexParts, ProgressFactory, no_progress
+from retrieval.stats import extract as extract_stats
 
 PRUNE_SHARE = 0.5  # a run removing more than this share of the documents needs prune=True
 
@@ -264,11 +265,16 @@ def apply_batch(
 
     changed = [chunked[doc_id] for doc_id in plan.write]
     chunked.clear()
+    stats = {
+        document.id: [] if instructions_in(document.text) else extract_stats(document)
+        for document, _, _ in parts.progress(changed, desc="statistics", unit="doc", disable=len(changed) < 200)
+    }
     batch.documents.clear()
     if parts.embedder is not None and parts.dense_ok:
         report.chunks_embedded = parts.store_vectors([c for _, _, chunks in changed for c in chunks])
     if changed or plan.remove:
-        parts.catalog.replace_documents(changed, plan.remove, uuid.uuid4().hex)
+        complete = rebuild or not known or parts.catalog.stats_current()
+        parts.catalog.replace_documents(changed, plan.remove, uuid.uuid4().hex, stats, stats_complete=complete)
     del changed
     report.chunks_embedded += finish(parts, report, rebuild=rebuild)
     report.seconds = time.perf_counter() - started
@@ -293,10 +299,27 @@ def finish(parts: IndexParts, report: IngestReport | None = None, *, rebuild: bo
             embedded, restored = parts.sync_store()
             if report is not None and not (moved or rebuild):
                 report.vectors_restored = restored
+    refresh_stats(parts)
     parts.mark_complete()
     if report is not None:
         report.chunks_total = parts.catalog.count_chunks()
     return embedded
+
+
+def refresh_stats(parts: IndexParts) -> int:
+    """Extract the statistics rows of every document again when the extractor changed since they
+    were written (an index built before the table existed gets its table); return how many
+    documents were read."""
+    catalog = parts.catalog
+    if catalog.read_only or catalog.stats_current():
+        return 0
+    documents = [d for d, _ in catalog.documents()]
+    stats = {
+        d.id: [] if instructions_in(d.text) else extract_stats(d)
+        for d in parts.progress(documents, desc="statistics", unit="doc", disable=len(documents) < 200)
+    }
+    catalog.replace_stats(stats, complete=True)
+    return len(documents)
 
 
 def ingest_documents(

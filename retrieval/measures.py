@@ -383,19 +383,27 @@ _PLAIN_AFTER_RE = re.compile(
 _BREAKDOWN_RE = re.compile(r"\b(?:trong do|trong so|gom|bao gom|chi co|con|rieng)\s*$")
 
 
+def figure_span(text: str, figure: Figure) -> tuple[int, int] | None:
+    """Return the character span of the figure's number in ``text`` (NFC), or None when it
+    cannot be found there."""
+    spans = list(re.finditer(r"\d+(?:[.,]\d+)*", text))
+    order = sum(1 for t in _tokens(text)[: figure.position] if _NUMBER_TOKEN.match(t))
+    if order >= len(spans) or _tokens(spans[order].group(0)) != [figure.number]:
+        return None
+    return spans[order].span()
+
+
 def figure_scope(text: str, figure: Figure) -> str | None:
     """Return what narrows a count in ``text``: "" for a plain count ("có 1.920 hợp tác xã, …",
     "42 HTX đang hoạt động"), the words that narrow it otherwise ("nong nghiep" in "1.200 HTX nông
     nghiệp"), None when it is a part of a total ("trong đó 50 HTX") or cannot be read."""
     raw = nfc(text)
-    spans = list(re.finditer(r"\d+(?:[.,]\d+)*", raw))
-    tokens = _tokens(text)
-    order = sum(1 for t in tokens[: figure.position] if _NUMBER_TOKEN.match(t))
-    if order >= len(spans) or _tokens(spans[order].group(0)) != [figure.number]:
+    span = figure_span(raw, figure)
+    if span is None:
         return None
-    if _BREAKDOWN_RE.search(" ".join(_tokens(raw[: spans[order].start()]))):
+    if _BREAKDOWN_RE.search(" ".join(_tokens(raw[: span[0]]))):
         return None
-    after = " ".join(_tokens(re.split(r"[,.;:()–—!?\"“”]", raw[spans[order].end() :], maxsplit=1)[0]))
+    after = " ".join(_tokens(re.split(r"[,.;:()–—!?\"“”]", raw[span[1] :], maxsplit=1)[0]))
     measure = BY_NAME.get(figure.measure or "")
     counted = _phrase_at(after.split(), 0, measure.counted) if measure and measure.counted else None
     rest = after[len(counted) :].strip() if counted else after

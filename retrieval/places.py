@@ -711,3 +711,22 @@ def relation_note(place: Place, lang: str = "vi", *, dated: bool = True) -> str 
         if lang == "en"
         else f"{head} ({old_label} cũ) — {since} thuộc {new_label}"
     )
+
+
+def place_level(place: Place) -> tuple[str, str]:
+    """Return the level of the unit a mention names once the gazetteer is asked (province,
+    district, city, commune, region, country; "" when it cannot tell) and the name of the legacy
+    province that holds it ("" when none or not one)."""
+    units = admin_map()
+    if place.kind in ("region", "country", "commune"):
+        parent = units.provinces[place.parent].name if place.parent in units.provinces else ""
+        return place.kind, parent
+    if _can_be_province(place, units) and (place.kind == "province" or not _can_be_district(place, units)):
+        return "province", ""
+    districts = _districts(place, units)
+    if not districts:
+        return place.kind or "", ""
+    kinds = {"city" if d.type == "thành phố" else "district" for d in districts}
+    provinces = {d.province for d in districts}
+    level = kinds.pop() if len(kinds) == 1 else place.kind or "district"
+    return level, units.provinces[provinces.pop()].name if len(provinces) == 1 else ""

@@ -21,7 +21,7 @@ from retrieval.measures import (
     wants_percent,
 )
 from retrieval.periods import years
-from retrieval.places import REGION_NAMES_RE, Place, find_places
+from retrieval.places import REGION_NAMES_RE, Place, find_places, within
 from retrieval.vietnamese import bigrams, canonical_words, fold, is_english
 
 # Folded function words and question words that carry no topic.
@@ -245,7 +245,7 @@ _TREND_RE = re.compile(
     r"luc thanh lap|ban dau|truoc va sau|trend|changed?|over the years|grown|grew)\b"
 )
 _RANK_RE = re.compile(
-    r"\b(nhieu nhat|cao nhat|lon nhat|it nhat|thap nhat|dung dau|most|highest|largest|lowest|fewest)\b"
+    r"\b(?:(?:nhieu|cao|lon|it|thap|nho|dong)(?: \S+){0,5} nhat|dung dau|most|highest|largest|lowest|fewest|least)\b"
 )
 _WHICH_RE = re.compile(r"\b(nao|ai|gi|la ai|which|who|what product|whom|where|o dau)\b")
 
@@ -321,7 +321,12 @@ def asked_places(text: str) -> tuple[Place, ...]:
     kept: list[Place] = []
     for n, place in enumerate(places):
         previous = places[n - 1] if n else None
-        if place.kind in (None, "province") and previous is not None and previous.kind in ("district", "city"):
+        if (
+            place.kind in (None, "province")
+            and previous is not None
+            and previous.kind in ("district", "city")
+            and (previous.parent is None or within(previous, place))
+        ):
             # "huyện X, tỉnh Y" / "huyện X (tỉnh Y)" / "X - Y": Y is where X lies.
             between = re.search(rf"\b{re.escape(previous.key)}\b(.{{0,20}}?)\b{re.escape(place.key)}\b", folded)
             if between and set(between.group(1).split()) <= {"tinh", "thuoc", "o", "cua", "province"}:

@@ -84,19 +84,26 @@ class Clause:
 
     def figure_subject(self, position: int) -> list[Place]:
         """Return the place(s) the figure at token ``position`` of the clause is about."""
-        own = _positioned(self.text)
-        before = [(at, p) for at, p in own if at < position]
-        if before:
-            return [before[-1][1]]
-        earlier = _specific(find_places(self.before))
-        if earlier:
-            return earlier[-1:]
-        if own:
-            return [own[0][1]]
-        whole = _specific(find_places(self.sentence))
-        if whole:
-            return whole[:1]
-        return article_places(self.document)
+        return figure_subject(self.text, self.before, self.sentence, self.document, position)
+
+
+def figure_subject(text: str, before: str, sentence: str, document: Document, position: int) -> list[Place]:
+    """Return the place(s) the figure at token ``position`` of clause ``text`` is about: the place
+    named last before it in the clause, else the last named earlier in its sentence (``before``),
+    else the first named later in the clause or the sentence, else the article's place."""
+    own = _positioned(text)
+    preceding = [(at, p) for at, p in own if at < position]
+    if preceding:
+        return [preceding[-1][1]]
+    earlier = _specific(find_places(before))
+    if earlier:
+        return earlier[-1:]
+    if own:
+        return [own[0][1]]
+    whole = _specific(find_places(sentence))
+    if whole:
+        return whole[:1]
+    return article_places(document)
 
 
 @lru_cache(maxsize=16384)

@@ -9,22 +9,24 @@ import logging
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Query, Response
 from fastapi.responses import FileResponse, HTMLResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sse_starlette.sse import EventSourceResponse
 
 from bot.feedback import Feedback
+from bot.stats_table import MEASURE_NAMES, row_views, to_csv
 from bot.web.deps import AskedDep, MetricsDep, ServicesDep, SettingsDep, spend_feedback_post, spend_question
 from bot.web.errors import INTERNAL, http_error
 from bot.web.limits import trim_passages
 from bot.web.metrics import Metrics
 from bot.web.schemas import AskResponse, FeedbackRequest, Health, SourceOut
 from retrieval.answering import Answerer
-from retrieval.errors import HtxError
+from retrieval.errors import HtxError, InputError
 from retrieval.models import Answer
+from retrieval.stats import StatsQuery
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
@@ -114,6 +116,32 @@ async def sources(svc: ServicesDep) -> list[dict[str, Any]]:
         {"id": d.id, "title": d.title, "date": d.date, "place": d.place, "paper": d.paper, "url": d.url, "chunks": n}
         for d, n in documents
     ]
+
+
+@api.get("/stats")
+async def stats(
+    svc: ServicesDep,
+    place: Annotated[str | None, Query(max_length=200, description="a place, old or 2025 unit")] = None,
+    measure: Annotated[str | None, Query(description="htx_count, members, revenue… or other")] = None,
+    year: Annotated[int | None, Query(ge=1900, le=2100)] = None,
+    status: Annotated[Literal["actual", "target"] | None, Query()] = None,
+    format: Annotated[Literal["json", "csv"], Query()] = "json",  # noqa: A002 - the documented query name
+    limit: Annotated[int, Query(ge=1, le=5000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> Response:
+    """The statistics table: every figure the articles state, filtered, a page at a time, as JSON
+    ({total, offset, limit, rows}) or CSV (the total in ``X-Total-Count``)."""
+    if measure is not None and measure not in MEASURE_NAMES:
+        raise InputError(f"unknown measure {measure!r}; expected one of {', '.join(MEASURE_NAMES)}")
+    query = StatsQuery(place=place, measure=measure, year=year, status=status)
+    rows = await asyncio.to_thread(svc.index.stats, query)
+    views = await asyncio.to_thread(row_views, svc.index, rows[offset : offset + limit])
+    headers = {"X-Total-Count": str(len(rows))}
+    if format == "csv":
+        headers["Content-Disposition"] = 'attachment; filename="htx-stats.csv"'
+        return Response(to_csv(views), media_type="text/csv; charset=utf-8", headers=headers)
+    body = {"total": len(rows), "offset": offset, "limit": limit, "rows": views}
+    return Response(json.dumps(body, ensure_ascii=False), media_type="application/json", headers=headers)
 
 
 @api.post("/feedback", status_code=201, dependencies=[Depends(spend_feedback_post)])

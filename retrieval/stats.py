@@ -1,0 +1,470 @@
+"""The statistics table: every figure the articles state, one row each, read with the same measure
+lexicon, place model and period rules as the answers.
+
+A row says which place a figure is about (as written, with its level, legacy province and 2025
+province), which measure (a lexicon name, or ``other`` with the counted word), the value as written
+and as a number with its unit, the period it refers to (and whether it is a target), and where it
+is quoted: the sentence and the character span of the value in the article's text, so that every
+value round-trips to the exact characters of its quote.
+
+Rows are derived data: the catalog rebuilds them when a document changes and when ``VERSION``
+changes. Aggregation (rankings, trends) is honest: it lists figures with their periods and never
+adds figures of different periods or overlapping places.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass, fields, replace
+
+from retrieval.chunking import split_sentences
+from retrieval.guards import addresses_assistant
+from retrieval.measures import BY_NAME, Figure, figure_scope, figure_span, figures
+from retrieval.models import Document
+from retrieval.periods import period_for, period_key, years
+from retrieval.places import Place, current_province, find_places, place_level, within
+from retrieval.selection import figure_subject
+from retrieval.vietnamese import canonical_words, fold, number_value
+
+VERSION = "1"  # bump when extraction changes: the catalog then rebuilds every row
+
+# The unit a count is given in, by measure.
+_COUNT_UNITS = {
+    "htx_count": "HTX",
+    "tht_count": "THT",
+    "qtdnd_count": "QTDND",
+    "lhhtx_count": "LHHTX",
+    "members": "thành viên",
+    "workers": "lao động",
+    "products": "sản phẩm",
+}
+# Counted words that are not statistics: durations, ordinals, dates, document parts, function words.
+_NOT_COUNTED = frozenset(
+    "nam thang ngay tuan gio phut giay lan buoc ky khoa dot phan muc dieu khoan chuong nghi quyet quyet dinh "
+    "thong tu luat so tap trang tuoi doi the he lop tieng nhung da la va cua cho voi thi ma nen se dang duoc "
+    "bi con cac nhieu nay do tren duoi trong ngoai tu den o tai khi vao ra sao diem bang giai chu".split()
+)
+# First syllables of two-syllable nouns: the count is of "mô hình", not of "mô".
+_BOUND = frozenset("mo don doanh lien can hop to nong cong co san thanh lao hoc giao sinh chuoi du nha hoi".split())
+_COUNTED_WORD = re.compile(r"[a-zà-ỹđ]{2,}")  # a lowercase word: "hộ", "ha", "tấn", "lượt"
+_MULTIPLIERS = {"nghin": 1e3, "ngan": 1e3, "trieu": 1e6, "ty": 1e9, "ti": 1e9}
+# What follows a number and belongs to its value as written: "3,24 tỷ đồng", "4 triệu đồng/người/tháng".
+_MONEY_AFTER = re.compile(
+    r"\s*(?:(?:nghìn|ngàn|triệu|tỷ|tỉ)(?:\s+(?:tỷ|tỉ))?\s*)?(?:đồng|VNĐ|VND|đ|USD|usd)?(?:\s*/\s*[\wÀ-ỹ]+){0,3}"
+)
+_COUNT_AFTER = re.compile(r"\s*(?:nghìn|ngàn|triệu)(?=\s)")
+_PERCENT_AFTER = re.compile(r"\s*%")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_NATION_RE = re.compile(r"\b(ca nuoc|toan quoc|viet nam|nationwide)\b")
+# "Số hợp tác xã sản xuất sản phẩm đạt OCOP là 4 HTX": the count named before its number, narrowed.
+_NAMED_BEFORE = re.compile(r"\bso (?:luong )?(?:htx|tht|qtdnd|thanh vien|xa vien|lao dong)\b(.*?)\b(?:la|dat|co|gom)$")
+_GOAL_RE = re.compile(r"\b(phan dau|muc tieu|chi tieu|ke hoach|du kien)\b")
+NATION = Place("viet nam", "Việt Nam", "country")
+
+
+@dataclass(frozen=True)
+class StatRow:
+    """One figure stated in an article."""
+
+    doc_id: str
+    seq: int  # the figure's order in its article
+    place: str  # as the article names it ("Chợ Đồn", "Việt Nam"); "" when unknown
+    place_key: str  # folded name, "" when unknown
+    place_kind: str  # how the article names it: province, district, city, commune, region, country or ""
+    level: str  # the unit's level once resolved by the gazetteer ("" when unknown)
+    parent: str  # the legacy province holding a district ("Bắc Kạn"), "" when none or unknown
+    current: str  # the 2025 province that holds the place now ("Thái Nguyên"), "" when unknown
+    measure: str  # a lexicon name (htx_count, members, revenue...) or "other"
+    measure_raw: str  # for "other": the counted word as written ("hộ"); "" otherwise
+    value_text: str  # as written: "1.750", "3,24 tỷ đồng", "12,5%"
+    value: float  # as a number in ``unit``: 1750.0, 3.24e9, 12.5
+    unit: str  # "HTX", "thành viên", "VND", "VND/tháng", "%", or the counted word
+    period: str  # the period label ("đến hết tháng 6/2017"); "" when the sentence gives none
+    period_key: str  # a comparable form of the period ("end 2017-06"); "" when not known
+    year: int | None  # the year the figure refers to (the period's, else the article's)
+    status: str  # "actual" or "target"
+    qualifiers: str  # comma-separated: new, dissolved, negative
+    scope: str  # what narrows the figure ("nong nghiep"); "" for a plain total; "part" for a part of a total
+    sentence: str
+    start: int  # the value's character span in the document's text
+    end: int
+    date: str  # the article's date (ISO), "" when unknown
+
+    def as_dict(self) -> dict[str, object]:
+        """Return the row as plain data (JSON, CSV)."""
+        return asdict(self)
+
+    def place_obj(self) -> Place | None:
+        """Return the row's place as the place model reads it, or None when unknown."""
+        if not self.place_key:
+            return None
+        return Place(self.place_key, self.place, self.place_kind or None, parent=_parent_key(self.parent))
+
+
+COLUMNS = tuple(f.name for f in fields(StatRow))
+
+
+def _parent_key(name: str) -> str | None:
+    return " ".join(re.findall(r"[a-z0-9]+", fold(name))) or None
+
+
+def _lines(text: str) -> Iterator[tuple[int, str]]:
+    """Yield (offset, line) for every non-empty line of ``text``."""
+    offset = 0
+    for line in text.split("\n"):
+        if line.strip():
+            yield offset, line
+        offset += len(line) + 1
+
+
+def _sentences(text: str) -> Iterator[tuple[int, str]]:
+    """Yield (offset, sentence) for each sentence of a document's text; every sentence is the
+    exact characters of the text at its offset."""
+    for offset, line in _lines(text):
+        cursor = 0
+        for sentence in split_sentences(line):
+            at = line.find(sentence, cursor)
+            if at < 0:
+                continue
+            cursor = at + len(sentence)
+            yield offset + at, sentence
+
+
+def _clauses(sentence: str) -> Iterator[tuple[int, str, str]]:
+    """Yield (offset, clause, sentence before it) for a sentence cut at semicolons."""
+    cursor = 0
+    for part in re.split(r";\s+", sentence):
+        at = sentence.find(part, cursor)
+        cursor = at + len(part)
+        if part.strip():
+            yield at, part, sentence[:at].strip()
+
+
+def _value_span(clause: str, figure: Figure) -> tuple[int, int] | None:
+    """Return the span in ``clause`` of the figure's value as written (the number, and for money
+    its multiplier and currency, for a percentage its sign)."""
+    number = figure_span(clause, figure)
+    if number is None:
+        return None
+    follow = {"money": _MONEY_AFTER, "percent": _PERCENT_AFTER}.get(figure.unit, _COUNT_AFTER)
+    after = follow.match(clause, number[1])
+    end = len(clause[: after.end()].rstrip()) if after else number[1]
+    return number[0], max(end, number[1])
+
+
+def _amount(value_text: str, figure: Figure) -> tuple[float, str] | None:
+    """Return the value as a number and its unit: ("3,24 tỷ đồng") -> (3.24e9, "VND")."""
+    number = _NUMBER.match(value_text)
+    if number is None:
+        return None
+    value = number_value(number.group(0))
+    if value is None:
+        return None
+    words = fold(value_text[number.end() :]).replace("/", " / ").split()
+    scale = 1.0
+    for word in words:
+        if word == "/":
+            break
+        scale *= _MULTIPLIERS.get(word, 1.0)
+    value *= scale
+    if figure.unit == "percent":
+        return value, "%"
+    if figure.unit == "money":
+        currency = "USD" if "usd" in words else "VND"
+        per = value_text.split("/", 1)[1].strip() if "/" in value_text else ""
+        return value, f"{currency}/{per}" if per else currency
+    measure = figure.measure or ""
+    return value, _COUNT_UNITS.get(measure, measure.removeprefix("count:"))
+
+
+def _subject(clause: str, before: str, sentence: str, document: Document, figure: Figure, at: int) -> Place | None:
+    """Return the place the figure is about (the answers' own rule), or the nation for "cả nước"
+    when the clause names no place before the figure."""
+    if _NATION_RE.search(fold(clause[:at])) and not find_places(clause[:at]):
+        return NATION
+    subjects = figure_subject(clause, before, sentence, document, figure.position)
+    return subjects[0] if subjects else None
+
+
+def _period(clause: str, before: str, context: str, document: Document) -> tuple[str, str, int | None]:
+    label = period_for(clause, before, context[-1500:], document.date) or ""
+    key = period_key(label)
+    year = int(key[-1][:4]) if key and key[0] != "now" and re.match(r"\d{4}", key[-1]) else None
+    if key and key[0] in ("months", "quarter"):
+        year = int(key[-1])
+    if year is None and label:
+        found = years(label)
+        year = found[-1] if found else None
+    if year is None and document.date:
+        year = int(document.date[:4])
+    return label, " ".join(key) if key else "", year
+
+
+def extract(document: Document) -> list[StatRow]:
+    """Return the table rows of one document, in the order its figures are written."""
+    rows: list[StatRow] = []
+    text = document.text
+    context = ""
+    for sentence_at, sentence in _sentences(text):
+        if addresses_assistant(sentence):
+            continue
+        for clause_at, clause, before in _clauses(sentence):
+            for figure in figures(clause):
+                row = _row(document, sentence, sentence_at + clause_at, clause, before, context, figure, len(rows))
+                if row is not None:
+                    rows.append(row)
+        context = f"{context[-1500:]} {sentence}"
+    return rows
+
+
+def _row(
+    document: Document,
+    sentence: str,
+    clause_at: int,
+    clause: str,
+    before: str,
+    context: str,
+    figure: Figure,
+    seq: int,
+) -> StatRow | None:
+    measure = figure.measure
+    if measure is None or figure.unit == "":
+        return None
+    span = _value_span(clause, figure)
+    if span is None or clause[span[1] : span[1] + 1] in ("/", "-"):
+        return None  # a document's number ("Kế hoạch số 681/KH-BCĐ"), not a figure
+    raw = ""
+    if measure.startswith("count:"):
+        after = [w.strip(",.;:()") for w in clause[span[1] :].split()[:2]]
+        raw = after[0] if after else ""
+        if not _COUNTED_WORD.fullmatch(raw) or fold(raw) in _NOT_COUNTED:
+            return None
+        if fold(raw) in _BOUND and len(after) > 1 and _COUNTED_WORD.fullmatch(after[1]):
+            raw = f"{raw} {after[1]}"  # "mô hình", "đơn vị", "doanh nghiệp": one noun in two syllables
+        measure = "other"
+    elif measure not in BY_NAME:
+        return None
+    value_text = clause[span[0] : span[1]]
+    amount = _amount(value_text, figure)
+    if amount is None:
+        return None
+    value, unit = amount
+    if raw:
+        unit = raw
+    place = _subject(clause, before, sentence, document, figure, span[0])
+    label, key, year = _period(clause, before, context, document)
+    scope = figure_scope(clause, figure)
+    named = _NAMED_BEFORE.search(" ".join(canonical_words(clause[: span[0]])))
+    if scope == "" and named and named.group(1).strip():
+        scope = named.group(1).strip()  # "Số HTX sản xuất sản phẩm OCOP là 4 HTX": 4 of a kind, not all
+    doc_year = int(document.date[:4]) if document.date else None
+    target = (
+        "target" in figure.qualifiers
+        or bool(_GOAL_RE.search(fold(clause[: span[0]])))
+        or (year is not None and doc_year is not None and year > doc_year)
+        or (key.startswith("by ") and (doc_year is None or (year or 0) >= doc_year))
+    )
+    if BY_NAME.get(measure) is not None and BY_NAME[measure].is_value:
+        scope = "part" if scope is None else ""
+    level, parent = place_level(place) if place is not None else ("", "")
+    current = (current_province(place) or "") if place is not None and place.kind != "country" else ""
+    return StatRow(
+        doc_id=document.id,
+        seq=seq,
+        place=place.name if place else "",
+        place_key=place.key if place else "",
+        place_kind=place.kind or "" if place else "",
+        level=level,
+        parent=parent,
+        current=current,
+        measure=measure,
+        measure_raw=raw,
+        value_text=value_text,
+        value=value,
+        unit=unit,
+        period=label,
+        period_key=key,
+        year=year,
+        status="target" if target else "actual",
+        qualifiers=",".join(sorted(figure.qualifiers - {"target"})),
+        scope="part" if scope is None else scope,
+        sentence=sentence,
+        start=clause_at + span[0],
+        end=clause_at + span[1],
+        date=document.date or "",
+    )
+
+
+@dataclass(frozen=True)
+class StatsQuery:
+    """A filter over the table: every field optional."""
+
+    place: str | None = None  # a place name as a user writes it ("Chợ Đồn", "tỉnh Thái Nguyên")
+    measure: str | None = None  # a lexicon name, or "other"
+    year: int | None = None
+    status: str | None = None  # "actual" or "target"
+
+
+def asked_place(name: str) -> Place | None:
+    """Return the place a filter names ("Chợ Đồn", "huyện Chợ Đồn", "Việt Nam"), or None if unknown."""
+    if _NATION_RE.search(fold(name)):
+        return NATION
+    found = [p for p in find_places(name) if not p.qualifier]
+    if found:
+        return found[0]
+    key = " ".join(re.findall(r"[a-z0-9]+", fold(name)))
+    return Place(key, name.strip(), None) if key else None
+
+
+def matches(row: StatRow, place: Place | None) -> bool:
+    """Tell whether a row's place is ``place`` or lies inside it (across the 2025 merger)."""
+    if place is None:
+        return True
+    own = row.place_obj()
+    if own is None:
+        return False
+    if place.kind == "country" or own.kind == "country":
+        return place.kind == own.kind
+    return within(own, place) or (own.key == place.key and place.kind is None)
+
+
+def filter_rows(rows: Sequence[StatRow], query: StatsQuery) -> list[StatRow]:
+    """Return the rows a query selects, in table order."""
+    place = asked_place(query.place) if query.place else None
+    return [
+        r
+        for r in rows
+        if (query.measure is None or r.measure == query.measure)
+        and (query.year is None or r.year == query.year)
+        and (query.status is None or r.status == query.status)
+        and matches(r, place)
+    ]
+
+
+def with_seq(rows: Sequence[StatRow]) -> list[StatRow]:
+    """Return rows numbered in order (after a filter that dropped some)."""
+    return [replace(r, seq=n) for n, r in enumerate(rows)]
+
+
+# --- rankings and trends: honest aggregation over the rows ---------------------------------------
+
+_LEVEL_RES = (
+    ("province", re.compile(r"\b(?:tinh|tinh thanh) nao\b|\bwhich provinces?\b")),
+    ("district", re.compile(r"\b(?:huyen|quan|thi xa|quan huyen) nao\b|\bwhich (?:districts?|towns?)\b")),
+    ("commune", re.compile(r"\b(?:xa|phuong) nao\b|\bwhich (?:communes?|wards?)\b")),
+    ("region", re.compile(r"\b(?:vung|khu vuc|mien) nao\b|\bwhich regions?\b")),
+    ("any", re.compile(r"\b(?:dia phuong|noi|dia ban) nao\b|\bwhich (?:places?|localit(?:y|ies))\b|\bwhere\b")),
+)
+_LEVELS = {"province": ("province",), "district": ("district", "city"), "commune": ("commune",), "region": ("region",)}
+# Words of a ranking question that say nothing about what is counted.
+_GENERIC = frozenset(
+    (
+        "nao nhieu nhat it cao thap lon nho dong dung dau co la theo cac bai viet trong so luong tong o tai cua "
+        "va hay voi nhung tap trung dia phuong noi ban tinh thanh huyen quan thi xa vung khu vuc mien ky duoc bao "
+        "hien nay den gan day moi lap ca tren toan nuoc bon hai ba nam muoi sau bay tam chin mot hon nhu the "
+        "which what the most least fewest highest lowest largest has have had of in by a an number province "
+        "provinces district districts region regions place places according articles where is are was were do "
+        "does there how many cooperatives cooperative htx pho tp tx tt tran thi dac"
+    ).split()
+)
+
+
+# Words after a count that qualify it as new / active without narrowing what is counted.
+_PLAIN_WORDS = frozenset("thanh lap moi dang hoat dong da duoc".split())
+
+
+def rank_level(question: str) -> str | None:
+    """Return the level of the places a ranking question asks for ("Tỉnh nào…" -> "province",
+    "Nơi nào…" -> "any"), or None when it ranks something else ("HTX nào…", "lĩnh vực nào…")."""
+    folded = " ".join(canonical_words(question))
+    english = " ".join(re.findall(r"[a-z]+", question.lower()))
+    for level, pattern in _LEVEL_RES:
+        if pattern.search(folded) or pattern.search(english):
+            return level
+    return None
+
+
+def topic_words(question: str, places: Sequence[Place], measure_words: Sequence[str]) -> list[str]:
+    """Return the words of a ranking question that narrow what is counted ("vận tải" in "nhiều HTX
+    vận tải nhất"): not places, not the measure, not the words of asking."""
+    named = {w for p in places for w in p.key.split()} | {w for m in measure_words for w in m.split()}
+    return [
+        w
+        for w in dict.fromkeys(canonical_words(question))
+        if w not in _GENERIC and w not in named and not w[:1].isdigit() and len(w) > 1
+    ]
+
+
+def _about(row: StatRow, topic: Sequence[str]) -> bool:
+    """Tell whether a row's figure is about the topic: its sentence says every topic word; a row
+    without a topic must be a plain total ("42 HTX", not "50 HTX nông nghiệp" or "trong đó 9 HTX")."""
+    if row.scope == "part":
+        return False
+    if not topic:
+        return set(row.scope.split()) <= _PLAIN_WORDS
+    words = set(canonical_words(row.sentence))
+    return all(w in words for w in topic)
+
+
+def latest(rows: Sequence[StatRow]) -> StatRow:
+    """Return the row of the latest period (then the latest article, then one with a stated
+    period; the first figure of a tie)."""
+    return max(rows, key=lambda r: (r.year or 0, r.date, bool(r.period), r.period_key.startswith("end")))
+
+
+def rank(
+    rows: Sequence[StatRow],
+    *,
+    level: str,
+    places: Sequence[Place] = (),
+    qualifiers: frozenset[str] = frozenset(),
+    topic: Sequence[str] = (),
+    largest: bool = True,
+) -> list[StatRow]:
+    """Return one row per place (its latest figure) among ``rows``, best first.
+
+    ``places``: two or more are the candidates named in the question; one is the area the ranked
+    places lie in ("Quận nào ở TP.HCM…"). Only actual figures (targets when asked) with the asked
+    qualifiers (new, dissolved) take part; figures of different periods are listed, never summed.
+    """
+    wanted = "target" if "target" in qualifiers else "actual"
+    flags = {"new", "dissolved"} & qualifiers
+    candidates: dict[tuple[str, str, str], list[StatRow]] = {}
+    for row in rows:
+        own = row.place_obj()
+        if own is None or row.status != wanted or set(row.qualifiers.split(",")) & {"new", "dissolved"} != flags:
+            continue
+        if "negative" in row.qualifiers.split(","):
+            continue
+        if len(places) >= 2:
+            if not any(own.compatible(p) for p in places):
+                continue
+        else:
+            if level != "any" and row.level not in _LEVELS.get(level, ()):
+                continue
+            if row.level == "country":
+                continue
+            if places and (not within(own, places[0]) or own.compatible(places[0])):
+                continue
+        if not _about(row, topic):
+            continue
+        candidates.setdefault((row.place_key, row.level, row.parent), []).append(row)
+    best = [latest(group) for group in candidates.values()]
+    return sorted(best, key=lambda r: -r.value if largest else r.value)
+
+
+def series(rows: Sequence[StatRow], place: Place, topic: Sequence[str] = ()) -> list[StatRow]:
+    """Return the figures of one place in date order, one per period (a trend needs two of them)."""
+    kept: dict[str, StatRow] = {}
+    for row in rows:
+        own = row.place_obj()
+        if own is None or not own.compatible(place) or row.status != "actual" or not _about(row, topic):
+            continue
+        if {"new", "dissolved", "negative"} & set(row.qualifiers.split(",")):
+            continue
+        key = row.period_key or f"article {row.date}"
+        if not row.period_key and not row.date:
+            continue
+        kept.setdefault(key, row)
+    return sorted(kept.values(), key=lambda r: (r.year or 0, r.date, r.period_key))

@@ -1,0 +1,123 @@
+"""Answers from the statistics table: rankings of places and trends of one place, each figure
+quoted from its sentence with its period and source (the same citation rules as every answer)."""
+
+from __future__ import annotations
+
+import re
+from typing import Protocol
+
+from retrieval.composition import capitalise, english_period, marker, place_now, sentence_case, texts_for
+from retrieval.measures import MEASURES, Measure
+from retrieval.models import Citation, Document
+from retrieval.questions import Question
+from retrieval.stats import StatRow, StatsQuery, rank, rank_level, topic_words
+from retrieval.vietnamese import canonical_words
+
+RANK_SHOWN = 5  # places listed in a ranking answer; the others are counted
+QUOTE_CHARS = 400  # a longer sentence is quoted by its clause that holds the figure
+
+
+class StatsIndex(Protocol):
+    """What answers from the table need of an index."""
+
+    def stats(self, query: StatsQuery | None = None, *, doc_ids: list[str] | None = None) -> list[StatRow]:
+        """Return table rows."""
+
+    def document(self, doc_id: str) -> Document | None:
+        """Return one document."""
+
+    def chunk_of(self, doc_id: str, offset: int) -> str:
+        """Return the id of the chunk holding a character offset of a document's text."""
+
+
+_LEAST_RE = re.compile(r"\b(?:it|thap|nho)(?: \S+){0,5} nhat\b|\b(?:least|fewest|lowest|smallest)\b")
+
+
+def ranked_measure(q: Question) -> Measure | None:
+    """Return the measure a ranking question ranks by: the one asked, else the counted noun named
+    ("nhiều HTX nhất", "the most members")."""
+    if q.asked:
+        return q.asked[0]
+    tokens = canonical_words(q.text)
+    english = set(re.findall(r"[a-z-]+", q.text.lower()))
+    for measure in MEASURES:
+        if any(t in measure.counted for t in tokens) or english & set(measure.english):
+            return measure
+    return None
+
+
+def row_quote(row: StatRow) -> str:
+    """Return the sentence of a row, or of a long one the clause that holds its value (the
+    sentence cut at semicolons), as a sentence of its own."""
+    clause = row.sentence
+    if len(clause) > QUOTE_CHARS:  # a long sentence: the part between semicolons that holds the value
+        parts = re.split(r"(?<=;)\s+", row.sentence)
+        part = next((p for p in parts if row.value_text in p), row.sentence).rstrip(";").strip()
+        clause = part if len(part.split()) >= 5 else clause
+    clause = clause if clause.endswith((".", "!", "?", "…")) else clause + "."
+    return sentence_case(clause)
+
+
+def row_citation(index: StatsIndex, row: StatRow, quote: str) -> Citation:
+    """Return the citation of a row: its article and the quoted sentence."""
+    document = index.document(row.doc_id)
+    return Citation(
+        source=document.cited_as if document else row.doc_id,
+        title=document.title if document else "",
+        date=document.date if document else None,
+        place=place_now(document.place) if document else None,
+        url=document.url if document else None,
+        quote=quote,
+        chunk_id=index.chunk_of(row.doc_id, row.start),
+        paper=document.paper if document else None,
+    )
+
+
+def _place_label(row: StatRow, english: bool) -> str:
+    place = row.place_obj()
+    assert place is not None, "ranked rows have a place"
+    return place.name if english or place.kind == "country" else place.label()
+
+
+def rank_answer(index: StatsIndex, q: Question) -> tuple[str, tuple[Citation, ...], list[str]] | None:
+    """Answer "Tỉnh nào có nhiều HTX nhất?" from the table: the places with a figure of the measure,
+    each quoted with its period and source, best first. None when it is no ranking of places or
+    fewer than two places have a figure (the sentence answer is tried then)."""
+    level = rank_level(q.text) or ("any" if len(q.places) >= 2 else None)
+    measure = ranked_measure(q)
+    if level is None or measure is None:
+        return None
+    words = measure.counted + measure.subject
+    topic = topic_words(q.text, q.places, words)
+    largest = not _LEAST_RE.search(" ".join(canonical_words(q.text)) + " " + q.text.lower())
+    rows = index.stats(StatsQuery(measure=measure.name))
+    ranked = rank(rows, level=level, places=q.places, qualifiers=q.qualifiers, topic=topic, largest=largest)
+    if len(ranked) < 2:
+        return None
+    texts = texts_for(q)
+    label = measure.label_en if q.english else measure.label_vi
+    order = texts["rank_most" if largest else "rank_least"]
+    lines = [texts["rank"].format(measure=label, order=order)]
+    citations: list[Citation] = []
+    periods: list[str] = []
+    for row in ranked[:RANK_SHOWN]:
+        quote = row_quote(row)
+        citation = row_citation(index, row, quote)
+        number = next((i for i, c in enumerate(citations, 1) if c.source == citation.source), None)
+        if number is None:
+            citations.append(citation)
+            number = len(citations)
+        line = f"- {capitalise(_place_label(row, q.english))}: {marker(quote, number)}"
+        period = english_period(row.period) if q.english and row.period else row.period
+        if period:
+            line += texts["period_inline"].format(period=period)
+            periods.append(period)
+        lines.append(line)
+    top = ranked[0]
+    key = "rank_top_most" if largest else "rank_top_least"
+    lines.append(texts[key].format(place=capitalise(_place_label(top, q.english)), value=top.value_text))
+    if len(ranked) > RANK_SHOWN:
+        lines.append(texts["rank_more"].format(count=len(ranked) - RANK_SHOWN))
+    if len({(r.year, r.period_key or r.date) for r in ranked[:RANK_SHOWN]}) > 1:
+        lines.append(texts["mixed_periods"])
+    return "\n".join(lines), tuple(citations), periods
