@@ -36,7 +36,7 @@ from retrieval.places import Place, legacy_provinces
 from retrieval.questions import Question, analyse
 from retrieval.selection import Refusal, Selection, candidates_from, select, select_series
 from retrieval.stats import StatRow, StatsQuery
-from retrieval.tabular import rank_answer
+from retrieval.tabular import rank_answer, trend_answer
 from retrieval.vietnamese import fold, number_value
 
 __all__ = [
@@ -210,7 +210,11 @@ class ExtractiveAnswerer:
         return _found(q, text, pick, tuple(citations), passages, period)
 
     def _trend(self, q: Question, passages: list[Passage]) -> Answer:
-        """Several dated (or now / new / target) figures of one measure and place, in article order."""
+        """Several dated (or now / new / target) figures of one measure and place: over the years
+        from the statistics table, else from the passages in article order."""
+        over_years = trend_answer(self.index, q)
+        if over_years is not None:
+            return _answered(q, over_years[0], over_years[1], passages, over_years[2])
         documents = {p.doc_id: self.index.document(p.doc_id) for p in passages[: self.config.read]}
         candidates = candidates_from(passages, {k: v for k, v in documents.items() if v}, self.config.read)
         series = select_series(q, candidates)

@@ -32,8 +32,8 @@ CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
 CREATE INDEX IF NOT EXISTS documents_place ON documents(place);
 CREATE TABLE IF NOT EXISTS stats (
     doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE, seq INTEGER NOT NULL,
-    place TEXT NOT NULL, place_key TEXT NOT NULL, place_kind TEXT NOT NULL, level TEXT NOT NULL,
-    parent TEXT NOT NULL, current TEXT NOT NULL, measure TEXT NOT NULL, measure_raw TEXT NOT NULL,
+    place TEXT NOT NULL, place_key TEXT NOT NULL, place_from TEXT NOT NULL, place_kind TEXT NOT NULL,
+    level TEXT NOT NULL, parent TEXT NOT NULL, current TEXT NOT NULL, measure TEXT NOT NULL, measure_raw TEXT NOT NULL,
     value_text TEXT NOT NULL, value REAL NOT NULL, unit TEXT NOT NULL, period TEXT NOT NULL,
     period_key TEXT NOT NULL, year INTEGER, status TEXT NOT NULL, qualifiers TEXT NOT NULL,
     scope TEXT NOT NULL, sentence TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
@@ -70,6 +70,11 @@ class Catalog:
                     f"the index at {path.parent} was built by an incompatible version (schema {version}, "
                     f"expected {SCHEMA_VERSION}); rebuild it with 'htxbot ingest --rebuild PATH'"
                 )
+            if not self.read_only and self.get_meta("stats_version") not in (None, STATS_VERSION):
+                # Rows of another extractor, maybe with other columns: the table is made again and
+                # filled by the next ingest or the first query of the table.
+                self.db.execute("DROP TABLE IF EXISTS stats")
+                self.db.executescript(_SCHEMA)
         except sqlite3.OperationalError as exc:
             raise _operational_error(exc, path) from exc
         except sqlite3.DatabaseError as exc:

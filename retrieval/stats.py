@@ -27,7 +27,7 @@ from retrieval.places import Place, current_province, find_places, place_level, 
 from retrieval.selection import figure_subject
 from retrieval.vietnamese import canonical_words, fold, number_value
 
-VERSION = "1"  # bump when extraction changes: the catalog then rebuilds every row
+VERSION = "3"  # bump when extraction changes: the catalog then rebuilds every row
 
 # The unit a count is given in, by measure.
 _COUNT_UNITS = {
@@ -56,6 +56,7 @@ _MONEY_AFTER = re.compile(
 _COUNT_AFTER = re.compile(r"\s*(?:nghìn|ngàn|triệu)(?=\s)")
 _PERCENT_AFTER = re.compile(r"\s*%")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_AREA_RE = re.compile(r"\b(toan vung|ca vung|trong vung|cac tinh|khu vuc|toan mien)\b")
 _NATION_RE = re.compile(r"\b(ca nuoc|toan quoc|viet nam|nationwide)\b")
 # "Số hợp tác xã sản xuất sản phẩm đạt OCOP là 4 HTX": the count named before its number, narrowed.
 _NAMED_BEFORE = re.compile(r"\bso (?:luong )?(?:htx|tht|qtdnd|thanh vien|xa vien|lao dong)\b(.*?)\b(?:la|dat|co|gom)$")
@@ -71,6 +72,9 @@ class StatRow:
     seq: int  # the figure's order in its article
     place: str  # as the article names it ("Chợ Đồn", "Việt Nam"); "" when unknown
     place_key: str  # folded name, "" when unknown
+    place_from: (
+        str  # where the place was read: "sentence", "title" (the article's title or metadata), "lead", "nation" or ""
+    )
     place_kind: str  # how the article names it: province, district, city, commune, region, country or ""
     level: str  # the unit's level once resolved by the gazetteer ("" when unknown)
     parent: str  # the legacy province holding a district ("Bắc Kạn"), "" when none or unknown
@@ -183,8 +187,25 @@ def _subject(clause: str, before: str, sentence: str, document: Document, figure
     when the clause names no place before the figure."""
     if _NATION_RE.search(fold(clause[:at])) and not find_places(clause[:at]):
         return NATION
+    if _AREA_RE.search(fold(before + " " + clause[:at])) and not find_places(before + " " + clause[:at]):
+        return None  # "Toàn vùng có … 5.500 HTX": a region the sentence does not name, not the article's province
     subjects = figure_subject(clause, before, sentence, document, figure.position)
     return subjects[0] if subjects else None
+
+
+def _place_source(place: Place | None, sentence: str, document: Document) -> str:
+    """Return where a row's place was read: the sentence, the article's title or metadata, only
+    its lead (a weaker reading: "Tại TP Phủ Lý, hội nghị …" names where a meeting was held), or the
+    nation ("cả nước")."""
+    if place is None:
+        return ""
+    if place.kind == "country":
+        return "nation"
+    if any(p.key == place.key for p in find_places(sentence)):
+        return "sentence"
+    if any(p.key == place.key for p in find_places(f"{document.place or ''} {document.title or ''}")):
+        return "title"
+    return "lead"
 
 
 def _period(clause: str, before: str, context: str, document: Document) -> tuple[str, str, int | None]:
@@ -232,8 +253,10 @@ def _row(
     if measure is None or figure.unit == "":
         return None
     span = _value_span(clause, figure)
-    if span is None or clause[span[1] : span[1] + 1] in ("/", "-"):
-        return None  # a document's number ("Kế hoạch số 681/KH-BCĐ"), not a figure
+    if span is not None and figure.unit == "count" and re.match(r"\s*[,.;:()]", clause[span[1] :]):
+        return None  # "tuyến số 8, HTX nhận xe…": the word after the comma is not what 8 counts
+    if span is None or clause[span[1] : span[1] + 1] in ("/", "-") or clause[max(0, span[0] - 1) : span[0]] == "/":
+        return None  # a document's number ("Kế hoạch số 681/KH-BCĐ") or a share ("179/196 HTX"), not a figure
     raw = ""
     if measure.startswith("count:"):
         after = [w.strip(",.;:()") for w in clause[span[1] :].split()[:2]]
@@ -253,6 +276,7 @@ def _row(
     if raw:
         unit = raw
     place = _subject(clause, before, sentence, document, figure, span[0])
+    place_from = _place_source(place, sentence, document)
     label, key, year = _period(clause, before, context, document)
     scope = figure_scope(clause, figure)
     named = _NAMED_BEFORE.search(" ".join(canonical_words(clause[: span[0]])))
@@ -274,6 +298,7 @@ def _row(
         seq=seq,
         place=place.name if place else "",
         place_key=place.key if place else "",
+        place_from=place_from,
         place_kind=place.kind or "" if place else "",
         level=level,
         parent=parent,
@@ -435,6 +460,8 @@ def rank(
         own = row.place_obj()
         if own is None or row.status != wanted or set(row.qualifiers.split(",")) & {"new", "dissolved"} != flags:
             continue
+        if row.place_from == "lead":
+            continue  # a place read from the article's lead only is not firm enough to rank
         if "negative" in row.qualifiers.split(","):
             continue
         if len(places) >= 2:

@@ -10,7 +10,7 @@ from retrieval.composition import capitalise, english_period, marker, place_now,
 from retrieval.measures import MEASURES, Measure
 from retrieval.models import Citation, Document
 from retrieval.questions import Question
-from retrieval.stats import StatRow, StatsQuery, rank, rank_level, topic_words
+from retrieval.stats import StatRow, StatsQuery, rank, rank_level, series, topic_words
 from retrieval.vietnamese import canonical_words
 
 RANK_SHOWN = 5  # places listed in a ranking answer; the others are counted
@@ -30,6 +30,7 @@ class StatsIndex(Protocol):
         """Return the id of the chunk holding a character offset of a document's text."""
 
 
+_OVER_YEARS_RE = re.compile(r"\b(?:qua cac nam|qua tung nam|cac nam|theo nam|over the years|year by year)\b")
 _LEAST_RE = re.compile(r"\b(?:it|thap|nho)(?: \S+){0,5} nhat\b|\b(?:least|fewest|lowest|smallest)\b")
 
 
@@ -120,4 +121,36 @@ def rank_answer(index: StatsIndex, q: Question) -> tuple[str, tuple[Citation, ..
         lines.append(texts["rank_more"].format(count=len(ranked) - RANK_SHOWN))
     if len({(r.year, r.period_key or r.date) for r in ranked[:RANK_SHOWN]}) > 1:
         lines.append(texts["mixed_periods"])
+    return "\n".join(lines), tuple(citations), periods
+
+
+def trend_answer(index: StatsIndex, q: Question) -> tuple[str, tuple[Citation, ...], list[str]] | None:
+    """Answer "Số HTX của tỉnh X thay đổi thế nào qua các năm?" from the table: the place's figures
+    of the measure, one per period in date order, each quoted with its period and source. None
+    unless the question asks over the years for one place and the table has two years or more."""
+    folded = " ".join(canonical_words(q.text))
+    measure = ranked_measure(q)
+    if len(q.places) != 1 or measure is None or not _OVER_YEARS_RE.search(folded + " " + q.text.lower()):
+        return None
+    topic = topic_words(q.text, q.places, measure.counted + measure.subject)
+    rows = series(index.stats(StatsQuery(measure=measure.name)), q.places[0], topic)
+    if len({r.year for r in rows}) < 2:
+        return None
+    texts = texts_for(q)
+    lines = [texts["trend"]]
+    citations: list[Citation] = []
+    periods: list[str] = []
+    for row in rows:
+        quote = row_quote(row)
+        citation = row_citation(index, row, quote)
+        number = next((i for i, c in enumerate(citations, 1) if c.source == citation.source), None)
+        if number is None:
+            citations.append(citation)
+            number = len(citations)
+        period = english_period(row.period) if q.english and row.period else row.period
+        line = f"- {marker(quote, number)}"
+        if period:
+            line += texts["period_inline"].format(period=period)
+            periods.append(period)
+        lines.append(line)
     return "\n".join(lines), tuple(citations), periods

@@ -113,6 +113,7 @@ def row(place: str, kind: str, value: float, **fields) -> StatRow:
         seq=0,
         place=place,
         place_key=place.lower().replace(" ", "_"),
+        place_from="sentence",
         place_kind=kind,
         level=kind,
         parent="",
