@@ -390,7 +390,8 @@ _GENERIC = frozenset(
         "hien nay den gan day moi lap ca tren toan nuoc bon hai ba nam muoi sau bay tam chin mot hon nhu the "
         "which what the most least fewest highest lowest largest has have had of in by a an number province "
         "provinces district districts region regions place places according articles where is are was were do "
-        "does there how many cooperatives cooperative htx pho tp tx tt tran thi dac"
+        "does there how many cooperatives cooperative htx pho tp tx tt tran thi dac thay doi bien qua tung tang "
+        "giam xu huong change changed over years year trend grow grown"
     ).split()
 )
 

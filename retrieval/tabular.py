@@ -74,6 +74,30 @@ def row_citation(index: StatsIndex, row: StatRow, quote: str) -> Citation:
     )
 
 
+def _quoted_line(
+    index: StatsIndex,
+    q: Question,
+    row: StatRow,
+    citations: list[Citation],
+    periods: list[str],
+    prefix: str = "",
+) -> str:
+    """Return "- {prefix}{quote} [n] (thời điểm: …)" for a row, adding its citation (one per
+    article) and its period to the lists."""
+    quote = row_quote(row)
+    citation = row_citation(index, row, quote)
+    number = next((i for i, c in enumerate(citations, 1) if c.source == citation.source), None)
+    if number is None:
+        citations.append(citation)
+        number = len(citations)
+    line = f"- {prefix}{marker(quote, number)}"
+    period = english_period(row.period) if q.english and row.period else row.period
+    if period:
+        line += texts_for(q)["period_inline"].format(period=period)
+        periods.append(period)
+    return line
+
+
 def _place_label(row: StatRow, english: bool) -> str:
     place = row.place_obj()
     assert place is not None, "ranked rows have a place"
@@ -102,18 +126,8 @@ def rank_answer(index: StatsIndex, q: Question) -> tuple[str, tuple[Citation, ..
     citations: list[Citation] = []
     periods: list[str] = []
     for row in ranked[:RANK_SHOWN]:
-        quote = row_quote(row)
-        citation = row_citation(index, row, quote)
-        number = next((i for i, c in enumerate(citations, 1) if c.source == citation.source), None)
-        if number is None:
-            citations.append(citation)
-            number = len(citations)
-        line = f"- {capitalise(_place_label(row, q.english))}: {marker(quote, number)}"
-        period = english_period(row.period) if q.english and row.period else row.period
-        if period:
-            line += texts["period_inline"].format(period=period)
-            periods.append(period)
-        lines.append(line)
+        prefix = f"{capitalise(_place_label(row, q.english))}: "
+        lines.append(_quoted_line(index, q, row, citations, periods, prefix))
     top = ranked[0]
     key = "rank_top_most" if largest else "rank_top_least"
     lines.append(texts[key].format(place=capitalise(_place_label(top, q.english)), value=top.value_text))
@@ -141,16 +155,5 @@ def trend_answer(index: StatsIndex, q: Question) -> tuple[str, tuple[Citation, .
     citations: list[Citation] = []
     periods: list[str] = []
     for row in rows:
-        quote = row_quote(row)
-        citation = row_citation(index, row, quote)
-        number = next((i for i, c in enumerate(citations, 1) if c.source == citation.source), None)
-        if number is None:
-            citations.append(citation)
-            number = len(citations)
-        period = english_period(row.period) if q.english and row.period else row.period
-        line = f"- {marker(quote, number)}"
-        if period:
-            line += texts["period_inline"].format(period=period)
-            periods.append(period)
-        lines.append(line)
+        lines.append(_quoted_line(index, q, row, citations, periods))
     return "\n".join(lines), tuple(citations), periods

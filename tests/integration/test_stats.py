@@ -103,3 +103,26 @@ def test_rankings_of_places_are_answered_from_the_table(lexical_services):
     )
     new = answerer.answer("Tỉnh nào có nhiều HTX thành lập mới nhất?")
     assert "Tỉnh Hòa Bình" in new.text.splitlines()[1] and "66 HTX thành lập mới" in new.text
+
+
+def test_a_place_over_the_years_is_answered_from_the_table(tmp_path, closing):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "a.txt").write_text(
+        "Ba Bể phát triển hợp tác xã\nNgày 10/01/2020\nĐến hết năm 2019, huyện Ba Bể có 30 HTX với 600 thành viên.",
+        encoding="utf-8",
+    )
+    (folder / "b.txt").write_text(
+        "Kinh tế tập thể Ba Bể\nNgày 12/01/2022\nĐến hết năm 2021, huyện Ba Bể có 41 HTX đang hoạt động; "
+        "trong năm có 6 HTX thành lập mới.",
+        encoding="utf-8",
+    )
+    index = closing(Index(tmp_path / "data", None))
+    index.ingest([folder])
+    answer = ExtractiveAnswerer(index).answer("Số HTX của huyện Ba Bể thay đổi thế nào qua các năm?")
+    lines = answer.text.splitlines()
+    assert lines[0] == "Diễn biến theo các bài viết:"
+    assert "30 HTX" in lines[1] and "Đến hết năm 2019" in lines[1]
+    assert "41 HTX" in lines[2] and "Đến hết năm 2021" in lines[2]
+    assert len(lines) == 3  # the 6 new ones are a flow, not a point of the series
+    assert [c.source for c in answer.citations] == ["a", "b"]
