@@ -62,7 +62,7 @@ class SearchIndex(Protocol):
     def document(self, doc_id: str) -> Document | None:
         """Return a document by id."""
 
-    def stats(self, query: StatsQuery | None = None, *, doc_ids: list[str] | None = None) -> list[StatRow]:
+    def stats(self, query: StatsQuery | None = None) -> list[StatRow]:
         """Return rows of the statistics table."""
 
     def chunk_of(self, doc_id: str, offset: int) -> str:

@@ -207,10 +207,8 @@ class Catalog:
             if complete:
                 self.set_meta("stats_version", STATS_VERSION)
 
-    def stat_rows(
-        self, *, measure: str | None = None, year: int | None = None, doc_ids: Sequence[str] | None = None
-    ) -> list[StatRow]:
-        """Return statistics rows in article and figure order, filtered by measure, year or documents."""
+    def stat_rows(self, *, measure: str | None = None, year: int | None = None) -> list[StatRow]:
+        """Return statistics rows in article and figure order, filtered by measure or year."""
         where: list[str] = []
         args: list[object] = []
         if measure is not None:
@@ -219,10 +217,6 @@ class Catalog:
         if year is not None:
             where.append("year = ?")
             args.append(year)
-        if doc_ids is not None:
-            ids = list(dict.fromkeys(doc_ids))[:900]
-            where.append(f"doc_id IN ({','.join('?' * len(ids))})")
-            args.extend(ids)
         clause = f" WHERE {' AND '.join(where)}" if where else ""
         columns = ", ".join(f'"{c}"' for c in STAT_COLUMNS)
         rows = self.db.execute(f"SELECT {columns} FROM stats{clause} ORDER BY doc_id, seq", args)

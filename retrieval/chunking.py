@@ -31,7 +31,7 @@ def split_sentences(paragraph: str) -> list[str]:
     return pieces
 
 
-def _split_long(sentence: str, max_chars: int) -> list[str]:
+def split_long(sentence: str, max_chars: int) -> list[str]:
     """Split an over-long sentence into pieces of at most ``max_chars``: at clause boundaries
     ("; ") first, then at commas, then between words; a run with no space at all (a pasted table
     or an encoded blob) is cut by characters. No chunk is ever larger than ``max_chars``."""
@@ -52,7 +52,7 @@ def _split_long(sentence: str, max_chars: int) -> list[str]:
             current = f"{current} {piece}".strip()
     if current:
         parts.append(current)
-    return [part for big in parts for part in _split_long(big, max_chars)]
+    return [part for big in parts for part in split_long(big, max_chars)]
 
 
 def content_hash(text: str) -> str:
@@ -78,7 +78,7 @@ def chunk_document(document: Document, max_chars: int = 1000, overlap_sentences:
     sentences: list[tuple[str, bool]] = []  # (sentence, starts a paragraph)
     for paragraph in document.text.split("\n"):
         for n, sentence in enumerate(split_sentences(paragraph.strip())):
-            for m, piece in enumerate(_split_long(sentence, max_chars)):
+            for m, piece in enumerate(split_long(sentence, max_chars)):
                 sentences.append((piece, n == 0 and m == 0))
 
     groups: list[list[str]] = []

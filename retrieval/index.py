@@ -90,7 +90,7 @@ class Index:
         """Return one document by id."""
         return self.catalog.document(doc_id)
 
-    def stats(self, query: StatsQuery | None = None, *, doc_ids: list[str] | None = None) -> list[StatRow]:
+    def stats(self, query: StatsQuery | None = None) -> list[StatRow]:
         """Return the statistics rows ``query`` selects (all without one), in article order.
 
         An index whose rows were extracted by an older version (or before the table existed) gets
@@ -100,12 +100,10 @@ class Index:
         catalog = self.catalog
         if not catalog.stats_current():
             if catalog.read_only:
-                documents = [d for d, _ in catalog.documents() if doc_ids is None or d.id in doc_ids]
-                return filter_rows([r for d in documents for r in extract(d)], query)
+                return filter_rows([r for d, _ in catalog.documents() for r in extract(d)], query)
             with self.parts.ingest_lock():
                 refresh_stats(self.parts)
-        rows = catalog.stat_rows(measure=query.measure, year=query.year, doc_ids=doc_ids)
-        return filter_rows(rows, query)
+        return filter_rows(catalog.stat_rows(measure=query.measure, year=query.year), query)
 
     def chunk_of(self, doc_id: str, offset: int) -> str:
         """Return the id of the chunk holding character ``offset`` of a document's text (the

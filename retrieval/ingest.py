@@ -238,10 +238,12 @@ def apply_batch(
     report = IngestReport(problems=batch.problems, notes=batch.notes)
     known = {doc_id: Known(h, p) for doc_id, (h, p) in parts.catalog.document_hashes().items()}
     chunked: dict[str, tuple[Document, str, list[Chunk]]] = {}
+    poisoned: set[str] = set()  # articles that speak to the assistant: no statistics rows either
     for document in parts.progress(
         batch.documents.values(), desc="chunking", unit="doc", disable=len(batch.documents) < 200
     ):
         if orders := instructions_in(document.text):
+            poisoned.add(document.id)
             report.notes.append(
                 LoadNote(
                     document.path or document.id,
@@ -266,7 +268,7 @@ def apply_batch(
     changed = [chunked[doc_id] for doc_id in plan.write]
     chunked.clear()
     stats = {
-        document.id: [] if instructions_in(document.text) else extract_stats(document)
+        document.id: [] if document.id in poisoned else extract_stats(document)
         for document, _, _ in parts.progress(changed, desc="statistics", unit="doc", disable=len(changed) < 200)
     }
     batch.documents.clear()

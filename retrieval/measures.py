@@ -9,6 +9,7 @@ growth rate in %, and a question about members never gets the count of cooperati
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -386,11 +387,23 @@ _BREAKDOWN_RE = re.compile(r"\b(?:trong do|trong so|gom|bao gom|chi co|con|rieng
 def figure_span(text: str, figure: Figure) -> tuple[int, int] | None:
     """Return the character span of the figure's number in ``text`` (NFC), or None when it
     cannot be found there."""
+    return figure_spans(text, (figure,))[0]
+
+
+def figure_spans(text: str, found: Sequence[Figure]) -> list[tuple[int, int] | None]:
+    """Return the character spans of several figures of ``text`` at once (the text is read once,
+    however many figures it holds)."""
     spans = list(re.finditer(r"\d+(?:[.,]\d+)*", text))
-    order = sum(1 for t in _tokens(text)[: figure.position] if _NUMBER_TOKEN.match(t))
-    if order >= len(spans) or _tokens(spans[order].group(0)) != [figure.number]:
-        return None
-    return spans[order].span()
+    tokens = _tokens(text)
+    before = [0]  # before[i]: how many number tokens precede token i
+    for token in tokens:
+        before.append(before[-1] + bool(_NUMBER_TOKEN.match(token)))
+    out: list[tuple[int, int] | None] = []
+    for figure in found:
+        order = before[min(figure.position, len(tokens))]
+        match = spans[order] if order < len(spans) else None
+        out.append(match.span() if match is not None and _tokens(match.group(0)) == [figure.number] else None)
+    return out
 
 
 def figure_scope(text: str, figure: Figure) -> str | None:

@@ -16,18 +16,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, fields
 
-from retrieval.chunking import split_sentences
+from retrieval.chunking import split_long, split_sentences
 from retrieval.guards import addresses_assistant
-from retrieval.measures import BY_NAME, Figure, figure_scope, figure_span, figures
+from retrieval.measures import BY_NAME, Figure, figure_scope, figure_spans, figures
 from retrieval.models import Document
 from retrieval.periods import period_for, period_key, years
 from retrieval.places import Place, current_province, find_places, place_level, within
 from retrieval.selection import figure_subject
+from retrieval.units import name_key
 from retrieval.vietnamese import canonical_words, fold, number_value
 
-VERSION = "3"  # bump when extraction changes: the catalog then rebuilds every row
+SENTENCE_CHARS = 1500  # longer sentences are read in pieces (the cost of a sentence grows with its square)
+VERSION = "4"  # bump when extraction changes: the catalog then rebuilds every row
 
 # The unit a count is given in, by measure.
 _COUNT_UNITS = {
@@ -103,14 +105,10 @@ class StatRow:
         """Return the row's place as the place model reads it, or None when unknown."""
         if not self.place_key:
             return None
-        return Place(self.place_key, self.place, self.place_kind or None, parent=_parent_key(self.parent))
+        return Place(self.place_key, self.place, self.place_kind or None, parent=name_key(self.parent) or None)
 
 
 COLUMNS = tuple(f.name for f in fields(StatRow))
-
-
-def _parent_key(name: str) -> str | None:
-    return " ".join(re.findall(r"[a-z0-9]+", fold(name))) or None
 
 
 def _lines(text: str) -> Iterator[tuple[int, str]]:
@@ -124,15 +122,17 @@ def _lines(text: str) -> Iterator[tuple[int, str]]:
 
 def _sentences(text: str) -> Iterator[tuple[int, str]]:
     """Yield (offset, sentence) for each sentence of a document's text; every sentence is the
-    exact characters of the text at its offset."""
+    exact characters of the text at its offset. A sentence over ``SENTENCE_CHARS`` (a pasted
+    table, a text without full stops) is read in pieces cut at clauses, commas or words."""
     for offset, line in _lines(text):
         cursor = 0
         for sentence in split_sentences(line):
-            at = line.find(sentence, cursor)
-            if at < 0:
-                continue
-            cursor = at + len(sentence)
-            yield offset + at, sentence
+            for piece in split_long(sentence, SENTENCE_CHARS):
+                at = line.find(piece, cursor)
+                if at < 0:
+                    continue
+                cursor = at + len(piece)
+                yield offset + at, piece
 
 
 def _clauses(sentence: str) -> Iterator[tuple[int, str, str]]:
@@ -145,12 +145,9 @@ def _clauses(sentence: str) -> Iterator[tuple[int, str, str]]:
             yield at, part, sentence[:at].strip()
 
 
-def _value_span(clause: str, figure: Figure) -> tuple[int, int] | None:
-    """Return the span in ``clause`` of the figure's value as written (the number, and for money
-    its multiplier and currency, for a percentage its sign)."""
-    number = figure_span(clause, figure)
-    if number is None:
-        return None
+def _value_span(clause: str, figure: Figure, number: tuple[int, int]) -> tuple[int, int]:
+    """Return the span in ``clause`` of the figure's value as written: the number (at ``number``),
+    and for money its multiplier and currency, for a percentage its sign."""
     follow = {"money": _MONEY_AFTER, "percent": _PERCENT_AFTER}.get(figure.unit, _COUNT_AFTER)
     after = follow.match(clause, number[1])
     end = len(clause[: after.end()].rstrip()) if after else number[1]
@@ -231,8 +228,11 @@ def extract(document: Document) -> list[StatRow]:
         if addresses_assistant(sentence):
             continue
         for clause_at, clause, before in _clauses(sentence):
-            for figure in figures(clause):
-                row = _row(document, sentence, sentence_at + clause_at, clause, before, context, figure, len(rows))
+            found = figures(clause)
+            for figure, number in zip(found, figure_spans(clause, found), strict=True):
+                row = _row(
+                    document, sentence, sentence_at + clause_at, clause, before, context, figure, number, len(rows)
+                )
                 if row is not None:
                     rows.append(row)
         context = f"{context[-1500:]} {sentence}"
@@ -247,15 +247,16 @@ def _row(
     before: str,
     context: str,
     figure: Figure,
+    number: tuple[int, int] | None,
     seq: int,
 ) -> StatRow | None:
     measure = figure.measure
-    if measure is None or figure.unit == "":
-        return None
-    span = _value_span(clause, figure)
-    if span is not None and figure.unit == "count" and re.match(r"\s*[,.;:()]", clause[span[1] :]):
+    if measure is None or figure.unit == "" or number is None or clause[number[0] - 1 : number[0]].isalnum():
+        return None  # a number glued to a word ("m2", "tu123") is part of that word
+    span = _value_span(clause, figure, number)
+    if figure.unit == "count" and re.match(r"\s*[,.;:()]", clause[span[1] :]):
         return None  # "tuyến số 8, HTX nhận xe…": the word after the comma is not what 8 counts
-    if span is None or clause[span[1] : span[1] + 1] in ("/", "-") or clause[max(0, span[0] - 1) : span[0]] == "/":
+    if clause[span[1] : span[1] + 1] in ("/", "-") or clause[max(0, span[0] - 1) : span[0]] == "/":
         return None  # a document's number ("Kế hoạch số 681/KH-BCĐ") or a share ("179/196 HTX"), not a figure
     raw = ""
     if measure.startswith("count:"):
@@ -338,7 +339,7 @@ def asked_place(name: str) -> Place | None:
     found = [p for p in find_places(name) if not p.qualifier]
     if found:
         return found[0]
-    key = " ".join(re.findall(r"[a-z0-9]+", fold(name)))
+    key = name_key(name)
     return Place(key, name.strip(), None) if key else None
 
 
@@ -365,11 +366,6 @@ def filter_rows(rows: Sequence[StatRow], query: StatsQuery) -> list[StatRow]:
         and (query.status is None or r.status == query.status)
         and matches(r, place)
     ]
-
-
-def with_seq(rows: Sequence[StatRow]) -> list[StatRow]:
-    """Return rows numbered in order (after a filter that dropped some)."""
-    return [replace(r, seq=n) for n, r in enumerate(rows)]
 
 
 # --- rankings and trends: honest aggregation over the rows ---------------------------------------

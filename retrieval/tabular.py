@@ -20,7 +20,7 @@ QUOTE_CHARS = 400  # a longer sentence is quoted by its clause that holds the fi
 class StatsIndex(Protocol):
     """What answers from the table need of an index."""
 
-    def stats(self, query: StatsQuery | None = None, *, doc_ids: list[str] | None = None) -> list[StatRow]:
+    def stats(self, query: StatsQuery | None = None) -> list[StatRow]:
         """Return table rows."""
 
     def document(self, doc_id: str) -> Document | None:
