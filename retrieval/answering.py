@@ -31,13 +31,13 @@ from retrieval.composition import (
 from retrieval.followups import Turn, is_small_talk, resolve_followup, strip_politeness
 from retrieval.guards import MAX_QUESTION_CHARS, is_only_instruction, strip_instructions, validate_question
 from retrieval.measures import figures
-from retrieval.models import Answer, Citation, Document, Passage
+from retrieval.models import Answer, Chart, ChartPoint, Citation, Document, Passage
 from retrieval.places import Place, legacy_provinces
 from retrieval.questions import Question, analyse
-from retrieval.selection import Refusal, Selection, candidates_from, select, select_series
-from retrieval.stats import StatRow, StatsQuery
+from retrieval.selection import Clause, Refusal, Selection, candidates_from, select, select_series
+from retrieval.stats import StatRow, StatsQuery, measured
 from retrieval.tabular import rank_answer, trend_answer
-from retrieval.vietnamese import fold, number_value
+from retrieval.vietnamese import fold
 
 __all__ = [
     "AnswerConfig",
@@ -214,7 +214,7 @@ class ExtractiveAnswerer:
         from the statistics table, else from the passages in article order."""
         over_years = trend_answer(self.index, q)
         if over_years is not None:
-            return _answered(q, over_years[0], over_years[1], passages, over_years[2])
+            return _answered(q, *over_years[:2], passages, over_years[2], over_years[3])
         documents = {p.doc_id: self.index.document(p.doc_id) for p in passages[: self.config.read]}
         candidates = candidates_from(passages, {k: v for k, v in documents.items() if v}, self.config.read)
         series = select_series(q, candidates)
@@ -236,6 +236,7 @@ class ExtractiveAnswerer:
                 line += texts["period_inline"].format(period=period)
                 periods.append(period)
             lines.append(line)
+        # No chart: figures read from passages mix totals, new ones and targets; the table's do not.
         return _answered(q, texts["trend"] + "\n" + "\n".join(lines), tuple(citations), passages, periods)
 
     def _rank(self, q: Question, passages: list[Passage]) -> Answer:
@@ -244,8 +245,8 @@ class ExtractiveAnswerer:
         ranked = rank_answer(self.index, q)
         if ranked is None:
             return self._single(q, passages)
-        text, citations, periods = ranked
-        return _answered(q, text, citations, passages, periods)
+        text, citations, periods, chart = ranked
+        return _answered(q, text, citations, passages, periods, chart)
 
     def _compare(self, q: Question, passages: list[Passage]) -> Answer:
         """Each side of a comparison answered on its own (its figure, period and source), then which is larger."""
@@ -275,7 +276,8 @@ class ExtractiveAnswerer:
         citations: list[Citation] = []
         missing: list[tuple[str, Place | None]] = []
         periods: list[str] = []
-        values: list[tuple[str, tuple[float, str] | None]] = []
+        values: list[tuple[str, tuple[float, str, str] | None]] = []
+        points: list[ChartPoint] = []
         texts = texts_for(q)
         for label, sub, place in sides:
             own = (
@@ -298,7 +300,10 @@ class ExtractiveAnswerer:
                 line += texts["period_inline"].format(period=period)
                 periods.append(period)
             lines.append(line)
-            values.append((label, _asked_value(sub, pick)))
+            value = _asked_value(sub, pick.clauses)
+            values.append((label, value))
+            if value is not None:
+                points.append(ChartPoint(capitalise(label), value[0], value[2], value[1], period, number))
         if not citations:
             refusal = Refusal("place" if missing and missing[0][1] else "topic")
             return self._refuse(q, passages, refusal, missing[0][1] if missing else None)
@@ -306,13 +311,14 @@ class ExtractiveAnswerer:
             lines.append(f"- {capitalise(label)}: {texts['no_figure']}")
         if len(values) == 2:
             (a, va), (b, vb) = values
-            if va is not None and vb is not None:
+            if va is not None and vb is not None and va[1] == vb[1]:  # "3 tỷ đồng" and "12%" do not compare
                 if va[0] == vb[0]:
-                    lines.append(texts["equal"].format(va=va[1]))
+                    lines.append(texts["equal"].format(va=va[2]))
                 else:
                     (hi, vhi), (lo, vlo) = ((a, va), (b, vb)) if va[0] > vb[0] else ((b, vb), (a, va))
-                    lines.append(texts["larger"].format(a=capitalise(hi), b=lo, va=vhi[1], vb=vlo[1]))
-        return _answered(q, texts["compare"] + "\n" + "\n".join(lines), tuple(citations), passages, periods)
+                    lines.append(texts["larger"].format(a=capitalise(hi), b=lo, va=vhi[2], vb=vlo[2]))
+        text = texts["compare"] + "\n" + "\n".join(lines)
+        return _answered(q, text, tuple(citations), passages, periods, _chart(q, "bar", points))
 
     def _refuse(self, q: Question, passages: list[Passage], refusal: Refusal, place: Place | None = None) -> Answer:
         place = place or (q.places[0] if q.places else None)
@@ -359,18 +365,32 @@ def _with_legacy_units(text: str, q: Question) -> str:
     return f"{text} ({', '.join(extra)})" if extra else text
 
 
-def _asked_value(q: Question, pick: Selection) -> tuple[float, str] | None:
-    """Return the value (and the figure as written) of the asked measure in a selection, if one."""
+def _asked_value(q: Question, clauses: Sequence[Clause]) -> tuple[float, str, str] | None:
+    """Return the first figure of the asked measure in the clauses: its value in its unit, the
+    unit and the value as written ((3.24e9, "VND", "3,24 tỷ đồng")), if one."""
     names = {m.name for m in q.asked}
-    for clause in pick.clauses:
+    for clause in clauses:
         for figure in figures(clause.text):
             if figure.measure in names or (
                 not names and figure.measure and q.measures and figure.measure.endswith(q.measures[0])
             ):
-                value = number_value(figure.number)
+                value = measured(clause.text, figure)
                 if value is not None:
-                    return value, figure.number
+                    return value
     return None
+
+
+def _chart(q: Question, kind: str, points: list[ChartPoint]) -> Chart | None:
+    """Return a chart of two or more points of one unit (the one most points have), else None."""
+    if not points:
+        return None
+    unit = max({p.unit for p in points}, key=lambda u: sum(p.unit == u for p in points))
+    same = tuple(p for p in points if p.unit == unit)
+    if len(same) < 2:
+        return None
+    measure = q.asked[0] if q.asked else None
+    label = (measure.label_en if q.english else measure.label_vi) if measure else ""
+    return Chart(kind=kind, measure=label, unit=unit, points=same)
 
 
 def _found(
@@ -391,9 +411,15 @@ def _found(
 
 
 def _answered(
-    q: Question, text: str, citations: tuple[Citation, ...], passages: list[Passage], periods: list[str]
+    q: Question,
+    text: str,
+    citations: tuple[Citation, ...],
+    passages: list[Passage],
+    periods: list[str],
+    chart: Chart | None = None,
 ) -> Answer:
-    """Return a found answer in the question's language, with the periods of its figures."""
+    """Return a found answer in the question's language, with the periods of its figures (and
+    its chart, when it compares, ranks or follows figures)."""
     return Answer(
         question=q.text,
         text=text,
@@ -402,4 +428,5 @@ def _answered(
         passages=tuple(passages),
         period="; ".join(periods) or None,
         language="en" if q.english else "vi",
+        chart=chart,
     )

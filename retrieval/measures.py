@@ -160,6 +160,8 @@ _NUMBER_TOKEN = re.compile(r"^\d")
 
 _ASK_COUNT_RE = re.compile(
     r"\b(?:bao nhieu|may|so luong|tong so|so|how many|number of|count of)\s+(?=((?:\S+\s*){1,4}))"
+    # "nhiều HTX hơn", "ít thành viên nhất", "more cooperatives", "the most members": a count compared
+    r"|\b(?:nhieu|it)\s+(?=((?:\S+\s+){1,3})(?:hon|nhat)\b)|\b(?:more|fewer|most|fewest)\s+(?=((?:\S+\s*){1,3}))"
 )
 
 
@@ -212,9 +214,10 @@ def question_measures(text: str) -> tuple[Measure, ...]:
     # Counts: the words right after "bao nhiêu" / "mấy" / "số" / "how many" ("bao nhiêu quỹ tín
     # dụng ... có lãi" counts funds; the "lãi" after it does not make it a question about profit).
     for match in _ASK_COUNT_RE.finditer(folded):
-        following = match.group(1).split()
+        following = next(g for g in match.groups() if g is not None).split()
         for measure in MEASURES:
-            if measure.counted and _phrase_at(following, 0, measure.counted) and measure not in found:
+            english_noun = bool(following) and following[0] in measure.english
+            if measure.counted and (_phrase_at(following, 0, measure.counted) or english_noun) and measure not in found:
                 found.append(measure)
     counts = list(found)
     # Amounts named anywhere ("Doanh thu bình quân của HTX là bao nhiêu") when no count is asked.

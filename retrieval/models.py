@@ -76,6 +76,38 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class ChartPoint:
+    """One bar (a place) or point (a period) of a chart, tied to the citation that quotes it."""
+
+    label: str  # the place ("Huyện Chợ Đồn") or the period ("đến hết năm 2017")
+    value: float  # in ``unit``: 1750.0, 3.24e9
+    value_text: str  # as the quote writes it: "1.750", "3,24 tỷ đồng"
+    unit: str  # "HTX", "thành viên", "VND", "%", …
+    period: str | None  # the period the figure refers to
+    citation: int  # 1-based index of the citation whose quote holds ``value_text``
+
+
+@dataclass(frozen=True)
+class Chart:
+    """The figures of a comparison, ranking ("bar": places side by side) or trend ("line": one
+    place over time) answer, for a channel to draw."""
+
+    kind: str  # "bar" or "line"
+    measure: str  # the measure's label in the answer's language ("số HTX")
+    unit: str  # the unit every point shares
+    points: tuple[ChartPoint, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the results-format ``chart`` object."""
+        return {
+            "kind": self.kind,
+            "measure": self.measure,
+            "unit": self.unit,
+            "series": [asdict(p) for p in self.points],
+        }
+
+
+@dataclass(frozen=True)
 class Answer:
     """The answer to one question, in the results format of the eval kit."""
 
@@ -89,6 +121,7 @@ class Answer:
     latency_ms: float = 0.0
     language: str = "vi"
     notes: tuple[str, ...] = field(default_factory=tuple)
+    chart: Chart | None = None
 
     def to_result(self, question_id: str | None = None) -> dict[str, Any]:
         """Return the results-format object of ../shared/eval/README.md."""
@@ -108,4 +141,6 @@ class Answer:
             period=self.period,
             latency_ms=round(self.latency_ms, 1),
         )
+        if self.chart is not None:
+            result["chart"] = self.chart.to_dict()
         return result

@@ -37,6 +37,8 @@ _PREFIXES = (
     ("quan", "district"),
     ("tinh", "province"),
     ("tp", "city"),
+    ("tx", "district"),  # "TX. Sơn Tây"
+    ("q", "district"),  # "Q. Tân Bình"
     ("xa", "commune"),
     ("phuong", "commune"),
 )

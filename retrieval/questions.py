@@ -31,7 +31,7 @@ _STOPWORDS = frozenset(
         "nhu the nao khong da se dang bi tu theo tren duoi ra vao nay do kia hay hoac ma neu vay huyen tinh "
         "thi xa tp dia ban toan bay gio hom nam thang ngay hien het how many much what which who when where "
         "is are was were the of in there does do did a an to for on by and or with at from as be been has "
-        "have had that this it its their than about"
+        "have had that this it its their than about hon nhieu nhat more fewer most"
     ).split()
 )
 
@@ -40,7 +40,8 @@ _QUALIFIER_WORDS = frozenset(
 )
 _AMOUNT_RE = re.compile(r"\b(bao nhieu|la gi|dat|muc|how much|what is|what was|average|binh quan)\b")
 _QUANTITY_RE = re.compile(
-    r"\b(bao nhieu|may|so luong|tong so|how many|how much|number of|so (?:htx|tht|qtdnd|lhhtx))\b"
+    r"\b(bao nhieu|may|so luong|tong so|how many|how much|number of|so (?:htx|tht|qtdnd|lhhtx)|"
+    r"(?:nhieu|it)(?: \S+){1,3} (?:hon|nhat)|(?:more|fewer|most|fewest) (?:cooperatives?|members|groups))\b"
 )
 
 # English question words mapped to the Vietnamese terms the articles use (for matching only).
@@ -237,7 +238,7 @@ def _topic_tokens(tokens: list[str], places: Sequence[Place]) -> list[str]:
 
 
 _COMPARE_RE = re.compile(
-    r"\b(so sanh|compare|comparison|hon hay|nhieu hon|it hon|cao hon|thap hon|lon hon|nho hon|"
+    r"\b(so sanh|compare|comparison|hon hay|(?:nhieu|it|cao|thap|lon|nho)(?: \S+){0,3} hon|"
     r"chenh lech|chenh nhau|so voi|khac nhau|difference|versus|vs|more than|higher|lower|larger)\b"
 )
 _TREND_RE = re.compile(
@@ -283,6 +284,9 @@ _NOT_NAMES = frozenset(
 )
 
 
+_EN_NOT_NAMES = frozenset("which what whose each every any this that the one another other same".split())
+
+
 def unknown_places(text: str, known: Sequence[Place]) -> tuple[str, ...]:
     """Return the names written as places ("huyện X", "X district") that the gazetteer does not
     know: such a question must be refused, never answered with a figure of somewhere else."""
@@ -297,6 +301,7 @@ def unknown_places(text: str, known: Sequence[Place]) -> tuple[str, ...]:
         if (
             not words
             or (words[0] in _NOT_NAMES and not name[:1].isupper())
+            or words[0] in _EN_NOT_NAMES  # "Which province has…", "Each district…"
             or key in keys
             or all(w in keys for w in words)
             or any(p.key in keys for p in find_places(f"TP.{name}") + find_places(f"tỉnh {name}"))

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 
 from retrieval.chunking import split_long, split_sentences
 from retrieval.guards import addresses_assistant
-from retrieval.measures import BY_NAME, Figure, figure_scope, figure_spans, figures
+from retrieval.measures import BY_NAME, Figure, figure_scope, figure_span, figure_spans, figures
 from retrieval.models import Document
 from retrieval.periods import period_for, period_key, years
 from retrieval.places import Place, current_province, find_places, place_level, within
@@ -29,7 +29,7 @@ from retrieval.units import name_key
 from retrieval.vietnamese import canonical_words, fold, number_value
 
 SENTENCE_CHARS = 1500  # longer sentences are read in pieces (the cost of a sentence grows with its square)
-VERSION = "4"  # bump when extraction changes: the catalog then rebuilds every row
+VERSION = "6"  # bump when extraction changes: the catalog then rebuilds every row
 
 # The unit a count is given in, by measure.
 _COUNT_UNITS = {
@@ -41,15 +41,36 @@ _COUNT_UNITS = {
     "workers": "lao động",
     "products": "sản phẩm",
 }
-# Counted words that are not statistics: durations, ordinals, dates, document parts, function words.
-_NOT_COUNTED = frozenset(
-    "nam thang ngay tuan gio phut giay lan buoc ky khoa dot phan muc dieu khoan chuong nghi quyet quyet dinh "
-    "thong tu luat so tap trang tuoi doi the he lop tieng nhung da la va cua cho voi thi ma nen se dang duoc "
-    "bi con cac nhieu nay do tren duoi trong ngoai tu den o tai khi vao ra sao diem bang giai chu".split()
+# What an `other` figure may count: the nouns and units a statistic is given in, one to three
+# syllables, as written (lowercase). A number before any other word is a name, a date or a part
+# of a phrase ("lần thứ 11", "31 về", "hải" of "hải lý"), not a figure of the table.
+_COUNT_NOUNS = frozenset(
+    w.replace("_", " ")
+    for w in """
+    ha hécta héc-ta km kg tấn tạ yến lít cm mm m2 m3 con quả trái cây gốc chậu hải_lý
+    người hộ hộ_dân hộ_gia_đình xã_viên cán_bộ nông_dân ngư_dân công_nhân học_sinh học_viên sinh_viên
+    thanh_niên phụ_nữ đảng_viên hội_viên đại_biểu ủy_viên uỷ_viên nhân_viên nhân_khẩu khách hành_khách
+    du_khách lượt lượt_khách chuyến doanh_nghiệp công_ty đơn_vị tổ_chức cơ_sở nhóm tổ chi_bộ hội
+    nhà_cung_cấp xe xe_buýt xe_khách chiếc tàu thuyền ghe phương_tiện tuyến dự_án tiểu_dự_án mô_hình
+    sản_phẩm loại loài mẫu hợp_đồng máy căn_hộ căn_nhà ngôi_nhà nhà phòng tầng hồ ao lồng trường trạm
+    xã huyện tỉnh thôn bản phường quận nước quốc_gia vùng thị_trường việc_làm gian_hàng cửa_hàng siêu_thị
+    chợ lớp_học lợn bò gà trâu cá thùng vé cuốn gói đề_tài đề_án văn_bản nhiệm_vụ tiêu_chí chỉ_tiêu
+    thủ_tục dự_thảo dự_luật địa_phương điểm_bán nội_dung hạng_mục công_trình chuỗi chuỗi_liên_kết
+    liên_hiệp làng làng_nghề khu_công_nghiệp cụm_công_nghiệp khu_dân_cư
+    """.split()
 )
-# First syllables of two-syllable nouns: the count is of "mô hình", not of "mô".
-_BOUND = frozenset("mo don doanh lien can hop to nong cong co san thanh lao hoc giao sinh chuoi du nha hoi".split())
-_COUNTED_WORD = re.compile(r"[a-zà-ỹđ]{2,}")  # a lowercase word: "hộ", "ha", "tấn", "lượt"
+# Words before a number that make it part of a name or a reference, not a figure: "Quyết định
+# 2032", "quận 12", "lần thứ 11", "HTX Vận tải số 28", "Quốc lộ 1".
+_NAME_BEFORE = re.compile(  # on the lowercase text with its tones: "thứ" 11 is no "thu" 300 triệu
+    r"(?:(?<!tổng )(?<!con )(?<!với )(?<!trong )\bsố|\bthứ|\bquyết định|\bnghị quyết|\bnghị định|\bthông tư|\bchỉ thị|"
+    r"\bkế hoạch|\bcông văn|\bluật|\bquận|\bphường|\bkhóa|\bkhoá|\btuyến|\bđường|\bquốc lộ|\btỉnh lộ|"
+    r"\bhương lộ|\btổ|\bxóm|\bấp|\bkhu phố|\btập|\btrang|\bđiều|\bkhoản|\bchương|\bmục|\bphòng|\blô|"
+    r"\bphiên|\bkỳ|\bkì|\bđợt|\btop|\bhạng|\bbản|\bward|\bdistrict|\bno\.?|\bq\.|\bp\.)\s*$"
+)
+# "thành viên tham gia 150 người", "lao động thường xuyên 40 người": people counted as members/workers.
+_PEOPLE_NAMED = re.compile(r"\b(thanh vien|xa vien|lao dong)(?: \S+){0,3}$")
+_RANGE_BEFORE = re.compile(r"\d\s*[-–]\s*$")
+_RANGE_AFTER = re.compile(r"\s*[-–]\s*\d")
 _MULTIPLIERS = {"nghin": 1e3, "ngan": 1e3, "trieu": 1e6, "ty": 1e9, "ti": 1e9}
 # What follows a number and belongs to its value as written: "3,24 tỷ đồng", "4 triệu đồng/người/tháng".
 _MONEY_AFTER = re.compile(
@@ -58,10 +79,12 @@ _MONEY_AFTER = re.compile(
 _COUNT_AFTER = re.compile(r"\s*(?:nghìn|ngàn|triệu)(?=\s)")
 _PERCENT_AFTER = re.compile(r"\s*%")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-_AREA_RE = re.compile(r"\b(toan vung|ca vung|trong vung|cac tinh|khu vuc|toan mien)\b")
+_AREA_RE = re.compile(r"\b(toan vung|ca vung|trong vung|cac tinh|toan mien)\b")
 _NATION_RE = re.compile(r"\b(ca nuoc|toan quoc|viet nam|nationwide)\b")
 # "Số hợp tác xã sản xuất sản phẩm đạt OCOP là 4 HTX": the count named before its number, narrowed.
 _NAMED_BEFORE = re.compile(r"\bso (?:luong )?(?:htx|tht|qtdnd|thanh vien|xa vien|lao dong)\b(.*?)\b(?:la|dat|co|gom)$")
+# A sentence that states what is, not what is planned: it ends the plan before it.
+_ACTUAL_RE = re.compile(r"\b(hien nay|hien tai|hien|den nay|tu dau nam|da|vua qua|nam qua|ket qua|thuc hien duoc)\b")
 _GOAL_RE = re.compile(r"\b(phan dau|muc tieu|chi tieu|ke hoach|du kien)\b")
 NATION = Place("viet nam", "Việt Nam", "country")
 
@@ -179,6 +202,27 @@ def _amount(value_text: str, figure: Figure) -> tuple[float, str] | None:
     return value, _COUNT_UNITS.get(measure, measure.removeprefix("count:"))
 
 
+def _counted_noun(after: str) -> str:
+    """Return the noun a number counts, from the words after it ("hải lý", "hộ"), or "" when they
+    are no noun of a statistic: the longest of one to three syllables that the lexicon knows."""
+    words = [w.strip(',.;:()“”"') for w in after.split()[:3]]
+    for n in (3, 2, 1):
+        if len(words) >= n and (noun := " ".join(words[:n])) in _COUNT_NOUNS:
+            return noun
+    return ""
+
+
+def measured(clause: str, figure: Figure) -> tuple[float, str, str] | None:
+    """Return a figure of ``clause`` as a number in its unit, the unit, and the value as written:
+    (3.24e9, "VND", "3,24 tỷ đồng"). None when its number cannot be read there."""
+    number = figure_span(clause, figure)
+    if number is None:
+        return None
+    start, end = _value_span(clause, figure, number)
+    amount = _amount(clause[start:end], figure)
+    return None if amount is None else (amount[0], amount[1], clause[start:end])
+
+
 def _subject(clause: str, before: str, sentence: str, document: Document, figure: Figure, at: int) -> Place | None:
     """Return the place the figure is about (the answers' own rule), or the nation for "cả nước"
     when the clause names no place before the figure."""
@@ -224,9 +268,15 @@ def extract(document: Document) -> list[StatRow]:
     rows: list[StatRow] = []
     text = document.text
     context = ""
+    plan: StatRow | None = None  # the dated target of the plan the paragraph is setting out
+    previous_end = 0
     for sentence_at, sentence in _sentences(text):
+        if "\n" in text[previous_end:sentence_at]:
+            plan = None  # a plan is carried to the sentences of its paragraph only
+        previous_end = sentence_at + len(sentence)
         if addresses_assistant(sentence):
             continue
+        own: list[StatRow] = []
         for clause_at, clause, before in _clauses(sentence):
             found = figures(clause)
             for figure, number in zip(found, figure_spans(clause, found), strict=True):
@@ -234,9 +284,26 @@ def extract(document: Document) -> list[StatRow]:
                     document, sentence, sentence_at + clause_at, clause, before, context, figure, number, len(rows)
                 )
                 if row is not None:
+                    own.append(row)
                     rows.append(row)
+        plan = _carry_plan(plan, own, sentence, rows)
         context = f"{context[-1500:]} {sentence}"
     return rows
+
+
+def _carry_plan(plan: StatRow | None, own: list[StatRow], sentence: str, rows: list[StatRow]) -> StatRow | None:
+    """Give the undated figures of a sentence that goes on with a plan ("Theo đó, đến năm 2025 …
+    phấn đấu có 60 HTX … Thu nhập bình quân đạt 65 triệu đồng/năm.") the plan's period and target
+    status, in place in ``rows``; return the plan the next sentence goes on with."""
+    dated = [r for r in own if r.period]
+    if dated:
+        targets = [r for r in dated if r.status == "target"]
+        return targets[-1] if len(targets) == len(dated) else None
+    if plan is None or not own or _ACTUAL_RE.search(fold(sentence)):
+        return None if own else plan
+    for row in own:
+        rows[row.seq] = replace(row, period=plan.period, period_key=plan.period_key, year=plan.year, status="target")
+    return plan
 
 
 def _row(
@@ -258,15 +325,19 @@ def _row(
         return None  # "tuyến số 8, HTX nhận xe…": the word after the comma is not what 8 counts
     if clause[span[1] : span[1] + 1] in ("/", "-") or clause[max(0, span[0] - 1) : span[0]] == "/":
         return None  # a document's number ("Kế hoạch số 681/KH-BCĐ") or a share ("179/196 HTX"), not a figure
+    if _NAME_BEFORE.search(clause[max(0, number[0] - 20) : number[0]].lower()):
+        return None  # "Quyết định 2032", "quận 12", "lần thứ 11": a name or a reference
+    if _RANGE_BEFORE.search(clause[max(0, number[0] - 20) : number[0]]) or _RANGE_AFTER.match(clause, span[1]):
+        return None  # "6 - 8%", "600-700 tấn": a range is no single figure
     raw = ""
     if measure.startswith("count:"):
-        after = [w.strip(",.;:()") for w in clause[span[1] :].split()[:2]]
-        raw = after[0] if after else ""
-        if not _COUNTED_WORD.fullmatch(raw) or fold(raw) in _NOT_COUNTED:
+        raw = _counted_noun(clause[span[1] :])
+        if not raw:
             return None
-        if fold(raw) in _BOUND and len(after) > 1 and _COUNTED_WORD.fullmatch(after[1]):
-            raw = f"{raw} {after[1]}"  # "mô hình", "đơn vị", "doanh nghiệp": one noun in two syllables
         measure = "other"
+        named = _PEOPLE_NAMED.search(" ".join(canonical_words(clause[: span[0]]))) if raw == "người" else None
+        if named:  # "thành viên tham gia 150 người": a count of members, in people
+            measure, raw = ("members" if named.group(1) in ("thanh vien", "xa vien") else "workers"), ""
     elif measure not in BY_NAME:
         return None
     value_text = clause[span[0] : span[1]]
@@ -276,6 +347,8 @@ def _row(
     value, unit = amount
     if raw:
         unit = raw
+    elif figure.unit == "count" and measure in _COUNT_UNITS:
+        unit = _COUNT_UNITS[measure]
     place = _subject(clause, before, sentence, document, figure, span[0])
     place_from = _place_source(place, sentence, document)
     label, key, year = _period(clause, before, context, document)
@@ -444,7 +517,8 @@ def rank(
     topic: Sequence[str] = (),
     largest: bool = True,
 ) -> list[StatRow]:
-    """Return one row per place (its latest figure) among ``rows``, best first.
+    """Return one row per place (its latest figure) among ``rows``, best first, all in one unit
+    (the one most places have: "3 tỷ đồng" and "12%" do not rank together).
 
     ``places``: two or more are the candidates named in the question; one is the area the ranked
     places lie in ("Quận nào ở TP.HCM…"). Only actual figures (targets when asked) with the asked
@@ -474,7 +548,17 @@ def rank(
         if not _about(row, topic):
             continue
         candidates.setdefault((row.place_key, row.level, row.parent), []).append(row)
-    best = [latest(group) for group in candidates.values()]
+    # Figures in different units ("3 tỷ đồng", "12%") do not rank together: the unit most places have.
+    places_of: dict[str, set[tuple[str, str, str]]] = {}
+    for key, group in candidates.items():
+        for row in group:
+            places_of.setdefault(row.unit, set()).add(key)
+    if not places_of:
+        return []
+    unit = max(places_of, key=lambda u: (len(places_of[u]), u != "%", u))
+    best = [
+        latest([r for r in group if r.unit == unit]) for group in candidates.values() if unit in {r.unit for r in group}
+    ]
     return sorted(best, key=lambda r: -r.value if largest else r.value)
 
 

@@ -8,7 +8,7 @@ from typing import Protocol
 
 from retrieval.composition import capitalise, english_period, marker, place_now, sentence_case, texts_for
 from retrieval.measures import MEASURES, Measure
-from retrieval.models import Citation, Document
+from retrieval.models import Chart, ChartPoint, Citation, Document
 from retrieval.questions import Question
 from retrieval.stats import StatRow, StatsQuery, rank, rank_level, series, topic_words
 from retrieval.vietnamese import canonical_words
@@ -81,9 +81,9 @@ def _quoted_line(
     citations: list[Citation],
     periods: list[str],
     prefix: str = "",
-) -> str:
-    """Return "- {prefix}{quote} [n] (thời điểm: …)" for a row, adding its citation (one per
-    article) and its period to the lists."""
+) -> tuple[str, int]:
+    """Return "- {prefix}{quote} [n] (thời điểm: …)" for a row and its citation number n, adding
+    its citation (one per article) and its period to the lists."""
     quote = row_quote(row)
     citation = row_citation(index, row, quote)
     number = next((i for i, c in enumerate(citations, 1) if c.source == citation.source), None)
@@ -95,7 +95,22 @@ def _quoted_line(
     if period:
         line += texts_for(q)["period_inline"].format(period=period)
         periods.append(period)
-    return line
+    return line, number
+
+
+def _point(q: Question, row: StatRow, label: str, citation: int) -> ChartPoint:
+    period = (english_period(row.period) if q.english else row.period) if row.period else None
+    return ChartPoint(
+        label=label,
+        value=row.value,
+        value_text=row.value_text,
+        unit=row.unit,
+        period=period or (row.date or None),
+        citation=citation,
+    )
+
+
+Tabled = tuple[str, tuple[Citation, ...], list[str], Chart]
 
 
 def _place_label(row: StatRow, english: bool) -> str:
@@ -104,7 +119,7 @@ def _place_label(row: StatRow, english: bool) -> str:
     return place.name if english or place.kind == "country" else place.label()
 
 
-def rank_answer(index: StatsIndex, q: Question) -> tuple[str, tuple[Citation, ...], list[str]] | None:
+def rank_answer(index: StatsIndex, q: Question) -> Tabled | None:
     """Answer "Tỉnh nào có nhiều HTX nhất?" from the table: the places with a figure of the measure,
     each quoted with its period and source, best first. None when it is no ranking of places or
     fewer than two places have a figure (the sentence answer is tried then)."""
@@ -125,9 +140,12 @@ def rank_answer(index: StatsIndex, q: Question) -> tuple[str, tuple[Citation, ..
     lines = [texts["rank"].format(measure=label, order=order)]
     citations: list[Citation] = []
     periods: list[str] = []
+    points: list[ChartPoint] = []
     for row in ranked[:RANK_SHOWN]:
-        prefix = f"{capitalise(_place_label(row, q.english))}: "
-        lines.append(_quoted_line(index, q, row, citations, periods, prefix))
+        place = capitalise(_place_label(row, q.english))
+        line, number = _quoted_line(index, q, row, citations, periods, f"{place}: ")
+        lines.append(line)
+        points.append(_point(q, row, place, number))
     top = ranked[0]
     key = "rank_top_most" if largest else "rank_top_least"
     lines.append(texts[key].format(place=capitalise(_place_label(top, q.english)), value=top.value_text))
@@ -135,10 +153,11 @@ def rank_answer(index: StatsIndex, q: Question) -> tuple[str, tuple[Citation, ..
         lines.append(texts["rank_more"].format(count=len(ranked) - RANK_SHOWN))
     if len({(r.year, r.period_key or r.date) for r in ranked[:RANK_SHOWN]}) > 1:
         lines.append(texts["mixed_periods"])
-    return "\n".join(lines), tuple(citations), periods
+    chart = Chart(kind="bar", measure=label, unit=top.unit, points=tuple(points))
+    return "\n".join(lines), tuple(citations), periods, chart
 
 
-def trend_answer(index: StatsIndex, q: Question) -> tuple[str, tuple[Citation, ...], list[str]] | None:
+def trend_answer(index: StatsIndex, q: Question) -> Tabled | None:
     """Answer "Số HTX của tỉnh X thay đổi thế nào qua các năm?" from the table: the place's figures
     of the measure, one per period in date order, each quoted with its period and source. None
     unless the question asks over the years for one place and the table has two years or more."""
@@ -154,6 +173,20 @@ def trend_answer(index: StatsIndex, q: Question) -> tuple[str, tuple[Citation, .
     lines = [texts["trend"]]
     citations: list[Citation] = []
     periods: list[str] = []
+    points: list[ChartPoint] = []
     for row in rows:
-        lines.append(_quoted_line(index, q, row, citations, periods))
-    return "\n".join(lines), tuple(citations), periods
+        line, number = _quoted_line(index, q, row, citations, periods)
+        lines.append(line)
+        points.append(_point(q, row, _when(q, row), number))
+    # A line joins figures of one unit only: the unit most of the periods have.
+    unit = max({r.unit for r in rows}, key=lambda u: sum(p.unit == u for p in points))
+    label = measure.label_en if q.english else measure.label_vi
+    chart = Chart(kind="line", measure=label, unit=unit, points=tuple(p for p in points if p.unit == unit))
+    return "\n".join(lines), tuple(citations), periods, chart
+
+
+def _when(q: Question, row: StatRow) -> str:
+    """Return the x label of a trend point: its period, else its year, else the article's date."""
+    if row.period:
+        return english_period(row.period) if q.english else row.period
+    return str(row.year) if row.year else row.date

@@ -48,6 +48,26 @@ class PassageOut(BaseModel):
     text: str
 
 
+class ChartPointOut(BaseModel):
+    """One bar (a place) or point (a period) of a chart."""
+
+    label: str = Field(description="the place, or for a line the period")
+    value: float = Field(description="the figure as a number in `unit` (3.24e9 for '3,24 tỷ đồng')")
+    value_text: str = Field(description="the figure as the cited quote writes it")
+    unit: str
+    period: str | None = Field(description="the period the figure refers to")
+    citation: int = Field(ge=1, description="1-based index in `citations` of the quote that holds the figure")
+
+
+class ChartOut(BaseModel):
+    """The figures of a comparison or ranking (`bar`) or of a trend over time (`line`), all in one unit."""
+
+    kind: Literal["bar", "line"]
+    measure: str = Field(description="the measure's label in the answer's language")
+    unit: str
+    series: list[ChartPointOut]
+
+
 class AskResponse(BaseModel):
     """The results format of ../shared/eval/README.md."""
 
@@ -59,6 +79,7 @@ class AskResponse(BaseModel):
     standalone_question: str
     period: str | None
     latency_ms: float
+    chart: ChartOut | None = Field(None, description="present when the answer compares, ranks or follows figures")
 
 
 class SourceOut(BaseModel):

@@ -182,3 +182,66 @@ def test_a_series_gives_one_figure_per_period_in_date_order():
         row("B", "province", 10),
     ]
     assert [(r.year, r.value) for r in series(rows, Place("a", "A", "province"))] == [(2020, 50), (2022, 80)]
+
+
+def _rows_of(text: str, place: str = "Lâm Đồng") -> list[StatRow]:
+    """The rows of one sentence of a coop article (written as the articles write it)."""
+    return extract(Document(id="t", title="Kinh tế tập thể", text=text, date="2019-05-02", place=place))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kept"),
+    [
+        # Names and references are no figures; counts after "trong số" / "tổng số" are.
+        ("Theo Quyết định 2032 của UBND tỉnh, HTX Vận tải số 28 có 45 xe.", [("45", "other", "xe")]),
+        ("Đại hội lần thứ 11 có 120 đại biểu dự.", [("120", "other", "đại biểu")]),
+        ("Chỉ 3 trong số 6 HTX còn thời hạn hoạt động.", [("6", "htx_count", "")]),
+        ("Tổng số 1.920 HTX đang hoạt động.", [("1.920", "htx_count", "")]),
+        # A range is no single figure: neither bound becomes a row.
+        ("Thu nhập của lao động từ 6 - 7 triệu đồng/tháng.", []),
+        ("Doanh thu đạt 600-700 triệu đồng/ha/năm.", []),
+        # What an `other` figure counts is a noun of the lexicon, whole ("hải lý", not "hải").
+        (
+            "Đội tàu đánh bắt cách bờ 20 hải lý, với 16 tàu và 150 ngư dân.",
+            [("20", "other", "hải lý"), ("16", "other", "tàu"), ("150", "other", "ngư dân")],
+        ),
+        (
+            "Năm 2018 có 31 về đích sớm, 26 siêu thị và 2 phương tiện.",
+            [("26", "other", "siêu thị"), ("2", "other", "phương tiện")],
+        ),
+    ],
+)
+def test_names_ranges_and_counted_nouns(sentence, kept):
+    rows = _rows_of(sentence)
+    assert [(r.value_text, r.measure, r.measure_raw) for r in rows] == kept
+    for row in rows:
+        assert sentence[row.start : row.end] == row.value_text
+
+
+def test_thousands_decimals_and_multipliers_are_read_as_written():
+    rows = _rows_of("Toàn tỉnh có trên 3.000 thành viên, 12,7 nghìn lao động, vốn điều lệ 3,24 tỷ đồng và tăng 12,5%.")
+    got = {(r.value_text, r.measure): (r.value, r.unit) for r in rows}
+    assert got[("3.000", "members")] == (3000.0, "thành viên")
+    assert got[("12,7 nghìn", "workers")] == (12700.0, "lao động")
+    assert got[("3,24 tỷ đồng", "capital")] == (3.24e9, "VND")
+
+
+def test_a_plan_goes_on_to_the_undated_sentences_of_its_paragraph(seed_rows):
+    rows = rows_of(seed_rows, "002")  # Chợ Đồn: "Theo đó, đến năm 2025 … phấn đấu có 60 HTX …"
+    for value_text, measure in [("65 triệu đồng/năm", "income"), ("52 triệu đồng/năm", "income"), ("16", "tht_count")]:
+        row = find(rows, value_text, measure)
+        assert (row.status, row.period) == ("target", "đến năm 2025"), row
+    assert find(rows, "42", "htx_count").status == "actual"  # "Hiện nay … có 42 HTX" comes before it
+    # "Hiện nay" or a new paragraph ends the plan.
+    text = "Đến năm 2025 phấn đấu có 60 HTX. Thu nhập đạt 65 triệu đồng/năm. Hiện nay thu nhập đạt 40 triệu đồng/năm."
+    got = [(r.value_text, r.status) for r in _rows_of(text)]
+    assert got == [("60", "target"), ("65 triệu đồng/năm", "target"), ("40 triệu đồng/năm", "actual")]
+    got = [
+        (r.value_text, r.status) for r in _rows_of("Đến năm 2025 phấn đấu có 60 HTX.\nThu nhập đạt 45 triệu đồng/năm.")
+    ]
+    assert got == [("60", "target"), ("45 triệu đồng/năm", "actual")]
+
+
+def test_people_counted_after_members_are_members(seed_rows):
+    row = find(rows_of(seed_rows, "002"), "150", "members")  # "THT … với thành viên tham gia 150 người"
+    assert (row.value, row.unit) == (150.0, "thành viên")

@@ -24,7 +24,9 @@
       failed: "Đã có lỗi khi trả lời. Vui lòng thử lại.",
       suggestions: ["Huyện Chợ Đồn có bao nhiêu HTX?", "Đến hết tháng 6/2017 Lạng Sơn có bao nhiêu tổ hợp tác?",
                     "Năm 2020 tỉnh Hòa Bình thành lập mới bao nhiêu hợp tác xã?"],
-      log: "Cuộc trò chuyện", you: "Bạn", bot: "Trợ lý"
+      log: "Cuộc trò chuyện", you: "Bạn", bot: "Trợ lý",
+      chart: "Biểu đồ", chartTable: "Bảng số liệu của biểu đồ", place: "Nơi", when: "Thời điểm", value: "Số liệu",
+      source: "Nguồn", openQuote: "mở câu trích dẫn"
     },
     en: {
       title: "Cooperative statistics", greeting: "Hello! Ask about cooperative statistics. Every answer cites its source.",
@@ -37,7 +39,9 @@
       failed: "Something went wrong while answering. Please try again.",
       suggestions: ["How many cooperatives are there in Cho Don district?", "Huyện Chợ Đồn có bao nhiêu HTX?",
                     "Năm 2020 tỉnh Hòa Bình thành lập mới bao nhiêu hợp tác xã?"],
-      log: "Conversation", you: "You", bot: "Assistant"
+      log: "Conversation", you: "You", bot: "Assistant",
+      chart: "Chart", chartTable: "The chart's figures", place: "Place", when: "Period", value: "Figure",
+      source: "Source", openQuote: "open the quote"
     }
   };
 
@@ -77,6 +81,14 @@
     "blockquote{margin:4px 0;padding:4px 8px;border-left:3px solid var(--accent);color:var(--fg)}",
     ".sources a{color:var(--accent)}",
     ".rate{display:flex;gap:6px;margin-top:6px}",
+    ".chart{margin:8px 0 0;white-space:normal}.chart svg{display:block;width:100%;height:auto;fill:none}",
+    ".chart figcaption{font-size:13px;font-weight:600;margin-bottom:2px}",
+    ".chart .bar{fill:var(--accent)}.chart .line{stroke:var(--accent);stroke-width:2;fill:none}",
+    ".chart .dot{fill:var(--accent);stroke:var(--bg);stroke-width:2}.chart .axis{stroke:var(--line)}",
+    ".chart text{fill:var(--fg);font-size:11px}.chart .small{fill:var(--muted);font-size:9.5px}",
+    ".chart g{-webkit-tap-highlight-color:transparent}.chart .hit{fill:transparent;cursor:pointer}.chart g[role=button]:hover .bar,.chart g[role=button]:hover .dot{opacity:.8}",
+    ".chart g[role=button]:focus{outline:none}.chart g[role=button]:focus-visible .hit{stroke:#f9ab00;stroke-width:2}",
+    "@media (prefers-color-scheme:dark){.chart .bar,.chart .dot{fill:#81c995}.chart .line{stroke:#81c995}}",
     ".rate button,.chips button,.retry{border:1px solid var(--line);background:var(--bg);border-radius:16px;padding:3px 10px;cursor:pointer}",
     ".chips{display:flex;flex-wrap:wrap;gap:6px}.chips button{text-align:left}",
     "form{display:flex;gap:8px;padding:10px;border-top:1px solid var(--line)}",
@@ -123,6 +135,92 @@
   function safeUrl(url) {
     try { var u = new URL(url); return (u.protocol === "http:" || u.protocol === "https:") ? u.href : null; }
     catch (e) { return null; }
+  }
+
+  var SVG_NS = "http://www.w3.org/2000/svg";
+
+  function svgEl(tag, attrs, text) {
+    var node = document.createElementNS(SVG_NS, tag);
+    if (attrs) Object.keys(attrs).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    if (text != null) node.textContent = text;
+    return node;
+  }
+
+  function clip(text, n) { text = text || ""; return text.length > n ? text.slice(0, n - 1) + "…" : text; }
+
+  /* A chart of the answer's figures, drawn as inline SVG: bars for places (a comparison or ranking),
+     a line for one place over time (a trend). Bars start at zero; every bar or point shows its value
+     as the quote writes it and its period, and opens its quote when clicked. A table with the same
+     figures follows for screen readers. */
+  function drawChart(chart, t, openQuote) {
+    var series = (chart && chart.series) || [];
+    if (series.length < 2) return null;
+    var figure = el("figure", { "class": "chart" });
+    var heading = (chart.measure || t.chart) + (chart.unit ? " (" + chart.unit + ")" : "");
+    figure.appendChild(el("figcaption", null, heading));
+    var max = Math.max.apply(null, series.map(function (p) { return p.value; })) || 1;
+    var W = 320, svg, H;
+    function point(g, p) {
+      var title = p.label + ": " + p.value_text + (p.period ? " — " + p.period : "") + " [" + p.citation + "]";
+      g.setAttribute("role", "button"); g.setAttribute("tabindex", "0");
+      g.setAttribute("aria-label", title + ", " + t.openQuote);
+      g.setAttribute("data-citation", String(p.citation));
+      g.appendChild(svgEl("title", null, title));
+      g.addEventListener("click", function () { openQuote(p.citation); });
+      g.addEventListener("keydown", function (e) {
+        if (e.key === "Enter" || e.key === " ") { e.preventDefault(); openQuote(p.citation); }
+      });
+    }
+    if (chart.kind === "line") {
+      H = 190;
+      svg = svgEl("svg", { viewBox: "0 0 " + W + " " + H, role: "group", "aria-label": heading });
+      var left = 24, right = W - 24, top = 28, bottom = H - 46;
+      svg.appendChild(svgEl("line", { "class": "axis", x1: left - 8, y1: bottom, x2: right + 8, y2: bottom }));
+      var step = series.length > 1 ? (right - left) / (series.length - 1) : 0;
+      var xy = series.map(function (p, i) { return [left + i * step, bottom - (p.value / max) * (bottom - top)]; });
+      svg.appendChild(svgEl("polyline", { "class": "line", points: xy.map(function (c) { return c.join(","); }).join(" ") }));
+      series.forEach(function (p, i) {
+        var g = svgEl("g", { "class": "point" });
+        var x = xy[i][0], y = xy[i][1];
+        var anchor = i === 0 ? "start" : (i === series.length - 1 ? "end" : "middle");
+        g.appendChild(svgEl("rect", { "class": "hit", x: x - 22, y: top - 22, width: 44, height: H - top }));
+        g.appendChild(svgEl("circle", { "class": "dot", cx: x, cy: y, r: 5 }));
+        g.appendChild(svgEl("text", { x: x, y: y - 10, "text-anchor": anchor }, clip(p.value_text, 18)));
+        g.appendChild(svgEl("text", { "class": "small", x: x, y: bottom + 16, "text-anchor": anchor }, clip(p.label, 22)));
+        point(g, p);
+        svg.appendChild(g);
+      });
+    } else {
+      var row = 40, barMax = 200;
+      H = series.length * row + 4;
+      svg = svgEl("svg", { viewBox: "0 0 " + W + " " + H, role: "group", "aria-label": heading });
+      series.forEach(function (p, i) {
+        var y = i * row;
+        var g = svgEl("g", { "class": "item" });
+        var width = Math.max(2, (p.value / max) * barMax);
+        g.appendChild(svgEl("rect", { "class": "hit", x: 0, y: y, width: W, height: row - 2 }));
+        g.appendChild(svgEl("text", { x: 0, y: y + 12 }, clip(p.label, 26)));
+        var period = svgEl("text", { "class": "small", x: W, y: y + 12, "text-anchor": "end" }, clip(p.period || "", 24));
+        g.appendChild(svgEl("rect", { "class": "bar", x: 0, y: y + 17, width: width, height: 14, rx: 2 }));
+        g.appendChild(svgEl("text", { x: width + 6, y: y + 28 }, clip(p.value_text, 24)));
+        g.appendChild(period);
+        point(g, p);
+        svg.appendChild(g);
+      });
+    }
+    figure.appendChild(svg);
+    var table = el("table", { "class": "sr" });
+    table.appendChild(el("caption", null, t.chartTable + ": " + heading));
+    var head = el("tr");
+    [t.place, t.value, t.when, t.source].forEach(function (h) { head.appendChild(el("th", { scope: "col" }, h)); });
+    table.appendChild(head);
+    series.forEach(function (p) {
+      var tr = el("tr");
+      [p.label, p.value_text, p.period || "", "[" + p.citation + "]"].forEach(function (v) { tr.appendChild(el("td", null, v)); });
+      table.appendChild(tr);
+    });
+    figure.appendChild(table);
+    return figure;
   }
 
   class HtxChat extends HTMLElement {
@@ -313,7 +411,7 @@
       }
       this.input.value = "";
       var item = { role: "assistant", text: text, question: question, found: result.found,
-                   citations: result.citations || [] };
+                   citations: result.citations || [], chart: result.chart || null };
       this.renderAnswer(node, item, false);
       this.history.push({ role: "user", content: question }, { role: "assistant", content: text });
       this.shown.push(item);
@@ -324,6 +422,15 @@
     renderAnswer(node, item, restoring) {
       var t = this.t, self = this;
       node.querySelector(".text").textContent = item.text;
+      var quotes = [];
+      var chart = drawChart(item.chart, t, function (n) {
+        var details = quotes[n - 1];
+        if (!details) return;
+        details.open = true;
+        details.scrollIntoView({ block: "nearest" });
+        details.querySelector("summary").focus();
+      });
+      if (chart) node.appendChild(chart);
       if (item.citations && item.citations.length) {
         var box = el("div", { "class": "sources" });
         box.appendChild(el("strong", null, t.sources));
@@ -337,6 +444,7 @@
           details.appendChild(el("summary", null, t.quote));
           details.appendChild(el("blockquote", null, c.quote));
           li.appendChild(details);
+          quotes.push(details);
           var url = c.url && safeUrl(c.url);
           if (url) {
             var a = el("a", { href: url, target: "_blank", rel: "noopener noreferrer" }, t.link);
