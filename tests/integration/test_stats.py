@@ -103,6 +103,40 @@ def test_rankings_of_places_are_answered_from_the_table(lexical_services):
     )
     new = answerer.answer("Tỉnh nào có nhiều HTX thành lập mới nhất?")
     assert "Tỉnh Hòa Bình" in new.text.splitlines()[1] and "66 HTX thành lập mới" in new.text
+    # The chart holds the same figures, each tied to the citation whose quote writes it.
+    chart = answer.to_result()["chart"]
+    assert chart["kind"] == "bar" and chart["unit"] == "HTX"
+    assert [(p["label"], p["value"]) for p in chart["series"]][:1] == [("Huyện Chợ Đồn", 42.0)]
+    assert [p["value"] for p in chart["series"]] == sorted(p["value"] for p in chart["series"])  # least first
+    for point in chart["series"]:
+        assert point["value_text"] in answer.citations[point["citation"] - 1].quote
+        assert point["period"]
+
+
+def test_a_comparison_reads_values_with_their_multipliers(tmp_path, closing):
+    """"3,24 tỷ đồng" is more than "500 triệu đồng": values are compared as amounts, not as the
+    digits written, and the chart carries them in one unit."""
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "a.txt").write_text(
+        "HTX ở Ba Bể\nNgày 10/01/2021\nNăm 2020, doanh thu bình quân của HTX ở huyện Ba Bể đạt 500 triệu đồng.",
+        encoding="utf-8",
+    )
+    (folder / "b.txt").write_text(
+        "HTX ở Na Rì\nNgày 12/01/2021\nNăm 2020, doanh thu bình quân của HTX ở huyện Na Rì đạt 3,24 tỷ đồng.",
+        encoding="utf-8",
+    )
+    index = closing(Index(tmp_path / "data", None))
+    index.ingest([folder])
+    answer = ExtractiveAnswerer(index).answer("So sánh doanh thu bình quân của HTX ở huyện Ba Bể và huyện Na Rì")
+    assert "→ Huyện Na Rì cao hơn huyện Ba Bể (3,24 tỷ đồng so với 500 triệu đồng" in answer.text
+    chart = answer.to_result()["chart"]
+    assert [(p["label"], p["value"], p["unit"]) for p in chart["series"]] == [
+        ("Huyện Ba Bể", 5e8, "VND"),
+        ("Huyện Na Rì", 3.24e9, "VND"),
+    ]
+    lookup = ExtractiveAnswerer(index).answer("Doanh thu bình quân của HTX ở huyện Ba Bể là bao nhiêu?")
+    assert lookup.found and lookup.chart is None and "chart" not in lookup.to_result()
 
 
 def test_a_place_over_the_years_is_answered_from_the_table(tmp_path, closing):
@@ -126,3 +160,6 @@ def test_a_place_over_the_years_is_answered_from_the_table(tmp_path, closing):
     assert "41 HTX" in lines[2] and "Đến hết năm 2021" in lines[2]
     assert len(lines) == 3  # the 6 new ones are a flow, not a point of the series
     assert [c.source for c in answer.citations] == ["a", "b"]
+    chart = answer.to_result()["chart"]
+    assert chart["kind"] == "line"
+    assert [(p["value"], p["citation"]) for p in chart["series"]] == [(30.0, 1), (41.0, 2)]

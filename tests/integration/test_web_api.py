@@ -38,6 +38,23 @@ async def test_stream_sends_pieces_then_citations_then_done(lexical_seeded_dir, 
     assert "42 HTX [1]" in text
     citations = dict(events)["citations"]
     assert citations["found"] and citations["citations"][0]["title"]
+    assert citations["chart"] is None  # a lookup has no chart
+
+
+async def test_ranking_answers_carry_their_chart_in_json_and_stream(lexical_seeded_dir, web_client):
+    client, _ = web_client(lexical_seeded_dir)
+    question = {"question": "Tỉnh nào có nhiều HTX nhất theo các bài viết?"}
+    async with client:
+        result = (await client.post("/api/ask", json=question)).json()
+        async with client.stream("POST", "/api/ask/stream", json=question) as r:
+            body = "".join([chunk async for chunk in r.aiter_text()])
+        schema = (await client.get("/openapi.json")).json()["components"]["schemas"]
+    chart = result["chart"]
+    assert chart["kind"] == "bar" and [p["label"] for p in chart["series"]] == ["Tỉnh Hòa Bình", "Tỉnh Lạng Sơn"]
+    assert [p["value_text"] for p in chart["series"]] == ["422", "153"]
+    assert dict(parse_sse(body))["citations"]["chart"] == chart
+    assert {"kind", "measure", "unit", "series"} <= set(schema["ChartOut"]["properties"])
+    assert {"label", "value", "value_text", "unit", "period", "citation"} == set(schema["ChartPointOut"]["properties"])
 
 
 async def test_stream_reports_errors_as_events(lexical_seeded_dir, web_client):
