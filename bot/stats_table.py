@@ -12,6 +12,7 @@ from retrieval.index import Index
 from retrieval.measures import BY_NAME
 from retrieval.periods import display_date
 from retrieval.stats import StatRow
+from retrieval.vietnamese import fold
 
 MEASURE_NAMES = (*BY_NAME, "other")
 # What a row shows, in this order (CSV header and JSON keys).
@@ -113,3 +114,31 @@ def to_text(views: Sequence[dict[str, Any]]) -> str:
         quote = view["quote"]
         lines.append(f"    “{quote if len(quote) <= 240 else quote[:237] + '…'}”")
     return "\n".join(lines)
+
+
+# The keys /api/stats sorts by, each the column the page shows; a row without one (no place, no
+# year, no date) comes last in both directions, and equal keys keep article order.
+STATS_SORTS = ("place", "measure", "value", "year", "date")
+
+
+def _sort_key(row: StatRow, key: str) -> tuple[Any, ...] | None:
+    """Return what ``row`` sorts by for ``key``, or None when the row has no such value."""
+    if key == "place":
+        return (fold(row.place), row.level) if row.place else None
+    if key == "measure":
+        return (fold(measure_label(row)),)
+    if key == "value":
+        return (row.value,)
+    if key == "year":
+        return (row.year, row.period_key) if row.year is not None else None
+    return (row.date, row.doc_id) if row.date else None  # "date"
+
+
+def sort_stat_rows(rows: Sequence[StatRow], sort: str) -> list[StatRow]:
+    """Return ``rows`` sorted by one of ``STATS_SORTS`` (descending after a ``-``), rows without
+    the key last, ties in their given order."""
+    key = sort.removeprefix("-")
+    keyed = [(_sort_key(row, key), row) for row in rows]
+    present = [(k, row) for k, row in keyed if k is not None]
+    present.sort(key=lambda pair: pair[0], reverse=sort.startswith("-"))  # stable both ways
+    return [row for _, row in present] + [row for k, row in keyed if k is None]

@@ -13,6 +13,7 @@ import json
 import threading
 import time
 from collections.abc import Callable
+from email.message import EmailMessage
 from email.parser import BytesParser
 from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -71,6 +72,13 @@ def _decode(params: dict[str, str]) -> dict[str, Any]:
     return decoded
 
 
+def _form_value(part: EmailMessage) -> str | bytes:
+    """Return a multipart field: a file's bytes, or a text field as UTF-8 (httpx names no charset)."""
+    payload = part.get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    return payload if part.get_filename() else payload.decode("utf-8")
+
+
 class FakeBotApi:
     """The Bot API methods the bot calls, answering like Telegram and keeping (method, params) pairs."""
 
@@ -86,6 +94,7 @@ class FakeBotApi:
         self._held: dict[str, threading.Event] = {}
         self.holding: list[dict[str, Any]] = []  # the parameters of the calls being held now
         self.delivered: list[dict[str, Any]] = []  # sendMessage calls answered with a message
+        self.photos: list[bytes] = []  # the files of the sendPhoto calls answered with a message, in order
         self._condition = threading.Condition()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -240,6 +249,21 @@ class FakeBotApi:
             self.delivered.append(params)
         return sent
 
+    def _api_sendPhoto(self, params: dict) -> dict:
+        photo = params.get("photo")
+        sent = {
+            **self._message(params),
+            "photo": [{"file_id": f"photo{len(self.photos)}", "file_unique_id": "u", "width": 800, "height": 500}],
+        }
+        del sent["text"]
+        if params.get("caption"):
+            sent["caption"] = params["caption"]
+        with self._condition:
+            self.sent_message_ids.append(sent["message_id"])
+            if isinstance(photo, bytes):  # an upload (multipart), not a file_id or URL
+                self.photos.append(photo)
+        return sent
+
     def _api_editMessageText(self, params: dict) -> dict:
         return {**self._message(params), "message_id": params["message_id"]}
 
@@ -285,7 +309,7 @@ def _handler_for(api: FakeBotApi) -> type[BaseHTTPRequestHandler]:
             if content_type.startswith("multipart/form-data"):
                 message = BytesParser(policy=HTTP).parsebytes(f"Content-Type: {content_type}\r\n\r\n".encode() + body)
                 return {
-                    part.get_param("name", header="content-disposition"): part.get_content()
+                    part.get_param("name", header="content-disposition"): _form_value(part)
                     for part in message.iter_parts()
                 }
             return {k: v[-1] for k, v in parse_qs(body.decode()).items()}

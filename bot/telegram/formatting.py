@@ -11,6 +11,8 @@ from retrieval.models import Answer, Citation, Document
 MAX_MESSAGE_CHARS = 4096
 SOURCES_HEADING = {"vi": "Nguồn:", "en": "Sources:"}
 MAX_LISTED_DOCUMENTS = 50
+MAX_CAPTION_CHARS = 1024  # a photo's caption, after entities are parsed
+MAX_SOURCE_TITLE_CHARS = 60
 
 
 def _place(place: str | None, language: str) -> str:
@@ -47,6 +49,32 @@ def format_answer_html(answer: Answer, limit: int = MAX_MESSAGE_CHARS) -> list[s
     """Return the answer as Telegram HTML messages, each within ``limit``, the sources whole in the last."""
     paragraphs = [escape(p.strip()) for p in answer.text.split("\n\n") if p.strip()]
     return split_message(paragraphs, format_sources_html(answer), limit)
+
+
+def format_chart_caption(answer: Answer, limit: int = MAX_CAPTION_CHARS) -> str:
+    """Return the plain-text caption of an answer's chart: the answer's first line, then the short
+    names (paper or title, and date) of the sources its points come from, within ``limit``."""
+    first_line = next((line.strip() for line in answer.text.splitlines() if line.strip()), "")
+    numbers = sorted({p.citation for p in answer.chart.points} if answer.chart else set())
+    cited = [(n, answer.citations[n - 1]) for n in numbers if 1 <= n <= len(answer.citations)]
+    sources = "; ".join(
+        f"[{n}] {_short_name(c.paper or c.title)}, {format_date(c.date, answer.language)}" for n, c in cited
+    )
+    heading = SOURCES_HEADING.get(answer.language, SOURCES_HEADING["vi"])
+    tail = f"\n{heading} {sources}" if sources else ""
+    if len(tail) > limit // 2:  # many long names: the answer's line matters more
+        tail = _cut(tail, limit // 2)
+    return (_cut(first_line, limit - len(tail)) + tail).lstrip("\n")
+
+
+def _short_name(name: str) -> str:
+    """Return a paper's name or an article's title on one line, cut to a caption's length."""
+    return _cut(" ".join(name.split()), MAX_SOURCE_TITLE_CHARS)
+
+
+def _cut(text: str, limit: int) -> str:
+    """Return ``text`` within ``limit`` characters, ending with "…" when it was cut."""
+    return text if len(text) <= limit else text[: max(limit - 1, 0)].rstrip() + "…"
 
 
 def format_documents_html(

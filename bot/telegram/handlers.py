@@ -17,6 +17,7 @@ from telegram import (
     Chat,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputFile,
     LinkPreviewOptions,
     Message,
     MessageEntity,
@@ -27,8 +28,9 @@ from telegram.constants import ChatAction, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes, ExtBot, JobQueue
 
+from bot.charts import render_png
 from bot.feedback import Feedback
-from bot.telegram.formatting import format_answer_html, format_documents_html
+from bot.telegram.formatting import format_answer_html, format_chart_caption, format_documents_html
 from bot.telegram.memory import ConversationMemory, UserRateLimit
 from bot.telegram.transport import describe
 from bot.wiring import Services
@@ -294,6 +296,8 @@ async def answer_question(
             return
         state.memory.add_turn(chat.id, question, answer.text)
         state.memory.remember_answer(chat.id, sent.message_id, question, answer.text)
+        if answer.chart is not None:  # sent in the chat's turn, so that it comes before the next answer
+            await send_chart(context, chat.id, answer, reply)
 
 
 def friendly_error(exc: HtxError) -> str:
@@ -325,6 +329,28 @@ async def send_answer(
         )
     assert sent is not None  # format_answer_html always returns at least one part
     return sent
+
+
+async def send_chart(
+    context: ContextTypes.DEFAULT_TYPE, chat_id: int, answer: Answer, reply: ReplyParameters | None
+) -> Message | None:
+    """Send the answer's chart as a PNG photo after its text; log a failure and return None (the
+    text was sent: the answer is not lost)."""
+    if answer.chart is None:
+        return None
+    try:
+        png = await asyncio.to_thread(render_png, answer.chart)
+        return await context.bot.send_photo(
+            chat_id,
+            InputFile(png, filename="chart.png"),
+            caption=format_chart_caption(answer),
+            reply_parameters=reply,
+        )
+    except TelegramError as exc:
+        log.warning("could not send the chart of an answer: %s", describe(exc))
+    except Exception:  # a chart that cannot be drawn must not turn an answered question into an error
+        log.exception("could not draw a %s chart of %d points", answer.chart.kind, len(answer.chart.points))
+    return None
 
 
 async def stream_answer(

@@ -4,6 +4,7 @@ the widget and its demo page at the root."""
 from __future__ import annotations
 
 import asyncio
+import html
 import json
 import logging
 import time
@@ -17,7 +18,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sse_starlette.sse import EventSourceResponse
 
 from bot.feedback import Feedback
-from bot.stats_table import MEASURE_NAMES, row_views, to_csv
+from bot.stats_table import MEASURE_NAMES, STATS_SORTS, row_views, sort_stat_rows, to_csv
 from bot.web.deps import AskedDep, MetricsDep, ServicesDep, SettingsDep, spend_feedback_post, spend_question
 from bot.web.errors import INTERNAL, http_error
 from bot.web.limits import trim_passages
@@ -25,8 +26,10 @@ from bot.web.metrics import Metrics
 from bot.web.schemas import AskResponse, FeedbackRequest, Health, SourceOut
 from retrieval.answering import Answerer
 from retrieval.errors import HtxError, InputError
+from retrieval.measures import BY_NAME
 from retrieval.models import Answer
 from retrieval.stats import StatsQuery
+from retrieval.vietnamese import fold
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
@@ -55,8 +58,8 @@ async def ask(asked: AskedDep, svc: ServicesDep, settings: SettingsDep, metrics:
 
 @api.post("/ask/stream", dependencies=[Depends(spend_question)])
 async def ask_stream(response: Response, asked: AskedDep, svc: ServicesDep, metrics: MetricsDep) -> EventSourceResponse:
-    """Answer as Server-Sent Events: `delta` pieces of text, then `citations`, then `done` (or an
-    `error` event with a readable message)."""
+    """Answer as Server-Sent Events: `delta` pieces of text, then `citations` (with the `chart`
+    when there is one), then `done` (or an `error` event with a readable message)."""
     events = _answer_events(svc.answerer, asked.question, asked.history, metrics)
     # A response returned as it is gets no headers from the dependencies: the rate-limit ones are copied.
     return EventSourceResponse(events, ping=15, headers=dict(response.headers))
@@ -100,6 +103,7 @@ async def _answer_events(
             "citations": result["citations"],
             "period": result["period"],
             "standalone_question": result["standalone_question"],
+            "chart": result.get("chart"),
         },
     )
     yield _event("done", {"latency_ms": result["latency_ms"]})
@@ -128,13 +132,21 @@ async def stats(
     format: Annotated[Literal["json", "csv"], Query()] = "json",  # noqa: A002 - the documented query name
     limit: Annotated[int, Query(ge=1, le=5000)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
+    sort: Annotated[
+        str | None, Query(description="place, measure, value, year or date; a leading - sorts descending")
+    ] = None,
 ) -> Response:
-    """The statistics table: every figure the articles state, filtered, a page at a time, as JSON
-    ({total, offset, limit, rows}) or CSV (the total in ``X-Total-Count``)."""
+    """The statistics table: every figure the articles state, filtered, sorted (article order
+    without ``sort``), a page at a time, as JSON ({total, offset, limit, rows}) or CSV (the total in
+    ``X-Total-Count``)."""
     if measure is not None and measure not in MEASURE_NAMES:
         raise InputError(f"unknown measure {measure!r}; expected one of {', '.join(MEASURE_NAMES)}")
+    if sort is not None and sort.removeprefix("-") not in STATS_SORTS:
+        raise InputError(f"unknown sort {sort!r}; expected one of {', '.join(STATS_SORTS)}, each optionally after -")
     query = StatsQuery(place=place, measure=measure, year=year, status=status)
     rows = await asyncio.to_thread(svc.index.stats, query)
+    if sort is not None:
+        rows = sort_stat_rows(rows, sort)
     views = await asyncio.to_thread(row_views, svc.index, rows[offset : offset + limit])
     headers = {"X-Total-Count": str(len(rows))}
     if format == "csv":
@@ -188,3 +200,45 @@ async def widget() -> FileResponse:
 async def demo() -> HTMLResponse:
     """A demo page that embeds the widget."""
     return HTMLResponse((STATIC / "demo.html").read_text(encoding="utf-8"))
+
+
+# --- the /stats page: the statistics table for people, over /api/stats ---------------------------
+
+# The page runs only its own script and styles and talks only to this app.
+STATS_PAGE_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'; "
+        "img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'self'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+_MEASURE_OPTIONS_MARK = "<!-- measure options -->"
+
+
+def _measure_options() -> str:
+    """Return the <option>s of the page's measure filter: the lexicon's measures by their
+    Vietnamese names, then "other"."""
+    labels = {name: BY_NAME[name].label_vi if name in BY_NAME else "khác" for name in MEASURE_NAMES}
+    names = sorted(MEASURE_NAMES, key=lambda name: (name == "other", fold(labels[name])))
+    return "".join(
+        f'<option value="{html.escape(name)}">{html.escape(labels[name][:1].upper() + labels[name][1:])}</option>'
+        for name in names
+    )
+
+
+@site.get("/stats", response_class=HTMLResponse, include_in_schema=False)
+async def stats_page() -> HTMLResponse:
+    """The statistics table as a page: filters, sortable columns, pages, quotes and CSV download."""
+    page = (STATIC / "stats.html").read_text(encoding="utf-8")
+    return HTMLResponse(page.replace(_MEASURE_OPTIONS_MARK, _measure_options()), headers=STATS_PAGE_HEADERS)
+
+
+@site.get("/stats.js", include_in_schema=False)
+async def stats_script() -> FileResponse:
+    """Serve the script of the /stats page."""
+    return FileResponse(
+        STATIC / "stats.js",
+        media_type="text/javascript; charset=utf-8",
+        headers={"Cache-Control": "public, max-age=300"},
+    )
