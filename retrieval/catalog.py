@@ -73,7 +73,11 @@ class Catalog:
             if not self.read_only and self.get_meta("stats_version") not in (None, STATS_VERSION):
                 # Rows of another extractor, maybe with other columns: the table is made again and
                 # filled by the next ingest or the first query of the table.
-                self.db.execute("DROP TABLE IF EXISTS stats")
+                # The version mark goes with the rows: another version opening this index later
+                # must not take the emptied table for its own current one.
+                with self.db:
+                    self.db.execute("DROP TABLE IF EXISTS stats")
+                    self.db.execute("DELETE FROM meta WHERE key = 'stats_version'")
                 self.db.executescript(_SCHEMA)
         except sqlite3.OperationalError as exc:
             raise _operational_error(exc, path) from exc

@@ -95,6 +95,15 @@ def figure_subject(text: str, before: str, sentence: str, document: Document, po
     preceding = [(at, p) for at, p in own if at < position]
     if preceding:
         return [preceding[-1][1]]
+    unit = _WHOLE_UNIT_RE.search(" ".join(canonical_words(text)[:position]))
+    if unit:
+        # "Cục Thuế TP. HCM cho biết toàn TP có 173 HTX, … tại Q. Bình Thạnh …": the whole unit
+        # named before the figure (or the article's), never a place inside it named later.
+        kinds = _WHOLE_UNIT_KINDS[unit.group(1)]
+        named_before = [p for at, p in _positioned(text, specific=False) if at < position][::-1]
+        for place in [*named_before, *find_places(before)[::-1], *article_places(document)]:
+            if place.kind in kinds:
+                return [place]
     earlier = _specific(find_places(before))
     if earlier:
         return earlier[-1:]
@@ -106,12 +115,25 @@ def figure_subject(text: str, before: str, sentence: str, document: Document, po
     return article_places(document)
 
 
+_WHOLE_UNIT_RE = re.compile(r"\b(?:toan|ca) (tinh|thanh pho|tp|huyen|quan|thi xa)\b(?: \S+){0,3}$")
+_WHOLE_UNIT_KINDS: dict[str, tuple[str | None, ...]] = {
+    "tinh": ("province", None),
+    "thanh pho": ("city", "province", None),
+    "tp": ("city", "province", None),
+    "huyen": ("district", None),
+    "quan": ("district", None),
+    "thi xa": ("district", None),
+}
+
+
 @lru_cache(maxsize=16384)
-def _positioned(text: str) -> tuple[tuple[int, Place], ...]:
-    """Return the most specific places named in ``text`` with the token index where each is named."""
+def _positioned(text: str, specific: bool = True) -> tuple[tuple[int, Place], ...]:
+    """Return the places named in ``text`` (the most specific ones unless ``specific`` is false)
+    with the token index where each is named."""
     tokens = canonical_words(text)
     out = []
-    for place in _specific(find_places(text)):
+    found = find_places(text)
+    for place in _specific(found) if specific else found:
         words = place.key.split()
         at = next((i for i in range(len(tokens)) if tokens[i : i + len(words)] == words), 0)
         out.append((at, place))
