@@ -29,7 +29,7 @@ from retrieval.units import name_key
 from retrieval.vietnamese import canonical_words, fold, number_value
 
 SENTENCE_CHARS = 1500  # longer sentences are read in pieces (the cost of a sentence grows with its square)
-VERSION = "6"  # bump when extraction changes: the catalog then rebuilds every row
+VERSION = "7"  # bump when extraction changes: the catalog then rebuilds every row
 
 # The unit a count is given in, by measure.
 _COUNT_UNITS = {
@@ -56,7 +56,7 @@ _COUNT_NOUNS = frozenset(
     xã huyện tỉnh thôn bản phường quận nước quốc_gia vùng thị_trường việc_làm gian_hàng cửa_hàng siêu_thị
     chợ lớp_học lợn bò gà trâu cá thùng vé cuốn gói đề_tài đề_án văn_bản nhiệm_vụ tiêu_chí chỉ_tiêu
     thủ_tục dự_thảo dự_luật địa_phương điểm_bán nội_dung hạng_mục công_trình chuỗi chuỗi_liên_kết
-    liên_hiệp làng làng_nghề khu_công_nghiệp cụm_công_nghiệp khu_dân_cư
+    liên_hiệp làng làng_nghề khu_công_nghiệp cụm_công_nghiệp khu_dân_cư trường_hợp hồ_sơ nhà_đầu_tư
     """.split()
 )
 # Words before a number that make it part of a name or a reference, not a figure: "Quyết định
@@ -69,8 +69,9 @@ _NAME_BEFORE = re.compile(  # on the lowercase text with its tones: "thứ" 11 i
 )
 # "thành viên tham gia 150 người", "lao động thường xuyên 40 người": people counted as members/workers.
 _PEOPLE_NAMED = re.compile(r"\b(thanh vien|xa vien|lao dong)(?: \S+){0,3}$")
-_RANGE_BEFORE = re.compile(r"\d\s*[-–]\s*$")
+_RANGE_BEFORE = re.compile(r"\d\s*[-–]\s*$|\btừ\s+\d[\d.,]*\s*(?:\S+\s+){0,2}(?:đến|tới)\s+$")
 _RANGE_AFTER = re.compile(r"\s*[-–]\s*\d")
+_RANGE_TO = re.compile(r"\s*(?:đến|tới)\s+\d")  # "từ 1 tỷ đến 8 tỷ", after a "từ"
 _MULTIPLIERS = {"nghin": 1e3, "ngan": 1e3, "trieu": 1e6, "ty": 1e9, "ti": 1e9}
 # What follows a number and belongs to its value as written: "3,24 tỷ đồng", "4 triệu đồng/người/tháng".
 _MONEY_AFTER = re.compile(
@@ -327,13 +328,18 @@ def _row(
         return None  # a document's number ("Kế hoạch số 681/KH-BCĐ") or a share ("179/196 HTX"), not a figure
     if _NAME_BEFORE.search(clause[max(0, number[0] - 20) : number[0]].lower()):
         return None  # "Quyết định 2032", "quận 12", "lần thứ 11": a name or a reference
-    if _RANGE_BEFORE.search(clause[max(0, number[0] - 20) : number[0]]) or _RANGE_AFTER.match(clause, span[1]):
-        return None  # "6 - 8%", "600-700 tấn": a range is no single figure
+    ahead = clause[max(0, number[0] - 40) : number[0]]
+    if (
+        _RANGE_BEFORE.search(ahead)
+        or _RANGE_AFTER.match(clause, span[1])
+        or (ahead.rstrip().endswith("từ") and _RANGE_TO.match(clause, span[1]))
+    ):
+        return None  # "6 - 8%", "600-700 tấn", "từ 25% đến 30%": a range is no single figure
     raw = ""
     if measure.startswith("count:"):
         raw = _counted_noun(clause[span[1] :])
-        if not raw:
-            return None
+        if not raw or clause[number[0] : number[1]] == "1":
+            return None  # no noun of a statistic, or "1 chiếc", "cho 1 công ty": "a", not a count
         measure = "other"
         named = _PEOPLE_NAMED.search(" ".join(canonical_words(clause[: span[0]]))) if raw == "người" else None
         if named:  # "thành viên tham gia 150 người": a count of members, in people

@@ -200,6 +200,10 @@ def _rows_of(text: str, place: str = "Lâm Đồng") -> list[StatRow]:
         # A range is no single figure: neither bound becomes a row.
         ("Thu nhập của lao động từ 6 - 7 triệu đồng/tháng.", []),
         ("Doanh thu đạt 600-700 triệu đồng/ha/năm.", []),
+        ("Các hộ thu từ 1 tỷ đến 8 tỷ đồng/năm, đóng góp từ 25% đến 30% GDP.", []),
+        ("Đến năm 2025 có 60 HTX đến 2030 là 80 HTX.", [("60", "htx_count", ""), ("80", "htx_count", "")]),
+        # "1 chiếc", "cho 1 công ty": "a", not a count; "5 trường hợp" is whole.
+        ("Ông lấy 1 chiếc kẹp và ghi nhận 5 trường hợp.", [("5", "other", "trường hợp")]),
         # What an `other` figure counts is a noun of the lexicon, whole ("hải lý", not "hải").
         (
             "Đội tàu đánh bắt cách bờ 20 hải lý, với 16 tàu và 150 ngư dân.",
