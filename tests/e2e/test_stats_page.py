@@ -4,7 +4,6 @@ articles with links and markup in their titles)."""
 from __future__ import annotations
 
 import json
-import shutil
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -12,21 +11,9 @@ import pytest
 from bot.settings import Settings
 from bot.web.app import create_app
 from bot.wiring import build_services
-from tests.helpers.data import REPO, SEEDS
+from tests.helpers.data import ARTEFACTS, SEEDS
 from tests.live_server import live_server
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARTEFACTS = REPO / "test-artifacts"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-sync",
-]
 HOSTILE_TITLE = "<img src=x onerror=alert(1)> Ba Bể phát triển hợp tác xã"
 EXTRA = [
     {
@@ -61,16 +48,6 @@ def server(tmp_path_factory):
             yield url, services
     finally:
         services.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield browser
-        browser.close()
 
 
 def _query(url: str) -> dict[str, list[str]]:

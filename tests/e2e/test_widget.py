@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import http.server
 import json
-import shutil
 import threading
 import time
 
@@ -14,21 +13,8 @@ import pytest
 from bot.settings import Settings
 from bot.web.app import create_app
 from bot.wiring import build_services
-from tests.helpers.data import REPO, SEEDS
+from tests.helpers.data import ARTEFACTS, SEEDS
 from tests.live_server import free_port, live_server
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARTEFACTS = REPO / "test-artifacts"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-sync",
-]
 
 pytestmark = pytest.mark.slow
 
@@ -66,16 +52,6 @@ def host_page(tmp_path_factory, api_server):
     yield f"http://127.0.0.1:{server.server_address[1]}/index.html"
     server.shutdown()
     thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield browser
-        browser.close()
 
 
 def test_widget_end_to_end(browser, host_page, api_server, closing):

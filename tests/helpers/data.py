@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
+ARTEFACTS = REPO / "test-artifacts"  # screenshots of the browser tests, to look at
 SHARED = REPO.parent / "shared"
 SEEDS = REPO / "seeds"
 QUESTIONS = SHARED / "eval" / "questions.jsonl"
