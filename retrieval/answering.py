@@ -381,16 +381,10 @@ def _asked_value(q: Question, clauses: Sequence[Clause]) -> tuple[float, str, st
 
 
 def _chart(q: Question, kind: str, points: list[ChartPoint]) -> Chart | None:
-    """Return a chart of two or more points of one unit (the one most points have), else None."""
-    if not points:
-        return None
-    unit = max({p.unit for p in points}, key=lambda u: sum(p.unit == u for p in points))
-    same = tuple(p for p in points if p.unit == unit)
-    if len(same) < 2:
-        return None
+    """Return the chart of an answer's points, labelled with the asked measure."""
     measure = q.asked[0] if q.asked else None
     label = (measure.label_en if q.english else measure.label_vi) if measure else ""
-    return Chart(kind=kind, measure=label, unit=unit, points=same)
+    return Chart.of(kind, label, points)
 
 
 def _found(

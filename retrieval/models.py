@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -96,6 +97,16 @@ class Chart:
     measure: str  # the measure's label in the answer's language ("số HTX")
     unit: str  # the unit every point shares
     points: tuple[ChartPoint, ...]
+
+    @classmethod
+    def of(cls, kind: str, measure: str, points: Sequence[ChartPoint]) -> Chart | None:
+        """Return a chart of the points in the unit most of them have (the others are left out:
+        "3 tỷ đồng" and "12%" share no axis), or None when fewer than two remain."""
+        if not points:
+            return None
+        unit = max({p.unit for p in points}, key=lambda u: sum(p.unit == u for p in points))
+        same = tuple(p for p in points if p.unit == unit)
+        return cls(kind=kind, measure=measure, unit=unit, points=same) if len(same) >= 2 else None
 
     def to_dict(self) -> dict[str, Any]:
         """Return the results-format ``chart`` object."""

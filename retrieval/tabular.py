@@ -110,7 +110,7 @@ def _point(q: Question, row: StatRow, label: str, citation: int) -> ChartPoint:
     )
 
 
-Tabled = tuple[str, tuple[Citation, ...], list[str], Chart]
+Tabled = tuple[str, tuple[Citation, ...], list[str], Chart | None]
 
 
 def _place_label(row: StatRow, english: bool) -> str:
@@ -153,7 +153,7 @@ def rank_answer(index: StatsIndex, q: Question) -> Tabled | None:
         lines.append(texts["rank_more"].format(count=len(ranked) - RANK_SHOWN))
     if len({(r.year, r.period_key or r.date) for r in ranked[:RANK_SHOWN]}) > 1:
         lines.append(texts["mixed_periods"])
-    chart = Chart(kind="bar", measure=label, unit=top.unit, points=tuple(points))
+    chart = Chart.of("bar", label, points)  # ranked rows share one unit
     return "\n".join(lines), tuple(citations), periods, chart
 
 
@@ -178,10 +178,8 @@ def trend_answer(index: StatsIndex, q: Question) -> Tabled | None:
         line, number = _quoted_line(index, q, row, citations, periods)
         lines.append(line)
         points.append(_point(q, row, _when(q, row), number))
-    # A line joins figures of one unit only: the unit most of the periods have.
-    unit = max({r.unit for r in rows}, key=lambda u: sum(p.unit == u for p in points))
     label = measure.label_en if q.english else measure.label_vi
-    chart = Chart(kind="line", measure=label, unit=unit, points=tuple(p for p in points if p.unit == unit))
+    chart = Chart.of("line", label, points)  # a line joins figures of one unit only
     return "\n".join(lines), tuple(citations), periods, chart
 
 
