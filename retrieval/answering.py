@@ -68,6 +68,9 @@ class SearchIndex(Protocol):
     def chunk_of(self, doc_id: str, offset: int) -> str:
         """Return the id of the chunk holding a character offset of a document's text."""
 
+    def document_passages(self, doc_id: str) -> list[Passage]:
+        """Return every chunk of a document as an unscored passage, in article order."""
+
     def covered_places(self, limit: int = 8) -> list[str]:
         """Return the places most documents are about."""
 
@@ -92,6 +95,7 @@ class AnswerConfig:
 
     passages: int = 10  # returned with the answer (hit@k, the results format)
     read: int = 10  # passages whose sentences are candidates
+    whole_articles: int = 2  # the first articles retrieved are read whole, not only their matching chunks
     min_coverage: float = 0.45  # share of the question's topic weight a quote must cover
     fresh_days: int = 7  # how old an article's price may be to answer "giá ... hôm nay"
     max_question_chars: int = MAX_QUESTION_CHARS
@@ -124,9 +128,9 @@ class ExtractiveAnswerer:
             answer = self._refuse(q, [], Refusal("topic"))
 
         else:
-            passages = self.index.search(standalone, self.config.passages, lexical_query=q.match_text)
-            expanded = _with_legacy_units(q.match_text, q)
-            if expanded != q.match_text:
+            passages = self.index.search(standalone, self.config.passages, lexical_query=q.search_text)
+            expanded = _with_legacy_units(q.search_text, q)
+            if expanded != q.search_text:
                 # A 2025 province: the articles name the old provinces it took in; read theirs too.
                 seen = {p.chunk_id for p in passages}
                 passages += [
@@ -157,14 +161,24 @@ class ExtractiveAnswerer:
         yield "final", answer
 
     def _select(self, q: Question, passages: Sequence[Passage]) -> Selection | Refusal:
+        passages = self._whole_articles(passages)
         documents: dict[str, Document] = {}
-        for passage in passages[: max(self.config.read, len(passages))]:
+        for passage in passages:
             if passage.doc_id not in documents:
                 document = self.index.document(passage.doc_id)
                 if document is not None:
                     documents[passage.doc_id] = document
-        candidates = candidates_from(passages, documents, max(self.config.read, len(passages)))
+        candidates = candidates_from(passages, documents, len(passages))
         return select(q, candidates, min_coverage=self.config.min_coverage, fresh_days=self.config.fresh_days)
+
+    def _whole_articles(self, passages: Sequence[Passage]) -> list[Passage]:
+        """Return the passages read, then the other chunks of the first ``whole_articles`` articles:
+        retrieval finds the article, but its figure may sit in the chunk after the one that matched
+        ("… đến cuối năm 2016 có 1.642 hợp tác xã, chiếm 15,16% cả nước")."""
+        read = list(passages[: max(self.config.read, len(passages))])
+        seen = {p.chunk_id for p in read}
+        articles = list(dict.fromkeys(p.doc_id for p in read))[: self.config.whole_articles]
+        return read + [p for doc_id in articles for p in self.index.document_passages(doc_id) if p.chunk_id not in seen]
 
     # one question, one (or two) quotes
     def _single(self, q: Question, passages: list[Passage]) -> Answer:
@@ -281,7 +295,7 @@ class ExtractiveAnswerer:
         texts = texts_for(q)
         for label, sub, place in sides:
             own = (
-                self.index.search(sub.text, self.config.passages, lexical_query=sub.match_text)
+                self.index.search(sub.text, self.config.passages, lexical_query=sub.search_text)
                 if sub.text != q.text
                 else []
             )

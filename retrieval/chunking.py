@@ -19,7 +19,7 @@ def split_sentences(paragraph: str) -> list[str]:
     start = 0
     for match in _SENTENCE_BREAK.finditer(paragraph):
         candidate = paragraph[start : match.start()].rstrip()
-        last_word = candidate.rsplit(" ", 1)[-1].lower()
+        last_word = candidate.rsplit(" ", 1)[-1].lower().lstrip("(\"“'[")  # "(Q. Thanh Khê)"
         if last_word in _ABBREVIATIONS:
             continue
         if candidate:

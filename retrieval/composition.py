@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from retrieval.measures import figures
 from retrieval.models import Citation
 from retrieval.periods import display_date, period_for
-from retrieval.places import current_province, find_places, relation_note
+from retrieval.places import current_province, find_places, relation_note, within
 from retrieval.questions import Question
 from retrieval.selection import Clause, counts
 from retrieval.vietnamese import canonical_words, fold
@@ -135,7 +135,8 @@ def part_of_lead(q: Question, clauses: Sequence[Clause]) -> str:
     for asked in q.places:
         if any(asked.compatible(s) for s in subjects):
             return ""
-        inside = next((s for s in subjects if s.key != asked.key), None)
+        # Only a unit inside the asked one; a sentence that names the body asked is not labelled.
+        inside = next((s for s in subjects if s.key != asked.key and within(s, asked)), None)
         if inside is not None:
             asked_label = asked.name if q.english else asked.label()
             subject_label = inside.name if q.english else inside.label()

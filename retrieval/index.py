@@ -105,6 +105,14 @@ class Index:
                 refresh_stats(self.parts)
         return filter_rows(catalog.stat_rows(measure=query.measure, year=query.year), query)
 
+    def document_passages(self, doc_id: str) -> list[Passage]:
+        """Return every chunk of a document as an unscored passage, in article order."""
+        source = self.catalog.cited_names([doc_id]).get(doc_id, "")
+        return [
+            Passage(chunk_id=c.id, doc_id=c.doc_id, text=c.text, score=0.0, source=source)
+            for c in self.catalog.document_chunks(doc_id)
+        ]
+
     def chunk_of(self, doc_id: str, offset: int) -> str:
         """Return the id of the chunk holding character ``offset`` of a document's text (the
         first chunk when the text moved)."""

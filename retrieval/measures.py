@@ -36,15 +36,23 @@ class Measure:
 
 # Lexicon words that folding merges with common words: "lãi" (profit) folds to "lai", as do
 # "lại" (again), "lái" (to drive) and "lai" (hybrid). In accented text only the accented form counts.
+# The question word "mấy" (how many) folds to "may", as do "mây" (rattan), "máy" (machine), "may" (luck).
 _FOLD_TWINS_RE = re.compile(r"(?<!\w)(?:lai|lài|lái|lại|lải)(?!\w)", re.IGNORECASE)
+_MAY_TWINS_RE = re.compile(r"(?<!\w)(?:mây|máy|mày|mạy|mảy|mãy|mầy|mẩy|mẫy|mậy)(?!\w)", re.IGNORECASE)
 
 
 def _tokens(text: str) -> list[str]:
     """Return the canonical words of ``text`` as the lexicon reads them: accented text keeps its
-    "lại" apart from "lãi" (a neutral token takes its place, so positions do not shift)."""
+    "lại" apart from "lãi", and "mây" apart from "mấy" (a neutral token takes its place, so
+    positions do not shift)."""
     if has_diacritics(text):
-        text = _FOLD_TWINS_RE.sub("laiz", nfc(text))
+        text = _MAY_TWINS_RE.sub("mayz", _FOLD_TWINS_RE.sub("laiz", nfc(text)))
     return canonical_words(text)
+
+
+def cue_words(text: str) -> list[str]:
+    """Return the canonical words a question's cues are read from ("mấy", "lãi"): see ``_tokens``."""
+    return _tokens(text)
 
 
 MEASURES: tuple[Measure, ...] = (
@@ -155,7 +163,7 @@ _MONEY_RE = re.compile(r"^(?:dong|trieu|ty|ti|nghin|ngan|usd|vnd|tr|d)$")
 _PER_MONTH_RE = re.compile(r"\b(thang|month|monthly)\b")
 _ASK_PER_MONTH_RE = re.compile(r"\b(?:moi|hang|mot|1|per|a|each|tren) (?:thang|month)\b|\bmonthly\b|\bthang\b$")
 _PER_YEAR_RE = re.compile(r"\b(nam|year|yearly|annual|annually|per year)\b")
-_PERCENT_RE = re.compile(r"(%|\bphan tram\b|\bty le\b|\bpercent\b|\bgrowth\b|\btang truong\b)")
+_PERCENT_RE = re.compile(r"(%|\b(?:phan tram|ty le|ty trong|percent|percentage|share|proportion|growth|tang truong)\b)")
 _NUMBER_TOKEN = re.compile(r"^\d")
 
 _ASK_COUNT_RE = re.compile(
@@ -207,7 +215,8 @@ def _phrase_at(tokens: list[str], start: int, phrases: tuple[str, ...]) -> str |
 
 def question_measures(text: str) -> tuple[Measure, ...]:
     """Return the measures a question asks for, most specific first ("doanh thu" over "HTX")."""
-    folded = " ".join(_tokens(text))
+    # "cooperative groups" are tổ hợp tác and "cooperative unions" liên hiệp HTX, not cooperatives.
+    folded = re.sub(r"\bco ?operative (groups?|unions?|teams?)\b", r"\1", " ".join(_tokens(text)))
     tokens = folded.split()
     found: list[Measure] = []
     english = set(re.findall(r"[a-z'-]+", nfc(text).lower()))
@@ -229,7 +238,8 @@ def question_measures(text: str) -> tuple[Measure, ...]:
         found = [m for m in found if m.is_value or m.name != "htx_count"]
     if not found:
         for measure in MEASURES:  # English "How many cooperatives", "average monthly income"
-            if measure.counted and english & set(measure.english) and re.search(r"\b(how many|number of)\b", folded):
+            asks = re.search(r"\b(how many|number of|(?:share|proportion|percentage) of)\b", folded)
+            if measure.counted and english & set(measure.english) and asks:
                 found.append(measure)
                 break
     # "Số HTX", "HTX" with a quantity cue and nothing else named: the count of cooperatives.

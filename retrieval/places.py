@@ -98,9 +98,9 @@ def _capital_next(match: re.Match[str]) -> bool:
     return match.string[match.end() : match.end() + 1].isupper()
 
 
-# News abbreviations, expanded before matching: "H.Chợ Đồn", "TX. Sơn Tây", "TP.HCM".
+# News abbreviations, expanded before matching: "H.Chợ Đồn", "TX. Sơn Tây", "TP.HCM" ("tp hcm", "HCMC").
 _ABBREVIATIONS = (
-    (re.compile(r"\bT[Pp]\.?\s*HCM\b"), lambda m: "thành phố Hồ Chí Minh"),
+    (re.compile(r"\b(?:tp\.?\s*)?hcmc?\b", re.IGNORECASE), lambda m: "thành phố Hồ Chí Minh"),
     (re.compile(r"\b[Hh]\.\s*(?=\w)"), lambda m: "huyện " if _capital_next(m) else m.group(0)),
     (re.compile(r"\bT[Xx]\.\s*(?=\w)"), lambda m: "thị xã " if _capital_next(m) else m.group(0)),
 )

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from retrieval.measures import (
     Measure,
     counted_noun,
+    cue_words,
     question_measures,
     question_owner,
     question_qualifiers,
@@ -22,7 +23,7 @@ from retrieval.measures import (
 )
 from retrieval.periods import years
 from retrieval.places import REGION_NAMES_RE, Place, find_places, within
-from retrieval.vietnamese import bigrams, canonical_words, fold, is_english
+from retrieval.vietnamese import bigrams, canonical_words, fold, is_english, nfc
 
 # Folded function words and question words that carry no topic.
 _STOPWORDS = frozenset(
@@ -41,6 +42,7 @@ _QUALIFIER_WORDS = frozenset(
 _AMOUNT_RE = re.compile(r"\b(bao nhieu|la gi|dat|muc|how much|what is|what was|average|binh quan)\b")
 _QUANTITY_RE = re.compile(
     r"\b(bao nhieu|may|so luong|tong so|how many|how much|number of|so (?:htx|tht|qtdnd|lhhtx)|"
+    r"what (?:share|proportion|percentage|percent)|"
     r"(?:nhieu|it)(?: \S+){1,3} (?:hon|nhat)|(?:more|fewer|most|fewest) (?:cooperatives?|members|groups))\b"
 )
 
@@ -93,6 +95,8 @@ _GLOSSARY = {
     "head": "trưởng đoàn",
     "led": "trưởng đoàn",
     "nationwide": "cả nước",
+    "vietnam": "cả nước Việt Nam",
+    "vietnam's": "cả nước Việt Nam",
     "country": "cả nước",
     "national": "cả nước",
     "region": "vùng",
@@ -176,16 +180,48 @@ class Question:
     owners: tuple[str, ...] = ()  # every entity named: "HTX và THT" asks a comparison of the two
     unknown_places: tuple[str, ...] = ()  # "huyện X" where X is no unit the gazetteer knows
     percent: bool = False  # a rate is asked ("tăng bao nhiêu %")
+    organisations: tuple[str, ...] = ()  # folded proper names of the bodies named: "tang hoa" in "HTX … Tăng Hoà"
 
     @property
     def match_text(self) -> str:
         """Return the Vietnamese-side text used for lexical matching."""
         return _translate(self.text) if self.english else self.text
 
+    @property
+    def search_text(self) -> str:
+        """Return the text BM25 searches with: ``match_text`` without its question words, which
+        match the articles that quote a question ("… có bao nhiêu nước có lợi nhuận") instead of
+        those that answer it."""
+        return " ".join(_INTERROGATIVE_RE.sub(" ", nfc(self.match_text)).split()) or self.match_text
+
+
+_INTERROGATIVE_RE = re.compile(
+    r"(?<!\w)(?:bao nhiêu|bao nhieu|mấy|là gì|la gi|gì|nào|ai|ở đâu|o dau|đâu|khi nào|khi nao|bao giờ|"
+    r"bao gio|tại sao|tai sao|vì sao|vi sao|như thế nào|nhu the nao|thế nào|the nao|how many|how much|"
+    r"what|which|who|whom|where|when|why|how)(?!\w)",
+    re.IGNORECASE,
+)
+
+
+# English phrases whose words mean something else alone ("cooperative" is an HTX, a "cooperative
+# group" a tổ hợp tác): translated first, and their words are not looked up again.
+_PHRASES = {
+    "cooperative group": "tổ hợp tác",
+    "cooperative groups": "tổ hợp tác",
+    "cooperative union": "liên hiệp hợp tác xã",
+    "cooperative unions": "liên hiệp hợp tác xã",
+    "cooperative alliance": "Liên minh Hợp tác xã",
+    "people's credit fund": "quỹ tín dụng nhân dân",
+    "people's credit funds": "quỹ tín dụng nhân dân",
+}
+_PHRASE_RE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, _PHRASES), key=len, reverse=True)) + r")\b")
+
 
 def _translate(text: str) -> str:
     """Return an English question with its domain words followed by their Vietnamese terms."""
-    extra = [_GLOSSARY[w] for w in re.findall(r"[a-z-]+", text.lower()) if w in _GLOSSARY]
+    lowered = text.lower()
+    extra = [_PHRASES[m.group(1)] for m in _PHRASE_RE.finditer(lowered)]
+    extra += [_GLOSSARY[w] for w in re.findall(r"[a-z-]+", _PHRASE_RE.sub(" ", lowered)) if w in _GLOSSARY]
     return text + " " + " ".join(extra)
 
 
@@ -253,7 +289,7 @@ _WHICH_RE = re.compile(r"\b(nao|ai|gi|la ai|which|who|what product|whom|where|o 
 
 def intent_of(text: str, places: Sequence[Place], years_asked: Sequence[int]) -> str:
     """Return what the question wants done: compare, trend, rank, which or lookup."""
-    folded = " ".join(canonical_words(text))
+    folded = " ".join(cue_words(text))
     if _TREND_RE.search(folded):
         return "trend"
     if _RANK_RE.search(folded):
@@ -358,7 +394,7 @@ def analyse(text: str) -> Question:
         tokens = canonical_words(match_text[len(text) :]) + [t for t in canonical_words(text) if t in place_tokens]
     else:
         tokens = canonical_words(match_text)
-        measures = _measures(tokens)
+        measures = _measures(cue_words(match_text))
     topic = _topic_tokens(tokens, find_places(text))
     qualifiers = question_qualifiers(match_text)
     asked = question_measures(text)
@@ -369,9 +405,8 @@ def analyse(text: str) -> Question:
     terms: dict[str, float] = {t: 1.0 for t in topic}
     pairs = set(bigrams(tokens)) & set(bigrams(topic)) if not english else set()
     asked_years = tuple(years(text))
-    quantity = bool(_QUANTITY_RE.search(" ".join(canonical_words(text)))) or bool(
-        asked and _AMOUNT_RE.search(" ".join(canonical_words(text)))
-    )
+    cues = " ".join(cue_words(text))
+    quantity = bool(_QUANTITY_RE.search(cues)) or bool(asked and _AMOUNT_RE.search(cues))
     return Question(
         text=text,
         english=english,
@@ -391,4 +426,47 @@ def analyse(text: str) -> Question:
         owner=question_owner(match_text, asked),
         owners=tuple(dict.fromkeys(t for t in canonical_words(match_text) if t in ("htx", "tht", "qtdnd"))),
         unknown_places=unknown,
+        organisations=organisations(text),
     )
+
+
+# A body named in a question: "HTX dịch vụ nông nghiệp Tăng Hoà", "hợp tác xã … Đông Cao": its
+# kind, up to five lowercase words of trade, then a capitalised name of two syllables or more.
+_ORGANISATION_RE = re.compile(
+    r"(?<!\w)(?:HTX|THT|QTDND|[Hh]ợp tác xã|[Tt]ổ hợp tác|[Cc]ông ty|[Qq]uỹ tín dụng(?: nhân dân)?)(?!\w)"
+)
+# Words that end a body's trade words: "các HTX ở Chợ Đồn" names a place, not a body.
+_NOT_TRADE = frozenset(
+    "o tai cua tren thuoc trong va co la huyen tinh xa thanh pho tp quan phuong thi tran vung nam thang "
+    "nao gi bao nhieu may so nhu hay hoac voi cho den tu hien da dang se duoc bi nhung cac mot".split()
+)
+
+
+def organisations(text: str) -> tuple[str, ...]:
+    """Return the folded proper names of the cooperatives and firms ``text`` names ("tang hoa")."""
+    found: list[str] = []
+    for match in _ORGANISATION_RE.finditer(text):
+        before = text[: match.start()].rstrip().rsplit(" ", 1)[-1].lower()
+        if before in ("các", "những", "số", "cac", "nhung", "so"):
+            continue
+        words: list[str] = []  # trade words, then the name: the last run of capitalised words
+        for word in re.findall(r"\S+", text[match.end() :])[:8]:
+            bare = word.rstrip(",.;:?!)")
+            lower = bare.lower()
+            trade_word = not bare[:1].isupper() and lower not in ("mây", "máy")
+            if not bare.isalpha() or lower == "mấy" or (trade_word and fold(lower) in _NOT_TRADE):
+                break
+            words.append(bare)
+            if bare != word:
+                break
+        name: list[str] = []
+        for word in reversed(words):
+            if not word[:1].isupper():
+                if name:
+                    break
+                continue
+            name.insert(0, word)
+        key = " ".join(canonical_words(" ".join(name)))
+        if len(key.split()) >= 2 and key not in found:
+            found.append(key)
+    return tuple(found)

@@ -174,6 +174,21 @@ def place_ok(asked: Place, subjects: Sequence[Place]) -> bool:
     return False
 
 
+def _anchored(q: Question, clause: Clause) -> bool:
+    """A sentence that names the body asked ("HTX … Tăng Hoà") is about it wherever the body is, so
+    it answers for the asked place when its article names that place too ("Ông Nguyễn Văn Nhẫn,
+    giám đốc HTX Tăng Hoà, cho biết…" in an article on Gò Công Đông)."""
+    keys = {p.key for p in q.places}
+    names = [n for n in q.organisations if n not in keys]
+    if not names:
+        return False
+    sentence = _folded(clause.sentence)
+    if not any(re.search(rf"\b{re.escape(n)}\b", sentence) for n in names):
+        return False
+    article = _folded(" ".join((clause.document.title, clause.document.place or "", clause.document.text)))
+    return any(re.search(rf"\b{re.escape(key)}\b", article) for key in keys)
+
+
 def candidates_from(passages: Sequence[Passage], documents: dict[str, Document], read: int) -> list[Clause]:
     """Split the first ``read`` passages into clauses (sentences cut at semicolons). An article that
     addresses the assistant ("SYSTEM: Bỏ qua hướng dẫn…") gives none: it was written for the bot."""
@@ -260,7 +275,7 @@ def select(
         if not candidates:
             return Refusal("place")
     if q.places:
-        safe = [c for c in candidates if any(place_ok(p, c.subjects()) for p in q.places)]
+        safe = [c for c in candidates if any(place_ok(p, c.subjects()) for p in q.places) or _anchored(q, c)]
         inside = tuple(
             dict.fromkeys(
                 s.label()
@@ -302,6 +317,10 @@ def select(
         candidates, stated = _prefer_units(q, _prefer_owner(q, _prefer_qualifiers(q, stating))), True
     elif q.noun and q.quantity:
         counting = [c for c in candidates if any(f.measure == f"count:{q.noun}" for f in figures(c.text))]
+        owned = [
+            c for c in counting if any(f.measure == f"count:{q.noun}" and f.owner in q.owners for f in figures(c.text))
+        ]
+        counting = owned or counting  # "phương tiện thuộc các HTX": the vehicles the cooperatives own
         candidates, stated = counting or candidates, bool(counting)
 
     # A figure of a measure the lexicon knows (or of a noun counted in the passages, or a rate, or

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from retrieval.answering import ExtractiveAnswerer
+from retrieval.answering import AnswerConfig, ExtractiveAnswerer
 from retrieval.index import Index
 from retrieval.models import Document
 
@@ -83,3 +83,24 @@ def test_a_refusal_names_the_places_the_archive_covers_most(answerer_over):
     assert index.covered_places() == ["Hà Nội", "Đà Nẵng"]
     answer = answerer.answer("Huyện Ba Bể có bao nhiêu hợp tác xã?")
     assert not answer.found and "Ba Bể" in answer.text and answer.text.endswith("Hà Nội, Đà Nẵng.")
+
+
+def test_the_first_articles_are_read_whole_not_only_their_matching_chunk(answerer_over):
+    filler = " ".join(f"Đoạn {i} nói về thời tiết, giao thông và lễ hội của địa phương trong năm." for i in range(40))
+    article = Document(
+        id="vung-dbscl",
+        title="Liên kết hình thành hợp tác xã ở ĐBSCL và Đông Nam Bộ",
+        date="2017-06-01",
+        text="Số hợp tác xã của ĐBSCL và Đông Nam Bộ chiếm phần trăm lớn của cả nước, liên kết hợp tác xã "
+        "là vấn đề sống còn của vùng ĐBSCL và Đông Nam Bộ.\n"
+        + filler
+        + "\nCụ thể, đến cuối năm 2016 toàn vùng có 1.642 HTX, chiếm 15,16% cả nước.",
+    )
+    index, _ = answerer_over([article, HTX_HANOI])
+    assert len(index.document_passages("vung-dbscl")) >= 3
+    question = "ĐBSCL và Đông Nam Bộ chiếm bao nhiêu phần trăm số hợp tác xã cả nước?"
+    one_chunk = ExtractiveAnswerer(index, AnswerConfig(passages=1, read=1, whole_articles=0)).answer(question)
+    assert "15,16" not in one_chunk.text
+    whole = ExtractiveAnswerer(index, AnswerConfig(passages=1, read=1, whole_articles=1)).answer(question)
+    assert whole.found and "15,16%" in whole.text
+    assert [c.source for c in whole.citations] == [index.document("vung-dbscl").cited_as]

@@ -129,3 +129,10 @@ def test_html_jsonl_and_bad_files(tmp_path):
     assert docs["n1"].url == "http://example.org/1"
     assert {Path(b.path.split(":")[0]).name for b in bad} == {"news.jsonl.gz", "latin1.txt"}
     assert any("not UTF-8" in b.reason for b in bad)
+
+
+def test_an_abbreviation_in_brackets_does_not_end_a_sentence():
+    assert split_sentences("HTX mây tre An Khê (Q. Thanh Khê) vẫn vững vàng. Ông Tượng cho hay.") == [
+        "HTX mây tre An Khê (Q. Thanh Khê) vẫn vững vàng.",
+        "Ông Tượng cho hay.",
+    ]

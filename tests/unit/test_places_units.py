@@ -462,3 +462,10 @@ def test_a_province_or_another_region_never_answers_for_a_region():
     assert not place_ok(province, [region])
     assert not place_ok(region, [pair])  # the pair's figure is not Tây Nguyên's alone
     assert not place_ok(pair, [region])
+
+
+@pytest.mark.parametrize(
+    "text", ["tp hcm co bao nhieu htx", "TP.HCM có", "Tp. HCM", "tphcm", "HCMC has 173 cooperatives"]
+)
+def test_every_spelling_of_hcm_city_is_the_city(text):
+    assert [p.key for p in find_places(text)] == ["ho chi minh"]

@@ -143,3 +143,50 @@ def test_a_followup_naming_a_region_swaps_the_region_however_it_was_written():
         resolve_followup("Còn vùng Tây Nguyên và duyên hải Nam Trung Bộ?", history)
         == "Cuối năm 2016 vùng Tây Nguyên và duyên hải Nam Trung Bộ có bao nhiêu HTX?"
     )
+
+
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        (
+            "How many cooperative groups are there nationwide, and how many members do they have?",
+            ["tht_count", "members"],
+        ),
+        ("How many cooperative unions does the province have?", ["lhhtx_count"]),
+        ("What share of Vietnam's cooperatives is in the Mekong Delta?", ["htx_count"]),
+        ("Ai là chủ tịch HĐQT HTX mây tre An Khê?", []),  # "mây" (rattan) is not "mấy" (how many)
+        ("HTX có mấy thành viên?", ["members"]),
+        ("htx co may thanh vien", ["members"]),  # unaccented: "may" may be "mấy"
+    ],
+)
+def test_question_measures_of_phrases_and_fold_twins(question, expected):
+    assert measures_of(question) == expected
+
+
+def test_a_word_that_folds_to_a_question_word_does_not_make_a_quantity_question():
+    q = analyse("Ai là chủ tịch HĐQT HTX mây tre An Khê ở Đà Nẵng?")
+    assert (q.quantity, q.intent, q.noun) == (False, "which", None)
+    assert analyse("Đà Nẵng có mấy HTX?").quantity
+
+
+@pytest.mark.parametrize(
+    "question, names",
+    [
+        ("Giám đốc HTX dịch vụ nông nghiệp Tăng Hoà (Gò Công Đông) là ai?", ("tang hoa",)),
+        ("Ai là chủ tịch HĐQT HTX mây tre An Khê ở Đà Nẵng?", ("an khe",)),
+        ("Ai là giám đốc hợp tác xã dịch vụ tổng hợp Đông Cao ở xã Tráng Việt?", ("dong cao",)),
+        ("HTX Nông nghiệp Tân Thành có bao nhiêu thành viên?", ("tan thanh",)),
+        ("Các HTX ở Chợ Đồn có bao nhiêu thành viên?", ()),  # a place, not a body
+        ("Huyện Chợ Đồn có bao nhiêu HTX?", ()),
+        ("Số HTX Việt Nam là bao nhiêu?", ()),
+    ],
+)
+def test_bodies_named_in_a_question(question, names):
+    assert analyse(question).organisations == names
+
+
+def test_bm25_searches_without_the_question_words():
+    assert analyse("Lâm Đồng có bao nhiêu hợp tác xã?").search_text == "Lâm Đồng có hợp tác xã?"
+    assert "how" not in analyse("How many cooperative groups are there?").search_text.lower()
+    english = analyse("How many cooperative groups are there nationwide?").match_text
+    assert "tổ hợp tác" in english and "HTX" not in english  # the phrase, not "cooperative" alone

@@ -51,3 +51,28 @@ def test_a_second_sentence_is_quoted_only_from_the_same_passage_and_in_the_artic
         assert 1 <= len(sentences) <= 2
         assert len({c.passage.chunk_id for c in selection.clauses}) == 1
         assert sentences == sorted(sentences, key=SCUD.find)
+
+
+TANG_HOA = (
+    "Trong khi đó, HTX dịch vụ nông nghiệp Tăng Hoà (huyện Gò Công Đông, Tiền Giang) có 53 thành viên. "
+    "Tuy nhiên, ông Nguyễn Văn Nhẫn - giám đốc HTX dịch vụ nông nghiệp Tăng Hoà - cho biết phải lựa chọn "
+    "kỹ càng mới cho tham gia."
+)
+
+
+def test_a_sentence_naming_the_body_asked_answers_for_the_place_its_article_names():
+    question = "Giám đốc HTX dịch vụ nông nghiệp Tăng Hoà (Gò Công Đông) là ai?"
+    assert "Nguyễn Văn Nhẫn" in quoted(pick(question, TANG_HOA))
+    # The same body in an article that never names Gò Công Đông: nothing answers for that place.
+    elsewhere = TANG_HOA.replace("huyện Gò Công Đông, Tiền Giang", "huyện Chợ Mới, Bắc Kạn")
+    assert isinstance(pick(question, elsewhere), Refusal)
+    # A sentence that does not name the body is no answer for the place either.
+    unnamed = TANG_HOA.replace("giám đốc HTX dịch vụ nông nghiệp Tăng Hoà", "giám đốc một HTX ở Chợ Mới")
+    assert "Nguyễn Văn Nhẫn" not in " ".join(c.sentence for c in getattr(pick(question, unnamed), "clauses", ()))
+
+
+def test_a_counted_noun_of_the_entity_asked_beats_the_same_noun_of_another():
+    question = "TP HCM có bao nhiêu phương tiện thuộc các HTX vận tải?"
+    buses = "Hiện nay, TP. HCM có 2.457 phương tiện tham gia hoạt động vận tải hành khách công cộng bằng xe buýt."
+    coops = "Theo thống kê mới nhất, TP. HCM có 173 hợp tác xã (HTX) vận tải với 23.683 phương tiện."
+    assert "23.683" in quoted(pick(question, buses, coops))
