@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from retrieval.measures import question_measures
 from retrieval.periods import years
 from retrieval.places import REGION_NAMES_RE, Place, find_places
-from retrieval.vietnamese import canonical_words, fold, nfc
+from retrieval.vietnamese import canonical_words, fold, has_diacritics, nfc
 
 Turn = Mapping[str, object]  # one turn of a conversation: {"role": "user" | "assistant", "content": text}
 
@@ -24,6 +24,7 @@ _POLITE_RE = re.compile(
     r"cho minh biet|cho toi biet|lam on cho biet|please tell me|can you tell me|tell me|please|"
     r"another question|one more question)[\s,:!]+)+",
 )
+_DA_TWINS_RE = re.compile(r"(?<!\w)(?:đà|đá|đã|đả|đạ|đa|dà|dá|dã|dả)(?!\w)", re.IGNORECASE)
 _SMALL_TALK_RE = re.compile(
     r"^(xin chao|chao ban|chao bot|chao|hello|hi|hey|cam on|cam on ban|thanks|thank you|tam biet|bye|ok|oke|"
     r"vang|da|duoc roi|tot|good|great)(?: (?:ban|nhe|nha|a|nhieu|bot|you|very much))*$"
@@ -52,14 +53,18 @@ def strip_politeness(text: str) -> str:
             text = tail
             continue
         break
-    folded = " ".join(canonical_words(text))
+    # "Dạ, cho hỏi…" opens politely; "Đà Nẵng có…" folds to the same "da" but names a place.
+    folded = " ".join(canonical_words(_DA_TWINS_RE.sub("daz", nfc(text)) if has_diacritics(text) else text))
     match = _POLITE_RE.match(folded)
     if not match or not match.group(0).strip():
         return text
     words_to_drop = len(match.group(0).split())
     kept = text.split()
     # Punctuation glued to the words ("ơi,") is dropped with them.
-    return " ".join(kept[words_to_drop:]) or text
+    stripped = " ".join(kept[words_to_drop:]) or text
+    if {p.key for p in find_places(text)} - {p.key for p in find_places(stripped)}:
+        return text  # "da nang co bao nhieu htx": the "da" was Đà Nẵng's
+    return stripped
 
 
 def is_small_talk(text: str) -> bool:

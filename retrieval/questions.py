@@ -249,7 +249,8 @@ _PERIOD_WORDS = re.compile(
 )
 _STOP_PHRASES = re.compile(
     r"\b(bao nhieu|so luong|tong so|nhu the nao|thi sao|hien nay|so sanh|how many|how much|la gi|thanh pho|"
-    r"bao cao|cho biet|thong tin|so lieu|moi nam|nhieu hon|it hon|cao hon|thap hon|lon hon|"
+    r"bao cao|cho biet|cho hay|ghi nhan|thong ke|cong bo|thong tin|so lieu|moi nam|nhieu hon|it hon|cao hon|"
+    r"thap hon|lon hon|"
     r"nho hon|chenh lech|so voi|khac nhau|giua|hay|compare|more|less|higher|lower|than|"
     r"difference|between|versus|vs)\b"
 )

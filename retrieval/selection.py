@@ -49,6 +49,9 @@ class Weights:
     ranker_numeric: float = 0.1  # ... for a question that asks a figure, where the measure decides
     coverage_which: float = 0.1  # the share of question words a who / what sentence covers
     misspelt: float = 0.4  # a question word found only with other diacritics ("tiên" for "tiến") counts this much
+    same_figure: float = (
+        1.0  # an undated figure is cited from a dated article giving it (same number and measure) within this
+    )
     runner_up: float = (
         0.5  # a who / what answer quotes a second sentence of its passage scoring within this of the best
     )
@@ -370,6 +373,20 @@ def select(
     scored.sort(key=lambda item: -item[0])
     best_score, _, best = scored[0]
 
+    if domain and not _dated(best):
+        # The same figure is often quoted by several articles: cite one that tells its date.
+        given = {(f.number, f.measure) for f in figures(best.text) if f.measure}
+        best = next(
+            (
+                c
+                for score, _, c in scored[1:]
+                if score >= best_score - weights.same_figure
+                and _dated(c)
+                and bool(given & {(f.number, f.measure) for f in figures(c.text)})
+                and (not q.places or any(place_ok(p, c.subjects()) for p in q.places))
+            ),
+            best,
+        )
     chosen = [best]
     if not domain and _PERSON_ASKED_RE.search(_folded(q.text)) and not _PERSON_RE.search(best.sentence):
         # "Ai chủ trì hội nghị?": the sentence about the meeting, then the one that names who chaired it.
@@ -413,10 +430,13 @@ def select(
     if temporal_gap and asks_price(q.text) and not is_fresh(best.document, fresh_days):
         return Refusal("stale")
     if q.years and domain:
-        covered = any(set(q.years) & set(years(c.document.text + " " + c.document.title)) for _, _, c in scored)
-        temporal_gap = not covered
+        # The year asked must be the chosen figure's: in its sentence, in the article before it, in
+        # its title or the article's date. Another article that names the year does not make an
+        # undated "hiện cả nước có 22.456 HTX" a figure of 2025.
+        temporal_gap = not set(q.years) & _years_around(best)
         if temporal_gap:
-            chosen = [_latest([c for s, _, c in scored if s >= best_score - 0.15]) or best]
+            near = [c for s, _, c in scored if s >= best_score - 0.15 and c is not scored[0][2]]
+            chosen = [_latest([best, *near]) or best]
     conflicts = disagreeing(q, chosen[0], [c for _, _, c in scored]) if len(chosen) == 1 and stated else ()
     return Selection(tuple(chosen), temporal_gap, conflicts)
 
@@ -781,10 +801,26 @@ def _latest(clauses: Sequence[Clause]) -> Clause | None:
     """Return the clause whose figure is the most recent (by the years around it, then the article date)."""
 
     def recency(clause: Clause) -> tuple[int, str]:
-        ys = years(clause.text) or years(clause.sentence) or years(clause.context)
+        ys = set(years(clause.text) or years(clause.sentence) or years(clause.context))
+        if clause.document.date:  # "hiện cả nước có …" in an article of 2018 is a figure of 2018
+            ys.add(int(clause.document.date[:4]))
         return (max(ys) if ys else 0, clause.document.date or "")
 
     return max((c for c in clauses if _has_figure(c.text)), key=recency, default=None)
+
+
+def _dated(clause: Clause) -> bool:
+    """Tell whether a clause's figure has a date: a year in its sentence, or its article's date."""
+    return bool(clause.document.date or years(clause.sentence))
+
+
+def _years_around(clause: Clause) -> set[int]:
+    """Return the years a clause's figure may be of: named in its sentence, the article before it or
+    the title, and the article's own year."""
+    found = set(years(" ".join((clause.sentence, clause.context, clause.document.title))))
+    if clause.document.date:
+        found.add(int(clause.document.date[:4]))
+    return found
 
 
 def _has_figure(text: str) -> bool:

@@ -73,7 +73,8 @@ def bigrams(tokens: list[str]) -> list[str]:
     return [f"{a}_{b}" for a, b in pairwise(tokens)]
 
 
-# Long forms and their abbreviations, folded; both are written in the articles and the questions.
+# Long forms and their abbreviations, folded; both are written in the articles and the questions
+# ("VN" is written out instead: "Việt Nam" is a place name too).
 _ABBREVIATIONS = (
     ("lien hiep hop tac xa", "lhhtx"),
     ("to hop tac", "tht"),
@@ -93,8 +94,11 @@ def canonical_words(text: str) -> list[str]:
     return list(_canonical_cached(text)) if len(text) <= 600 else _canonical(text)
 
 
+_VN_RE = re.compile(r"\bvn\b")
+
+
 def _canonical(text: str) -> list[str]:
-    folded = " ".join(folded_words(text))
+    folded = _VN_RE.sub("viet nam", " ".join(folded_words(text)))  # "Liên minh HTX VN"
     for pattern, short in _ABBREVIATION_RES:
         folded = pattern.sub(short, folded)
     return folded.split()
@@ -105,7 +109,7 @@ def _canonical_cached(text: str) -> tuple[str, ...]:
     return tuple(_canonical(text))
 
 
-LEXICAL_VERSION = "folded-canonical-uni-bi+accented-uni-2"
+LEXICAL_VERSION = "folded-canonical-uni-bi+accented-uni-3"
 
 
 def lexical_terms(text: str, *, query: bool = False) -> list[str]:

@@ -190,3 +190,16 @@ def test_bm25_searches_without_the_question_words():
     assert "how" not in analyse("How many cooperative groups are there?").search_text.lower()
     english = analyse("How many cooperative groups are there nationwide?").match_text
     assert "tổ hợp tác" in english and "HTX" not in english  # the phrase, not "cooperative" alone
+
+
+@pytest.mark.parametrize(
+    "question, standalone",
+    [
+        ("Đà Nẵng có bao nhiêu hợp tác xã?", "Đà Nẵng có bao nhiêu hợp tác xã?"),  # "Đà" is not "Dạ"
+        ("da nang co bao nhieu htx", "da nang co bao nhieu htx"),  # nor unaccented, where a place begins
+        ("Dạ, cho em hỏi Chợ Đồn có bao nhiêu HTX?", "Chợ Đồn có bao nhiêu HTX?"),
+        ("Bạn ơi, Đà Lạt có bao nhiêu HTX?", "Đà Lạt có bao nhiêu HTX?"),
+    ],
+)
+def test_politeness_is_dropped_but_never_a_place_name(question, standalone):
+    assert strip_politeness(question) == standalone

@@ -76,3 +76,28 @@ def test_a_counted_noun_of_the_entity_asked_beats_the_same_noun_of_another():
     buses = "Hiện nay, TP. HCM có 2.457 phương tiện tham gia hoạt động vận tải hành khách công cộng bằng xe buýt."
     coops = "Theo thống kê mới nhất, TP. HCM có 173 hợp tác xã (HTX) vận tải với 23.683 phương tiện."
     assert "23.683" in quoted(pick(question, buses, coops))
+
+
+def pick_dated(question, *articles):
+    """``articles``: (text, date or None) pairs, ranked in this order."""
+    documents = {f"d{i}": Document(id=f"d{i}", title="", text=t, date=d) for i, (t, d) in enumerate(articles)}
+    passages = [Passage(f"d{i}#0", f"d{i}", t, 1.0 / (1 + i)) for i, (t, _) in enumerate(articles)]
+    return select(
+        analyse(question), candidates_from(passages, documents, len(passages)), min_coverage=0.45, fresh_days=30
+    )
+
+
+def test_a_figure_quoted_by_several_articles_is_cited_from_one_that_dates_it():
+    undated = ("Đại diện Liên minh HTX Việt Nam cho biết, hiện cả nước có 22.456 hợp tác xã đang hoạt động.", None)
+    dated = ("Theo Liên minh HTX VN, tính đến năm 2018, VN có 22.456 HTX đang hoạt động.", "2018-12-01")
+    selection = pick_dated("Cả nước có bao nhiêu HTX đang hoạt động theo Liên minh HTX Việt Nam?", undated, dated)
+    assert isinstance(selection, Selection)
+    assert selection.clauses[0].document.id == "d1"
+
+
+def test_a_year_named_by_another_article_does_not_date_the_chosen_figure():
+    undated = ("Đại diện Liên minh HTX Việt Nam cho biết, hiện cả nước có 22.456 hợp tác xã đang hoạt động.", None)
+    target = ("Mục tiêu đến năm 2025 cả nước phấn đấu có 3 triệu hộ tham gia hợp tác.", "2018-06-01")
+    selection = pick_dated("Năm 2025 cả nước có bao nhiêu HTX đang hoạt động?", undated, target)
+    assert isinstance(selection, Selection)
+    assert "22.456" in selection.clauses[0].sentence and selection.temporal_gap

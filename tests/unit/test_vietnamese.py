@@ -39,3 +39,8 @@ def test_spelling_keeps_tones_apart_but_not_their_placement():
     assert spelling("thuỷ") == spelling("thủy")
     assert spelling("gia") != spelling("giả")
     assert spelling("tiên") != spelling("tiến")
+
+
+def test_vn_is_written_out_so_that_it_matches_viet_nam():
+    assert canonical_words("Liên minh HTX VN") == canonical_words("Liên minh HTX Việt Nam") == ["lmhtx", "viet", "nam"]
+    assert canonical_words("5 tỷ VND") == ["5", "ty", "vnd"]
