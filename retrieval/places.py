@@ -93,6 +93,28 @@ _QUALIFIER_GAP = {"thuoc", "cua", "of", "in"}
 _LIST_WORDS = {"va", "and", "voi", "hay", "or", "hoac"}
 
 
+# Vietnamese surnames and middle names, folded: a capitalised one right before a place name makes
+# it part of a person's name. The titles are matched as written ("ông", not "ong").
+_PERSON_NAME_WORDS = frozenset(
+    "nguyen tran le pham hoang huynh phan vu vo dang bui do ho ngo duong ly dinh trinh doan lam mai truong "
+    "cao ta luong tang van thi duc huu cong quoc xuan ngoc".split()
+)
+_PERSON_TITLES = frozenset({"ông", "bà", "anh", "chị", "ô."})
+
+
+def _in_person_name(tokens: list[str], spans: list[tuple[int, int]], text: str, start: int) -> bool:
+    """Tell whether the name starting at token ``start`` continues a person's name or follows a title."""
+    if not start or not spans:
+        return False
+    a, b = spans[start - 1]
+    if text[b : spans[start][0]].strip():
+        return False  # "quận Hoàng Mai (Hà Nội)": punctuation between, no name runs on
+    written = text[a:b]
+    if written[:1].isupper() and tokens[start - 1] in _PERSON_NAME_WORDS:
+        return True
+    return written in _PERSON_TITLES
+
+
 def _capital_next(match: re.Match[str]) -> bool:
     """Tell whether a name follows an abbreviation ("H.Chợ Đồn"), not a lowercase word ("h. chợ")."""
     return match.string[match.end() : match.end() + 1].isupper()
@@ -292,7 +314,12 @@ class Gazetteer:
             ):
                 i += size  # "HTX lúa tôm Thạnh Phú": the name of a cooperative, not its district
                 continue
-            if (not prefix and before in _ORG_WORDS) or (
+            after_place = bool(mentions) and mentions[-1].end == start  # "quận Hoàng Mai Hà Nội"
+            if not prefix and not after_place and _in_person_name(tokens, spans, text, start):
+                i += size  # "ông Phạm Thái Bình", "bà Lê Thị Hà Nam": a person, not a province
+                continue
+            alliance = before == "htx" and tokens[max(0, start - 3) : start - 1] == ["lien", "minh"]
+            if (not prefix and before in _ORG_WORDS and not alliance) or (
                 prefix == "xa" and tokens[max(0, start - 2) : start] == ["hop", "tac"]
             ):
                 i += size  # "HTX Tân Thành", "hợp tác xã Chợ Đồn": an organisation

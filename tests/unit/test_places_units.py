@@ -469,3 +469,19 @@ def test_a_province_or_another_region_never_answers_for_a_region():
 )
 def test_every_spelling_of_hcm_city_is_the_city(text):
     assert [p.key for p in find_places(text)] == ["ho chi minh"]
+
+
+@pytest.mark.parametrize(
+    "text, keys",
+    [
+        ("ông Phạm Thái Bình, Giám đốc HTX, cho biết", []),  # a person's name holds a province's
+        ("bà Lê Thị Hà Nam phát biểu", []),
+        ("anh Nguyễn Văn Long An nói", []),
+        ("Phó Chủ tịch UBND tỉnh Thái Bình phát biểu", ["thai binh"]),
+        ("Thái Bình có 300 HTX", ["thai binh"]),
+        ("Chủ tịch Liên minh HTX Thái Bình cho biết", ["thai binh"]),  # the province's alliance
+        ("HTX Tân Thành có 40 thành viên", []),  # a cooperative's name
+    ],
+)
+def test_names_of_people_and_bodies_are_not_places(text, keys):
+    assert [p.key for p in find_places(text)] == keys
