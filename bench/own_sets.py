@@ -24,6 +24,7 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 SETS = {
     "tuning": REPO / "tests" / "data" / "questions_tuning.jsonl",
+    "tuning2": REPO / "tests" / "data" / "questions_tuning2.jsonl",  # rank, trend, comparison, English
     "heldout": REPO / "tests" / "data" / "questions_heldout.jsonl",
     "dev": SHARED / "eval" / "questions.jsonl",
 }

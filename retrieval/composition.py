@@ -196,7 +196,9 @@ def trim(text: str, q: Question) -> str:
     names = {m.name for m in q.asked}
     keep = -1
     for n, segment in enumerate(segments):
-        if names:
+        if q.percent:  # a share asked: the rate is the answer ("… có 5.500 HTX, …, chiếm 50%")
+            holds = any(f.unit == "percent" for f in figures(segment))
+        elif names:
             holds = any(f.measure in names for f in figures(segment))
         elif q.measures:
             holds = any(counts(segment, m) for m in q.measures)

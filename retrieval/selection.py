@@ -422,6 +422,23 @@ def select(
         )
         if extra is not None:
             chosen.append(extra)
+    elif domain and len(chosen) == 1 and len(q.asked) <= 1 and _asks_twice(q):
+        # "Tăng bao nhiêu … và hiện nay là bao nhiêu?": two figures of one measure, often in two
+        # sentences of the same article ("toàn quốc tăng 101 HTX vận tải" … "hiện có 783 HTX").
+        names = {m.name for m in q.asked}
+        given = {f.number for f in figures(best.text)}
+        extra = next(
+            (
+                c
+                for _, _, c in scored[1:12]
+                if c.passage.doc_id == best.passage.doc_id
+                and c.sentence != best.sentence
+                and any((not names or f.measure in names) and f.number not in given for f in figures(c.text))
+            ),
+            None,
+        )
+        if extra is not None:
+            chosen = sorted([best, extra], key=lambda c: c.document.text.find(c.sentence[:60]))
 
     # News holds no figure "of today": such a question gets the latest figure, labelled as such,
     # except a price, which changes from day to day: an old one must not pass for today's.
@@ -807,6 +824,14 @@ def _latest(clauses: Sequence[Clause]) -> Clause | None:
         return (max(ys) if ys else 0, clause.document.date or "")
 
     return max((c for c in clauses if _has_figure(c.text)), key=recency, default=None)
+
+
+_ASK_RE = re.compile(r"\b(?:bao nhieu|how many|how much)\b")
+
+
+def _asks_twice(q: Question) -> bool:
+    """Tell whether a question asks two quantities ("tăng bao nhiêu … và hiện là bao nhiêu")."""
+    return len(_ASK_RE.findall(_folded(q.text))) >= 2
 
 
 def _dated(clause: Clause) -> bool:

@@ -101,3 +101,18 @@ def test_a_year_named_by_another_article_does_not_date_the_chosen_figure():
     selection = pick_dated("Năm 2025 cả nước có bao nhiêu HTX đang hoạt động?", undated, target)
     assert isinstance(selection, Selection)
     assert "22.456" in selection.clauses[0].sentence and selection.temporal_gap
+
+
+def test_a_question_that_asks_two_quantities_of_one_measure_quotes_both_sentences():
+    text = (
+        "Theo Bộ GTVT, hiện cả nước có 783 HTX vận tải, trong đó đến 738 HTX vận tải đường bộ. "
+        "Các HTX vận tải gặp nhiều khó khăn về vốn. So với thời điểm Luật HTX có hiệu lực, toàn quốc tăng 101 HTX vận tải."
+    )
+    question = (
+        "Số HTX vận tải cả nước đã tăng bao nhiêu so với thời điểm Luật HTX có hiệu lực và hiện nay là bao nhiêu?"
+    )
+    both = quoted(pick(question, text))
+    assert "783" in both and "101" in both
+    assert both.index("783") < both.index("101")  # in the article's order
+    one = quoted(pick("Hiện nay cả nước có bao nhiêu HTX vận tải?", text))
+    assert "783" in one and "101" not in one
