@@ -106,7 +106,8 @@ def test_a_year_named_by_another_article_does_not_date_the_chosen_figure():
 def test_a_question_that_asks_two_quantities_of_one_measure_quotes_both_sentences():
     text = (
         "Theo Bộ GTVT, hiện cả nước có 783 HTX vận tải, trong đó đến 738 HTX vận tải đường bộ. "
-        "Các HTX vận tải gặp nhiều khó khăn về vốn. So với thời điểm Luật HTX có hiệu lực, toàn quốc tăng 101 HTX vận tải."
+        "Các HTX vận tải gặp nhiều khó khăn về vốn. "
+        "So với thời điểm Luật HTX có hiệu lực, toàn quốc tăng 101 HTX vận tải."
     )
     question = (
         "Số HTX vận tải cả nước đã tăng bao nhiêu so với thời điểm Luật HTX có hiệu lực và hiện nay là bao nhiêu?"
