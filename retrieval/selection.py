@@ -426,14 +426,14 @@ def select(
         # "Tăng bao nhiêu … và hiện nay là bao nhiêu?": two figures of one measure, often in two
         # sentences of the same article ("toàn quốc tăng 101 HTX vận tải" … "hiện có 783 HTX").
         names = {m.name for m in q.asked}
-        given = {f.number for f in figures(best.text)}
+        quoted = {f.number for f in figures(best.text)}
         extra = next(
             (
                 c
                 for _, _, c in scored[1:12]
                 if c.passage.doc_id == best.passage.doc_id
                 and c.sentence != best.sentence
-                and any((not names or f.measure in names) and f.number not in given for f in figures(c.text))
+                and any((not names or f.measure in names) and f.number not in quoted for f in figures(c.text))
             ),
             None,
         )
