@@ -49,6 +49,7 @@ class Weights:
     ranker_numeric: float = 0.1  # ... for a question that asks a figure, where the measure decides
     coverage_which: float = 0.1  # the share of question words a who / what sentence covers
     misspelt: float = 0.4  # a question word found only with other diacritics ("tiên" for "tiến") counts this much
+    narrower: float = 0.2  # each figure of the asked measure counts a part not asked ("1.200 HTX nông nghiệp")
     same_figure: float = (
         1.0  # an undated figure is cited from a dated article giving it (same number and measure) within this
     )
@@ -659,6 +660,8 @@ def _clause_score(q: Question, clause: Clause, numeric: bool, w: Weights) -> flo
         score += fit
     if fit <= 0:
         score -= _qualifier_mismatch(q, clause.before + " " + clause.text, w)
+    if q.asked and _narrower(q, clause):
+        score -= w.narrower
     if q.dates and any(d in clause.text for d in q.dates):
         score += w.exact_date  # the exact date asked about ("đến 31/12/2021") is a strong signal
     elif q.dates and any(d in clause.sentence for d in q.dates):
@@ -827,6 +830,14 @@ def _latest(clauses: Sequence[Clause]) -> Clause | None:
 
 
 _ASK_RE = re.compile(r"\b(?:bao nhieu|how many|how much)\b")
+
+
+def _narrower(q: Question, clause: Clause) -> bool:
+    """Tell whether each figure of the asked measure in the clause counts a part the question does
+    not name ("1.200 hợp tác xã nông nghiệp" for "bao nhiêu hợp tác xã"), not the plain total."""
+    asked = set(_folded(q.match_text).split())
+    scopes = [figure_scope(clause.text, f) for f in _measure_figures(q, clause)]
+    return bool(scopes) and all(scope and not set(scope.split()) <= asked for scope in scopes)
 
 
 def _asks_twice(q: Question) -> bool:

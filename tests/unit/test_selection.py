@@ -117,3 +117,10 @@ def test_a_question_that_asks_two_quantities_of_one_measure_quotes_both_sentence
     assert both.index("783") < both.index("101")  # in the article's order
     one = quoted(pick("Hiện nay cả nước có bao nhiêu HTX vận tải?", text))
     assert "783" in one and "101" not in one
+
+
+def test_a_count_of_a_part_does_not_beat_the_plain_total():
+    farms = "Đến hết năm 2020, thành phố Hà Nội có 1.200 hợp tác xã nông nghiệp."
+    total = "Tính đến hết năm 2020, toàn thành phố Hà Nội có 1.920 hợp tác xã, nhiều HTX làm ăn có lãi."
+    assert "1.920" in quoted(pick("Hà Nội có bao nhiêu hợp tác xã?", farms, total))
+    assert "1.200" in quoted(pick("Hà Nội có bao nhiêu hợp tác xã nông nghiệp?", total, farms))
