@@ -54,6 +54,16 @@ def _query(url: str) -> dict[str, list[str]]:
     return parse_qs(urlsplit(url).query)
 
 
+def watched_page(browser, closing):
+    """Return a desktop page and the list its dialogs, page errors and console errors go to."""
+    page = closing(browser.new_page(viewport={"width": 1280, "height": 900}))
+    problems: list[str] = []
+    page.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.on("console", lambda m: m.type == "error" and problems.append(f"console: {m.text}"))
+    return page, problems
+
+
 def _values(page) -> list[float]:
     return [float(v) for v in page.locator("#rows td.value").evaluate_all("cells => cells.map(c => c.dataset.value)")]
 
@@ -67,11 +77,7 @@ def test_the_table_filters_sorts_pages_and_quotes(browser, server, closing):
     cho_don = sum(r.place == "Chợ Đồn" for r in rows)
     assert total > 50 and 1 < cho_don < 50  # two pages in all, one page of Chợ Đồn
     ARTEFACTS.mkdir(exist_ok=True)
-    page = closing(browser.new_page(viewport={"width": 1280, "height": 900}))
-    problems: list[str] = []
-    page.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
-    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    page.on("console", lambda m: m.type == "error" and problems.append(f"console: {m.text}"))
+    page, problems = watched_page(browser, closing)
     page.goto(f"{url}/stats")
 
     # The first page of the seeds' figures, 50 rows.
@@ -138,11 +144,7 @@ def test_links_are_only_web_addresses_and_titles_are_text(browser, server, closi
     from playwright.sync_api import expect
 
     url, _ = server
-    page = closing(browser.new_page(viewport={"width": 1280, "height": 900}))
-    problems: list[str] = []
-    page.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
-    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    page.on("console", lambda m: m.type == "error" and problems.append(f"console: {m.text}"))
+    page, problems = watched_page(browser, closing)
     page.goto(f"{url}/stats?place=Ba%20B%E1%BB%83")
     expect(page.locator("#range")).to_contain_text("Dòng 1–")
     link = page.locator("#rows td.source a").first

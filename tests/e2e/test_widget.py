@@ -140,15 +140,20 @@ def _bars(answer):
     ]
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_widget_draws_a_ranking_chart_that_opens_its_quotes(browser, host_page, scheme, closing):
-    page = closing(browser.new_page(viewport={"width": 1280, "height": 900}, color_scheme=scheme))
+def ask_widget(page, host_page: str, question: str):
+    """Open the host page, open the widget, send ``question`` and return the locator of its answer."""
     page.goto(host_page)
     page.locator("htx-chat button.launcher").click(timeout=10_000)
     textarea = page.locator("htx-chat textarea")
-    textarea.fill("Tỉnh nào có nhiều HTX nhất theo các bài viết?")
+    textarea.fill(question)
     textarea.press("Enter")
-    answer = page.locator("htx-chat .msg.bot").last
+    return page.locator("htx-chat .msg.bot").last
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_widget_draws_a_ranking_chart_that_opens_its_quotes(browser, host_page, scheme, closing):
+    page = closing(browser.new_page(viewport={"width": 1280, "height": 900}, color_scheme=scheme))
+    answer = ask_widget(page, host_page, "Tỉnh nào có nhiều HTX nhất theo các bài viết?")
     answer.locator(".sources").wait_for(timeout=20_000)
 
     chart = answer.locator("figure.chart")
@@ -180,6 +185,7 @@ def test_widget_draws_a_ranking_chart_that_opens_its_quotes(browser, host_page, 
     chart.screenshot(path=str(ARTEFACTS / f"widget-chart-{scheme}.png"))
 
     # A plain lookup draws no chart.
+    textarea = page.locator("htx-chat textarea")
     textarea.fill("Huyện Chợ Đồn có bao nhiêu HTX?")
     textarea.press("Enter")
     page.locator("htx-chat .msg.bot").nth(2).locator(".sources").wait_for(timeout=20_000)
@@ -235,12 +241,7 @@ def test_widget_draws_a_trend_as_a_line_on_a_phone(browser, host_page, closing):
         "**/api/ask/stream",
         lambda route: route.fulfill(status=200, headers={"Content-Type": "text/event-stream"}, body=body),
     )
-    page.goto(host_page)
-    page.locator("htx-chat button.launcher").click(timeout=10_000)
-    textarea = page.locator("htx-chat textarea")
-    textarea.fill("Số HTX của tỉnh Hòa Bình thay đổi thế nào qua các năm?")
-    textarea.press("Enter")
-    answer = page.locator("htx-chat .msg.bot").last
+    answer = ask_widget(page, host_page, "Số HTX của tỉnh Hòa Bình thay đổi thế nào qua các năm?")
     answer.locator("figure.chart").wait_for(timeout=10_000)
     assert answer.locator("figure.chart polyline").count() == 1
     points = answer.locator("figure.chart g[role=button]")

@@ -16,6 +16,17 @@ def values(index: Index, **query) -> list[str]:
     return [r.value_text for r in index.stats(StatsQuery(**query))]
 
 
+def lexical_index_of(tmp_path, closing, *articles: str) -> Index:
+    """Return a BM25-only index of ``articles`` (title, date and text lines), ingested from files."""
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for n, text in enumerate(articles):
+        (folder / f"{'abcdefgh'[n]}.txt").write_text(text, encoding="utf-8")  # ids a, b, …
+    index = closing(Index(tmp_path / "data", None))
+    index.ingest([folder])
+    return index
+
+
 def test_rows_follow_the_articles_through_ingests(tmp_path, seeds_copy, closing):
     index = closing(Index(tmp_path / "data", None))
     index.ingest([seeds_copy])
@@ -124,18 +135,12 @@ def test_rankings_of_places_are_answered_from_the_table(lexical_services):
 def test_a_comparison_reads_values_with_their_multipliers(tmp_path, closing):
     """A figure of "3,24 tỷ đồng" is more than "500 triệu đồng": values are compared as amounts, not as the
     digits written, and the chart carries them in one unit."""
-    folder = tmp_path / "articles"
-    folder.mkdir()
-    (folder / "a.txt").write_text(
+    index = lexical_index_of(
+        tmp_path,
+        closing,
         "HTX ở Ba Bể\nNgày 10/01/2021\nNăm 2020, doanh thu bình quân của HTX ở huyện Ba Bể đạt 500 triệu đồng.",
-        encoding="utf-8",
-    )
-    (folder / "b.txt").write_text(
         "HTX ở Na Rì\nNgày 12/01/2021\nNăm 2020, doanh thu bình quân của HTX ở huyện Na Rì đạt 3,24 tỷ đồng.",
-        encoding="utf-8",
     )
-    index = closing(Index(tmp_path / "data", None))
-    index.ingest([folder])
     answer = ExtractiveAnswerer(index).answer("So sánh doanh thu bình quân của HTX ở huyện Ba Bể và huyện Na Rì")
     assert "→ Huyện Na Rì cao hơn huyện Ba Bể (3,24 tỷ đồng so với 500 triệu đồng" in answer.text
     chart = answer.to_result()["chart"]
@@ -148,19 +153,13 @@ def test_a_comparison_reads_values_with_their_multipliers(tmp_path, closing):
 
 
 def test_a_place_over_the_years_is_answered_from_the_table(tmp_path, closing):
-    folder = tmp_path / "articles"
-    folder.mkdir()
-    (folder / "a.txt").write_text(
+    index = lexical_index_of(
+        tmp_path,
+        closing,
         "Ba Bể phát triển hợp tác xã\nNgày 10/01/2020\nĐến hết năm 2019, huyện Ba Bể có 30 HTX với 600 thành viên.",
-        encoding="utf-8",
-    )
-    (folder / "b.txt").write_text(
         "Kinh tế tập thể Ba Bể\nNgày 12/01/2022\nĐến hết năm 2021, huyện Ba Bể có 41 HTX đang hoạt động; "
         "trong năm có 6 HTX thành lập mới.",
-        encoding="utf-8",
     )
-    index = closing(Index(tmp_path / "data", None))
-    index.ingest([folder])
     answer = ExtractiveAnswerer(index).answer("Số HTX của huyện Ba Bể thay đổi thế nào qua các năm?")
     lines = answer.text.splitlines()
     assert lines[0] == "Diễn biến theo các bài viết:"

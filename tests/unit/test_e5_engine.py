@@ -243,3 +243,12 @@ def test_the_setting_builds_the_engine_embedder_and_refuses_an_unknown_backend(t
     assert isinstance(embedder, E5EngineEmbedder) and embedder.key.endswith("/onnx")
     with pytest.raises(ConfigError, match="unknown e5-engine backend"):
         create_embedder("e5-engine", models_dir=tmp_path, engine="tpu")
+
+
+def test_the_setting_lists_the_engine_backends():
+    from typing import get_args
+
+    from bot.settings import Settings
+    from retrieval.e5_engine import BACKENDS
+
+    assert set(get_args(Settings.model_fields["e5_engine_backend"].annotation)) == set(BACKENDS)
