@@ -180,6 +180,8 @@ class Question:
     owners: tuple[str, ...] = ()  # every entity named: "HTX và THT" asks a comparison of the two
     unknown_places: tuple[str, ...] = ()  # "huyện X" where X is no unit the gazetteer knows
     percent: bool = False  # a rate is asked ("tăng bao nhiêu %")
+    sides: tuple[tuple[str, ...], ...] = ()  # "A hay B": the words only A has, and those only B has
+    head: tuple[str, ...] = ()  # folded words of the noun the question opens with: "thiet hai" in "Thiệt hại do …"
     organisations: tuple[str, ...] = ()  # folded proper names of the bodies named: "tang hoa" in "HTX … Tăng Hoà"
 
     @property
@@ -299,7 +301,7 @@ def intent_of(text: str, places: Sequence[Place], years_asked: Sequence[int]) ->
         return "compare"
     if len(set(years_asked)) >= 2:
         return "trend"
-    if _COMPARE_RE.search(folded):
+    if _COMPARE_RE.search(folded) or re.search(r"\b(?:hay|hoac|or)\b.*\b(?:hon|more|less|higher|lower)\b", folded):
         return "compare"
     if _WHICH_RE.search(folded) and not _QUANTITY_RE.search(folded):
         return "which"
@@ -408,6 +410,10 @@ def analyse(text: str) -> Question:
     asked_years = tuple(years(text))
     cues = " ".join(cue_words(text))
     quantity = bool(_QUANTITY_RE.search(cues)) or bool(asked and _AMOUNT_RE.search(cues))
+    intent = intent_of(text, places, asked_years)
+    # A comparison or a change is of figures, even when no quantity word asks one ("bên nào nặng
+    # hơn?", "thay đổi thế nào?"): a sentence without a figure does not answer it.
+    quantity = quantity or intent in ("compare", "trend")
     return Question(
         text=text,
         english=english,
@@ -418,7 +424,7 @@ def analyse(text: str) -> Question:
         measures=measures,
         pairs=tuple(sorted(pairs)),
         dates=tuple(re.findall(r"\d{1,2}/\d{1,2}/\d{4}|\d{1,2}/\d{4}", text)),
-        intent=intent_of(text, places, asked_years),
+        intent=intent,
         asked=asked,
         noun=None if asked else counted_noun(text),
         qualifiers=qualifiers,
@@ -428,7 +434,70 @@ def analyse(text: str) -> Question:
         owners=tuple(dict.fromkeys(t for t in canonical_words(match_text) if t in ("htx", "tht", "qtdnd"))),
         unknown_places=unknown,
         organisations=organisations(text),
+        head=question_head(text),
+        sides=compare_sides(text) if intent == "compare" and len(places) < 2 else (),
     )
+
+
+_SIDE_CONNECTOR_RE = re.compile(r"\b(?:hay|hoac|so voi|or|versus|vs|compared with|compared to)\b")
+_SIDE_BOUNDARY_RE = re.compile(r"[,;:.?!]|\b(?:giua|thi|between)\b")
+# Words that say what is compared or how, not which side: "nhiều hơn", "bên nào", "có".
+_SIDE_STOPWORDS = frozenset(
+    "co la cua va cac nhung mot trong o tai cho den duoc nao gi ai thi con voi nhu the khong da se dang bi "
+    "tu theo tren hon nhieu it cao thap lon nho ben chenh lech the nao bao nhieu hay hoac so sanh nhat "
+    "more less higher lower than which the of in a an and or is are was were has have had does did".split()
+)
+
+
+def compare_sides(text: str) -> tuple[tuple[str, ...], ...]:
+    """Return the words that tell the two sides of "A hay B" / "A so với B" apart: for "Ở Kiên
+    Lương, HTX Phát Tài hay HTX Tân Tiến có nhiều cán bộ … hơn?" (("phat", "tai"), ("tan", "tien",
+    "can", "bo", …)); () when the question has no such pair."""
+    folded = re.sub(r"[()\[\]\"“”]", " ", fold(nfc(text).lower()))
+    connector = _SIDE_CONNECTOR_RE.search(folded)
+    if connector is None:
+        return ()
+    before = _SIDE_BOUNDARY_RE.split(folded[: connector.start()])[-1]
+    after = _SIDE_BOUNDARY_RE.split(folded[connector.end() :])[0]
+    left = [w for w in dict.fromkeys(canonical_words(before)) if w not in _SIDE_STOPWORDS]
+    right = [w for w in dict.fromkeys(canonical_words(after)) if w not in _SIDE_STOPWORDS]
+    only_left = tuple(w for w in left if w not in right)
+    only_right = tuple(w for w in right if w not in left)
+    return (only_left, only_right) if only_left and only_right else ()
+
+
+# Words that end the noun a question opens with ("Thiệt hại | do nghêu chết của …"), and openers
+# that mean it does not open with one ("Huyện …", "Theo …", "Ở …", "Có bao nhiêu …").
+_HEAD_END = frozenset(
+    "cua do ma o tai trong thuoc so voi cac nam hien la co duoc dang da tang giam thay luc sau truoc "
+    "theo khi nao gi bao nhieu may the nhu va hay hoac cho nhat hon".split()
+)
+_HEAD_OPENERS = frozenset(
+    "huyen tinh thanh tp thi quan xa phuong theo o tai trong cho xin ban co nam hien nhung cac bao may "
+    "ai nao gi vi sao tai khi con va hay neu the".split()
+)
+
+
+def question_head(text: str) -> tuple[str, ...]:
+    """Return the folded words of the noun phrase a question opens with when it opens with one:
+    ("thiet", "hai") for "Thiệt hại do nghêu chết của Tổ hợp tác Thanh Vũ … bên nào nặng hơn?",
+    ("tong", "dan", "ga") for "Tổng đàn gà của tổ hợp tác … thay đổi thế nào?"; () for "Huyện X có
+    bao nhiêu HTX?" or an English question. The figure asked stands next to these words."""
+    if is_english(text):
+        return ()
+    first = re.split(r"[,?:;()!\-–]", nfc(text).strip(), maxsplit=1)[0]
+    tokens = canonical_words(first)
+    written = first.split()
+    if not tokens or tokens[0] in _HEAD_OPENERS or tokens[0] in _ENTITIES:
+        return ()
+    if len(written) > 1 and written[0][:1].isupper() and written[1][:1].isupper():
+        return ()  # a name: "Bạc Liêu có …", "Saigon Co.op …"
+    head: list[str] = []
+    for token in tokens[:5]:
+        if token in _HEAD_END or token[:1].isdigit():
+            break
+        head.append(token)
+    return tuple(head[:4])
 
 
 # A body named in a question: "HTX dịch vụ nông nghiệp Tăng Hoà", "hợp tác xã … Đông Cao": its

@@ -53,6 +53,8 @@ class Weights:
     same_figure: float = (
         1.0  # an undated figure is cited from a dated article giving it (same number and measure) within this
     )
+    figure_near: float = 0.3  # times how rare the question word found within 3 words of a figure
+    figure_head: float = 0.6  # a figure within 3 words of the noun the question opens with ("thiệt hại gần 19 tỷ")
     runner_up: float = (
         0.5  # a who / what answer quotes a second sentence of its passage scoring within this of the best
     )
@@ -155,7 +157,16 @@ def article_places(document: Document) -> list[Place]:
             # lead: the region the article reports on is the one its lead names in full.
             fuller = [p for p in lead if p.kind == "region" == places[0].kind and places[0].key in p.key.split(" + ")]
             return fuller[:1] or places[:1]
-    return lead
+    return lead or _only_place(document.text)
+
+
+@lru_cache(maxsize=4096)
+def _only_place(text: str) -> list[Place]:
+    """Return the one place an article names, when it names exactly one (however often): its
+    sentences without a place are about it ("Cũng tại tỉnh Ninh Bình, …"; "Cụ thể, dự án … thiếu
+    120 tỷ đồng")."""
+    found = {p.key: p for p in _specific(find_places(text))}
+    return list(found.values()) if len(found) == 1 else []
 
 
 def _specific(places: Sequence[Place]) -> list[Place]:
@@ -300,6 +311,7 @@ def select(
             return Refusal("place-figure" if mentioned else "place", inside[:4])
         candidates = safe
 
+    placed = list(candidates)
     numeric = q.quantity or bool(q.asked)
     stated = False
     if q.percent and numeric:
@@ -353,6 +365,11 @@ def select(
             )
             if numeric:
                 score += weights.has_figure if _has_figure(clause.sentence) else weights.no_figure
+        if numeric and not stated:
+            # No measure of the lexicon picks the figure: the question's rarest words beside it do.
+            score += weights.figure_near * _figure_near(term_weights, clause.text)
+            if q.head and _figure_near({t: 1.0 for t in q.head}, clause.text) == 1.0:
+                score += weights.figure_head
         scored.append((score, coverage, clause))
     # A clause that states the asked measure, for the asked place and qualifiers, needs less of
     # the question's other words ("Theo hội nghị tổng kết ... toàn tỉnh có bao nhiêu tổ hợp tác?").
@@ -407,6 +424,30 @@ def select(
         )
         if runner is not None and runner[0] >= best_score - weights.runner_up:
             chosen = sorted([best, runner[1]], key=lambda c: c.passage.text.find(c.sentence))
+    if q.sides and len(chosen) == 1:
+        # "Dự án A hay dự án B thiếu vốn nhiều hơn?": each side's figure, often in another clause.
+        # The other side's figure may not name the measure ("dự án B thiếu 110 tỷ đồng"): after the
+        # scored clauses, any clause about the asked place is looked at.
+        pool = [c for _, _, c in scored[1:]] + placed
+        for side in q.sides:
+            if _side_share(best, side) >= 0.5:
+                continue
+            extra = next(
+                (
+                    c
+                    for c in pool
+                    if c.text != best.text
+                    and _side_share(c, side) >= 0.5
+                    and (not numeric or _has_figure(c.text))
+                    and all(c.text != e.text for e in chosen)
+                ),
+                None,
+            )
+            if extra is not None:
+                chosen.append(extra)
+        chosen = sorted(
+            chosen, key=lambda c: (c.passage.doc_id != best.passage.doc_id, c.document.text.find(c.text[:60]))
+        )
     # A question that asks two measures ("bao nhiêu HTX và bao nhiêu thành viên") may need a
     # second clause of the same article for the measure the first one lacks.
     lacking = [m for m in q.asked if not any(f.measure == m.name for f in figures(best.text))]
@@ -423,18 +464,26 @@ def select(
         )
         if extra is not None:
             chosen.append(extra)
-    elif domain and len(chosen) == 1 and len(q.asked) <= 1 and _asks_twice(q):
-        # "Tăng bao nhiêu … và hiện nay là bao nhiêu?": two figures of one measure, often in two
-        # sentences of the same article ("toàn quốc tăng 101 HTX vận tải" … "hiện có 783 HTX").
+    elif numeric and len(chosen) == 1 and len(q.asked) <= 1 and (_asks_twice(q) or q.intent == "trend"):
+        # "Tăng bao nhiêu … và hiện nay là bao nhiêu?", "… lúc mới thành lập và sau 3 năm thay đổi
+        # thế nào?": two figures of one measure, often in two sentences of the same article
+        # ("toàn quốc tăng 101 HTX vận tải" … "hiện có 783 HTX"; "đàn gà 35.000 con" … "80.000 con").
         names = {m.name for m in q.asked}
         quoted = {f.number for f in figures(best.text)}
+        head = {t: 1.0 for t in q.head}
+
+        def another(c: Clause) -> bool:
+            if names:
+                return any(f.measure in names and f.number not in quoted for f in figures(c.text))
+            if not domain and not (head and _figure_near(head, c.text) == 1.0):
+                return False
+            return any(f.number not in quoted for f in figures(c.text))
+
         extra = next(
             (
                 c
                 for _, _, c in scored[1:12]
-                if c.passage.doc_id == best.passage.doc_id
-                and c.sentence != best.sentence
-                and any((not names or f.measure in names) and f.number not in quoted for f in figures(c.text))
+                if c.passage.doc_id == best.passage.doc_id and c.sentence != best.sentence and another(c)
             ),
             None,
         )
@@ -859,8 +908,36 @@ def _years_around(clause: Clause) -> set[int]:
     return found
 
 
+def _side_share(clause: Clause, side: Sequence[str]) -> float:
+    """Return the share of one side's words ("A hay B") that the clause holds."""
+    own = set(canonical_words(clause.text))
+    return sum(1 for w in side if w in own) / len(side) if side else 0.0
+
+
+def _figure_near(term_weights: dict[str, float], text: str, reach: int = 3) -> float:
+    """Return how rare (relative to the rarest question word) the rarest question word is that
+    stands within ``reach`` words of a figure in ``text``: "thiệt hại gần 19 tỷ đồng" for a question
+    about "thiệt hại", rather than the "gần một năm" of another sentence of the article."""
+    top = max(term_weights.values(), default=0.0)
+    if top <= 0:
+        return 0.0
+    tokens = canonical_words(text)
+    spots = [i for i, t in enumerate(tokens) if t[:1].isdigit() and not _YEAR_TOKEN_RE.fullmatch(t)]
+    near = {tokens[j] for i in spots for j in range(max(0, i - reach), min(len(tokens), i + reach + 1)) if j != i}
+    return max((w for t, w in term_weights.items() if t in near), default=0.0) / top
+
+
+_YEAR_TOKEN_RE = re.compile(r"(?:19|20)\d\d")
+
+
 def _has_figure(text: str) -> bool:
-    return any(not (len(n) == 4 and n.startswith(("19", "20"))) for n in numbers(text))
+    """Tell whether ``text`` holds a figure: a number that is not a year or part of a date
+    ("tháng 6", "ngày 2/9", "quý 3")."""
+    folded = _DATE_RE.sub(" ", fold(text.lower()))
+    return any(not (len(n) == 4 and n.startswith(("19", "20"))) for n in numbers(folded))
+
+
+_DATE_RE = re.compile(r"\b(?:ngay|thang|quy|gio|lan thu|khoa) \d+(?:[ /-]\d+)*\b|\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b")
 
 
 def _folded(text: str) -> str:

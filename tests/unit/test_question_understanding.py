@@ -203,3 +203,21 @@ def test_bm25_searches_without_the_question_words():
 )
 def test_politeness_is_dropped_but_never_a_place_name(question, standalone):
     assert strip_politeness(question) == standalone
+
+
+def test_the_noun_a_question_opens_with_is_the_figure_it_asks():
+    from retrieval.questions import question_head
+
+    assert question_head("Thiệt hại do bão của HTX Hoa Mai là bao nhiêu?") == ("thiet", "hai")
+    assert question_head("Tong dan vit cua to hop tac thay doi the nao?") == ("tong", "dan", "vit")
+    for question in ("Huyện Chợ Đồn có bao nhiêu HTX?", "Bạc Liêu có bao nhiêu HTX?", "How many cooperatives?"):
+        assert question_head(question) == ()
+
+
+def test_the_two_sides_of_a_comparison_are_told_apart_by_their_own_words():
+    from retrieval.questions import compare_sides
+
+    left, right = compare_sides("Ở Đông Sơn, HTX Hoa Mai hay HTX Ngọc Lan trồng nhiều rau hơn?")
+    assert left == ("hoa", "mai") and {"ngoc", "lan"} <= set(right)
+    assert compare_sides("Huyện Chợ Đồn có bao nhiêu HTX?") == ()
+    assert analyse("Ở Đông Sơn, HTX Hoa Mai hay HTX Ngọc Lan trồng nhiều rau an toàn hơn?").intent == "compare"

@@ -124,3 +124,45 @@ def test_a_count_of_a_part_does_not_beat_the_plain_total():
     total = "Tính đến hết năm 2020, toàn thành phố Hà Nội có 1.920 hợp tác xã, nhiều HTX làm ăn có lãi."
     assert "1.920" in quoted(pick("Hà Nội có bao nhiêu hợp tác xã?", farms, total))
     assert "1.200" in quoted(pick("Hà Nội có bao nhiêu hợp tác xã nông nghiệp?", total, farms))
+
+
+# A text written for these tests: two cooperatives of one district, one figure each, and a
+# sentence about the place with only dates in it.
+TWO_BODIES = (
+    "Huyện Đông Sơn hiện có nhiều hợp tác xã trồng rau. "
+    "Vào đầu tháng 3, các hợp tác xã trong huyện bắt đầu vụ rau mới. "
+    "Năm nay HTX Hoa Mai trồng 14 ha rau an toàn cho các siêu thị. "
+    "Trong khi đó, HTX Ngọc Lan chỉ trồng 9 ha rau an toàn vì thiếu nước tưới."
+)
+
+
+def test_each_side_of_a_comparison_of_two_named_bodies_is_quoted():
+    for question in (
+        "Ở Đông Sơn, HTX Hoa Mai hay HTX Ngọc Lan trồng nhiều rau an toàn hơn?",
+        "Diện tích rau an toàn của HTX Ngọc Lan so với HTX Hoa Mai thế nào?",
+    ):
+        text = quoted(pick(question, TWO_BODIES))
+        assert "14 ha" in text and "9 ha" in text, (question, text)
+
+
+def test_a_change_asked_without_a_quantity_word_quotes_the_before_and_after_figures():
+    text = (
+        "Tổ hợp tác nuôi vịt xã Yên Bằng ra đời năm 2015. Lúc đầu tổ có 8 thành viên với đàn vịt 4.000 con. "
+        "Các thành viên đã học cách ủ men thức ăn từ một trại ở tỉnh bên. "
+        "Sau 4 năm, đàn vịt của tổ đã lên tới 11.000 con, mỗi ngày bán ra 6.000 trứng."
+    )
+    selection = pick("Đàn vịt của tổ hợp tác ở Yên Bằng lúc đầu và sau 4 năm thay đổi thế nào?", text)
+    assert "4.000 con" in quoted(selection) and "11.000 con" in quoted(selection)
+
+
+def test_a_sentence_whose_only_numbers_are_dates_does_not_answer_a_figure():
+    selection = pick(
+        "Thiệt hại của HTX Hoa Mai do hạn hán so với HTX Ngọc Lan thế nào?",
+        (
+            "Từ ngày 2/9 đến tháng 10, hạn hán kéo dài khiến HTX Hoa Mai và HTX Ngọc Lan mất mùa. "
+            "HTX Hoa Mai thiệt hại khoảng 300 triệu đồng. HTX Ngọc Lan thiệt hại gần 1 tỷ đồng."
+        ),
+    )
+    text = quoted(selection)
+    assert "300 triệu" in text and "1 tỷ" in text
+    assert "2/9" not in text
