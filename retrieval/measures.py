@@ -224,9 +224,13 @@ def question_measures(text: str) -> tuple[Measure, ...]:
     # dụng ... có lãi" counts funds; the "lãi" after it does not make it a question about profit).
     for match in _ASK_COUNT_RE.finditer(folded):
         following = next(g for g in match.groups() if g is not None).split()
+        # English puts adjectives first ("how many newly established cooperatives"): the first
+        # word that names a counted measure is the noun counted.
+        spots = [(at, m) for m in MEASURES if m.counted for at, w in enumerate(following) if w in m.english]
+        english_noun = min(spots, key=lambda item: item[0])[1] if spots else None
         for measure in MEASURES:
-            english_noun = bool(following) and following[0] in measure.english
-            if measure.counted and (_phrase_at(following, 0, measure.counted) or english_noun) and measure not in found:
+            is_count = measure.counted and (_phrase_at(following, 0, measure.counted) or measure is english_noun)
+            if is_count and measure not in found:
                 found.append(measure)
     counts = list(found)
     # Amounts named anywhere ("Doanh thu bình quân của HTX là bao nhiêu") when no count is asked.
@@ -237,9 +241,15 @@ def question_measures(text: str) -> tuple[Measure, ...]:
     if any(m.is_value for m in found) and not any(m.name == "htx_count" for m in counts):
         found = [m for m in found if m.is_value or m.name != "htx_count"]
     if not found:
-        for measure in MEASURES:  # English "How many cooperatives", "average monthly income"
-            asks = re.search(r"\b(how many|number of|(?:share|proportion|percentage) of)\b", folded)
-            if measure.counted and english & set(measure.english) and asks:
+        for measure in MEASURES:  # English "How many cooperatives", "what share of Vietnam's cooperatives"
+            # The noun within three words of the cue: "How many households does the … cooperative
+            # supply" counts households, not cooperatives.
+            nouns = "|".join(re.escape(w) for w in measure.english)
+            asks = re.search(
+                rf"\b(?:how many|number of|(?:share|proportion|percentage) of)\s+(?:\S+\s+){{0,3}}(?:{nouns})\b",
+                folded,
+            )
+            if measure.counted and nouns and asks:
                 found.append(measure)
                 break
     # "Số HTX", "HTX" with a quantity cue and nothing else named: the count of cooperatives.

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from retrieval.measures import (
     Measure,
@@ -46,110 +47,24 @@ _QUANTITY_RE = re.compile(
     r"(?:nhieu|it)(?: \S+){1,3} (?:hon|nhat)|(?:more|fewer|most|fewest) (?:cooperatives?|members|groups))\b"
 )
 
-# English question words mapped to the Vietnamese terms the articles use (for matching only).
-_GLOSSARY = {
-    "cooperatives": "hợp tác xã HTX",
-    "cooperative": "hợp tác xã HTX",
-    "co-operatives": "hợp tác xã HTX",
-    "groups": "tổ hợp tác",
-    "group": "tổ hợp tác",
-    "collective": "kinh tế tập thể",
-    "district": "huyện",
-    "province": "tỉnh",
-    "city": "thành phố",
-    "members": "thành viên",
-    "member": "thành viên",
-    "workers": "lao động",
-    "labourers": "lao động",
-    "laborers": "lao động",
-    "employees": "lao động",
-    "revenue": "doanh thu",
-    "turnover": "doanh thu",
-    "profit": "lợi nhuận lãi",
-    "profits": "lợi nhuận lãi",
-    "income": "thu nhập",
-    "capital": "vốn",
-    "new": "mới",
-    "newly": "mới",
-    "founded": "thành lập",
-    "established": "thành lập",
-    "created": "thành lập",
-    "set": "thành lập",
-    "average": "bình quân",
-    "products": "sản phẩm",
-    "product": "sản phẩm",
-    "agricultural": "nông nghiệp",
-    "agriculture": "nông nghiệp",
-    "credit": "quỹ tín dụng nhân dân",
-    "funds": "quỹ",
-    "training": "tập huấn",
-    "courses": "lớp",
-    "classes": "lớp",
-    "target": "chỉ tiêu mục tiêu",
-    "year": "năm",
-    "first": "đầu",
-    "half": "6 tháng",
-    "total": "tổng",
-    "operating": "hoạt động",
-    "active": "hoạt động",
-    "head": "trưởng đoàn",
-    "led": "trưởng đoàn",
-    "nationwide": "cả nước",
-    "vietnam": "cả nước Việt Nam",
-    "vietnam's": "cả nước Việt Nam",
-    "country": "cả nước",
-    "national": "cả nước",
-    "region": "vùng",
-    "regions": "vùng",
-    "delta": "đồng bằng",
-    "mekong": "sông Cửu Long ĐBSCL",
-    "red": "sông Hồng",
-    "southeast": "Đông Nam Bộ",
-    "highlands": "Tây Nguyên",
-    "central": "Trung Bộ",
-    "north": "Bắc",
-    "share": "tỷ lệ chiếm",
-    "rate": "tỷ lệ",
-    "percentage": "tỷ lệ",
-    "women": "chị em phụ nữ",
-    "linen": "lanh",
-    "monthly": "tháng",
-    "law": "Luật",
-    "transport": "vận tải",
-    "electricity": "điện",
-    "price": "giá",
-    "households": "hộ",
-    "farmers": "nông dân",
-    "hectares": "ha",
-    "area": "diện tích",
-    "booths": "gian hàng",
-    "stalls": "gian hàng",
-    "fair": "hội chợ",
-    "director": "giám đốc",
-    "chairman": "chủ tịch",
-    "chair": "chủ tịch",
-    "tea": "chè",
-    "coffee": "cà phê",
-    "rice": "lúa gạo",
-    "shrimp": "tôm",
-    "loans": "vay vốn",
-    "loan": "vay vốn",
-    "bank": "ngân hàng",
-    "dissolved": "giải thể",
-    "converted": "chuyển đổi",
-    "efficiently": "hiệu quả",
-    "effective": "hiệu quả",
-    "taxi": "taxi",
-    "vehicles": "xe phương tiện",
-    "tax": "thuế",
-    "conference": "hội nghị",
-    "chaired": "chủ trì",
-    "alliance": "Liên minh",
-    "union": "Liên minh",
-    "report": "báo cáo",
-    "plan": "kế hoạch",
-    "goal": "mục tiêu",
-}
+# English question words mapped to the Vietnamese terms the articles use (for matching only): a
+# data file beside this module, one word per line.
+GLOSSARY_PATH = Path(__file__).with_name("glossary_en_vi.tsv")
+
+
+def _read_glossary(path: Path) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        english, sep, vietnamese = line.partition("\t")
+        if not sep or not english.strip() or not vietnamese.strip():
+            raise ValueError(f"{path}:{number}: expected 'english<TAB>vietnamese', got {line!r}")
+        out[english.strip().lower()] = vietnamese.strip()
+    return out
+
+
+_GLOSSARY = _read_glossary(GLOSSARY_PATH)
 
 
 # What a count is of: the word after a number ("42 HTX", "11 lớp"), canonical and folded.
@@ -217,6 +132,22 @@ _PHRASES = {
     "people's credit funds": "quỹ tín dụng nhân dân",
 }
 _PHRASE_RE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, _PHRASES), key=len, reverse=True)) + r")\b")
+
+
+def _english_noun(text: str) -> str | None:
+    """Return the folded Vietnamese noun an English question counts ("how many households" -> "ho",
+    "how many Co.opmart supermarkets" -> "sieu"): the last of the glossary words after "how many"."""
+    match = re.search(r"\bhow many\s+((?:[\w.'-]+\s*){1,5})", text.lower())
+    if match is None:
+        return None
+    last = None
+    for word in match.group(1).split():
+        if word in _GLOSSARY:
+            last = word
+        elif last is not None:
+            break
+    tokens = canonical_words(_GLOSSARY[last]) if last else []
+    return tokens[0] if tokens else None
 
 
 def _translate(text: str) -> str:
@@ -426,7 +357,7 @@ def analyse(text: str) -> Question:
         dates=tuple(re.findall(r"\d{1,2}/\d{1,2}/\d{4}|\d{1,2}/\d{4}", text)),
         intent=intent,
         asked=asked,
-        noun=None if asked else counted_noun(text),
+        noun=None if asked else (_english_noun(text) if english else counted_noun(text)),
         qualifiers=qualifiers,
         per_month=wants_per_month(text),
         percent=wants_percent(text),

@@ -221,3 +221,23 @@ def test_the_two_sides_of_a_comparison_are_told_apart_by_their_own_words():
     assert left == ("hoa", "mai") and {"ngoc", "lan"} <= set(right)
     assert compare_sides("Huyện Chợ Đồn có bao nhiêu HTX?") == ()
     assert analyse("Ở Đông Sơn, HTX Hoa Mai hay HTX Ngọc Lan trồng nhiều rau an toàn hơn?").intent == "compare"
+
+
+def test_english_counts_read_past_adjectives_and_count_the_noun_asked():
+    q = analyse("How many newly registered cooperatives in Lang Son have not yet received support funding?")
+    assert [m.name for m in q.asked] == ["htx_count"]
+    assert {"new", "negative"} <= q.qualifiers
+    q = analyse("How many households does the Hoa Mai water cooperative serve in Dong Son?")
+    assert q.asked == () and q.noun == "ho"
+    assert analyse("How many Co.opmart supermarkets are there in Da Nang?").noun == "sieu"
+
+
+def test_the_glossary_file_is_read_and_a_broken_line_is_named(tmp_path):
+    from retrieval.questions import GLOSSARY_PATH, _read_glossary
+
+    glossary = _read_glossary(GLOSSARY_PATH)
+    assert glossary["households"] == "hộ" and len(glossary) > 250
+    broken = tmp_path / "g.tsv"
+    broken.write_text("# comment\nfarmers\tnông dân\nsupermarkets siêu thị\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"g.tsv:3"):
+        _read_glossary(broken)
