@@ -30,6 +30,7 @@ from retrieval.composition import (
 )
 from retrieval.followups import Turn, is_small_talk, resolve_followup, strip_politeness
 from retrieval.guards import MAX_QUESTION_CHARS, is_only_instruction, strip_instructions, validate_question
+from retrieval.listing import extreme_item, wants_lowest
 from retrieval.measures import figures
 from retrieval.models import Answer, Chart, ChartPoint, Citation, Document, Passage
 from retrieval.places import Place, legacy_provinces
@@ -190,11 +191,21 @@ class ExtractiveAnswerer:
         citation, period = cite(pick.clauses, q)
         texts = texts_for(q)
         short = " ".join(quote_of(c, q) for c in pick.clauses)
+        lowest = wants_lowest(fold(q.text))
+        listing = next((c for c in pick.clauses if q.intent == "rank" and extreme_item(c.sentence, lowest)), None)
+        item = extreme_item(listing.sentence, lowest) if listing is not None else None
+        if listing is not None:
+            # "HTX nào được giao diện tích lớn nhất?": a sentence lists the figures; the whole list
+            # is quoted and its largest (smallest) item named, as written.
+            quotes = {c.sentence: sentence_case(c.sentence) if c is listing else quote_of(c, q) for c in pick.clauses}
+            short = " ".join(quotes.values())
         text = (
             (texts["gap"] if pick.temporal_gap else "")
             + part_of_lead(q, pick.clauses)
             + texts["quote"].format(quote=short, marked=marker(short, 1))
         )
+        if item is not None:
+            text += "\n" + texts["lowest_item" if lowest else "highest_item"].format(item=item)
         return _found(q, text, pick, (citation,), passages, period)
 
     def _disagreement(self, q: Question, passages: list[Passage], pick: Selection) -> Answer:

@@ -342,9 +342,11 @@ def analyse(text: str) -> Question:
     cues = " ".join(cue_words(text))
     quantity = bool(_QUANTITY_RE.search(cues)) or bool(asked and _AMOUNT_RE.search(cues))
     intent = intent_of(text, places, asked_years)
-    # A comparison or a change is of figures, even when no quantity word asks one ("bên nào nặng
-    # hơn?", "thay đổi thế nào?"): a sentence without a figure does not answer it.
-    quantity = quantity or intent in ("compare", "trend")
+    # A comparison, a change or a ranking of cooperatives (or of a measure) is of figures, even when
+    # no quantity word asks one ("bên nào nặng hơn?", "thay đổi thế nào?", "HTX nào … lớn nhất?"): a
+    # sentence without one does not answer it. Elsewhere "ban đầu", "lớn nhất" ask a name.
+    owners = tuple(dict.fromkeys(t for t in canonical_words(match_text) if t in ("htx", "tht", "qtdnd")))
+    quantity = quantity or (intent in ("compare", "trend", "rank") and bool(asked or owners or measures))
     return Question(
         text=text,
         english=english,
@@ -362,7 +364,7 @@ def analyse(text: str) -> Question:
         per_month=wants_per_month(text),
         percent=wants_percent(text),
         owner=question_owner(match_text, asked),
-        owners=tuple(dict.fromkeys(t for t in canonical_words(match_text) if t in ("htx", "tht", "qtdnd"))),
+        owners=owners,
         unknown_places=unknown,
         organisations=organisations(text),
         head=question_head(text),

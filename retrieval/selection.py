@@ -18,12 +18,13 @@ import numpy as np
 
 from retrieval.chunking import split_sentences
 from retrieval.guards import addresses_assistant, asks_price, is_fresh, is_poisoned
+from retrieval.listing import listed_group
 from retrieval.measures import BY_NAME, Figure, figure_scope, figures
 from retrieval.models import Document, Passage
 from retrieval.periods import period_for, period_key, years
 from retrieval.places import Place, find_places, within
 from retrieval.questions import Question
-from retrieval.sentence_ranker import default_ranker
+from retrieval.sentence_ranker import asks_quantity, default_ranker
 from retrieval.vietnamese import bigrams, canonical_words, fold, has_diacritics, number_value, numbers, spelling, words
 
 
@@ -46,6 +47,7 @@ class Weights:
     year_absent: float = 0.05  # the year asked is nowhere near the clause
     exact_place: float = 0.1  # the clause names the asked place itself
     ranker: float = 1.0  # the learned sentence ranker's probability that the sentence answers (who/what/where)
+    ranker_figure: float = 0.3  # ... for a figure asked without a quantity word ("HTX nào … lớn nhất?")
     ranker_numeric: float = 0.1  # ... for a question that asks a figure, where the measure decides
     coverage_which: float = 0.1  # the share of question words a who / what sentence covers
     misspelt: float = 0.4  # a question word found only with other diacritics ("tiên" for "tiến") counts this much
@@ -54,6 +56,7 @@ class Weights:
         1.0  # an undated figure is cited from a dated article giving it (same number and measure) within this
     )
     figure_near: float = 0.3  # times how rare the question word found within 3 words of a figure
+    listing: float = 0.5  # a ranking question and a sentence that lists figures of one kind ("60 thuyền nan, 115 …")
     figure_head: float = 0.6  # a figure within 3 words of the noun the question opens with ("thiệt hại gần 19 tỷ")
     runner_up: float = (
         0.5  # a who / what answer quotes a second sentence of its passage scoring within this of the best
@@ -345,6 +348,9 @@ def select(
     term_weights = _term_weights(q, candidates)
     total = sum(term_weights.values()) or 1.0
     learned = _ranker_probabilities(q, candidates)
+    # The ranker reads a figure as asked only from a quantity word ("bao nhiêu"); a comparison, change
+    # or ranking asks one without it, and the figure's own features weigh more there.
+    implicit = numeric and not asks_quantity(q.match_text)
     spelled = question_spellings(q)
     scored = []
     for clause in candidates:
@@ -359,14 +365,17 @@ def select(
             # Who / what / where, and figures of no measure the lexicon knows: the learned ranker
             # reads the whole sentence; coverage only breaks ties.
             score = (
-                weights.ranker * learned.get(clause.sentence, 0.0)
+                (weights.ranker_figure if implicit else weights.ranker) * learned.get(clause.sentence, 0.0)
                 + weights.coverage_which * coverage
                 + _place_and_date_score(q, clause, weights)
             )
             if numeric:
                 score += weights.has_figure if _has_figure(clause.sentence) else weights.no_figure
-        if numeric and not stated:
-            # No measure of the lexicon picks the figure: the question's rarest words beside it do.
+        if q.intent == "rank" and listed_group(clause.sentence):
+            score += weights.listing
+        if implicit and not stated:
+            # No measure of the lexicon and no quantity word pick the figure ("Thiệt hại … bên nào
+            # nặng hơn?"): the question's rarest words, and the noun it opens with, beside it do.
             score += weights.figure_near * _figure_near(term_weights, clause.text)
             if q.head and _figure_near({t: 1.0 for t in q.head}, clause.text) == 1.0:
                 score += weights.figure_head

@@ -114,6 +114,11 @@ def _question_types(question: str) -> tuple[bool, ...]:
     return who, quantity, when, where and not when, why, what and not (who or when or where)
 
 
+def asks_quantity(question: str) -> bool:
+    """Tell whether the ranker reads ``question`` as asking a quantity ("bao nhiêu", "how many")."""
+    return _question_types(question)[1]
+
+
 @dataclass(frozen=True)
 class _Sentence:
     """What the features need of one candidate sentence, computed once."""
