@@ -59,7 +59,7 @@ class Weights:
     listing: float = 0.5  # a ranking question and a sentence that lists figures of one kind ("60 thuyền nan, 115 …")
     figure_head: float = 0.6  # a figure within 3 words of the noun the question opens with ("thiệt hại gần 19 tỷ")
     runner_up: float = (
-        0.5  # a who / what answer quotes a second sentence of its passage scoring within this of the best
+        1.0  # a who / what answer quotes a second sentence of its passage scoring within this of the best
     )
 
 
@@ -420,7 +420,8 @@ def select(
         following = _next_sentence(best, candidates)
         if following is not None and _PERSON_RE.search(following.sentence):
             chosen.append(following)
-    if not domain and len(chosen) == 1 and weights.runner_up > 0:
+    two_figures = numeric and (q.intent == "trend" or _asks_twice(q))  # chosen below, by figure
+    if not domain and len(chosen) == 1 and weights.runner_up > 0 and not two_figures:
         # When the ranker is unsure between two sentences of the same passage, both are quoted, in
         # the article's order: the reader gets the answer at the cost of one more sentence.
         runner = next(
