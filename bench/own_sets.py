@@ -27,7 +27,10 @@ SHARED = REPO.parent / "shared"
 SETS = {
     "tuning": REPO / "tests" / "data" / "questions_tuning.jsonl",
     "tuning2": REPO / "tests" / "data" / "questions_tuning2.jsonl",  # rank, trend, comparison, English
-    "tuning3": REPO / "tests" / "data" / "questions_tuning3.jsonl",  # rank, trend, entity, lookup, English (helper-written)
+    "tuning3": REPO
+    / "tests"
+    / "data"
+    / "questions_tuning3.jsonl",  # rank, trend, entity, lookup, English (helper-written)
     "heldout2": REPO / "tests" / "data" / "questions_heldout2.jsonl",  # scored only
     "heldout": REPO / "tests" / "data" / "questions_heldout.jsonl",
     "dev": SHARED / "eval" / "questions.jsonl",
