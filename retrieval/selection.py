@@ -56,6 +56,7 @@ class Weights:
         1.0  # an undated figure is cited from a dated article giving it (same number and measure) within this
     )
     figure_near: float = 0.3  # times how rare the question word found within 3 words of a figure
+    role_person: float = 1.2  # a name asked for a role ("giám đốc HTX X là ai?") and a sentence naming one in it
     listing: float = 0.5  # a ranking question and a sentence that lists figures of one kind ("60 thuyền nan, 115 …")
     figure_head: float = 0.6  # a figure within 3 words of the noun the question opens with ("thiệt hại gần 19 tỷ")
     runner_up: float = (
@@ -351,6 +352,8 @@ def select(
     # The ranker reads a figure as asked only from a quantity word ("bao nhiêu"); a comparison, change
     # or ranking asks one without it, and the figure's own features weigh more there.
     implicit = numeric and not asks_quantity(q.match_text)
+    asked_text = _folded(q.match_text)
+    roles = set(_ROLE_RE.findall(asked_text)) if _NAME_ASKED_RE.search(asked_text) else set()
     spelled = question_spellings(q)
     scored = []
     for clause in candidates:
@@ -371,6 +374,13 @@ def select(
             )
             if numeric:
                 score += weights.has_figure if _has_figure(clause.sentence) else weights.no_figure
+        if roles and _ROLE_RE.search(_folded(clause.sentence)) and _PERSON_RE.search(clause.sentence):
+            # The sentence names someone in the role asked, of the body asked when one is named.
+            folded_sentence = _folded(clause.sentence)
+            if set(_ROLE_RE.findall(folded_sentence)) & roles and (
+                not q.organisations or any(name in folded_sentence for name in q.organisations)
+            ):
+                score += weights.role_person
         if q.intent == "rank" and listed_group(clause.sentence):
             score += weights.listing
         if implicit and not stated:
@@ -482,11 +492,14 @@ def select(
         quoted = {f.number for f in figures(best.text)}
         head = {t: 1.0 for t in q.head}
 
+        kinds = {f.measure for f in figures(best.text) if f.measure}
+
         def another(c: Clause) -> bool:
             if names:
                 return any(f.measure in names and f.number not in quoted for f in figures(c.text))
             if not domain and not (head and _figure_near(head, c.text) == 1.0):
-                return False
+                # The same kind of figure as the first one ("khoảng 1ha" … "lên 6ha").
+                return any(f.measure in kinds and f.number not in quoted for f in figures(c.text))
             return any(f.number not in quoted for f in figures(c.text))
 
         extra = next(
@@ -497,6 +510,22 @@ def select(
             ),
             None,
         )
+        if extra is None:
+            # The other figure's sentence may repeat none of the question's words ("Năm 2018 đã lên
+            # được 6ha"): the nearest sentence of the article with a figure of the same kind.
+            wanted = names or kinds
+            at = best.document.text.find(best.sentence[:60])
+            extra = min(
+                (
+                    c
+                    for c in placed
+                    if c.passage.doc_id == best.passage.doc_id
+                    and c.sentence != best.sentence
+                    and any(f.measure in wanted and f.number not in quoted for f in figures(c.text))
+                ),
+                key=lambda c: abs(c.document.text.find(c.sentence[:60]) - at),
+                default=None,
+            )
         if extra is not None:
             chosen = sorted([best, extra], key=lambda c: c.document.text.find(c.sentence[:60]))
 
@@ -510,7 +539,7 @@ def select(
         # The year asked must be the chosen figure's: in its sentence, in the article before it, in
         # its title or the article's date. Another article that names the year does not make an
         # undated "hiện cả nước có 22.456 HTX" a figure of 2025.
-        temporal_gap = not set(q.years) & _years_around(best)
+        temporal_gap = not set(q.years) & set().union(*(_years_around(c) for c in chosen))
         if temporal_gap:
             near = [c for s, _, c in scored if s >= best_score - 0.15 and c is not scored[0][2]]
             chosen = [_latest([best, *near]) or best]
@@ -569,6 +598,12 @@ def _comparable(
 
 
 _PERSON_ASKED_RE = re.compile(r"\b(ai|nguoi nao|who|whom)\b")
+# "Ai là giám đốc HTX X?", "Giám đốc HTX X tên là gì?": a role, and a name asked.
+_NAME_ASKED_RE = re.compile(r"\b(ai|nguoi nao|ten (?:la )?gi|ho ten|who|whom|name)\b")
+_ROLE_RE = re.compile(
+    r"\b((?:pho )?(?:giam doc|chu nhiem|chu tich|tong giam doc)|truong (?:ban|phong|thon|ban quan tri)|bi thu|"
+    r"ke toan truong)\b"
+)
 _PERSON_RE = re.compile(
     r"\b(?:[Đđ]ồng chí|[Ôô]ng|[Bb]à|[Cc]hị|[Aa]nh|Mr\.?|Ms\.?)\s+[A-ZĐ][^\s,.;:]*(?:\s+[A-ZĐ][^\s,.;:]*)+"
     r"|(?:[A-ZĐ][a-zà-ỹđ]+\s+){2,3}[A-ZĐ][a-zà-ỹđ]+"

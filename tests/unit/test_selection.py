@@ -166,3 +166,27 @@ def test_a_sentence_whose_only_numbers_are_dates_does_not_answer_a_figure():
     text = quoted(selection)
     assert "300 triệu" in text and "1 tỷ" in text
     assert "2/9" not in text
+
+
+def test_a_name_asked_for_a_role_is_the_person_named_in_that_role_of_the_body_asked():
+    text = (
+        "Sáng 3/4, ông Trần Văn Lộc, Chủ tịch UBND huyện Đông Sơn cho biết hơn 300 hộ đã ký hợp đồng. "
+        "Ông Phạm Đức Hòa, Giám đốc HTX nông nghiệp Hoa Mai, cho biết vụ này giá rau ổn định. "
+        "Trong khi đó, bà Lê Thị Ngân - giám đốc HTX Ngọc Lan - lo ngại thiếu nước tưới."
+    )
+    for question, name in (
+        ("Giám đốc HTX nông nghiệp Hoa Mai ở Đông Sơn tên là gì?", "Phạm Đức Hòa"),
+        ("Ai là giám đốc HTX Ngọc Lan?", "Lê Thị Ngân"),
+        ("Who is the director of the Hoa Mai cooperative in Dong Son?", "Phạm Đức Hòa"),
+    ):
+        assert name in quoted(pick(question, text)).split(". ")[0] or name in quoted(pick(question, text)), question
+
+
+def test_a_second_figure_of_the_same_kind_is_quoted_for_a_before_and_after_question():
+    text = (
+        "Lúc mới thành lập, HTX Hoa Mai trồng khoảng 2ha rau an toàn. "
+        "Các xã viên được tập huấn quy trình VietGAP. "
+        "Năm 2021 diện tích đã lên được 9ha."
+    )
+    selection = pick("HTX Hoa Mai lúc mới thành lập trồng được bao nhiêu ha rau, năm 2021 đã lên bao nhiêu?", text)
+    assert "2ha" in quoted(selection) and "9ha" in quoted(selection)
