@@ -513,7 +513,7 @@ def select(
         if extra is None:
             # The other figure's sentence may repeat none of the question's words ("Năm 2018 đã lên
             # được 6ha"): the nearest sentence of the article with a figure of the same kind.
-            wanted = names or kinds
+            same_kind = names or kinds
             at = best.document.text.find(best.sentence[:60])
             extra = min(
                 (
@@ -521,7 +521,7 @@ def select(
                     for c in placed
                     if c.passage.doc_id == best.passage.doc_id
                     and c.sentence != best.sentence
-                    and any(f.measure in wanted and f.number not in quoted for f in figures(c.text))
+                    and any(f.measure in same_kind and f.number not in quoted for f in figures(c.text))
                 ),
                 key=lambda c: abs(c.document.text.find(c.sentence[:60]) - at),
                 default=None,
