@@ -10,7 +10,7 @@ from retrieval.models import Citation
 from retrieval.periods import display_date, period_for
 from retrieval.places import current_province, find_places, relation_note, within
 from retrieval.questions import Question
-from retrieval.selection import Clause, counts
+from retrieval.selection import Clause, asks_twice, counts
 from retrieval.vietnamese import canonical_words, fold
 
 # What the answerer says in its own words, by the language of the question.
@@ -199,8 +199,11 @@ def trim(text: str, q: Question) -> str:
         return text
     names = {m.name for m in q.asked}
     keep = -1
+    twice = asks_twice(q)
     for n, segment in enumerate(segments):
-        if q.percent:  # a share asked: the rate is the answer ("… có 5.500 HTX, …, chiếm 50%")
+        if twice:  # "bao nhiêu xe buýt và bao nhiêu lượt khách": both figures stay
+            holds = bool(figures(segment))
+        elif q.percent:  # a share asked: the rate is the answer ("… có 5.500 HTX, …, chiếm 50%")
             holds = any(f.unit == "percent" for f in figures(segment))
         elif names:
             holds = any(f.measure in names for f in figures(segment))

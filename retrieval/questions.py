@@ -185,7 +185,7 @@ _STOP_PHRASES = re.compile(
     r"bao cao|cho biet|cho hay|ghi nhan|thong ke|cong bo|thong tin|so lieu|moi nam|nhieu hon|it hon|cao hon|"
     r"thap hon|lon hon|"
     r"nho hon|chenh lech|so voi|khac nhau|giua|hay|compare|more|less|higher|lower|than|"
-    r"difference|between|versus|vs)\b"
+    r"difference|between|versus|vs|nguoi dung dau|who heads)\b"
 )
 
 

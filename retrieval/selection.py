@@ -353,7 +353,9 @@ def select(
     # or ranking asks one without it, and the figure's own features weigh more there.
     implicit = numeric and not asks_quantity(q.match_text)
     asked_text = _folded(q.match_text)
-    roles = set(_ROLE_RE.findall(asked_text)) if _NAME_ASKED_RE.search(asked_text) else set()
+    roles: set[str] = set()
+    if _NAME_ASKED_RE.search(asked_text):
+        roles = set(_ROLE_RE.findall(asked_text)) | (set(_HEAD_ROLES) if _HEAD_ROLE_RE.search(asked_text) else set())
     spelled = question_spellings(q)
     scored = []
     for clause in candidates:
@@ -430,7 +432,7 @@ def select(
         following = _next_sentence(best, candidates)
         if following is not None and _PERSON_RE.search(following.sentence):
             chosen.append(following)
-    two_figures = numeric and (q.intent == "trend" or _asks_twice(q))  # chosen below, by figure
+    two_figures = numeric and (q.intent == "trend" or asks_twice(q))  # chosen below, by figure
     if not domain and len(chosen) == 1 and weights.runner_up > 0 and not two_figures:
         # When the ranker is unsure between two sentences of the same passage, both are quoted, in
         # the article's order: the reader gets the answer at the cost of one more sentence.
@@ -484,7 +486,7 @@ def select(
         )
         if extra is not None:
             chosen.append(extra)
-    elif numeric and len(chosen) == 1 and len(q.asked) <= 1 and (_asks_twice(q) or q.intent == "trend"):
+    elif numeric and len(chosen) == 1 and len(q.asked) <= 1 and (asks_twice(q) or q.intent == "trend"):
         # "Tăng bao nhiêu … và hiện nay là bao nhiêu?", "… lúc mới thành lập và sau 3 năm thay đổi
         # thế nào?": two figures of one measure, often in two sentences of the same article
         # ("toàn quốc tăng 101 HTX vận tải" … "hiện có 783 HTX"; "đàn gà 35.000 con" … "80.000 con").
@@ -600,6 +602,9 @@ def _comparable(
 _PERSON_ASKED_RE = re.compile(r"\b(ai|nguoi nao|who|whom)\b")
 # "Ai là giám đốc HTX X?", "Giám đốc HTX X tên là gì?": a role, and a name asked.
 _NAME_ASKED_RE = re.compile(r"\b(ai|nguoi nao|ten (?:la )?gi|ho ten|who|whom|name)\b")
+# "Người đứng đầu HTX X là ai?": any head of a body.
+_HEAD_ROLE_RE = re.compile(r"\b(nguoi dung dau|lanh dao|head|leader|leads)\b")
+_HEAD_ROLES = frozenset({"giam doc", "chu nhiem", "chu tich", "tong giam doc", "truong ban quan tri"})
 _ROLE_RE = re.compile(
     r"\b((?:pho )?(?:giam doc|chu nhiem|chu tich|tong giam doc)|truong (?:ban|phong|thon|ban quan tri)|bi thu|"
     r"ke toan truong)\b"
@@ -934,7 +939,7 @@ def _narrower(q: Question, clause: Clause) -> bool:
     return bool(scopes) and all(scope and not set(scope.split()) <= asked for scope in scopes)
 
 
-def _asks_twice(q: Question) -> bool:
+def asks_twice(q: Question) -> bool:
     """Tell whether a question asks two quantities ("tăng bao nhiêu … và hiện là bao nhiêu")."""
     return len(_ASK_RE.findall(_folded(q.text))) >= 2
 

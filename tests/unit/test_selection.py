@@ -190,3 +190,24 @@ def test_a_second_figure_of_the_same_kind_is_quoted_for_a_before_and_after_quest
     )
     selection = pick("HTX Hoa Mai lúc mới thành lập trồng được bao nhiêu ha rau, năm 2021 đã lên bao nhiêu?", text)
     assert "2ha" in quoted(selection) and "9ha" in quoted(selection)
+
+
+def test_a_clause_is_not_trimmed_before_the_second_figure_a_question_asks():
+    from retrieval.composition import trim
+
+    clause = (
+        "Theo Sở Giao thông vận tải, HTX Hoa Mai hiện đảm nhận 5 tuyến buýt trợ giá với 96 xe, "
+        "vận chuyển khoảng 4 triệu lượt hành khách mỗi năm, chủ yếu là học sinh và công nhân các khu công nghiệp"
+    )
+    both = trim(clause, analyse("HTX Hoa Mai chạy bao nhiêu xe buýt và chở bao nhiêu lượt khách mỗi năm?"))
+    assert "96 xe" in both and "4 triệu lượt" in both
+    one = trim(clause, analyse("HTX Hoa Mai chạy bao nhiêu xe buýt?"))
+    assert "96 xe" in one and clause.startswith(one)
+
+
+def test_the_head_of_a_body_is_any_of_its_leading_roles():
+    text = (
+        "Năm 2022, HTX Ngọc Lan được UBND tỉnh tặng bằng khen vì thành tích sản xuất lúa. "
+        "Ông Đỗ Văn Tâm, Chủ nhiệm HTX Ngọc Lan, cho biết toàn bộ khâu gieo cấy đã được cơ giới hóa."
+    )
+    assert "Đỗ Văn Tâm" in quoted(pick("Người đứng đầu HTX Ngọc Lan là ai?", text))
