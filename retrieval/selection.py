@@ -272,25 +272,7 @@ def select(
     if not candidates:
         return Refusal("topic")
     if q.unknown_places:
-        # A place the gazetteer does not know ("huyện Lộc Hà"): its name must be in the figure's
-        # sentence, or be the article's own place when the sentence names no other.
-        # A one-syllable name ("Chũ") is an ordinary word too ("chủ động"): it needs its unit word.
-        patterns = [
-            rf"\b{re.escape(n)}\b"
-            if len(n.split()) > 1
-            else rf"\b(?:huyen|tinh|thi xa|thanh pho|tp|quan|xa|phuong) {re.escape(n)}\b"
-            for n in (" ".join(canonical_words(name)) for name in q.unknown_places)
-        ]
-
-        def names_it(text: str) -> bool:
-            return any(re.search(pattern, _folded(text)) for pattern in patterns)
-
-        candidates = [
-            c
-            for c in candidates
-            if names_it(c.sentence)
-            or (not find_places(c.sentence) and names_it((c.document.place or "") + " " + c.document.title))
-        ]
+        candidates = _naming_unknown_places(q, candidates)
         if not candidates:
             return Refusal("place")
     if q.places:
@@ -630,11 +612,35 @@ def _next_sentence(clause: Clause, candidates: Sequence[Clause]) -> Clause | Non
     return None
 
 
+def _naming_unknown_places(q: Question, candidates: Sequence[Clause]) -> list[Clause]:
+    """Keep the clauses about a place the gazetteer does not know ("huyện Lộc Hà"): its name must be
+    in the figure's sentence, or be the article's own place when the sentence names no other."""
+    # A one-syllable name ("Chũ") is an ordinary word too ("chủ động"): it needs its unit word.
+    patterns = [
+        rf"\b{re.escape(n)}\b"
+        if len(n.split()) > 1
+        else rf"\b(?:huyen|tinh|thi xa|thanh pho|tp|quan|xa|phuong) {re.escape(n)}\b"
+        for n in (" ".join(canonical_words(name)) for name in q.unknown_places)
+    ]
+
+    def names_it(text: str) -> bool:
+        return any(re.search(pattern, _folded(text)) for pattern in patterns)
+
+    return [
+        c
+        for c in candidates
+        if names_it(c.sentence)
+        or (not find_places(c.sentence) and names_it((c.document.place or "") + " " + c.document.title))
+    ]
+
+
 def select_series(q: Question, candidates: Sequence[Clause], limit: int = 3) -> list[Clause]:
     """Return up to ``limit`` clauses that state the asked measure for the asked place at different
     periods or states (now, new in the year, target), in article order: a trend or a before/after."""
     if q.places:
         candidates = [c for c in candidates if any(place_ok(p, c.subjects()) for p in q.places)]
+    if q.unknown_places:
+        candidates = _naming_unknown_places(q, candidates)
     stating = (
         [c for c in candidates if _measure_figures(q, c)] if q.asked else [c for c in candidates if _has_figure(c.text)]
     )
