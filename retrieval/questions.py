@@ -257,6 +257,15 @@ _NOT_NAMES = frozenset(
 _EN_NOT_NAMES = frozenset("which what whose each every any this that the one another other same".split())
 
 
+# Words (as written, lowercase) that follow "huyện" / "tỉnh" as its verb, not as a name: "huyện đặt
+# mục tiêu", "tỉnh hỗ trợ", "huyện thành lập". A lowercase name keeps its own spelling ("huyện
+# thanh chương" is not "thành").
+_VERBS_AFTER_UNIT = frozenset(
+    "đặt giao hỗ phấn triển tổ chỉ yêu thành phát quan tiếp hiện mục kế cũng vẫn chưa không còn nên cần "
+    "phải đề đưa tập xây vận tăng giảm thu chi đạt có đã đang sẽ được bị là này đó nào ban ủy uỷ".split()
+)
+
+
 def unknown_places(text: str, known: Sequence[Place]) -> tuple[str, ...]:
     """Return the names written as places ("huyện X", "X district") that the gazetteer does not
     know: such a question must be refused, never answered with a figure of somewhere else."""
@@ -268,9 +277,11 @@ def unknown_places(text: str, known: Sequence[Place]) -> tuple[str, ...]:
     for name in candidates:
         key = " ".join(re.findall(r"[a-z0-9]+", fold(name).lower()))
         words = key.split()
+        first = name.split()[0].lower() if name.split() else ""
         if (
             not words
             or (words[0] in _NOT_NAMES and not name[:1].isupper())
+            or (first in _VERBS_AFTER_UNIT and not name[:1].isupper())  # "huyện đặt mục tiêu …"
             or words[0] in _EN_NOT_NAMES  # "Which province has…", "Each district…"
             or key in keys
             or all(w in keys for w in words)

@@ -255,3 +255,13 @@ def test_a_question_about_one_named_body_is_not_a_count_of_cooperatives():
     ):
         assert not names_a_body(question), question
         assert [m.name for m in question_measures(question)] == ["htx_count"], question
+
+
+def test_a_verb_after_a_unit_word_is_no_place_name():
+    from retrieval.places import find_places
+    from retrieval.questions import unknown_places
+
+    question = "Vậy với tổ hợp tác thì huyện đặt mục tiêu phát triển bao nhiêu THT ở Chợ Đồn?"
+    assert unknown_places(question, find_places(question)) == ()
+    assert [p.key for p in analyse(question).places] == ["cho don"]
+    assert unknown_places("Huyện Lộc Hà có bao nhiêu HTX?", []) == ("Lộc Hà",)
