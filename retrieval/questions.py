@@ -38,7 +38,7 @@ _STOPWORDS = frozenset(
 )
 
 _QUALIFIER_WORDS = frozenset(
-    ["phan", "dau", "muc", "tieu", "chi", "ke", "hoach", "du", "kien", "thanh", "lap", "moi", "giai", "the"]
+    ["phan", "dau", "muc", "tieu", "chi", "ke", "hoach", "du", "kien", "thanh", "lap", "moi", "giai", "the", "them"]
 )
 _AMOUNT_RE = re.compile(r"\b(bao nhieu|la gi|dat|muc|how much|what is|what was|average|binh quan)\b")
 _QUANTITY_RE = re.compile(
@@ -176,7 +176,7 @@ def _measures(tokens: list[str]) -> tuple[str, ...]:
 # Question phrases and reporting verbs that say nothing of the topic.
 # Period phrases are matched as periods, not as topic words ("sáu tháng đầu năm" is written "6 tháng đầu năm").
 _PERIOD_WORDS = re.compile(
-    r"\b(?:(?:\d+|mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi(?: hai)?) thang (?:dau|cuoi)(?: nam)?|"
+    r"\b(?:(?:sau |trong |het )?(?:\d+|mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi(?: hai)?) thang (?:dau|cuoi)(?: nam)?|"
     r"giua nam|dau nam|cuoi nam|quy (?:i|ii|iii|iv|\d)|luy ke|tinh den|den het|den nay|"
     r"first half|second half|first (?:six|6) months)\b"
 )

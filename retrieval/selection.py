@@ -309,14 +309,17 @@ def select(
     elif q.asked:
         stating = [c for c in candidates if _measure_figures(q, c)]
         wanted = q.qualifiers & _DECISIVE
-        if wanted and all(m.counted for m in q.asked):
+        if wanted and all(m.counted for m in q.asked) and not asks_twice(q):
             # A count of new (or dissolved, or planned) cooperatives is never answered with the stock.
             stating = [
                 c for c in stating if any(wanted <= f.qualifiers | _clause_target(c) for f in _measure_figures(q, c))
             ]
         if not stating:
             return Refusal("measure", inside[:4] if q.places else ())
-        candidates, stated = _prefer_units(q, _prefer_owner(q, _prefer_qualifiers(q, stating))), True
+        # Two quantities asked ("tổng số HTX là bao nhiêu và đã thêm bao nhiêu?"): the total and the
+        # new ones both answer, whatever the qualifier.
+        qualified = stating if asks_twice(q) else _prefer_qualifiers(q, stating)
+        candidates, stated = _prefer_units(q, _prefer_owner(q, qualified)), True
     elif q.noun and q.quantity:
         counting = [c for c in candidates if any(f.measure == f"count:{q.noun}" for f in figures(c.text))]
         owned = [

@@ -211,3 +211,14 @@ def test_the_head_of_a_body_is_any_of_its_leading_roles():
         "Ông Đỗ Văn Tâm, Chủ nhiệm HTX Ngọc Lan, cho biết toàn bộ khâu gieo cấy đã được cơ giới hóa."
     )
     assert "Đỗ Văn Tâm" in quoted(pick("Người đứng đầu HTX Ngọc Lan là ai?", text))
+
+
+def test_the_total_and_the_new_ones_asked_together_are_both_quoted():
+    text = (
+        "Trong 9 tháng đầu năm 2020, toàn tỉnh đã thành lập mới được 21 hợp tác xã, vượt kế hoạch đề ra. "
+        "Các HTX mới chủ yếu hoạt động trong lĩnh vực nông nghiệp. "
+        "Đến hết tháng 9/2020, toàn tỉnh có 2 Liên hiệp HTX, 287 HTX và 940 tổ hợp tác."
+    )
+    question = "Sau 9 tháng đầu năm 2020, tổng số HTX của tỉnh là bao nhiêu và đã thêm bao nhiêu HTX mới thành lập?"
+    text_quoted = quoted(pick(question, text))
+    assert "21 hợp tác xã" in text_quoted and "287 HTX" in text_quoted
