@@ -213,31 +213,6 @@ def _phrase_at(tokens: list[str], start: int, phrases: tuple[str, ...]) -> str |
     return None
 
 
-# One named body: its kind, up to four lowercase trade words, then a capitalised name of two
-# words ("HTX Lâm Phát Hưng", "Hợp tác xã nuôi nghêu Đất Mũi"); "các HTX ở Chợ Đồn" names none.
-_BODY_KIND_RE = re.compile(r"(?<!\w)(?:HTX|THT|[Hh]ợp tác xã|[Tt]ổ hợp tác)(?!\w)")
-_NOT_TRADE_WORDS = frozenset(
-    "ở tại của trên thuộc trong và có là huyện tỉnh xã thành quận thị các những được đã đang".split()
-)
-_UNIT_WORDS = frozenset("Tỉnh Huyện Thành Xã Quận Thị TP Tp".split())
-
-
-def names_a_body(text: str) -> bool:
-    """Tell whether ``text`` names one cooperative (or group) by its proper name."""
-    for match in _BODY_KIND_RE.finditer(text):
-        before = text[: match.start()].rstrip().rsplit(" ", 1)[-1].lower()
-        if before in ("các", "những", "số"):
-            continue
-        words = [w.strip(',.;:?!()"') for w in text[match.end() :].split()[:7]]
-        at = 0
-        while at < min(len(words), 4) and words[at].islower() and words[at] not in _NOT_TRADE_WORDS:
-            at += 1
-        name = words[at : at + 2]
-        if len(name) == 2 and all(w[:1].isupper() for w in name) and name[0] not in _UNIT_WORDS:
-            return True
-    return False
-
-
 def question_measures(text: str) -> tuple[Measure, ...]:
     """Return the measures a question asks for, most specific first ("doanh thu" over "HTX")."""
     # "cooperative groups" are tổ hợp tác and "cooperative unions" liên hiệp HTX, not cooperatives.
@@ -277,14 +252,10 @@ def question_measures(text: str) -> tuple[Measure, ...]:
             if measure.counted and nouns and asks:
                 found.append(measure)
                 break
-    # "Số HTX", "HTX" with a quantity cue and nothing else named: the count of cooperatives. Not
-    # when the HTX is one named body ("Vườn chuối của HTX Lâm Phát Hưng rộng bao nhiêu?").
-    if (
-        not found
-        and counted_noun(text) is None
-        and not names_a_body(nfc(text))
-        and re.search(r"\b(bao nhieu|may|so luong|tong so|how many)\b", folded)
-    ):
+    # "Số HTX", "HTX" with a quantity cue and nothing else named: the count of cooperatives.
+    # A question about one named body ("Vườn chuối của HTX X rộng bao nhiêu?") gets it too: then the
+    # refusal for want of a count is the safe answer (its measure is unknown to the lexicon).
+    if not found and counted_noun(text) is None and re.search(r"\b(bao nhieu|may|so luong|tong so|how many)\b", folded):
         for token in tokens:
             counted = next((m for m in MEASURES if m.counted and token in m.counted), None)
             if counted:

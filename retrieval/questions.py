@@ -342,6 +342,9 @@ def analyse(text: str) -> Question:
         measures = _measures(cue_words(match_text))
     topic = _topic_tokens(tokens, find_places(text))
     qualifiers = question_qualifiers(match_text)
+    # "HTX Chợ Mới có bao nhiêu?" asks the cooperatives of a place, not one body named Chợ Mới.
+    place_keys = {p.key for p in find_places(text)}
+    bodies = tuple(b for b in organisations(text) if b not in place_keys)
     asked = question_measures(text)
     if asked and qualifiers:
         # The qualifier is matched on the figure itself ("phấn đấu có 60 HTX" answers "mục tiêu"):
@@ -377,7 +380,7 @@ def analyse(text: str) -> Question:
         owner=question_owner(match_text, asked),
         owners=owners,
         unknown_places=unknown,
-        organisations=organisations(text),
+        organisations=bodies,
         head=question_head(text),
         sides=compare_sides(text) if intent == "compare" and len(places) < 2 else (),
     )

@@ -297,8 +297,14 @@ def select(
             return Refusal("place-figure" if mentioned else "place", inside[:4])
         candidates = safe
 
-    placed = list(candidates)
     numeric = q.quantity or bool(q.asked)
+    if numeric and q.organisations:
+        # A figure of a body asked by name ("HTX Lâm Phát Hưng … bao nhiêu?") comes from an article
+        # that names it: never one for a body no article knows.
+        candidates = [c for c in candidates if any(n in _folded(c.document.text) for n in q.organisations)]
+        if not candidates:
+            return Refusal("topic")
+    placed = list(candidates)
     stated = False
     if q.percent and numeric:
         # "bao nhiêu phần trăm", "tỷ lệ": any rate answers; the measure words stay topic words.
@@ -526,7 +532,11 @@ def select(
         # The year asked must be the chosen figure's: in its sentence, in the article before it, in
         # its title or the article's date. Another article that names the year does not make an
         # undated "hiện cả nước có 22.456 HTX" a figure of 2025.
-        temporal_gap = not set(q.years) & set().union(*(_years_around(c) for c in chosen))
+        # A second figure quoted for the question ("… năm 2021 đã lên bao nhiêu?") may carry the year
+        # in its own sentence; the context of a second clause does not date anything.
+        temporal_gap = not set(q.years) & _years_around(best) and not any(
+            set(q.years) & set(years(c.sentence)) for c in chosen[1:]
+        )
         if temporal_gap:
             near = [c for s, _, c in scored if s >= best_score - 0.15 and c is not scored[0][2]]
             chosen = [_latest([best, *near]) or best]

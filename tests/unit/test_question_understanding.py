@@ -243,20 +243,6 @@ def test_the_glossary_file_is_read_and_a_broken_line_is_named(tmp_path):
         _read_glossary(broken)
 
 
-def test_a_question_about_one_named_body_is_not_a_count_of_cooperatives():
-    from retrieval.measures import names_a_body
-
-    assert question_measures("Vườn cam của HTX Hoa Mai Xanh ở Đông Sơn rộng bao nhiêu?") == ()
-    assert names_a_body("Hợp tác xã nuôi nghêu Ngọc Lan có bao nhiêu xã viên?")
-    for question in (
-        "HTX ở Chợ Đồn có bao nhiêu?",
-        "Các HTX Bắc Kạn là bao nhiêu?",
-        "HTX toàn tỉnh Lạng Sơn là bao nhiêu?",
-    ):
-        assert not names_a_body(question), question
-        assert [m.name for m in question_measures(question)] == ["htx_count"], question
-
-
 def test_a_verb_after_a_unit_word_is_no_place_name():
     from retrieval.places import find_places
     from retrieval.questions import unknown_places

@@ -222,3 +222,9 @@ def test_the_total_and_the_new_ones_asked_together_are_both_quoted():
     question = "Sau 9 tháng đầu năm 2020, tổng số HTX của tỉnh là bao nhiêu và đã thêm bao nhiêu HTX mới thành lập?"
     text_quoted = quoted(pick(question, text))
     assert "21 hợp tác xã" in text_quoted and "287 HTX" in text_quoted
+
+
+def test_a_figure_of_a_body_no_article_names_is_refused():
+    text = "Năm 2022, HTX Ngọc Lan ở huyện Đông Sơn có 45 thành viên và doanh thu 3 tỷ đồng."
+    assert isinstance(pick("HTX Hoa Mai Xanh ở Đông Sơn có bao nhiêu thành viên?", text), Refusal)
+    assert "45 thành viên" in quoted(pick("HTX Ngọc Lan ở Đông Sơn có bao nhiêu thành viên?", text))
