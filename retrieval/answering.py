@@ -240,8 +240,9 @@ class ExtractiveAnswerer:
         over_years = trend_answer(self.index, q)
         if over_years is not None:
             return _answered(q, *over_years[:2], passages, over_years[2], over_years[3])
-        documents = {p.doc_id: self.index.document(p.doc_id) for p in passages[: self.config.read]}
-        candidates = candidates_from(passages, {k: v for k, v in documents.items() if v}, self.config.read)
+        read = self._whole_articles(passages)  # the other figure is often further on in the article
+        documents = {p.doc_id: self.index.document(p.doc_id) for p in read}
+        candidates = candidates_from(read, {k: v for k, v in documents.items() if v}, len(read))
         series = select_series(q, candidates)
         if len(series) < 2:
             return self._single(q, passages)

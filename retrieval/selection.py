@@ -662,6 +662,23 @@ def select_series(q: Question, candidates: Sequence[Clause], limit: int = 3) -> 
     term_weights = _term_weights(q, stating)
     total = sum(term_weights.values()) or 1.0
     ranked = sorted(stating, key=lambda c: -(_coverage(term_weights, c) / total + WEIGHTS.rank / (1 + c.rank)))
+    asked_years = sorted(set(q.years))
+    if len(asked_years) >= 2:
+        # "… năm 1989 so với năm 2018": the figure of each year asked, where the sentence names it.
+        def named(c: Clause) -> set[int]:
+            return set(years(c.text + " " + c.before)) & set(asked_years)
+
+        found: list[Clause] = []
+        for year in asked_years:  # a sentence of that year alone first, then one naming it with others
+            pick = min(
+                (c for c in ranked if year in named(c) and c not in found),
+                key=lambda c: (len(named(c)), ranked.index(c)),
+                default=None,
+            )
+            if pick is not None:
+                found.append(pick)
+        if len(found) >= 2:
+            return found[:limit]
     chosen: list[Clause] = []
     states: set[tuple[frozenset[str], tuple[int, ...], str]] = set()
     for clause in ranked:

@@ -228,3 +228,18 @@ def test_a_figure_of_a_body_no_article_names_is_refused():
     text = "Năm 2022, HTX Ngọc Lan ở huyện Đông Sơn có 45 thành viên và doanh thu 3 tỷ đồng."
     assert isinstance(pick("HTX Hoa Mai Xanh ở Đông Sơn có bao nhiêu thành viên?", text), Refusal)
     assert "45 thành viên" in quoted(pick("HTX Ngọc Lan ở Đông Sơn có bao nhiêu thành viên?", text))
+
+
+def test_a_change_between_two_years_quotes_the_figure_of_each_year():
+    from retrieval.selection import select_series
+
+    text = (
+        "Năm 2022, doanh thu của HTX Hoa Mai đạt 12 tỷ đồng, gấp 6 lần so với năm 2015. "
+        "Các xã viên được chia lãi đều đặn. "
+        "Khi mới thành lập năm 2015, doanh thu của HTX chỉ khoảng 2 tỷ đồng."
+    )
+    documents = {"d0": Document(id="d0", title="", text=text)}
+    candidates = candidates_from([Passage("d0#0", "d0", text, 1.0)], documents, 1)
+    q = analyse("Doanh thu của HTX Hoa Mai năm 2015 so với năm 2022 thay đổi thế nào?")
+    series = select_series(q, candidates)
+    assert {"12 tỷ", "2 tỷ"} <= {n for c in series for n in ("12 tỷ", "2 tỷ") if n in c.text}
