@@ -216,7 +216,8 @@ _TREND_RE = re.compile(
     r"luc thanh lap|ban dau|truoc va sau|trend|changed?|over the years|grown|grew)\b"
 )
 _RANK_RE = re.compile(
-    r"\b(?:(?:nhieu|cao|lon|it|thap|nho|dong)(?: \S+){0,5} nhat|dung dau|most|highest|largest|lowest|fewest|least)\b"
+    r"\b(?:(?:nhieu|cao|lon|it|thap|nho|dong)(?: \S+){0,5} nhat|(?<!nguoi )dung dau|"  # "người đứng đầu" is a head
+    r"most|highest|largest|lowest|fewest|least)\b"
 )
 _WHICH_RE = re.compile(r"\b(nao|ai|gi|la ai|which|who|what product|whom|where|o dau)\b")
 

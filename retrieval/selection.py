@@ -367,13 +367,8 @@ def select(
             )
             if numeric:
                 score += weights.has_figure if _has_figure(clause.sentence) else weights.no_figure
-        if roles and _ROLE_RE.search(_folded(clause.sentence)) and _PERSON_RE.search(clause.sentence):
-            # The sentence names someone in the role asked, of the body asked when one is named.
-            folded_sentence = _folded(clause.sentence)
-            if set(_ROLE_RE.findall(folded_sentence)) & roles and (
-                not q.organisations or any(name in folded_sentence for name in q.organisations)
-            ):
-                score += weights.role_person
+        if roles and _PERSON_RE.search(clause.sentence) and _holds_role(_folded(clause.sentence), roles, q):
+            score += weights.role_person
         if q.intent == "rank" and listed_group(clause.sentence):
             score += weights.listing
         if implicit and not stated:
@@ -992,6 +987,18 @@ def _years_around(clause: Clause) -> set[int]:
     if clause.document.date:
         found.add(int(clause.document.date[:4]))
     return found
+
+
+def _holds_role(folded_sentence: str, roles: set[str], q: Question) -> bool:
+    """Tell whether the sentence names the role asked of the body asked: "Đỗ Văn Tâm, Chủ nhiệm HTX
+    Ngọc Lan" for the head of HTX Ngọc Lan, not "Chủ tịch UBND xã … HTX Ngọc Lan"."""
+    # The body: the one the question names, else the word after the role in it ("Phó Chủ tịch UBND
+    # tỉnh …" -> "ubnd"), else any cooperative.
+    asked = _folded(q.match_text)
+    after = [m.group(1) for role in roles for m in [re.search(rf"\b{re.escape(role)} (\w+)", asked)] if m]
+    bodies = [re.escape(n) for n in q.organisations] or [re.escape(w) for w in after] or ["htx", "tht", "qtdnd"]
+    pattern = rf"\b(?:{'|'.join(map(re.escape, roles))}) (?:\S+ ){{0,3}}?(?:{'|'.join(bodies)})\b"
+    return bool(re.search(pattern, folded_sentence))
 
 
 def _side_share(clause: Clause, side: Sequence[str]) -> float:

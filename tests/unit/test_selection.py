@@ -169,17 +169,21 @@ def test_a_sentence_whose_only_numbers_are_dates_does_not_answer_a_figure():
 
 
 def test_a_name_asked_for_a_role_is_the_person_named_in_that_role_of_the_body_asked():
-    text = (
-        "Sáng 3/4, ông Trần Văn Lộc, Chủ tịch UBND huyện Đông Sơn cho biết hơn 300 hộ đã ký hợp đồng. "
-        "Ông Phạm Đức Hòa, Giám đốc HTX nông nghiệp Hoa Mai, cho biết vụ này giá rau ổn định. "
-        "Trong khi đó, bà Lê Thị Ngân - giám đốc HTX Ngọc Lan - lo ngại thiếu nước tưới."
+    first = (
+        "Theo ông Trần Văn Lộc, Chủ tịch UBND huyện Bạch Thông, HTX Hoa Mai là đơn vị trồng rau an toàn "
+        "lớn nhất huyện Bạch Thông."
     )
-    for question, name in (
-        ("Giám đốc HTX nông nghiệp Hoa Mai ở Đông Sơn tên là gì?", "Phạm Đức Hòa"),
-        ("Ai là giám đốc HTX Ngọc Lan?", "Lê Thị Ngân"),
-        ("Who is the director of the Hoa Mai cooperative in Dong Son?", "Phạm Đức Hòa"),
+    second = "Ông Phạm Đức Hòa, Giám đốc HTX Hoa Mai, cho biết vụ này giá rau ổn định."
+    document = Document(id="d0", title="", text=first + " " + second)
+    passages = [Passage("d0#0", "d0", first, 1.0), Passage("d0#1", "d0", second, 0.9)]
+    for question in (
+        "Giám đốc HTX Hoa Mai, đơn vị trồng rau an toàn ở huyện Bạch Thông, tên là gì?",
+        "Who is the director of Hoa Mai cooperative, the safe vegetable grower in Bach Thong?",
     ):
-        assert name in quoted(pick(question, text)).split(". ")[0] or name in quoted(pick(question, text)), question
+        selection = select(
+            analyse(question), candidates_from(passages, {"d0": document}, 2), min_coverage=0.45, fresh_days=30
+        )
+        assert "Phạm Đức Hòa" in quoted(selection), question
 
 
 def test_a_second_figure_of_the_same_kind_is_quoted_for_a_before_and_after_question():
@@ -206,11 +210,13 @@ def test_a_clause_is_not_trimmed_before_the_second_figure_a_question_asks():
 
 
 def test_the_head_of_a_body_is_any_of_its_leading_roles():
-    text = (
-        "Năm 2022, HTX Ngọc Lan được UBND tỉnh tặng bằng khen vì thành tích sản xuất lúa. "
-        "Ông Đỗ Văn Tâm, Chủ nhiệm HTX Ngọc Lan, cho biết toàn bộ khâu gieo cấy đã được cơ giới hóa."
-    )
-    assert "Đỗ Văn Tâm" in quoted(pick("Người đứng đầu HTX Ngọc Lan là ai?", text))
+    first = "Năm 2022, ông Lưu Văn Bình, Chủ tịch UBND xã, đã trao bằng khen cho HTX Ngọc Lan ở huyện Bạch Thông."
+    second = "Ông Đỗ Văn Tâm, Chủ nhiệm HTX Ngọc Lan, cho biết toàn bộ khâu gieo cấy đã được cơ giới hóa."
+    document = Document(id="d0", title="", text=first + " " + second)
+    passages = [Passage("d0#0", "d0", first, 1.0), Passage("d0#1", "d0", second, 0.9)]
+    q = analyse("Người đứng đầu HTX Ngọc Lan ở huyện Bạch Thông là ai?")
+    selection = select(q, candidates_from(passages, {"d0": document}, 2), min_coverage=0.45, fresh_days=30)
+    assert "Đỗ Văn Tâm" in quoted(selection)
 
 
 def test_the_total_and_the_new_ones_asked_together_are_both_quoted():
@@ -234,12 +240,12 @@ def test_a_change_between_two_years_quotes_the_figure_of_each_year():
     from retrieval.selection import select_series
 
     text = (
+        "Năm 2020, doanh thu của HTX Hoa Mai đạt 9 tỷ đồng. "
         "Năm 2022, doanh thu của HTX Hoa Mai đạt 12 tỷ đồng, gấp 6 lần so với năm 2015. "
-        "Các xã viên được chia lãi đều đặn. "
         "Khi mới thành lập năm 2015, doanh thu của HTX chỉ khoảng 2 tỷ đồng."
     )
     documents = {"d0": Document(id="d0", title="", text=text)}
     candidates = candidates_from([Passage("d0#0", "d0", text, 1.0)], documents, 1)
     q = analyse("Doanh thu của HTX Hoa Mai năm 2015 so với năm 2022 thay đổi thế nào?")
-    series = select_series(q, candidates)
-    assert {"12 tỷ", "2 tỷ"} <= {n for c in series for n in ("12 tỷ", "2 tỷ") if n in c.text}
+    quoted_text = " ".join(c.text for c in select_series(q, candidates))
+    assert "12 tỷ" in quoted_text and " 2 tỷ" in quoted_text and "9 tỷ" not in quoted_text  # 2020 was not asked
