@@ -213,8 +213,11 @@ def _phrase_at(tokens: list[str], start: int, phrases: tuple[str, ...]) -> str |
     return None
 
 
-def question_measures(text: str) -> tuple[Measure, ...]:
-    """Return the measures a question asks for, most specific first ("doanh thu" over "HTX")."""
+def question_measures(text: str, *, plain_count: bool = True) -> tuple[Measure, ...]:
+    """Return the measures a question asks for, most specific first ("doanh thu" over "HTX").
+
+    ``plain_count=False``: "HTX" with a quantity cue is not read as the count of cooperatives (the
+    caller knows the question asks something else of one named body)."""
     # "cooperative groups" are tổ hợp tác and "cooperative unions" liên hiệp HTX, not cooperatives.
     folded = re.sub(r"\bco ?operative (groups?|unions?|teams?)\b", r"\1", " ".join(_tokens(text)))
     tokens = folded.split()
@@ -253,9 +256,12 @@ def question_measures(text: str) -> tuple[Measure, ...]:
                 found.append(measure)
                 break
     # "Số HTX", "HTX" with a quantity cue and nothing else named: the count of cooperatives.
-    # A question about one named body ("Vườn chuối của HTX X rộng bao nhiêu?") gets it too: then the
-    # refusal for want of a count is the safe answer (its measure is unknown to the lexicon).
-    if not found and counted_noun(text) is None and re.search(r"\b(bao nhieu|may|so luong|tong so|how many)\b", folded):
+    if (
+        plain_count
+        and not found
+        and counted_noun(text) is None
+        and re.search(r"\b(bao nhieu|may|so luong|tong so|how many)\b", folded)
+    ):
         for token in tokens:
             counted = next((m for m in MEASURES if m.counted and token in m.counted), None)
             if counted:

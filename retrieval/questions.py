@@ -346,7 +346,13 @@ def analyse(text: str) -> Question:
     # "HTX Chợ Mới có bao nhiêu?" asks the cooperatives of a place, not one body named Chợ Mới.
     place_keys = {p.key for p in find_places(text)}
     bodies = tuple(b for b in organisations(text) if b not in place_keys)
-    asked = question_measures(text)
+    # "Vườn chuối của HTX Lâm Phát Hưng rộng bao nhiêu?": what is asked of one named body is the
+    # noun the question opens with, not the count of cooperatives; its figure must stand beside
+    # that noun (see selection), or the answer is a refusal.
+    place_keys = {p.key for p in find_places(text)}
+    bodies = tuple(b for b in organisations(text) if b not in place_keys)
+    head = question_head(text)
+    asked = question_measures(text, plain_count=not (bodies and head))
     if asked and qualifiers:
         # The qualifier is matched on the figure itself ("phấn đấu có 60 HTX" answers "mục tiêu"):
         # its words must not be required as topic words too.
@@ -382,7 +388,7 @@ def analyse(text: str) -> Question:
         owners=owners,
         unknown_places=unknown,
         organisations=bodies,
-        head=question_head(text),
+        head=head,
         sides=compare_sides(text) if intent == "compare" and len(places) < 2 else (),
     )
 

@@ -298,6 +298,13 @@ def select(
         candidates = safe
 
     numeric = q.quantity or bool(q.asked)
+    if numeric and q.organisations and q.head and not q.asked and not q.noun:
+        # Something asked of one named body ("Vườn chuối … của HTX X rộng bao nhiêu?"): a figure
+        # beside the noun asked ("vườn chuối … 87ha"), never any figure of its article.
+        head = {t: 1.0 for t in q.head}  # within a clause's reach: "Vườn cam của HTX Hoa Mai rộng 12 ha"
+        candidates = [c for c in candidates if _figure_near(head, c.text, reach=8) == 1.0]
+        if not candidates:
+            return Refusal("topic")
     if numeric and q.organisations:
         # A figure of a body asked by name ("HTX Lâm Phát Hưng … bao nhiêu?") comes from an article
         # that names it: never one for a body no article knows.

@@ -249,3 +249,15 @@ def test_a_change_between_two_years_quotes_the_figure_of_each_year():
     q = analyse("Doanh thu của HTX Hoa Mai năm 2015 so với năm 2022 thay đổi thế nào?")
     quoted_text = " ".join(c.text for c in select_series(q, candidates))
     assert "12 tỷ" in quoted_text and " 2 tỷ" in quoted_text and "9 tỷ" not in quoted_text  # 2020 was not asked
+
+
+def test_what_is_asked_of_a_named_body_is_the_figure_beside_the_noun_asked():
+    text = (
+        "HTX Hoa Mai Xanh ở huyện Bạch Thông hiện có 35 thành viên và doanh thu 4 tỷ đồng mỗi năm. "
+        "Vườn cam của HTX Hoa Mai Xanh rộng 12 ha, cho thu hoạch từ tháng 10."
+    )
+    q = analyse("Vườn cam của HTX Hoa Mai Xanh ở Bạch Thông rộng bao nhiêu?")
+    assert q.asked == () and q.head == ("vuon", "cam")
+    assert "12 ha" in quoted(pick(q.text, text))
+    # Nothing beside "vườn cam" in the article: refused, not another of the body's figures.
+    assert isinstance(pick(q.text, text.split(" Vườn cam")[0]), Refusal)
