@@ -298,6 +298,9 @@ def counted_noun(text: str) -> str | None:
             "dong",
             "trieu",
             "ty",
+            "de",  # "vay bao nhiêu để mua 51 xe": a purpose, not a noun
+            "khi",
+            "nua",
         )
         or noun.isdigit()
     ):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
@@ -488,10 +488,16 @@ def select(
         head = {t: 1.0 for t in q.head}
 
         kinds = {f.measure for f in figures(best.text) if f.measure}
+        # A money figure the lexicon names no measure for ("khoản nợ gốc còn khoảng 37 tỉ đồng") may
+        # be the second amount asked beside the first ("vay bao nhiêu … dư nợ còn bao nhiêu?").
+        units = {f.unit for f in figures(best.text) if f.measure in names and f.unit in ("money", "percent")}
+
+        def same_kind(f: Figure, wanted: Collection[str]) -> bool:
+            return f.number not in quoted and (f.measure in wanted or (f.measure is None and f.unit in units))
 
         def another(c: Clause) -> bool:
             if names:
-                return any(f.measure in names and f.number not in quoted for f in figures(c.text))
+                return any(same_kind(f, names) for f in figures(c.text))
             if not domain and not (head and _figure_near(head, c.text) == 1.0):
                 # The same kind of figure as the first one ("khoảng 1ha" … "lên 6ha").
                 return any(f.measure in kinds and f.number not in quoted for f in figures(c.text))
@@ -508,7 +514,7 @@ def select(
         if extra is None:
             # The other figure's sentence may repeat none of the question's words ("Năm 2018 đã lên
             # được 6ha"): the nearest sentence of the article with a figure of the same kind.
-            same_kind = names or kinds
+            of_kind = names or kinds
             at = best.document.text.find(best.sentence[:60])
             extra = min(
                 (
@@ -516,7 +522,7 @@ def select(
                     for c in placed
                     if c.passage.doc_id == best.passage.doc_id
                     and c.sentence != best.sentence
-                    and any(f.measure in same_kind and f.number not in quoted for f in figures(c.text))
+                    and any(same_kind(f, of_kind) for f in figures(c.text))
                 ),
                 key=lambda c: abs(c.document.text.find(c.sentence[:60]) - at),
                 default=None,

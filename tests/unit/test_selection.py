@@ -261,3 +261,13 @@ def test_what_is_asked_of_a_named_body_is_the_figure_beside_the_noun_asked():
     assert "12 ha" in quoted(pick(q.text, text))
     # Nothing beside "vườn cam" in the article: refused, not another of the body's figures.
     assert isinstance(pick(q.text, text.split(" Vườn cam")[0]), Refusal)
+
+
+def test_a_second_amount_asked_may_be_money_the_lexicon_names_no_measure_for():
+    text = (
+        "Năm 2019, HTX Hoa Mai ở huyện Bạch Thông vay vốn ngân hàng 20 tỷ đồng để mua máy sấy. "
+        "Các xã viên cũng góp thêm công sức xây nhà xưởng. "
+        "Đến nay, khoản nợ gốc của HTX còn khoảng 7 tỷ đồng."
+    )
+    selection = pick("HTX Hoa Mai ở Bạch Thông vay bao nhiêu vốn năm 2019 và đến nay dư nợ gốc còn bao nhiêu?", text)
+    assert "20 tỷ" in quoted(selection) and "7 tỷ" in quoted(selection)
