@@ -73,6 +73,9 @@ def is_small_talk(text: str) -> bool:
     return bool(folded) and bool(_SMALL_TALK_RE.match(folded))
 
 
+_COMPARE_FOLLOWUP_RE = re.compile(r"\b(so voi|so sanh|compared? (?:with|to)|versus|vs)\b")
+
+
 def resolve_followup(question: str, history: Sequence[Turn] | None) -> str:
     """Turn a follow-up into a standalone question; a question that stands on its own is returned unchanged.
 
@@ -114,6 +117,10 @@ def _merge(base: str, question: str) -> str:
     merged = base
     if new_places:
         old_places = find_places(base)
+        if old_places and _COMPARE_FOLLOWUP_RE.search(folded) and new_places[0].key != old_places[0].key:
+            # "So với thành phố Bắc Kạn thì sao?": both places, compared, not the old one replaced.
+            joiner = " compared with " if _english(question) else " so với "
+            return f"{base.rstrip('?. ')}{joiner}{new_places[0].label()}?"
         if old_places:
             merged = _replace_place(merged, old_places[0], new_places[0])
         else:

@@ -354,6 +354,9 @@ def select(
     roles: set[str] = set()
     if _NAME_ASKED_RE.search(asked_text):
         roles = set(_ROLE_RE.findall(asked_text)) | (set(_HEAD_ROLES) if _HEAD_ROLE_RE.search(asked_text) else set())
+    # "Ai là Chủ tịch Liên minh HTX tỉnh X?": the answer names someone in that role of that body, or
+    # there is none to give (a sentence about the body without the person is no answer).
+    role_required = bool(roles) and bool(_COOPERATIVE_ROLE_RE.search(asked_text)) and not q.english
     spelled = question_spellings(q)
     scored = []
     for clause in candidates:
@@ -403,6 +406,12 @@ def select(
     if not scored:
         return Refusal("topic")
     scored.sort(key=lambda item: -item[0])
+    if role_required:
+        scored = [
+            i for i in scored if _PERSON_RE.search(i[2].sentence) and _holds_role(_folded(i[2].sentence), roles, q)
+        ]
+        if not scored:
+            return Refusal("topic")
     best_score, _, best = scored[0]
 
     if domain and not _dated(best):
@@ -607,6 +616,11 @@ _PERSON_ASKED_RE = re.compile(r"\b(ai|nguoi nao|who|whom)\b")
 _NAME_ASKED_RE = re.compile(r"\b(ai|nguoi nao|ten (?:la )?gi|ho ten|who|whom|name)\b")
 # "Người đứng đầu HTX X là ai?": any head of a body.
 _HEAD_ROLE_RE = re.compile(r"\b(nguoi dung dau|lanh dao|head|leader|leads)\b")
+# A role in a cooperative body: "giám đốc HTX …", "chủ tịch Liên minh HTX …", "chủ nhiệm THT …".
+_COOPERATIVE_ROLE_RE = re.compile(
+    r"\b(?:giam doc|chu nhiem|chu tich|truong ban quan tri|nguoi dung dau|lanh dao) (?:\S+ ){0,2}?"
+    r"(?:htx|tht|qtdnd|lmhtx|lhhtx|lien minh|lien hiep)\b"
+)
 _HEAD_ROLES = frozenset({"giam doc", "chu nhiem", "chu tich", "tong giam doc", "truong ban quan tri"})
 _ROLE_RE = re.compile(
     r"\b((?:pho )?(?:giam doc|chu nhiem|chu tich|tong giam doc)|truong (?:ban|phong|thon|ban quan tri)|bi thu|"
@@ -1010,7 +1024,10 @@ def _holds_role(folded_sentence: str, roles: set[str], q: Question) -> bool:
     asked = _folded(q.match_text)
     after = [m.group(1) for role in roles for m in [re.search(rf"\b{re.escape(role)} (\w+)", asked)] if m]
     bodies = [re.escape(n) for n in q.organisations] or [re.escape(w) for w in after] or ["htx", "tht", "qtdnd"]
-    pattern = rf"\b(?:{'|'.join(map(re.escape, roles))}) (?:\S+ ){{0,3}}?(?:{'|'.join(bodies)})\b"
+    role = "(?:" + "|".join(map(re.escape, roles)) + ")"
+    body = "(?:" + "|".join(bodies) + ")"
+    # "Giám đốc HTX dịch vụ … Tăng Hoà", or "HTX Lâm Phát Hưng do ông Lâm Văn Hộ làm chủ tịch".
+    pattern = rf"\b{role} (?:\S+ ){{0,6}}?{body}\b|\b{body} (?:\S+ ){{0,6}}?{role}\b"
     return bool(re.search(pattern, folded_sentence))
 
 

@@ -53,3 +53,13 @@ def test_fusion():
     assert [i for i, _ in rrf] == ["b", "a", "c"]
     assert [s for _, s in rrf] == pytest.approx([1 / 62 + 1 / 61, 1 / 61 + 1 / 63, 1 / 62])
     assert fuse(lexical, [], "weighted") == lexical
+
+
+def test_a_followup_that_compares_keeps_both_places():
+    history = [{"role": "user", "content": "Chợ Đồn có bao nhiêu HTX?"}]
+    standalone = resolve_followup("So với thành phố Bắc Kạn thì sao?", history)
+    assert standalone == "Chợ Đồn có bao nhiêu HTX so với thành phố Bắc Kạn?"
+    q = analyse(standalone)
+    assert q.intent == "compare" and {p.key for p in q.places} == {"cho don", "bac kan"}
+    # Without "so với" the new place replaces the old one, as before.
+    assert resolve_followup("Còn thành phố Bắc Kạn thì sao?", history) == "thành phố Bắc Kạn có bao nhiêu HTX?"

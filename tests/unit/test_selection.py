@@ -271,3 +271,13 @@ def test_a_second_amount_asked_may_be_money_the_lexicon_names_no_measure_for():
     )
     selection = pick("HTX Hoa Mai ở Bạch Thông vay bao nhiêu vốn năm 2019 và đến nay dư nợ gốc còn bao nhiêu?", text)
     assert "20 tỷ" in quoted(selection) and "7 tỷ" in quoted(selection)
+
+
+def test_who_holds_a_role_in_a_cooperative_body_is_refused_when_no_sentence_names_them():
+    text = (
+        "Năm 2021, Liên minh HTX tỉnh Bắc Kạn đã tổ chức 12 lớp tập huấn cho cán bộ HTX. "
+        "Thực hiện kế hoạch của Ban chỉ đạo kinh tế tập thể tỉnh Bắc Kạn, đoàn kiểm tra đã làm việc tại các huyện."
+    )
+    assert isinstance(pick("Ai là Chủ tịch Liên minh HTX tỉnh Bắc Kạn?", text), Refusal)
+    named = text + " Ông Hoàng Văn Phúc, Chủ tịch Liên minh HTX tỉnh Bắc Kạn, chủ trì hội nghị."
+    assert "Hoàng Văn Phúc" in quoted(pick("Ai là Chủ tịch Liên minh HTX tỉnh Bắc Kạn?", named))
