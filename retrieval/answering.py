@@ -35,7 +35,7 @@ from retrieval.measures import figures
 from retrieval.models import Answer, Chart, ChartPoint, Citation, Document, Passage
 from retrieval.places import Place, legacy_provinces
 from retrieval.questions import Question, analyse
-from retrieval.selection import Clause, Refusal, Selection, candidates_from, select, select_series
+from retrieval.selection import Clause, Refusal, Selection, candidates_from, select, select_series, states_target
 from retrieval.stats import StatRow, StatsQuery, measured
 from retrieval.tabular import rank_answer, trend_answer
 from retrieval.vietnamese import fold
@@ -199,8 +199,12 @@ class ExtractiveAnswerer:
             # is quoted and its largest (smallest) item named, as written.
             quotes = {c.sentence: sentence_case(c.sentence) if c is listing else quote_of(c, q) for c in pick.clauses}
             short = " ".join(quotes.values())
+        # A goal given for a question that did not ask one ("Doanh thu bình quân … là bao nhiêu?"
+        # answered by "phấn đấu … đạt 1 tỷ đồng/HTX") says so before the quote.
+        goal = bool(q.asked) and "target" not in q.qualifiers and all(states_target(q, c) for c in pick.clauses)
         text = (
             (texts["gap"] if pick.temporal_gap else "")
+            + (texts["target_only"] if goal else "")
             + part_of_lead(q, pick.clauses)
             + texts["quote"].format(quote=short, marked=marker(short, 1))
         )

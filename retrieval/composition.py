@@ -18,6 +18,7 @@ TEXTS = {
     "vi": {
         "quote": "{marked}",
         "gap": "Các bài viết chưa có số liệu cho thời điểm bạn hỏi. Số liệu gần nhất: ",
+        "target_only": "Số liệu dưới đây là mục tiêu (chỉ tiêu) bài viết nêu, không phải số liệu đã đạt: ",
         "period": "\nThời điểm của số liệu: {period}.",
         "period_inline": " (thời điểm: {period})",
         "compare": "So sánh theo các bài viết:",
@@ -55,6 +56,7 @@ TEXTS = {
     "en": {
         "quote": 'According to the source [1]: "{quote}"',
         "gap": "The articles hold no figure for the period you asked about. The latest one: ",
+        "target_only": "This figure is a target the article sets, not an achieved one: ",
         "period": " Reference period: {period}.",
         "period_inline": " (period: {period})",
         "compare": "Comparison from the articles:",

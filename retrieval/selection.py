@@ -759,6 +759,14 @@ def _clause_target(clause: Clause) -> frozenset[str]:
     return frozenset({"target"}) if _TARGET_RE.search(near) else frozenset()
 
 
+def states_target(q: Question, clause: Clause) -> bool:
+    """Tell whether the clause's figure is a goal, not an achieved figure: "phấn đấu … doanh thu bình
+    quân đạt 1 tỷ đồng/HTX", read from the figure's own words or its sentence."""
+    if any("target" in f.qualifiers for f in _measure_figures(q, clause)):
+        return True
+    return bool(_TARGET_RE.search(_folded(clause.before + " " + clause.sentence)))
+
+
 def _prefer_qualifiers(q: Question, clauses: list[Clause]) -> list[Clause]:
     """Keep the clauses whose figure is qualified as asked (new / target / dissolved), if any."""
     # Here "negative" counts too: "còn 119 HTX … chưa bố trí kinh phí" does not answer "bao nhiêu HTX mới".

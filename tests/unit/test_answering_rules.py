@@ -63,3 +63,25 @@ def test_a_followup_that_compares_keeps_both_places():
     assert q.intent == "compare" and {p.key for p in q.places} == {"cho don", "bac kan"}
     # Without "so với" the new place replaces the old one, as before.
     assert resolve_followup("Còn thành phố Bắc Kạn thì sao?", history) == "thành phố Bắc Kạn có bao nhiêu HTX?"
+
+
+def test_a_goal_given_for_a_question_that_asks_no_goal_is_said_to_be_one(tmp_path):
+    from retrieval.answering import ExtractiveAnswerer
+    from retrieval.index import Index
+
+    article = tmp_path / "bach-thong.txt"
+    article.write_text(
+        "Phát triển HTX ở Bạch Thông\n\nHuyện Bạch Thông hiện có 31 HTX. "
+        "Phấn đấu đến năm 2025, doanh thu bình quân của HTX đạt 2 tỷ đồng/HTX.\n",
+        encoding="utf-8",
+    )
+    index = Index(tmp_path / "data", None)
+    try:
+        index.ingest([article])
+        answerer = ExtractiveAnswerer(index)
+        revenue = answerer.answer("Doanh thu bình quân của HTX ở Bạch Thông là bao nhiêu?")
+        count = answerer.answer("Bạch Thông có bao nhiêu HTX?")
+    finally:
+        index.close()
+    assert "2 tỷ" in revenue.text and revenue.text.startswith("Số liệu dưới đây là mục tiêu")
+    assert "31 HTX" in count.text and "mục tiêu" not in count.text
