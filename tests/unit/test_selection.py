@@ -24,6 +24,16 @@ def pick(question, *texts):
     )
 
 
+def pick_apart(question, *texts):
+    """Select among the passages of one article, one passage per text: a runner-up sentence of the
+    best one's passage cannot then hide which sentence won."""
+    document = Document(id="d0", title="", text=" ".join(texts))
+    passages = [Passage(f"d0#{i}", "d0", text, 1.0 - i / 10) for i, text in enumerate(texts)]
+    return select(
+        analyse(question), candidates_from(passages, {"d0": document}, len(passages)), min_coverage=0.45, fresh_days=30
+    )
+
+
 def quoted(selection):
     assert isinstance(selection, Selection), selection
     return " ".join(c.sentence for c in selection.clauses)
@@ -174,15 +184,11 @@ def test_a_name_asked_for_a_role_is_the_person_named_in_that_role_of_the_body_as
         "lớn nhất huyện Bạch Thông."
     )
     second = "Ông Phạm Đức Hòa, Giám đốc HTX Hoa Mai, cho biết vụ này giá rau ổn định."
-    document = Document(id="d0", title="", text=first + " " + second)
-    passages = [Passage("d0#0", "d0", first, 1.0), Passage("d0#1", "d0", second, 0.9)]
     for question in (
         "Giám đốc HTX Hoa Mai, đơn vị trồng rau an toàn ở huyện Bạch Thông, tên là gì?",
         "Who is the director of Hoa Mai cooperative, the safe vegetable grower in Bach Thong?",
     ):
-        selection = select(
-            analyse(question), candidates_from(passages, {"d0": document}, 2), min_coverage=0.45, fresh_days=30
-        )
+        selection = pick_apart(question, first, second)
         assert "Phạm Đức Hòa" in quoted(selection), question
 
 
@@ -212,10 +218,7 @@ def test_a_clause_is_not_trimmed_before_the_second_figure_a_question_asks():
 def test_the_head_of_a_body_is_any_of_its_leading_roles():
     first = "Năm 2022, ông Lưu Văn Bình, Chủ tịch UBND xã, đã trao bằng khen cho HTX Ngọc Lan ở huyện Bạch Thông."
     second = "Ông Đỗ Văn Tâm, Chủ nhiệm HTX Ngọc Lan, cho biết toàn bộ khâu gieo cấy đã được cơ giới hóa."
-    document = Document(id="d0", title="", text=first + " " + second)
-    passages = [Passage("d0#0", "d0", first, 1.0), Passage("d0#1", "d0", second, 0.9)]
-    q = analyse("Người đứng đầu HTX Ngọc Lan ở huyện Bạch Thông là ai?")
-    selection = select(q, candidates_from(passages, {"d0": document}, 2), min_coverage=0.45, fresh_days=30)
+    selection = pick_apart("Người đứng đầu HTX Ngọc Lan ở huyện Bạch Thông là ai?", first, second)
     assert "Đỗ Văn Tâm" in quoted(selection)
 
 
