@@ -12,10 +12,12 @@ import re
 from collections import defaultdict
 
 from retrieval.measures import Figure, figures
-from retrieval.vietnamese import number_value
+from retrieval.vietnamese import canonical_words, number_value
 
 # Where a listed item ends: "…, ", "…; ", " và ", brackets.
 _ITEM_SEPARATOR_RE = re.compile(r",\s+|;\s+|\s+và\s+|\s+and\s+|\s*[()]\s*")
+_AVERAGE_RE = re.compile(r"\b(?:binh quan|trung binh|moi|average|per)\b")
+_PER_UNIT_RE = re.compile(r"\b(?:tinh|huyen|xa|nguoi|thang|nam|htx)\b.*\b(?:tinh|huyen|xa|nguoi|thang|nam|htx)\b")
 _LOWEST_RE = re.compile(r"\b(?:it|thap|nho|ngan|fewest|least|lowest|smallest)\b")
 
 
@@ -27,7 +29,15 @@ def wants_lowest(folded_question: str) -> bool:
 def listed_group(sentence: str) -> list[Figure]:
     """Return the figures of one kind the sentence lists (two or more of the same measure, or of
     the same unit and owner), the largest such group; [] when the sentence lists none."""
-    found = [f for f in figures(sentence) if number_value(f.number) is not None]
+    tokens = canonical_words(sentence)
+    # An average or a rate ("bình quân 1 tỉnh có 98 HTX", "170HTX/tỉnh") is no item of the list.
+    found = [
+        f
+        for f in figures(sentence)
+        if number_value(f.number) is not None
+        and not _AVERAGE_RE.search(" ".join(tokens[max(0, f.position - 5) : f.position]))
+        and not _PER_UNIT_RE.search(" ".join(tokens[f.position : f.position + 3]))
+    ]
     by_measure: dict[object, list[Figure]] = defaultdict(list)
     by_unit: dict[object, list[Figure]] = defaultdict(list)
     for figure in found:

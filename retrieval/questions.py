@@ -95,6 +95,7 @@ class Question:
     owners: tuple[str, ...] = ()  # every entity named: "HTX và THT" asks a comparison of the two
     unknown_places: tuple[str, ...] = ()  # "huyện X" where X is no unit the gazetteer knows
     percent: bool = False  # a rate is asked ("tăng bao nhiêu %")
+    nation: bool = False  # "cả nước", "toàn quốc", "Vietnam": a figure of the whole country is asked
     sides: tuple[tuple[str, ...], ...] = ()  # "A hay B": the words only A has, and those only B has
     head: tuple[str, ...] = ()  # folded words of the noun the question opens with: "thiet hai" in "Thiệt hại do …"
     organisations: tuple[str, ...] = ()  # folded proper names of the bodies named: "tang hoa" in "HTX … Tăng Hoà"
@@ -389,6 +390,7 @@ def analyse(text: str) -> Question:
         unknown_places=unknown,
         organisations=bodies,
         head=head,
+        nation=not places and bool(NATION_RE.search(" ".join(canonical_words(match_text)))),
         sides=compare_sides(text) if intent == "compare" and len(places) < 2 else (),
     )
 
@@ -401,6 +403,9 @@ _SIDE_STOPWORDS = frozenset(
     "tu theo tren hon nhieu it cao thap lon nho ben chenh lech the nao bao nhieu hay hoac so sanh nhat "
     "more less higher lower than which the of in a an and or is are was were has have had does did".split()
 )
+
+
+NATION_RE = re.compile(r"\b(ca nuoc|toan quoc|viet nam|nationwide|vietnam|national)\b")
 
 
 def compare_sides(text: str) -> tuple[tuple[str, ...], ...]:

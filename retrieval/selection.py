@@ -23,7 +23,7 @@ from retrieval.measures import BY_NAME, Figure, figure_scope, figures
 from retrieval.models import Document, Passage
 from retrieval.periods import period_for, period_key, years
 from retrieval.places import Place, find_places, within
-from retrieval.questions import Question
+from retrieval.questions import NATION_RE, Question
 from retrieval.sentence_ranker import asks_quantity, default_ranker
 from retrieval.vietnamese import bigrams, canonical_words, fold, has_diacritics, number_value, numbers, spelling, words
 
@@ -275,6 +275,12 @@ def select(
         candidates = _naming_unknown_places(q, candidates)
         if not candidates:
             return Refusal("place")
+    if q.nation:
+        # "cả nước": a figure of the whole country, whose sentence says so; a province's or a
+        # district's figure never passes for the nation's.
+        candidates = _national(candidates)
+        if not candidates:
+            return Refusal("topic")
     if q.places:
         safe = [c for c in candidates if any(place_ok(p, c.subjects()) for p in q.places) or _anchored(q, c)]
         inside = tuple(
@@ -669,6 +675,22 @@ def _naming_unknown_places(q: Question, candidates: Sequence[Clause]) -> list[Cl
     ]
 
 
+def _national(candidates: Sequence[Clause]) -> list[Clause]:
+    """Keep the clauses about the whole country: their sentence says so ("cả nước có 19.570 hợp tác
+    xã"), or it names no place and its article is about the country (names it, and no province or
+    district as its own place), as the article's place answers for a place-less sentence."""
+    return [
+        c
+        for c in candidates
+        if NATION_RE.search(_folded(c.before + " " + c.text))
+        or (
+            not _specific(find_places(c.sentence))
+            and not article_places(c.document)
+            and NATION_RE.search(_folded(c.document.title + " " + c.context[-600:]))
+        )
+    ]
+
+
 def select_series(q: Question, candidates: Sequence[Clause], limit: int = 3) -> list[Clause]:
     """Return up to ``limit`` clauses that state the asked measure for the asked place at different
     periods or states (now, new in the year, target), in article order: a trend or a before/after."""
@@ -676,6 +698,8 @@ def select_series(q: Question, candidates: Sequence[Clause], limit: int = 3) -> 
         candidates = [c for c in candidates if any(place_ok(p, c.subjects()) for p in q.places)]
     if q.unknown_places:
         candidates = _naming_unknown_places(q, candidates)
+    if q.nation:
+        candidates = _national(candidates)
     stating = (
         [c for c in candidates if _measure_figures(q, c)] if q.asked else [c for c in candidates if _has_figure(c.text)]
     )

@@ -61,3 +61,8 @@ def test_a_ranking_answer_quotes_the_list_and_names_its_largest_item(tmp_path):
         index.close()
     assert answer.found and "«HTX Minh Châu 87,25 ha»" in answer.text, answer.text
     assert AREAS.split(";")[0] in answer.text  # the whole list is quoted, not one clause of it
+
+
+def test_an_average_or_a_rate_is_no_item_of_a_list():
+    sentence = "Đến hết năm 2016, toàn vùng có 1.272 HTX, bình quân 1 tỉnh có 98 HTX, thấp hơn cả nước (170HTX/tỉnh)."
+    assert extreme_item(sentence) is None

@@ -284,3 +284,10 @@ def test_who_holds_a_role_in_a_cooperative_body_is_refused_when_no_sentence_name
     assert isinstance(pick("Ai là Chủ tịch Liên minh HTX tỉnh Bắc Kạn?", text), Refusal)
     named = text + " Ông Hoàng Văn Phúc, Chủ tịch Liên minh HTX tỉnh Bắc Kạn, chủ trì hội nghị."
     assert "Hoàng Văn Phúc" in quoted(pick("Ai là Chủ tịch Liên minh HTX tỉnh Bắc Kạn?", named))
+
+
+def test_a_figure_of_the_whole_country_is_never_a_district_s():
+    district = "Huyện Bạch Thông hiện có 31 HTX, thu nhập bình quân của thành viên đạt 48 triệu đồng/năm."
+    assert isinstance(pick("Thu nhập bình quân của thành viên HTX cả nước là bao nhiêu?", district), Refusal)
+    national = district + " Trong khi đó, thu nhập bình quân của thành viên HTX cả nước đạt 43 triệu đồng/năm."
+    assert "43 triệu" in quoted(pick("Thu nhập bình quân của thành viên HTX cả nước là bao nhiêu?", national))
