@@ -136,3 +136,13 @@ def test_an_abbreviation_in_brackets_does_not_end_a_sentence():
         "HTX mây tre An Khê (Q. Thanh Khê) vẫn vững vàng.",
         "Ông Tượng cho hay.",
     ]
+
+
+def test_a_sentence_ends_only_before_a_capital_accented_or_not():
+    # "đ", "ơ", "ạ" lie inside Python's range À-Ỹ: lowercase words after an abbreviation's dot
+    # ("Saigon Co. op", "5 đ. đây") do not start a sentence; "Đây", "Ông" do.
+    assert split_sentences("Giá là 5 đ. đây là mức cũ. Đây là mức mới. Ông Ba đồng ý.") == [
+        "Giá là 5 đ. đây là mức cũ.",
+        "Đây là mức mới.",
+        "Ông Ba đồng ý.",
+    ]
