@@ -1,5 +1,7 @@
 """Sentence selection for questions that are not about a measure of the lexicon (who / what / where)."""
 
+import pytest
+
 from retrieval.models import Document, Passage
 from retrieval.questions import analyse
 from retrieval.selection import Refusal, Selection, candidates_from, select
@@ -192,16 +194,6 @@ def test_a_name_asked_for_a_role_is_the_person_named_in_that_role_of_the_body_as
         assert "Phạm Đức Hòa" in quoted(selection), question
 
 
-def test_a_second_figure_of_the_same_kind_is_quoted_for_a_before_and_after_question():
-    text = (
-        "Lúc mới thành lập, HTX Hoa Mai trồng khoảng 2ha rau an toàn. "
-        "Các xã viên được tập huấn quy trình VietGAP. "
-        "Năm 2021 diện tích đã lên được 9ha."
-    )
-    selection = pick("HTX Hoa Mai lúc mới thành lập trồng được bao nhiêu ha rau, năm 2021 đã lên bao nhiêu?", text)
-    assert "2ha" in quoted(selection) and "9ha" in quoted(selection)
-
-
 def test_a_clause_is_not_trimmed_before_the_second_figure_a_question_asks():
     from retrieval.composition import trim
 
@@ -220,17 +212,6 @@ def test_the_head_of_a_body_is_any_of_its_leading_roles():
     second = "Ông Đỗ Văn Tâm, Chủ nhiệm HTX Ngọc Lan, cho biết toàn bộ khâu gieo cấy đã được cơ giới hóa."
     selection = pick_apart("Người đứng đầu HTX Ngọc Lan ở huyện Bạch Thông là ai?", first, second)
     assert "Đỗ Văn Tâm" in quoted(selection)
-
-
-def test_the_total_and_the_new_ones_asked_together_are_both_quoted():
-    text = (
-        "Trong 9 tháng đầu năm 2020, toàn tỉnh đã thành lập mới được 21 hợp tác xã, vượt kế hoạch đề ra. "
-        "Các HTX mới chủ yếu hoạt động trong lĩnh vực nông nghiệp. "
-        "Đến hết tháng 9/2020, toàn tỉnh có 2 Liên hiệp HTX, 287 HTX và 940 tổ hợp tác."
-    )
-    question = "Sau 9 tháng đầu năm 2020, tổng số HTX của tỉnh là bao nhiêu và đã thêm bao nhiêu HTX mới thành lập?"
-    text_quoted = quoted(pick(question, text))
-    assert "21 hợp tác xã" in text_quoted and "287 HTX" in text_quoted
 
 
 def test_a_figure_of_a_body_no_article_names_is_refused():
@@ -266,16 +247,6 @@ def test_what_is_asked_of_a_named_body_is_the_figure_beside_the_noun_asked():
     assert isinstance(pick(q.text, text.split(" Vườn cam")[0]), Refusal)
 
 
-def test_a_second_amount_asked_may_be_money_the_lexicon_names_no_measure_for():
-    text = (
-        "Năm 2019, HTX Hoa Mai ở huyện Bạch Thông vay vốn ngân hàng 20 tỷ đồng để mua máy sấy. "
-        "Các xã viên cũng góp thêm công sức xây nhà xưởng. "
-        "Đến nay, khoản nợ gốc của HTX còn khoảng 7 tỷ đồng."
-    )
-    selection = pick("HTX Hoa Mai ở Bạch Thông vay bao nhiêu vốn năm 2019 và đến nay dư nợ gốc còn bao nhiêu?", text)
-    assert "20 tỷ" in quoted(selection) and "7 tỷ" in quoted(selection)
-
-
 def test_who_holds_a_role_in_a_cooperative_body_is_refused_when_no_sentence_names_them():
     text = (
         "Năm 2021, Liên minh HTX tỉnh Bắc Kạn đã tổ chức 12 lớp tập huấn cho cán bộ HTX. "
@@ -291,3 +262,33 @@ def test_a_figure_of_the_whole_country_is_never_a_district_s():
     assert isinstance(pick("Thu nhập bình quân của thành viên HTX cả nước là bao nhiêu?", district), Refusal)
     national = district + " Trong khi đó, thu nhập bình quân của thành viên HTX cả nước đạt 43 triệu đồng/năm."
     assert "43 triệu" in quoted(pick("Thu nhập bình quân của thành viên HTX cả nước là bao nhiêu?", national))
+
+
+# Two figures asked in one question, in two sentences of one article (texts written for the tests).
+TWO_FIGURES = [
+    (  # before and after: the other figure of the same kind, in a sentence that repeats few words
+        "Lúc mới thành lập, HTX Hoa Mai trồng khoảng 2ha rau an toàn. "
+        "Các xã viên được tập huấn quy trình VietGAP. Năm 2021 diện tích đã lên được 9ha.",
+        "HTX Hoa Mai lúc mới thành lập trồng được bao nhiêu ha rau, năm 2021 đã lên bao nhiêu?",
+        ("2ha", "9ha"),
+    ),
+    (  # a second amount the lexicon names no measure for
+        "Năm 2019, HTX Hoa Mai ở huyện Bạch Thông vay vốn ngân hàng 20 tỷ đồng để mua máy sấy. "
+        "Các xã viên cũng góp thêm công sức xây nhà xưởng. Đến nay, khoản nợ gốc của HTX còn khoảng 7 tỷ đồng.",
+        "HTX Hoa Mai ở Bạch Thông vay bao nhiêu vốn năm 2019 và đến nay dư nợ gốc còn bao nhiêu?",
+        ("20 tỷ", "7 tỷ"),
+    ),
+    (  # the total and the new ones, whatever the qualifier
+        "Trong 9 tháng đầu năm 2020, toàn tỉnh đã thành lập mới được 21 hợp tác xã, vượt kế hoạch đề ra. "
+        "Các HTX mới chủ yếu hoạt động trong lĩnh vực nông nghiệp. "
+        "Đến hết tháng 9/2020, toàn tỉnh có 2 Liên hiệp HTX, 287 HTX và 940 tổ hợp tác.",
+        "Sau 9 tháng đầu năm 2020, tổng số HTX của tỉnh là bao nhiêu và đã thêm bao nhiêu HTX mới thành lập?",
+        ("21 hợp tác xã", "287 HTX"),
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "question", "asked"), TWO_FIGURES)
+def test_both_figures_a_question_asks_are_quoted(text, question, asked):
+    text_quoted = quoted(pick(question, text))
+    assert all(figure in text_quoted for figure in asked), text_quoted
