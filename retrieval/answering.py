@@ -192,8 +192,8 @@ class ExtractiveAnswerer:
         texts = texts_for(q)
         short = " ".join(quote_of(c, q) for c in pick.clauses)
         lowest = wants_lowest(fold(q.text))
-        listing = next((c for c in pick.clauses if q.intent == "rank" and extreme_item(c.sentence, lowest)), None)
-        item = extreme_item(listing.sentence, lowest) if listing is not None else None
+        listed = [(c, extreme_item(c.sentence, lowest)) for c in pick.clauses] if q.intent == "rank" else []
+        listing, item = next(((c, i) for c, i in listed if i is not None), (None, None))
         if listing is not None:
             # "HTX nào được giao diện tích lớn nhất?": a sentence lists the figures; the whole list
             # is quoted and its largest (smallest) item named, as written.

@@ -328,7 +328,8 @@ def analyse(text: str) -> Question:
     english = is_english(text)
     match_text = _translate(text) if english else text
     places = asked_places(text)
-    unknown = unknown_places(text, find_places(text))
+    named = find_places(text)
+    unknown = unknown_places(text, named)
     if unknown:
         # "Huyện Lộc Hà (Hà Tĩnh)": the district asked is unknown to the gazetteer, so the province
         # after it only says where it lies; the name itself decides (see selection).
@@ -342,16 +343,14 @@ def analyse(text: str) -> Question:
     else:
         tokens = canonical_words(match_text)
         measures = _measures(cue_words(match_text))
-    topic = _topic_tokens(tokens, find_places(text))
+    topic = _topic_tokens(tokens, named)
     qualifiers = question_qualifiers(match_text)
     # "HTX Chợ Mới có bao nhiêu?" asks the cooperatives of a place, not one body named Chợ Mới.
-    place_keys = {p.key for p in find_places(text)}
+    place_keys = {p.key for p in named}
     bodies = tuple(b for b in organisations(text) if b not in place_keys)
     # "Vườn chuối của HTX Lâm Phát Hưng rộng bao nhiêu?": what is asked of one named body is the
     # noun the question opens with, not the count of cooperatives; its figure must stand beside
     # that noun (see selection), or the answer is a refusal.
-    place_keys = {p.key for p in find_places(text)}
-    bodies = tuple(b for b in organisations(text) if b not in place_keys)
     head = question_head(text)
     asked = question_measures(text, plain_count=not (bodies and head))
     if asked and qualifiers:

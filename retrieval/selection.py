@@ -314,7 +314,8 @@ def select(
     if numeric and q.organisations:
         # A figure of a body asked by name ("HTX Lâm Phát Hưng … bao nhiêu?") comes from an article
         # that names it: never one for a body no article knows.
-        candidates = [c for c in candidates if any(n in _folded(c.document.text) for n in q.organisations)]
+        folded = {c.document.id: _folded(c.document.text) for c in candidates}  # each article once
+        candidates = [c for c in candidates if any(n in folded[c.document.id] for n in q.organisations)]
         if not candidates:
             return Refusal("topic")
     placed = list(candidates)
@@ -362,7 +363,8 @@ def select(
         roles = set(_ROLE_RE.findall(asked_text)) | (set(_HEAD_ROLES) if _HEAD_ROLE_RE.search(asked_text) else set())
     # "Ai là Chủ tịch Liên minh HTX tỉnh X?": the answer names someone in that role of that body, or
     # there is none to give (a sentence about the body without the person is no answer).
-    role_required = bool(roles) and bool(_COOPERATIVE_ROLE_RE.search(asked_text)) and not q.english
+    role_pattern = _role_pattern(roles, q)
+    role_required = role_pattern is not None and bool(_COOPERATIVE_ROLE_RE.search(asked_text)) and not q.english
     spelled = question_spellings(q)
     scored = []
     for clause in candidates:
@@ -383,7 +385,7 @@ def select(
             )
             if numeric:
                 score += weights.has_figure if _has_figure(clause.sentence) else weights.no_figure
-        if roles and _PERSON_RE.search(clause.sentence) and _holds_role(_folded(clause.sentence), roles, q):
+        if role_pattern and _PERSON_RE.search(clause.sentence) and role_pattern.search(_folded(clause.sentence)):
             score += weights.role_person
         if q.intent == "rank" and listed_group(clause.sentence):
             score += weights.listing
@@ -412,10 +414,8 @@ def select(
     if not scored:
         return Refusal("topic")
     scored.sort(key=lambda item: -item[0])
-    if role_required:
-        scored = [
-            i for i in scored if _PERSON_RE.search(i[2].sentence) and _holds_role(_folded(i[2].sentence), roles, q)
-        ]
+    if role_required and role_pattern is not None:
+        scored = [i for i in scored if _PERSON_RE.search(i[2].sentence) and role_pattern.search(_folded(i[2].sentence))]
         if not scored:
             return Refusal("topic")
     best_score, _, best = scored[0]
@@ -1048,19 +1048,21 @@ def _years_around(clause: Clause) -> set[int]:
     return found
 
 
-def _holds_role(folded_sentence: str, roles: set[str], q: Question) -> bool:
-    """Tell whether the sentence names the role asked of the body asked: "Đỗ Văn Tâm, Chủ nhiệm HTX
-    Ngọc Lan" for the head of HTX Ngọc Lan, not "Chủ tịch UBND xã … HTX Ngọc Lan"."""
+def _role_pattern(roles: set[str], q: Question) -> re.Pattern[str] | None:
+    """Return what a sentence must say to name the role asked of the body asked: "Đỗ Văn Tâm, Chủ
+    nhiệm HTX Ngọc Lan" for the head of HTX Ngọc Lan, not "Chủ tịch UBND xã … HTX Ngọc Lan"; None
+    when no role is asked. Built once per question."""
+    if not roles:
+        return None
     # The body: the one the question names, else the word after the role in it ("Phó Chủ tịch UBND
     # tỉnh …" -> "ubnd"), else any cooperative.
     asked = _folded(q.match_text)
     after = [m.group(1) for role in roles for m in [re.search(rf"\b{re.escape(role)} (\w+)", asked)] if m]
     bodies = [re.escape(n) for n in q.organisations] or [re.escape(w) for w in after] or ["htx", "tht", "qtdnd"]
-    role = "(?:" + "|".join(map(re.escape, roles)) + ")"
+    role = "(?:" + "|".join(map(re.escape, sorted(roles))) + ")"
     body = "(?:" + "|".join(bodies) + ")"
     # "Giám đốc HTX dịch vụ … Tăng Hoà", or "HTX Lâm Phát Hưng do ông Lâm Văn Hộ làm chủ tịch".
-    pattern = rf"\b{role} (?:\S+ ){{0,6}}?{body}\b|\b{body} (?:\S+ ){{0,6}}?{role}\b"
-    return bool(re.search(pattern, folded_sentence))
+    return re.compile(rf"\b{role} (?:\S+ ){{0,6}}?{body}\b|\b{body} (?:\S+ ){{0,6}}?{role}\b")
 
 
 def _side_share(clause: Clause, side: Sequence[str]) -> float:
