@@ -46,6 +46,7 @@ TEXTS = {
         "about": " Lưu ý: {note}.",
         "part_of": "Các bài viết không có số liệu chung cho {asked}; số liệu dưới đây là của {subject} "
         "(nay là một phần của {asked}): ",
+        "joint": "Các bài viết không có số liệu riêng cho {asked}; số liệu dưới đây là của {subject} (tính chung): ",
         "inside": " Các bài viết chỉ có số liệu riêng của: {places}.",
         "conflict": "Các bài viết đưa ra số liệu khác nhau cho cùng nơi và cùng thời điểm:",
         "conflict_line": "- Theo {source}: {quote}",
@@ -84,6 +85,7 @@ TEXTS = {
         "about": " Note: {note}.",
         "part_of": "The articles hold no figure for the whole of {asked}; this figure is for {subject} "
         "(now part of {asked}): ",
+        "joint": "The articles hold no figure for {asked} alone; this figure is for {subject} together: ",
         "inside": " The articles only have figures for places within it: {places}.",
         "conflict": "The articles give different figures for the same place and period:",
         "conflict_line": "- According to {source}: {quote}",
@@ -142,6 +144,10 @@ def part_of_lead(q: Question, clauses: Sequence[Clause]) -> str:
         if any(asked.compatible(s) for s in subjects):
             return ""
         # Only a unit inside the asked one; a sentence that names the body asked is not labelled.
+        joint = next((s for s in subjects if asked.shares(s)), None)
+        if joint is not None:
+            asked_label = asked.name if q.english else asked.label()
+            return texts["joint"].format(asked=asked_label, subject=joint.name if q.english else joint.label())
         inside = next((s for s in subjects if s.key != asked.key and within(s, asked)), None)
         if inside is not None:
             asked_label = asked.name if q.english else asked.label()
@@ -187,7 +193,9 @@ def quote_of(clause: Clause, q: Question) -> str:
         # A who / what / where question: its answer may sit in another clause of the sentence.
         return sentence_case(as_sentence(clause.sentence))
     text = trim(clause.text, q)
-    if len(text.split()) < 4 or (q.quantity and not any(ch.isdigit() for ch in text)):
+    # A clause that opens with its figure ("…; 222 hợp tác xã chuyển đổi …") has its subject in
+    # the clauses before it: the whole sentence is quoted.
+    if len(text.split()) < 4 or (q.quantity and not any(ch.isdigit() for ch in text)) or text[:1].isdigit():
         text = clause.sentence
     return sentence_case(as_sentence(text))
 

@@ -8,6 +8,7 @@ growth rate in %, and a question about members never gets the count of cooperati
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -330,6 +331,30 @@ def wants_percent(text: str) -> bool:
     return bool(_PERCENT_RE.search(folded)) or "%" in text
 
 
+_LIST_JOINS = frozenset({"va", "and", "con"})
+
+
+def _own_start(tokens: list[str], i: int) -> int:
+    """Return where the words that may qualify the number at ``i`` begin: after the previous
+    figure's own words (up to a "và", a number or five words), and after any "và" since then.
+    Years and dates are not figures here ("năm 2021, toàn tỉnh thành lập mới 13 HTX")."""
+
+    def is_figure(k: int) -> bool:
+        token = tokens[k]
+        year = len(token) == 4 and token.startswith(("19", "20"))
+        return token[0].isdigit() and not year and not (k and tokens[k - 1] in ("thang", "ngay"))
+
+    previous = next((k for k in range(i - 1, -1, -1) if is_figure(k)), -1)
+    if previous < 0:
+        return 0
+    own = itertools.takewhile(
+        lambda t: t not in _LIST_JOINS and not t[0].isdigit(), tokens[previous + 1 : previous + 6]
+    )
+    start = previous + 1 + len(list(own))
+    joins = [k + 1 for k in range(previous + 1, i) if tokens[k] in _LIST_JOINS]
+    return max([start, *joins])
+
+
 @lru_cache(maxsize=16384)
 def figures(text: str) -> tuple[Figure, ...]:
     """Return the figures stated in ``text`` with their measure, unit and qualifiers."""
@@ -395,12 +420,19 @@ def figures(text: str) -> tuple[Figure, ...]:
             measure = f"count:{following[0]}"
         unit = "percent" if percent else "money" if money else "count" if measure else ""
         before = " ".join(tokens[max(0, i - 10) : i])
-        after = " ".join(tokens[i + 1 : i + 6])
+        # "Mới", "giải thể", "chưa" qualify one figure: read up to the next "và" or number after
+        # it, and before it only back to the previous figure's words ("655 HTX giải thể và 222 HTX
+        # chuyển đổi": 222 is not dissolved). A goal ("phấn đấu có 60 HTX và 900 thành viên")
+        # qualifies the whole list.
+        after_words = list(
+            itertools.takewhile(lambda t: t not in _LIST_JOINS and not t[0].isdigit(), tokens[i + 1 : i + 6])
+        )
+        own_before = " ".join(tokens[max(0, i - 10, _own_start(tokens, i)) : i])
         qualifiers = frozenset(
             name
             for name, pattern in _QUALIFIER_RES.items()
-            if pattern.search(f" {before} ")
-            or (name in ("new", "dissolved", "negative") and pattern.search(f" {after} "))
+            if pattern.search(f" {before if name == 'target' else own_before} ")
+            or (name in ("new", "dissolved", "negative") and pattern.search(f" {' '.join(after_words)} "))
         )
         per_month = bool(_PER_MONTH_RE.search(" ".join(tokens[i + 1 : i + 6])))
         owner = next((t for t in reversed(tokens[max(0, i - 30) : i]) if t in _OWNERS), None)

@@ -157,6 +157,11 @@ class Place:
             return False
         return self.kind is None or other.kind is None or self.kind == other.kind
 
+    def shares(self, other: Place) -> bool:
+        """Tell whether ``other`` is two regions reported together, one of which is this region:
+        "Tây Nguyên và duyên hải Nam Trung Bộ" holds "Tây Nguyên" (its figure is of both)."""
+        return self.kind == other.kind == "region" and self.key != other.key and self.key in other.key.split(" + ")
+
 
 @lru_cache(maxsize=4096)
 def _unit_word(place: Place) -> str:

@@ -186,13 +186,17 @@ _STOP_PHRASES = re.compile(
     r"bao cao|cho biet|cho hay|ghi nhan|thong ke|cong bo|thong tin|so lieu|moi nam|nhieu hon|it hon|cao hon|"
     r"thap hon|lon hon|"
     r"nho hon|chenh lech|so voi|khac nhau|giua|hay|compare|more|less|higher|lower|than|"
-    r"difference|between|versus|vs|nguoi dung dau|who heads)\b"
+    r"difference|between|versus|vs|nguoi dung dau|who heads|"
+    # "Vùng nào…", "Địa phương nào…": the places asked about, which the place model reads.
+    r"(?:vung|khu vuc|dia phuong|tinh thanh) nao|which (?:region|area|locality|localities|province)s?)\b"
 )
 
 
 def _topic_tokens(tokens: list[str], places: Sequence[Place]) -> list[str]:
     """Drop place names (with their unit word), question phrases and function words."""
     joined = " " + " ".join(tokens) + " "
+    if any(place.kind == "region" for place in places):
+        joined = REGION_NAMES_RE.sub(" ", joined)  # as written, with "vùng": "vùng ĐBSCL", "Mekong Delta"
     for place in places:
         joined = re.sub(
             rf" (?:(?:thanh pho|tinh|huyen|quan|thi xa|tp) )?{re.escape(place.key)}"
@@ -201,8 +205,6 @@ def _topic_tokens(tokens: list[str], places: Sequence[Place]) -> list[str]:
             joined,
             count=1,
         )
-    if any(place.kind == "region" for place in places):
-        joined = REGION_NAMES_RE.sub(" ", joined)  # as written: "ĐBSCL", "Mekong Delta"
     joined = _PERIOD_WORDS.sub(" ", joined)
     joined = _STOP_PHRASES.sub(" ", joined)
     return [t for t in joined.split() if t not in _STOPWORDS and not t.isdigit()]

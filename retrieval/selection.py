@@ -10,8 +10,8 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, replace
+from functools import lru_cache, partial
 from itertools import pairwise
 
 import numpy as np
@@ -269,6 +269,36 @@ def select(
     which_coverage: float = 0.3,
 ) -> Selection | Refusal:
     """Return the best clauses for ``q`` among ``candidates``, or the reason to refuse."""
+    choose = partial(
+        _select,
+        min_coverage=min_coverage,
+        fresh_days=fresh_days,
+        weights=weights,
+        measure_coverage=measure_coverage,
+        which_coverage=which_coverage,
+    )
+    pick = choose(q, candidates)
+    if isinstance(pick, Refusal) and q.places:
+        # A region the articles report only together with its neighbour ("Tây Nguyên và duyên hải
+        # Nam Trung Bộ"): the joint figure, which composition labels as of both regions.
+        joint = dict.fromkeys(s for c in candidates for s in c.subjects() for p in q.places if p.shares(s))
+        for place in joint:
+            shared = choose(replace(q, places=(place,)), candidates)
+            if isinstance(shared, Selection):
+                return shared
+    return pick
+
+
+def _select(
+    q: Question,
+    candidates: Sequence[Clause],
+    *,
+    min_coverage: float,
+    fresh_days: int,
+    weights: Weights,
+    measure_coverage: float,
+    which_coverage: float,
+) -> Selection | Refusal:
     if not candidates:
         return Refusal("topic")
     if q.unknown_places:
@@ -400,7 +430,15 @@ def select(
     # the question's other words ("Theo hội nghị tổng kết ... toàn tỉnh có bao nhiêu tổ hợp tác?").
     threshold = measure_coverage if stated else min_coverage if domain else min(min_coverage, which_coverage)
     if domain:
-        scored = [item for item in scored if item[1] >= threshold and _pairs_found(q, item[2])]
+        # A clause of a long sentence may leave the topic words to the clauses before it ("…có
+        # hơn 5.500 hợp tác xã nông nghiệp …; trong đó, số hợp tác xã … chiếm 76,8%"): its
+        # sentence may hold them instead.
+        scored = [
+            item
+            for item in scored
+            if (item[1] >= threshold or _whole_coverage(term_weights, item[2], spelled, weights) / total >= threshold)
+            and _pairs_found(q, item[2])
+        ]
     else:
         # A who / what sentence often repeats few of the question's words ("Tên lửa Scud ... do Liên
         # Xô phát triển" for "Quốc gia nào đã sáng chế ra tên lửa Scud?"): its passage must be on
@@ -930,6 +968,15 @@ def question_spellings(q: Question) -> dict[str, frozenset[str]]:
 @lru_cache(maxsize=16384)
 def _spellings(text: str) -> frozenset[str]:
     return frozenset(spelling(word) for word in words(text))
+
+
+def _whole_coverage(
+    term_weights: dict[str, float], clause: Clause, spelled: dict[str, frozenset[str]], weights: Weights
+) -> float:
+    """Return the coverage of the clause's whole sentence (the clause itself when it is one)."""
+    if clause.text == clause.sentence:
+        return 0.0
+    return _coverage(term_weights, clause, whole_sentence=True, spelled=spelled, misspelt=weights.misspelt)
 
 
 def _passage_coverage(

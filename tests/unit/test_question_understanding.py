@@ -62,6 +62,21 @@ def test_figures_carry_measure_unit_owner_and_qualifiers():
     assert revenue.measure == "revenue"
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "giải thể" is said of the first figure only; "chuyển đổi" is no qualifier of ours
+        ("120 HTX giải thể và 35 HTX chuyển đổi sang mô hình khác", [{"dissolved"}, set()]),
+        ("đã giải thể 12 HTX và thành lập mới 40 HTX", [{"dissolved"}, {"new"}]),
+        ("có 30 HTX thành lập mới, 5 HTX giải thể", [{"new"}, {"dissolved"}]),
+        ("với 800 thành viên, năm 2022, toàn huyện thành lập mới 7 HTX", [set(), {"new"}]),  # a year is no figure
+        ("phấn đấu đến năm 2025 có 60 HTX và 900 thành viên", [{"target"}, {"target"}]),  # a goal holds the list
+    ],
+)
+def test_a_qualifier_belongs_to_the_figure_it_is_said_of(text, expected):
+    assert [set(f.qualifiers) for f in figures(text)] == expected
+
+
 def test_question_analysis_reads_intent_units_and_qualifiers():
     q = analyse("Huyện Chợ Mới (tỉnh Bắc Kạn) có bao nhiêu HTX?")
     assert [p.key for p in q.places] == ["cho moi"]  # the province only says where the district lies
@@ -251,3 +266,15 @@ def test_a_verb_after_a_unit_word_is_no_place_name():
     assert unknown_places(question, find_places(question)) == ()
     assert [p.key for p in analyse(question).places] == ["cho don"]
     assert unknown_places("Huyện Lộc Hà có bao nhiêu HTX?", []) == ("Lộc Hà",)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Vùng nào có nhiều HTX hơn: Tây Nguyên hay Đông Nam Bộ?",
+        "Vùng Tây Nguyên có bao nhiêu HTX?",
+        "Địa phương nào có nhiều HTX nhất?",
+    ],
+)
+def test_the_words_that_name_or_ask_a_place_are_no_topic_words(question):
+    assert set(analyse(question).terms) == {"htx"}

@@ -292,3 +292,34 @@ TWO_FIGURES = [
 def test_both_figures_a_question_asks_are_quoted(text, question, asked):
     text_quoted = quoted(pick(question, text))
     assert all(figure in text_quoted for figure in asked), text_quoted
+
+
+def test_a_region_reported_only_with_its_neighbour_gets_the_joint_figure_labelled():
+    from retrieval.composition import part_of_lead
+
+    text = (
+        "Hội nghị sơ kết Luật HTX vùng Tây Nguyên và duyên hải Nam Trung Bộ diễn ra tại Đà Lạt. "
+        "Đến hết năm 2016, toàn vùng Tây Nguyên và duyên hải Nam Trung Bộ có 1.300 HTX nông nghiệp."
+    )
+    q = analyse("Vùng Tây Nguyên có bao nhiêu HTX?")
+    selection = pick(q.text, text)
+    assert "1.300 HTX" in quoted(selection)
+    assert part_of_lead(q, selection.clauses).startswith(
+        "Các bài viết không có số liệu riêng cho vùng Tây Nguyên; số liệu dưới đây là của vùng Tây Nguyên và duyên hải"
+    )
+    own = text + " Riêng vùng Tây Nguyên có 600 HTX."
+    assert "600 HTX" in quoted(pick(q.text, own))  # the region's own figure first
+    assert isinstance(pick("Vùng Đông Nam Bộ có bao nhiêu HTX?", text), Refusal)  # no other region's
+
+
+def test_a_clause_that_opens_with_its_figure_is_quoted_with_its_whole_sentence():
+    from retrieval.composition import quote_of
+
+    text = (
+        "Sau 5 năm, toàn vùng có 3.100 HTX đăng ký lại theo Luật; 410 HTX thành lập mới; "
+        "120 HTX giải thể và 35 HTX chuyển đổi sang loại hình tổ chức khác."
+    )
+    q = analyse("Có bao nhiêu HTX chuyển đổi sang loại hình tổ chức khác?")
+    selection = pick(q.text, text)
+    assert isinstance(selection, Selection)
+    assert quote_of(selection.clauses[0], q).startswith("Sau 5 năm, toàn vùng có 3.100 HTX")
