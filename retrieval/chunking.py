@@ -11,7 +11,7 @@ from retrieval.models import Chunk, Document
 # common in the articles ("TP.", "Tp.", "TS.", "ThS.") do not end a sentence.
 # Python's range À-Ỹ also holds lowercase letters ("ơ", "đ", "ạ"): the capitals are listed one by one.
 _CAPITALS = "".join(sorted({chr(c) for c in range(0xC0, 0x1EFA) if chr(c).isupper()}))
-_SENTENCE_BREAK = re.compile(rf"(?<=[.!?…])[\"”)]?\s+(?=[\"“(]?[A-Z{_CAPITALS}0-9])")
+_SENTENCE_BREAK = re.compile(rf"(?<=[.!?…])[\"”)]?\s+(?=[\"“(]?\s?[A-Z{_CAPITALS}0-9])")
 _ABBREVIATIONS = ("tp.", "ts.", "ths.", "pgs.", "gs.", "bs.", "th.", "ô.", "bà.", "st.", "p.", "q.", "tt.")
 
 

@@ -162,6 +162,11 @@ def cite(clauses: Sequence[Clause], q: Question | None = None) -> tuple[Citation
     document = first.document
     quote = " … ".join(c.text for c in clauses)
     period = period_for(first.text, first.before, first.context, document.date)
+    for clause in clauses[1:]:
+        if period is not None:
+            break
+        # The sentence quoted before the figure's for its subject may name no period.
+        period = period_for(clause.text, clause.before, clause.context, document.date)
     if period and q is not None and q.english:
         period = english_period(period)
     citation = Citation(

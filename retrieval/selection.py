@@ -375,6 +375,10 @@ def _select(
         owned = [
             c for c in counting if any(f.measure == f"count:{q.noun}" and f.owner in q.owners for f in figures(c.text))
         ]
+        if owned and q.years:
+            # A sentence that names the year asked may leave the owner to the one before it
+            # ("… hợp tác xã phát triển khoảng 1ha … Năm 2018 đã lên được 6ha").
+            owned += [c for c in counting if c not in owned and set(q.years) & set(years(c.sentence))]
         counting = owned or counting  # "phương tiện thuộc các HTX": the vehicles the cooperatives own
         candidates, stated = counting or candidates, bool(counting)
 
@@ -556,7 +560,20 @@ def _select(
                 return any(f.measure in kinds and f.number not in quoted for f in figures(c.text))
             return any(f.number not in quoted for f in figures(c.text))
 
+        # A year asked that the first figure's sentence does not name ("… tới năm 2018 đã lên bao
+        # nhiêu?") picks the sentence of the article that does, before any better-worded one.
+        unnamed = set(q.years) - set(years(best.sentence))
         extra = next(
+            (
+                c
+                for c in ([c for _, _, c in scored[1:]] + placed if unnamed else [])
+                if c.passage.doc_id == best.passage.doc_id
+                and c.sentence != best.sentence
+                and unnamed & set(years(c.sentence))
+                and another(c)
+            ),
+            None,
+        ) or next(
             (
                 c
                 for _, _, c in scored[1:12]
@@ -582,6 +599,13 @@ def _select(
             )
         if extra is not None:
             chosen = sorted([best, extra], key=lambda c: c.document.text.find(c.sentence[:60]))
+
+    if domain and len(chosen) == 1 and _bare(best):
+        # "Năm 2018 đã lên được 6ha.": a short sentence that leaves its subject to the one before
+        # it is quoted with that sentence.
+        previous = _previous_sentence(best, placed)
+        if previous is not None:
+            chosen = [previous, best]
 
     # News holds no figure "of today": such a question gets the latest figure, labelled as such,
     # except a price, which changes from day to day: an old one must not pass for today's.
@@ -674,6 +698,32 @@ _PERSON_RE = re.compile(
     r"\b(?:[Đđ]ồng chí|[Ôô]ng|[Bb]à|[Cc]hị|[Aa]nh|Mr\.?|Ms\.?)\s+[A-ZĐ][^\s,.;:]*(?:\s+[A-ZĐ][^\s,.;:]*)+"
     r"|(?:[A-ZĐ][a-zà-ỹđ]+\s+){2,3}[A-ZĐ][a-zà-ỹđ]+"
 )
+
+
+def _bare(clause: Clause) -> bool:
+    """Tell whether a clause is a short whole sentence that names no place, no body and no
+    cooperative: its subject is in the sentence before it."""
+    words = clause.sentence.split()
+    return (
+        (clause.text == clause.sentence.rstrip(".") or clause.text == clause.sentence)
+        and len(words) <= 10
+        and not any(w[:1].isupper() for w in words[1:])
+        and not (set(canonical_words(clause.sentence)) & _ENTITIES)
+        and not find_places(clause.sentence)
+    )
+
+
+def _previous_sentence(clause: Clause, candidates: Sequence[Clause]) -> Clause | None:
+    """Return the first clause of the sentence before ``clause``'s in the same passage, if any."""
+    previous: Clause | None = None
+    for other in candidates:
+        if other.passage.chunk_id != clause.passage.chunk_id:
+            continue
+        if other.sentence == clause.sentence:
+            return previous
+        if previous is None or other.sentence != previous.sentence:
+            previous = other
+    return None
 
 
 def _next_sentence(clause: Clause, candidates: Sequence[Clause]) -> Clause | None:
@@ -1008,7 +1058,25 @@ def _pairs_found(q: Question, clause: Clause) -> bool:
         a, b = pair.split("_")
         return any(abs(i - j) <= 3 for i in positions.get(a, ()) for j in positions.get(b, ()))
 
-    return sum(near(p) for p in q.pairs) * 3 >= len(q.pairs)
+    # A body's name ("HTX chanh leo Nông Xanh") is looked for in its whole article: the sentence
+    # with the figure seldom repeats it.
+    named = {w for body in q.organisations for w in body.split()}
+    article: dict[str, list[int]] = {}
+    if named and any(set(p.split("_")) & named for p in q.pairs):
+        for n, token in enumerate(_article_words(clause.document)):
+            article.setdefault(token, []).append(n)
+
+    def named_near(pair: str) -> bool:
+        a, b = pair.split("_")
+        return any(abs(i - j) <= 3 for i in article.get(a, ()) for j in article.get(b, ()))
+
+    found = sum(near(p) or (bool(set(p.split("_")) & named) and named_near(p)) for p in q.pairs)
+    return found * 3 >= len(q.pairs)
+
+
+@lru_cache(maxsize=256)
+def _article_words(document: Document) -> tuple[str, ...]:
+    return tuple(canonical_words(document.title + " . " + document.text))
 
 
 # What a count is of: the word after a number ("42 HTX", "11 lớp"), canonical and folded.

@@ -146,3 +146,11 @@ def test_a_sentence_ends_only_before_a_capital_accented_or_not():
         "Đây là mức mới.",
         "Ông Ba đồng ý.",
     ]
+
+
+def test_a_quotation_opened_with_a_spaced_mark_starts_a_sentence():
+    # Scraped pages write quotation marks apart from the words: 'thêm. " Để đầu tư …'.
+    assert split_sentences('Năm sau sẽ trồng thêm. " Để đầu tư thì cần 70 triệu đồng / ha ", anh nói.') == [
+        "Năm sau sẽ trồng thêm.",
+        '" Để đầu tư thì cần 70 triệu đồng / ha ", anh nói.',
+    ]

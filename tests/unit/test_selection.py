@@ -323,3 +323,21 @@ def test_a_clause_that_opens_with_its_figure_is_quoted_with_its_whole_sentence()
     selection = pick(q.text, text)
     assert isinstance(selection, Selection)
     assert quote_of(selection.clauses[0], q).startswith("Sau 5 năm, toàn vùng có 3.100 HTX")
+
+
+GROWTH = (
+    "HTX Hoa Mai ra đời năm 2015 với 7 thành viên. "
+    "Lúc mới thành lập, hợp tác xã trồng khoảng 2ha rau an toàn. "
+    "Năm 2021 đã lên được 9ha. "
+    "Quỹ đất của các thành viên có hơn 30ha và năm 2023 sẽ mở rộng thêm."
+)
+
+
+def test_a_short_sentence_without_a_subject_is_quoted_with_the_sentence_before_it():
+    selection = pick("Năm 2021 HTX rau Hoa Mai trồng được bao nhiêu ha?", GROWTH)
+    assert quoted(selection) == "Lúc mới thành lập, hợp tác xã trồng khoảng 2ha rau an toàn. Năm 2021 đã lên được 9ha."
+
+
+def test_the_second_figure_of_a_change_is_the_one_of_the_year_asked():
+    selection = pick("HTX Hoa Mai lúc mới thành lập trồng bao nhiêu ha rau, tới năm 2021 đã lên bao nhiêu?", GROWTH)
+    assert "2ha" in quoted(selection) and "9ha" in quoted(selection) and "30ha" not in quoted(selection)
