@@ -33,6 +33,7 @@ from retrieval.guards import MAX_QUESTION_CHARS, is_only_instruction, strip_inst
 from retrieval.listing import extreme_item, wants_lowest
 from retrieval.measures import figures
 from retrieval.models import Answer, Chart, ChartPoint, Citation, Document, Passage
+from retrieval.periods import years
 from retrieval.places import Place, legacy_provinces
 from retrieval.questions import Question, analyse
 from retrieval.selection import Clause, Refusal, Selection, candidates_from, select, select_series, states_target
@@ -255,7 +256,8 @@ class ExtractiveAnswerer:
         citations: list[Citation] = []
         periods: list[str] = []
         order = {c: n for n, c in enumerate(candidates)}
-        for clause in sorted(series, key=lambda c: (c.document.date or "", order.get(c, 0))):
+        # Oldest article first; within one, a figure of a named year before the undated "now" one.
+        for clause in sorted(series, key=lambda c: (c.document.date or "", _first_year(c), order.get(c, 0))):
             citation, period = cite((clause,), q)
             number = next((i for i, c in enumerate(citations, 1) if c.source == citation.source), None)
             if number is None:
@@ -393,6 +395,11 @@ def _with_legacy_units(text: str, q: Question) -> str:
         if fold(name) != fold(place.name)
     ]
     return f"{text} ({', '.join(extra)})" if extra else text
+
+
+def _first_year(clause: Clause) -> int:
+    """Return the earliest year a clause's sentence names up to its figure, or a year after any."""
+    return min(years(clause.before + " " + clause.text), default=9999)
 
 
 def _asked_value(q: Question, clauses: Sequence[Clause]) -> tuple[float, str, str] | None:

@@ -10,7 +10,7 @@ from retrieval.models import Citation
 from retrieval.periods import display_date, period_for
 from retrieval.places import current_province, find_places, relation_note, within
 from retrieval.questions import Question
-from retrieval.selection import Clause, asks_twice, counts
+from retrieval.selection import CHANGE_RE, Clause, asks_twice, counts
 from retrieval.vietnamese import canonical_words, fold
 
 # What the answerer says in its own words, by the language of the question.
@@ -230,6 +230,10 @@ def trim(text: str, q: Question) -> str:
             keep = n
     if keep < 0:
         return text
+    if q.intent == "trend":
+        # "… là 11 tỷ đồng, tăng 4 tỷ đồng, …": the change said of the figure stays with it.
+        while keep + 1 < len(segments) and CHANGE_RE.match(" ".join(canonical_words(segments[keep + 1]))):
+            keep += 1
     trimmed = ", ".join(segments[: keep + 1])
     if len(trimmed.split()) < 5:
         return text

@@ -216,7 +216,10 @@ _COMPARE_RE = re.compile(
 )
 _TREND_RE = re.compile(
     r"\b(thay doi|bien dong|qua cac nam|tang hay giam|tang giam|xu huong|tang them|"
-    r"luc thanh lap|ban dau|truoc va sau|trend|changed?|over the years|grown|grew)\b"
+    r"luc thanh lap|ban dau|truoc va sau|trend|changed?|over the years|grown|grew|"
+    # a figure before and one now: "trước năm 2016 và theo thống kê mới nhất", "so với trước"
+    r"so voi (?:truoc|luc|ban dau|nam truoc)|"
+    r"truoc (?:nam \d{4}|day|kia)\b.*\b(?:hien nay|hien|den nay|bay gio|moi nhat|gan nhat|gan day))\b"
 )
 _RANK_RE = re.compile(
     r"\b(?:(?:nhieu|cao|lon|it|thap|nho|dong)(?: \S+){0,5} nhat|(?<!nguoi )dung dau|"  # "người đứng đầu" is a head

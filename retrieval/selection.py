@@ -813,6 +813,24 @@ def select_series(q: Question, candidates: Sequence[Clause], limit: int = 3) -> 
                 found.append(pick)
         if len(found) >= 2:
             return found[:limit]
+    # A before and an after told by one article ("trước năm 2016 … chỉ có 27 HTX" … "173 HTX")
+    # are the answer; other articles' figures come in only when it tells fewer than two.
+    top = [c for c in ranked if c.passage.doc_id == ranked[0].passage.doc_id]
+    own = _distinct_states(q, top, limit)
+    if len(own) >= 2 or CHANGE_RE.search(_folded(ranked[0].text)):
+        # "… là 11 tỷ đồng, tăng 4 tỷ đồng": one sentence that states the change is the answer.
+        return own
+    return _distinct_states(q, ranked, limit)
+
+
+# A change stated beside a figure: "tăng 4 tỷ đồng", "giảm 12%", "gấp đôi", "increased by 5".
+CHANGE_RE = re.compile(
+    r"\b(?:tang|giam|gap|increased?|decreased?|up|down)(?: them| hon| khoang| len| xuong| by)? (?:\d|doi|ba)"
+)
+
+
+def _distinct_states(q: Question, ranked: Sequence[Clause], limit: int) -> list[Clause]:
+    """Return up to ``limit`` of ``ranked``, in order, each of another state (qualifier, years, article)."""
     chosen: list[Clause] = []
     states: set[tuple[frozenset[str], tuple[int, ...], str]] = set()
     for clause in ranked:

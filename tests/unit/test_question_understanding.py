@@ -82,6 +82,9 @@ def test_question_analysis_reads_intent_units_and_qualifiers():
     assert [p.key for p in q.places] == ["cho moi"]  # the province only says where the district lies
     assert analyse("So sánh số HTX của thành phố Bắc Kạn và huyện Chợ Đồn").intent == "compare"
     assert analyse("Số HTX của Hòa Bình thay đổi thế nào qua các năm?").intent == "trend"
+    assert analyse("Số HTX ở Hòa Bình trước năm 2015 và hiện nay là bao nhiêu?").intent == "trend"
+    assert analyse("vốn của các HTX ở Chợ Đồn tăng hay giảm so với trước?").intent == "trend"
+    assert analyse("Số HTX ở Hòa Bình năm 2015 là bao nhiêu?").intent == "lookup"
     assert analyse("Ai là Giám đốc HTX Hồng Luân?").intent == "which"
     monthly = analyse("Thu nhập bình quân mỗi tháng của lao động HTX ở Hòa Bình?")
     assert monthly.per_month and not monthly.percent

@@ -341,3 +341,31 @@ def test_a_short_sentence_without_a_subject_is_quoted_with_the_sentence_before_i
 def test_the_second_figure_of_a_change_is_the_one_of_the_year_asked():
     selection = pick("HTX Hoa Mai lúc mới thành lập trồng bao nhiêu ha rau, tới năm 2021 đã lên bao nhiêu?", GROWTH)
     assert "2ha" in quoted(selection) and "9ha" in quoted(selection) and "30ha" not in quoted(selection)
+
+
+def test_a_before_and_after_told_by_one_article_is_the_whole_trend():
+    from retrieval.selection import select_series
+
+    story = (
+        "Trước năm 2015, huyện Bạch Thông chỉ có 12 HTX. "
+        "Các HTX chủ yếu làm dịch vụ thủy lợi. "
+        "Theo thống kê mới nhất, huyện Bạch Thông có 31 HTX."
+    )
+    other = "Tuyến xe buýt số 146 do HTX Đông Nam ở huyện Bạch Thông đảm nhận."
+    q = analyse("Số HTX ở huyện Bạch Thông trước năm 2015 và theo thống kê mới nhất là bao nhiêu?")
+    documents = {f"d{i}": Document(id=f"d{i}", title="", text=text) for i, text in enumerate((story, other))}
+    passages = [Passage(f"d{i}#0", f"d{i}", text, 1.0 / (1 + i)) for i, text in enumerate((story, other))]
+    series = select_series(q, candidates_from(passages, documents, len(passages)))
+    assert [c.document.id for c in series] == ["d0", "d0"]
+
+
+def test_a_change_said_of_the_figure_stays_in_the_quote_of_a_trend():
+    from retrieval.composition import trim
+
+    text = (
+        "Tổng số vốn hoạt động của các HTX là 15 tỷ đồng, tăng 5 tỷ đồng, thu nhập bình quân của các thành viên "
+        "đạt 60 triệu đồng/người/năm"
+    )
+    trend = analyse("Vốn hoạt động của các HTX tăng hay giảm so với trước?")
+    assert trim(text, trend) == "Tổng số vốn hoạt động của các HTX là 15 tỷ đồng, tăng 5 tỷ đồng"
+    assert trim(text, analyse("Vốn hoạt động của các HTX là bao nhiêu?")).endswith("15 tỷ đồng")
