@@ -198,9 +198,11 @@ def quote_of(clause: Clause, q: Question) -> str:
         # A who / what / where question: its answer may sit in another clause of the sentence.
         return sentence_case(as_sentence(clause.sentence))
     text = trim(clause.text, q)
-    # A clause that opens with its figure ("…; 222 hợp tác xã chuyển đổi …") has its subject in
-    # the clauses before it: the whole sentence is quoted.
-    if len(text.split()) < 4 or (q.quantity and not any(ch.isdigit() for ch in text)) or text[:1].isdigit():
+    # A clause that opens with its figure ("…; trên 940 hợp tác xã thành lập mới; 222 hợp tác xã
+    # chuyển đổi …") has its subject in the clauses before it: the whole sentence is quoted.
+    stated = figures(text)
+    opens = bool(clause.before) and bool(stated) and stated[0].position <= 2
+    if len(text.split()) < 4 or (q.quantity and not any(ch.isdigit() for ch in text)) or opens:
         text = clause.sentence
     return sentence_case(as_sentence(text))
 

@@ -131,6 +131,12 @@ _PHRASES = {
     "cooperative alliance": "Liên minh Hợp tác xã",
     "people's credit fund": "quỹ tín dụng nhân dân",
     "people's credit funds": "quỹ tín dụng nhân dân",
+    # how cooperatives are graded: tốt, khá, trung bình, yếu ("fair" alone is a trade fair)
+    "good or fair": "tốt khá",
+    "good and fair": "tốt khá",
+    "fair or good": "tốt khá",
+    "fair and good": "tốt khá",
+    "rated fair": "khá",
 }
 _PHRASE_RE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, _PHRASES), key=len, reverse=True)) + r")\b")
 
@@ -153,9 +159,12 @@ def _english_noun(text: str) -> str | None:
 
 def _translate(text: str) -> str:
     """Return an English question with its domain words followed by their Vietnamese terms."""
-    lowered = text.lower()
+    # The places are read by the place model: "Mekong Delta and Southeast region" is no topic.
+    lowered = REGION_NAMES_RE.sub(" ", " ".join(re.findall(r"[a-z0-9'-]+", text.lower())))
     extra = [_PHRASES[m.group(1)] for m in _PHRASE_RE.finditer(lowered)]
     extra += [_GLOSSARY[w] for w in re.findall(r"[a-z-]+", _PHRASE_RE.sub(" ", lowered)) if w in _GLOSSARY]
+    # …and named as the articles name them, in their order, for the search (the topic drops them).
+    extra += [f"vùng {place.name}" for place in find_places(text) if place.kind == "region"]
     return text + " " + " ".join(extra)
 
 

@@ -281,3 +281,12 @@ def test_a_verb_after_a_unit_word_is_no_place_name():
 )
 def test_the_words_that_name_or_ask_a_place_are_no_topic_words(question):
     assert set(analyse(question).terms) == {"htx"}
+
+
+def test_an_english_region_is_a_place_and_searched_by_its_vietnamese_name_not_a_topic():
+    q = analyse("What share of Vietnam's cooperatives is in the Mekong Delta and Southeast region?")
+    assert [p.label() for p in q.places] == ["vùng Đồng bằng sông Cửu Long và Đông Nam Bộ"]
+    assert not {"song", "cuu", "long", "bang", "vung"} & set(q.terms)
+    assert "vùng Đồng bằng sông Cửu Long và Đông Nam Bộ" in q.search_text
+    graded = analyse("How many cooperatives were rated good or fair in 2016?")
+    assert {"tot", "kha"} <= set(graded.terms) and "hoi" not in graded.terms  # not a trade fair

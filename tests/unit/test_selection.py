@@ -316,13 +316,16 @@ def test_a_clause_that_opens_with_its_figure_is_quoted_with_its_whole_sentence()
     from retrieval.composition import quote_of
 
     text = (
-        "Sau 5 năm, toàn vùng có 3.100 HTX đăng ký lại theo Luật; 410 HTX thành lập mới; "
+        "Sau 5 năm, toàn vùng có 3.100 HTX đăng ký lại theo Luật; trên 410 HTX thành lập mới; "
         "120 HTX giải thể và 35 HTX chuyển đổi sang loại hình tổ chức khác."
     )
     q = analyse("Có bao nhiêu HTX chuyển đổi sang loại hình tổ chức khác?")
     selection = pick(q.text, text)
     assert isinstance(selection, Selection)
     assert quote_of(selection.clauses[0], q).startswith("Sau 5 năm, toàn vùng có 3.100 HTX")
+    q = analyse("Có bao nhiêu HTX thành lập mới sau 5 năm?")
+    selection = pick(q.text, text)
+    assert quote_of(selection.clauses[0], q).startswith("Sau 5 năm")  # not "trên 410 HTX thành lập mới"
 
 
 GROWTH = (
