@@ -93,8 +93,19 @@ class Clause:
         return list(dict.fromkeys(p for group in found for p in group))
 
     def figure_subject(self, position: int) -> list[Place]:
-        """Return the place(s) the figure at token ``position`` of the clause is about."""
+        """Return the place(s) the figure at token ``position`` of the clause is about. A sentence
+        that names no place and opens by elaborating the one before it ("Cụ thể, …", "Trong đó,
+        …") is about the place that sentence names."""
+        if _ELABORATES_RE.match(_folded(self.sentence)) and not find_places(self.sentence):
+            previous = split_sentences(self.context[-800:])[-1:] if self.context else []
+            named = _specific(find_places(previous[0])) if previous else []
+            if named:
+                return named[-1:]
         return figure_subject(self.text, self.before, self.sentence, self.document, position)
+
+
+# Openers of a sentence that says more of the one before it.
+_ELABORATES_RE = re.compile(r"(?:cu the|trong do|trong so do|theo do|trong so nay|specifically|of which|of these)\b")
 
 
 def figure_subject(text: str, before: str, sentence: str, document: Document, position: int) -> list[Place]:

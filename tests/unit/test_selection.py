@@ -1,5 +1,7 @@
 """Sentence selection for questions that are not about a measure of the lexicon (who / what / where)."""
 
+from dataclasses import replace
+
 import pytest
 
 from retrieval.models import Document, Passage
@@ -372,3 +374,29 @@ def test_a_change_said_of_the_figure_stays_in_the_quote_of_a_trend():
     trend = analyse("Vốn hoạt động của các HTX tăng hay giảm so với trước?")
     assert trim(text, trend) == "Tổng số vốn hoạt động của các HTX là 15 tỷ đồng, tăng 5 tỷ đồng"
     assert trim(text, analyse("Vốn hoạt động của các HTX là bao nhiêu?")).endswith("15 tỷ đồng")
+
+
+def test_a_sentence_that_elaborates_the_one_before_is_about_its_place():
+    lead = "Năm 2015, huyện Bạch Thông thành lập 3 hợp tác xã với tổng diện tích được giao 1.000 ha."
+    listing = "hợp tác xã Hoa Mai được giao 200 ha; hợp tác xã Tân Tiến 300 ha; hợp tác xã Đồng Tâm 500 ha."
+    question = "Trong 3 hợp tác xã ở Bạch Thông được giao đất, HTX nào được giao diện tích lớn nhất?"
+    document = Document(id="d0", title="", text="", place="Bắc Kạn")
+    elaborated = lead + " Cụ thể, " + listing
+    passages = [Passage("d0#0", "d0", elaborated, 1.0)]
+    selection = select(
+        analyse(question),
+        candidates_from(passages, {"d0": replace(document, text=elaborated)}, 1),
+        min_coverage=0.45,
+        fresh_days=30,
+    )
+    assert "Đồng Tâm 500 ha" in quoted(selection)
+    # Without the opener the list is the article's (Bắc Kạn), never Bạch Thông's.
+    apart = lead + " Ngoài ra, " + listing
+    passages = [Passage("d0#0", "d0", apart, 1.0)]
+    selection = select(
+        analyse(question),
+        candidates_from(passages, {"d0": replace(document, text=apart)}, 1),
+        min_coverage=0.45,
+        fresh_days=30,
+    )
+    assert not isinstance(selection, Selection) or "Đồng Tâm 500 ha" not in quoted(selection)
