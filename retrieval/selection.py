@@ -95,8 +95,10 @@ class Clause:
     def figure_subject(self, position: int) -> list[Place]:
         """Return the place(s) the figure at token ``position`` of the clause is about. A sentence
         that names no place and opens by elaborating the one before it ("Cụ thể, …", "Trong đó,
-        …") is about the place that sentence names."""
-        if _ELABORATES_RE.match(_folded(self.sentence)) and not find_places(self.sentence):
+        …") or by quoting the speaker it introduced ('" Chúng tôi …", ông Kim nói') is about the
+        place that sentence names."""
+        opens = _ELABORATES_RE.match(_folded(self.sentence)) or self.sentence.lstrip().startswith(('"', "“"))
+        if opens and not find_places(self.sentence):
             previous = split_sentences(self.context[-800:])[-1:] if self.context else []
             named = _specific(find_places(previous[0])) if previous else []
             if named:

@@ -400,3 +400,19 @@ def test_a_sentence_that_elaborates_the_one_before_is_about_its_place():
         fresh_days=30,
     )
     assert not isinstance(selection, Selection) or "Đồng Tâm 500 ha" not in quoted(selection)
+
+
+def test_quoted_speech_is_about_the_place_of_the_sentence_that_introduced_its_speaker():
+    text = (
+        "Ông Lò Văn Ba, Giám đốc HTX chè Tân Tiến ở huyện Bạch Thông, cho biết năm nay chè được giá. "
+        '" Chúng tôi đã đầu tư nhiều ", ông Ba nói và cho biết diện tích chè của HTX là 45 ha.'
+    )
+    document = Document(id="d0", title="", text=text, place="Bắc Kạn")
+    passages = [Passage("d0#0", "d0", text, 1.0)]
+    selection = select(
+        analyse("HTX chè Tân Tiến ở Bạch Thông có bao nhiêu ha chè?"),
+        candidates_from(passages, {"d0": document}, 1),
+        min_coverage=0.45,
+        fresh_days=30,
+    )
+    assert "45 ha" in quoted(selection)
