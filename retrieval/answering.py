@@ -34,12 +34,12 @@ from retrieval.listing import extreme_item, wants_lowest
 from retrieval.measures import figures
 from retrieval.models import Answer, Chart, ChartPoint, Citation, Document, Passage
 from retrieval.periods import years
-from retrieval.places import Place, legacy_provinces
+from retrieval.places import Place, legacy_provinces, place_mentions
 from retrieval.questions import Question, analyse
 from retrieval.selection import Clause, Refusal, Selection, candidates_from, select, select_series, states_target
 from retrieval.stats import StatRow, StatsQuery, measured
 from retrieval.tabular import rank_answer, trend_answer
-from retrieval.vietnamese import fold
+from retrieval.vietnamese import canonical_words, fold
 
 __all__ = [
     "AnswerConfig",
@@ -275,6 +275,10 @@ class ExtractiveAnswerer:
         """A ranking of places from the statistics table; other rankings ("HTX nào…") and rankings
         with fewer than two places are answered from the sentences."""
         ranked = rank_answer(self.index, q)
+        if ranked is None and len(q.places) >= 2:
+            # "Vùng nào … cao nhất: A, B hay C?" beyond the table: each place named answered from
+            # the passages, then the top one.
+            return self._compare(q, passages)
         if ranked is None:
             return self._single(q, passages)
         text, citations, periods, chart = ranked
@@ -283,11 +287,14 @@ class ExtractiveAnswerer:
     def _compare(self, q: Question, passages: list[Passage]) -> Answer:
         """Each side of a comparison answered on its own (its figure, period and source), then which is larger."""
         sides = []
+        written, mentions = place_mentions(q.text)
         for place in q.places:
-            query = q.text
-            for other in q.places:
-                if other != place:
-                    query = re.sub(re.escape(other.name), " ", query, flags=re.IGNORECASE)
+            # The question with the other places cut out, however they are written ("ĐBSCL -
+            # Đông Nam Bộ" for "Đồng bằng sông Cửu Long và Đông Nam Bộ").
+            query = written
+            for other, start, end in sorted(mentions, key=lambda m: -m[1]):
+                if other.key != place.key and any(other.key == p.key for p in q.places):
+                    query = query[:start] + " " + query[end:]
             sides.append((place.label(), replace(analyse(query), places=(place,)), place))
         return self._compare_sides(q, passages, sides)
 
@@ -341,7 +348,12 @@ class ExtractiveAnswerer:
             return self._refuse(q, passages, refusal, missing[0][1] if missing else None)
         for label, _ in missing:
             lines.append(f"- {capitalise(label)}: {texts['no_figure']}")
-        if len(values) == 2:
+        comparable = [(label, v) for label, v in values if v is not None]
+        if q.intent == "rank" and len(comparable) >= 2 and len({v[1] for _, v in comparable}) == 1:
+            lowest = wants_lowest(fold(q.text))
+            top, value = (min if lowest else max)(comparable, key=lambda item: item[1][0])
+            lines.append(texts["lowest_of" if lowest else "highest_of"].format(a=capitalise(top), va=value[2]))
+        elif len(values) == 2:
             (a, va), (b, vb) = values
             if va is not None and vb is not None and va[1] == vb[1]:  # "3 tỷ đồng" and "12%" do not compare
                 if va[0] == vb[0]:
@@ -402,12 +414,22 @@ def _first_year(clause: Clause) -> int:
     return min(years(clause.before + " " + clause.text), default=9999)
 
 
+_NATIONAL_RE = re.compile(r"\b(?:ca nuoc|toan quoc|binh quan chung|nationwide)\b")
+
+
 def _asked_value(q: Question, clauses: Sequence[Clause]) -> tuple[float, str, str] | None:
     """Return the first figure of the asked measure in the clauses: its value in its unit, the
     unit and the value as written ((3.24e9, "VND", "3,24 tỷ đồng")), if one."""
     names = {m.name for m in q.asked}
     for clause in clauses:
+        words = canonical_words(clause.text)
         for figure in figures(clause.text):
+            if not q.nation and _NATIONAL_RE.search(" ".join(words[max(0, figure.position - 5) : figure.position])):
+                continue  # "trong khi cả nước chỉ đạt 30%, thì khu vực này là gần 42%": not the place's figure
+            if q.percent and not names and figure.unit == "percent":
+                value = measured(clause.text, figure)
+                if value is not None:
+                    return value
             if figure.measure in names or (
                 not names and figure.measure and q.measures and figure.measure.endswith(q.measures[0])
             ):

@@ -277,6 +277,25 @@ class Gazetteer:
 
     def find(self, text: str) -> list[Place]:
         """Return the places named in ``text``, in order, each once."""
+        _, _, situated = self._scan(text)
+        named = {p.key for p in situated if not p.qualifier}
+        places: list[Place] = []
+        for place in situated:
+            # A province named for itself elsewhere in the text is more than a qualifier there.
+            if place not in places and not (place.qualifier and place.key in named):
+                places.append(place)
+        return places
+
+    def mentions(self, text: str) -> tuple[str, list[tuple[Place, int, int]]]:
+        """Return ``text`` with its abbreviations written out ("ĐBSCL") and each place named in it
+        with the characters it covers there (unit word included): how one place of a question is
+        cut out of it ("Tây Nguyên - duyên hải Nam Trung Bộ hay ĐBSCL - Đông Nam Bộ")."""
+        expanded, spans, situated = self._scan(text)
+        return expanded, [(place, start, end) for place, start, end in spans if place in situated]
+
+    def _scan(self, text: str) -> tuple[str, list[tuple[Place, int, int]], list[Place]]:
+        """Return the expanded text, each mention with its character span (when the text folds
+        letter for letter), and the situated places in order."""
         text = nfc(text)
         for pattern, expand in _ABBREVIATIONS:
             text = pattern.sub(expand, text)
@@ -349,13 +368,12 @@ class Gazetteer:
             i += size
         mentions = sorted(mentions + regions, key=lambda m: m.start)
         situated = _situate(mentions, tokens, text, spans)
-        named = {p.key for p in situated if not p.qualifier}
-        places: list[Place] = []
-        for place in situated:
-            # A province named for itself elsewhere in the text is more than a qualifier there.
-            if place not in places and not (place.qualifier and place.key in named):
-                places.append(place)
-        return places
+        covered = [
+            (place, spans[m.start][0], spans[m.end - 1][1])
+            for m, place in zip(mentions, situated, strict=True)
+            if spans and m.end > m.start
+        ]
+        return text, covered, situated
 
     def _spelled(self, key: str, text: str, spans: list[tuple[int, int]], has_prefix: bool) -> str:
         """Return the gazetteer's spelling of the name written over ``spans``, or "" when it is not one."""
@@ -546,6 +564,11 @@ def gazetteer() -> Gazetteer:
     frozen = {k: (v[0], frozenset(v[1])) for k, v in names.items()}
     short = {p.key: p.name for p in units.provinces.values() if len(p.key.split()) == 1}
     return Gazetteer(frozen, max(len(k.split()) for k in frozen), {k: tuple(v) for k, v in spellings.items()}, short)
+
+
+def place_mentions(text: str) -> tuple[str, list[tuple[Place, int, int]]]:
+    """Return ``text`` as read (abbreviations written out) and the places named in it with their spans."""
+    return gazetteer().mentions(text)
 
 
 def find_places(text: str) -> list[Place]:

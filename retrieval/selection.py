@@ -59,6 +59,12 @@ class Weights:
     role_person: float = 1.2  # a name asked for a role ("giám đốc HTX X là ai?") and a sentence naming one in it
     listing: float = 0.5  # a ranking question and a sentence that lists figures of one kind ("60 thuyền nan, 115 …")
     figure_head: float = 0.6  # a figure within 3 words of the noun the question opens with ("thiệt hại gần 19 tỷ")
+    share_of_other: float = (
+        0.2  # a rate asked and a clause whose rates are of a noun the question does not name ("36% dân số")
+    )
+    phrase: float = (
+        0.3  # times the share of the question's word pairs the clause holds as written ("hoạt động hiệu quả")
+    )
     runner_up: float = (
         1.0  # a who / what answer quotes a second sentence of its passage scoring within this of the best
     )
@@ -976,6 +982,11 @@ def _clause_score(q: Question, clause: Clause, numeric: bool, w: Weights) -> flo
         score += w.date_in_sentence
     if fit > 0 and q.measures and re.search(rf"\bco \d[\d.,]* (?:{'|'.join(q.measures)})\b", _folded(clause.text)):
         score += w.plain_count
+    if q.percent and numeric and _shares_of_other(q, clause.text):
+        score -= w.share_of_other
+    if q.pairs:
+        own = clause_terms(clause.text)
+        score += w.phrase * sum(p in own for p in q.pairs) / len(q.pairs)
     score -= w.length * len(clause.text) / 100
     if q.years:
         doc_years = set(years(clause.sentence + " " + clause.context)) | (
@@ -1231,6 +1242,19 @@ def _figure_near(term_weights: dict[str, float], text: str, reach: int = 3) -> f
 
 
 _YEAR_TOKEN_RE = re.compile(r"(?:19|20)\d\d")
+
+
+_SHARE_OF_RE = re.compile(r"\d\s*%\s+([a-z]+)")
+_SHARE_WORDS = frozenset({"so", "tong", "ca", "tren", "trong", "cua", "va", "hay", "nam", "so voi", "of", "the"})
+
+
+def _shares_of_other(q: Question, text: str) -> bool:
+    """Tell whether every rate of ``text`` is said of a noun the question does not name: "chiếm
+    36% dân số" answers no share of cooperatives."""
+    folded = fold(text).lower()
+    nouns = [m.group(1) for m in _SHARE_OF_RE.finditer(folded)]
+    asked = set(q.terms) | {w for p in q.pairs for w in p.split("_")}
+    return bool(nouns) and all(n not in _SHARE_WORDS and n not in asked for n in nouns)
 
 
 def _has_figure(text: str) -> bool:

@@ -170,3 +170,21 @@ def test_a_place_over_the_years_is_answered_from_the_table(tmp_path, closing):
     chart = answer.to_result()["chart"]
     assert chart["kind"] == "line"
     assert [(p["value"], p["citation"]) for p in chart["series"]] == [(30.0, 1), (41.0, 2)]
+
+
+def test_which_of_the_places_named_is_highest_is_answered_from_each_place_s_passage(tmp_path, closing):
+    """Rates are not in the statistics table: each region named is answered from its own article,
+    the national rate beside a region's is not the region's, and the highest one is named."""
+    index = lexical_index_of(
+        tmp_path,
+        closing,
+        "HTX vùng Tây Nguyên\nNgày 10/07/2017\nĐến hết năm 2016, toàn vùng Tây Nguyên có 35% số hợp tác xã "
+        "nông nghiệp hoạt động hiệu quả.",
+        "HTX vùng Đông Nam Bộ\nNgày 12/07/2017\nVề tỷ lệ hoạt động hiệu quả, trong khi cả nước chỉ đạt 30%, "
+        "thì vùng Đông Nam Bộ là gần 44%. Vùng Đông Nam Bộ có 18 triệu dân, chiếm 20% dân số cả nước.",
+    )
+    answer = ExtractiveAnswerer(index).answer(
+        "Vùng nào có tỷ lệ hợp tác xã hoạt động hiệu quả cao nhất: Tây Nguyên hay Đông Nam Bộ?"
+    )
+    assert "35%" in answer.text and "44%" in answer.text and "dân số" not in answer.text
+    assert answer.text.splitlines()[-1].startswith("→ Cao nhất: Vùng Đông Nam Bộ (44%")

@@ -485,3 +485,17 @@ def test_every_spelling_of_hcm_city_is_the_city(text):
 )
 def test_names_of_people_and_bodies_are_not_places(text, keys):
     assert [p.key for p in find_places(text)] == keys
+
+
+def test_each_place_of_a_text_comes_with_the_characters_that_name_it():
+    from retrieval.places import place_mentions
+
+    text, mentions = place_mentions(
+        "Tây Nguyên - duyên hải Nam Trung Bộ hay ĐBSCL - Đông Nam Bộ, huyện Chợ Đồn (Bắc Kạn)?"
+    )
+    assert [(p.name, text[a:b]) for p, a, b in mentions] == [
+        ("Tây Nguyên và duyên hải Nam Trung Bộ", "Tây Nguyên - duyên hải Nam Trung Bộ"),
+        ("Đồng bằng sông Cửu Long và Đông Nam Bộ", "ĐBSCL - Đông Nam Bộ"),
+        ("Chợ Đồn", "huyện Chợ Đồn"),
+        ("Bắc Kạn", "Bắc Kạn"),
+    ]
