@@ -164,7 +164,8 @@ def cite(clauses: Sequence[Clause], q: Question | None = None) -> tuple[Citation
     """Return the citation of the quoted clauses and the period of their figure."""
     first = clauses[0]
     document = first.document
-    quote = " … ".join(c.text for c in clauses)
+    # The citation holds all the answer quotes: the whole sentence when that is what is quoted.
+    quote = " … ".join(c.sentence if q is not None and quoted_span(c, q) == c.sentence else c.text for c in clauses)
     period = period_for(first.text, first.before, first.context, document.date)
     for clause in clauses[1:]:
         if period is not None:
@@ -198,17 +199,22 @@ def source_of(clause: Clause, q: Question) -> str:
 def quote_of(clause: Clause, q: Question) -> str:
     """Return what is quoted of a clause: the clause, cut after the part that answers, never a
     fragment without the figure or too short to stand alone (then the whole sentence)."""
+    return sentence_case(as_sentence(quoted_span(clause, q)))
+
+
+def quoted_span(clause: Clause, q: Question) -> str:
+    """Return the verbatim text ``quote_of`` quotes: the trimmed clause or its whole sentence."""
     if not (q.quantity or q.asked):
         # A who / what / where question: its answer may sit in another clause of the sentence.
-        return sentence_case(as_sentence(clause.sentence))
+        return clause.sentence
     text = trim(clause.text, q)
     # A clause that opens with its figure ("…; trên 940 hợp tác xã thành lập mới; 222 hợp tác xã
     # chuyển đổi …") has its subject in the clauses before it: the whole sentence is quoted.
     stated = figures(text)
     opens = bool(clause.before) and bool(stated) and stated[0].position <= 2
     if len(text.split()) < 4 or (q.quantity and not any(ch.isdigit() for ch in text)) or opens:
-        text = clause.sentence
-    return sentence_case(as_sentence(text))
+        return clause.sentence
+    return text
 
 
 def trim(text: str, q: Question) -> str:
