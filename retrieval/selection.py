@@ -62,9 +62,6 @@ class Weights:
     share_of_other: float = (
         0.2  # a rate asked and a clause whose rates are of a noun the question does not name ("36% dân số")
     )
-    phrase: float = (
-        0.3  # times the share of the question's word pairs the clause holds as written ("hoạt động hiệu quả")
-    )
     runner_up: float = (
         1.0  # a who / what answer quotes a second sentence of its passage scoring within this of the best
     )
@@ -984,9 +981,6 @@ def _clause_score(q: Question, clause: Clause, numeric: bool, w: Weights) -> flo
         score += w.plain_count
     if q.percent and numeric and _shares_of_other(q, clause.text):
         score -= w.share_of_other
-    if q.pairs:
-        own = clause_terms(clause.text)
-        score += w.phrase * sum(p in own for p in q.pairs) / len(q.pairs)
     score -= w.length * len(clause.text) / 100
     if q.years:
         doc_years = set(years(clause.sentence + " " + clause.context)) | (
