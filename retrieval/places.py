@@ -287,11 +287,12 @@ class Gazetteer:
         return places
 
     def mentions(self, text: str) -> tuple[str, list[tuple[Place, int, int]]]:
-        """Return ``text`` with its abbreviations written out ("ĐBSCL") and each place named in it
-        with the characters it covers there (unit word included): how one place of a question is
-        cut out of it ("Tây Nguyên - duyên hải Nam Trung Bộ hay ĐBSCL - Đông Nam Bộ")."""
-        expanded, spans, situated = self._scan(text)
-        return expanded, [(place, start, end) for place, start, end in spans if place in situated]
+        """Return ``text`` as the gazetteer reads it (abbreviations such as "TP.HCM" written out)
+        and each place named in it with the characters it covers there, unit word included: how
+        one place of a question is cut out of it ("Tây Nguyên - duyên hải Nam Trung Bộ hay ĐBSCL -
+        Đông Nam Bộ")."""
+        expanded, spans, _ = self._scan(text)
+        return expanded, spans
 
     def _scan(self, text: str) -> tuple[str, list[tuple[Place, int, int]], list[Place]]:
         """Return the expanded text, each mention with its character span (when the text folds

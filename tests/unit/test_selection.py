@@ -1,7 +1,5 @@
 """Sentence selection for questions that are not about a measure of the lexicon (who / what / where)."""
 
-from dataclasses import replace
-
 import pytest
 
 from retrieval.models import Document, Passage
@@ -376,30 +374,21 @@ def test_a_change_said_of_the_figure_stays_in_the_quote_of_a_trend():
     assert trim(text, analyse("Vốn hoạt động của các HTX là bao nhiêu?")).endswith("15 tỷ đồng")
 
 
+def pick_placed(question, text, place="Bắc Kạn"):
+    """Select within one passage of one article whose metadata names ``place``."""
+    document = Document(id="d0", title="", text=text, place=place)
+    passages = [Passage("d0#0", "d0", text, 1.0)]
+    return select(analyse(question), candidates_from(passages, {"d0": document}, 1), min_coverage=0.45, fresh_days=30)
+
+
 def test_a_sentence_that_elaborates_the_one_before_is_about_its_place():
     lead = "Năm 2015, huyện Bạch Thông thành lập 3 hợp tác xã với tổng diện tích được giao 1.000 ha."
     listing = "hợp tác xã Hoa Mai được giao 200 ha; hợp tác xã Tân Tiến 300 ha; hợp tác xã Đồng Tâm 500 ha."
     question = "Trong 3 hợp tác xã ở Bạch Thông được giao đất, HTX nào được giao diện tích lớn nhất?"
-    document = Document(id="d0", title="", text="", place="Bắc Kạn")
-    elaborated = lead + " Cụ thể, " + listing
-    passages = [Passage("d0#0", "d0", elaborated, 1.0)]
-    selection = select(
-        analyse(question),
-        candidates_from(passages, {"d0": replace(document, text=elaborated)}, 1),
-        min_coverage=0.45,
-        fresh_days=30,
-    )
-    assert "Đồng Tâm 500 ha" in quoted(selection)
+    assert "Đồng Tâm 500 ha" in quoted(pick_placed(question, lead + " Cụ thể, " + listing))
     # Without the opener the list is the article's (Bắc Kạn), never Bạch Thông's.
-    apart = lead + " Ngoài ra, " + listing
-    passages = [Passage("d0#0", "d0", apart, 1.0)]
-    selection = select(
-        analyse(question),
-        candidates_from(passages, {"d0": replace(document, text=apart)}, 1),
-        min_coverage=0.45,
-        fresh_days=30,
-    )
-    assert not isinstance(selection, Selection) or "Đồng Tâm 500 ha" not in quoted(selection)
+    apart = pick_placed(question, lead + " Ngoài ra, " + listing)
+    assert not isinstance(apart, Selection) or "Đồng Tâm 500 ha" not in quoted(apart)
 
 
 def test_quoted_speech_is_about_the_place_of_the_sentence_that_introduced_its_speaker():
@@ -407,12 +396,4 @@ def test_quoted_speech_is_about_the_place_of_the_sentence_that_introduced_its_sp
         "Ông Lò Văn Ba, Giám đốc HTX chè Tân Tiến ở huyện Bạch Thông, cho biết năm nay chè được giá. "
         '" Chúng tôi đã đầu tư nhiều ", ông Ba nói và cho biết diện tích chè của HTX là 45 ha.'
     )
-    document = Document(id="d0", title="", text=text, place="Bắc Kạn")
-    passages = [Passage("d0#0", "d0", text, 1.0)]
-    selection = select(
-        analyse("HTX chè Tân Tiến ở Bạch Thông có bao nhiêu ha chè?"),
-        candidates_from(passages, {"d0": document}, 1),
-        min_coverage=0.45,
-        fresh_days=30,
-    )
-    assert "45 ha" in quoted(selection)
+    assert "45 ha" in quoted(pick_placed("HTX chè Tân Tiến ở Bạch Thông có bao nhiêu ha chè?", text))
