@@ -87,7 +87,7 @@ _REGION_WORDS = max(len(alias.split()) for alias in _REGION_ALIASES)
 _REGION_JOINERS = frozenset({"va", "and", "cung"})  # "ĐBSCL và Đông Nam Bộ", "Tây Nguyên - duyên hải…"
 
 # A name right after these words names an organisation ("HTX Tân Thành"), not a place.
-_ORG_WORDS = {"htx", "xa", "hop", "tac", "cong", "ty", "thon", "ban", "to"}
+_ORG_WORDS = {"htx", "xa", "hop", "tac", "cong", "ty", "thon", "ban", "to", "nhanh"}  # "nhanh": "chi nhánh X"
 # Words that may stand between a district and the province qualifying it ("Chợ Đồn thuộc Bắc Kạn").
 _QUALIFIER_GAP = {"thuoc", "cua", "of", "in"}
 _LIST_WORDS = {"va", "and", "voi", "hay", "or", "hoac"}

@@ -366,7 +366,7 @@ def analyse(text: str) -> Question:
     # noun the question opens with, not the count of cooperatives; its figure must stand beside
     # that noun (see selection), or the answer is a refusal.
     head = question_head(text)
-    asked = question_measures(text, plain_count=not (bodies and head))
+    asked = question_measures(text, plain_count=not bodies)
     if asked and qualifiers:
         # The qualifier is matched on the figure itself ("phấn đấu có 60 HTX" answers "mục tiêu"):
         # its words must not be required as topic words too.

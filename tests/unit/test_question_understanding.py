@@ -290,3 +290,15 @@ def test_an_english_region_is_a_place_and_searched_by_its_vietnamese_name_not_a_
     assert "vùng Đồng bằng sông Cửu Long và Đông Nam Bộ" in q.search_text
     graded = analyse("How many cooperatives were rated good or fair in 2016?")
     assert {"tot", "kha"} <= set(graded.terms) and "hoi" not in graded.terms  # not a trade fair
+
+
+def test_what_is_asked_of_a_named_cooperative_is_not_the_count_of_cooperatives():
+    q = analyse("Dịp Tết, HTX rau Phước An tăng mạnh nhất loại rau nào, và loại này chiếm khoảng bao nhiêu?")
+    assert "htx_count" not in [m.name for m in q.asked]
+    assert [m.name for m in analyse("Huyện Chợ Đồn có bao nhiêu HTX?").asked] == ["htx_count"]
+
+
+def test_a_bank_branch_named_after_a_district_is_no_place():
+    from retrieval.places import find_places
+
+    assert find_places("Ngân hàng TMCP Quân đội - chi nhánh Bình Chánh đã niêm phong 16 xe buýt") == []
