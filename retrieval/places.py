@@ -335,7 +335,11 @@ class Gazetteer:
             if (
                 not prefix
                 and "province" not in self.names.get(key, ("", frozenset()))[1]
-                and _names_an_organisation(tokens, start)
+                and (
+                    _names_an_organisation(tokens, start)
+                    # "Hai HTX Phước An và Phú Lộc": the second of two bodies named together
+                    or (before == "va" and _names_an_organisation(tokens, start - 1))
+                )
             ):
                 i += size  # "HTX lúa tôm Thạnh Phú": the name of a cooperative, not its district
                 continue

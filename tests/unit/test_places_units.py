@@ -499,3 +499,8 @@ def test_each_place_of_a_text_comes_with_the_characters_that_name_it():
         ("Chợ Đồn", "huyện Chợ Đồn"),
         ("Bắc Kạn", "Bắc Kạn"),
     ]
+
+
+def test_the_second_of_two_cooperatives_named_together_is_no_place():
+    assert [p.name for p in find_places("Hai HTX Phước An và Phú Lộc làm thí điểm ở TP.HCM")] == ["Hồ Chí Minh"]
+    assert [p.name for p in find_places("So sánh HTX ở Chợ Đồn và Ba Bể")] == ["Chợ Đồn", "Ba Bể"]
