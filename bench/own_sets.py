@@ -31,6 +31,7 @@ SETS = {
     / "tests"
     / "data"
     / "questions_tuning3.jsonl",  # rank, trend, entity, lookup, English (helper-written)
+    "tuning4": REPO / "tests" / "data" / "questions_tuning4.jsonl",  # trend, comparison, English (helper-written)
     "heldout2": REPO / "tests" / "data" / "questions_heldout2.jsonl",  # scored only
     "heldout": REPO / "tests" / "data" / "questions_heldout.jsonl",
     "dev": SHARED / "eval" / "questions.jsonl",

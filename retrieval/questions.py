@@ -141,6 +141,16 @@ _PHRASES = {
 _PHRASE_RE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, _PHRASES), key=len, reverse=True)) + r")\b")
 
 
+def _english_names(text: str) -> list[str]:
+    """Return the names an English question writes without diacritics ("Na San", "Yen Tu",
+    "Co.opmart"): capitalised words after the first, which the articles write folded alike."""
+    words = re.findall(r"[A-Za-z][\w.'-]*", text)
+    names = [w.rstrip(".'-").removesuffix("'s") for w in words[1:] if w[0].isupper()]
+    # Words the glossary translates are domain words ("Cooperative Alliance"), not names.
+    domain = set(_GLOSSARY) | {w for phrase in _PHRASES for w in phrase.split()}
+    return [w for w in names if w.lower() not in domain and w.lower() not in ("i", "vietnam", "vietnamese", "viet")]
+
+
 def _english_noun(text: str) -> str | None:
     """Return the folded Vietnamese noun an English question counts ("how many households" -> "ho",
     "how many Co.opmart supermarkets" -> "sieu"): the last of the glossary words after "how many"."""
@@ -349,11 +359,16 @@ def analyse(text: str) -> Question:
         # after it only says where it lies; the name itself decides (see selection).
         places = ()
     place_tokens = {tok for p in places for tok in p.key.split()}
+    named_tokens = {tok for p in named for tok in p.key.split()}
     if english:
         after = re.search(r"\b(?:many|much)((?:\s+[a-z-]+){1,3})", text.lower())
         nouns = [_GLOSSARY.get(w, "") for w in (after.group(1).split() if after else [])]
         measures = tuple(dict.fromkeys(m for m in canonical_words(" ".join(nouns)) if m in _ENTITIES))
-        tokens = canonical_words(match_text[len(text) :]) + [t for t in canonical_words(text) if t in place_tokens]
+        tokens = (
+            canonical_words(match_text[len(text) :])
+            + [t for t in canonical_words(text) if t in place_tokens]
+            + [t for t in canonical_words(" ".join(_english_names(text))) if t not in named_tokens]
+        )
     else:
         tokens = canonical_words(match_text)
         measures = _measures(cue_words(match_text))

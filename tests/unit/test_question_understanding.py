@@ -302,3 +302,10 @@ def test_a_bank_branch_named_after_a_district_is_no_place():
     from retrieval.places import find_places
 
     assert find_places("Ngân hàng TMCP Quân đội - chi nhánh Bình Chánh đã niêm phong 16 xe buýt") == []
+
+
+def test_the_names_an_english_question_writes_are_topic_words_and_its_places_are_not():
+    q = analyse("When was the Ngoa Van Yen Tu apricot cooperative in Cho Don district set up?")
+    assert {"ngoa", "van", "yen"} <= set(q.terms)  # "tu" is a function word too
+    assert not {"cho", "don"} & set(q.terms)  # the place is the place model's
+    assert "alliance" not in analyse("How many cooperatives does the Cooperative Alliance count?").terms
