@@ -35,7 +35,7 @@ from retrieval.measures import figures
 from retrieval.models import Answer, Chart, ChartPoint, Citation, Document, Passage
 from retrieval.periods import years
 from retrieval.places import Place, legacy_provinces, place_mentions
-from retrieval.questions import Question, analyse
+from retrieval.questions import Question, analyse, question_parts
 from retrieval.selection import Clause, Refusal, Selection, candidates_from, select, select_series, states_target
 from retrieval.stats import StatRow, StatsQuery, measured
 from retrieval.tabular import rank_answer, trend_answer
@@ -184,7 +184,7 @@ class ExtractiveAnswerer:
 
     # one question, one (or two) quotes
     def _single(self, q: Question, passages: list[Passage]) -> Answer:
-        pick = self._select(q, passages)
+        pick = self._with_parts(q, passages, self._select(q, passages))
         if isinstance(pick, Refusal):
             return self._refuse(q, passages, pick)
         if pick.conflicts:
@@ -212,6 +212,28 @@ class ExtractiveAnswerer:
         if item is not None:
             text += "\n" + texts["lowest_item" if lowest else "highest_item"].format(item=item)
         return _found(q, text, pick, (citation,), passages, period)
+
+    def _with_parts(self, q: Question, passages: list[Passage], pick: Selection | Refusal) -> Selection | Refusal:
+        """A question that asks two things ("… có hơn bao nhiêu ha đất, và đến năm 1986 … mượn bao
+        nhiêu ha?"): each part is also selected on its own, and a part's sentence the selection
+        lacks is added when it comes from the same article (one citation holds them)."""
+        parts = question_parts(q)
+        if not parts or (isinstance(pick, Selection) and pick.conflicts):
+            return pick
+        picks = [self._select(part, passages) for part in parts]
+        found = [p.clauses[0] for p in picks if isinstance(p, Selection)]
+        if isinstance(pick, Refusal):
+            if len(found) < 2 or found[0].document.id != found[1].document.id:
+                return pick
+            pick, found = Selection((found[0],), False, ()), found[1:]
+        clauses = list(pick.clauses)
+        for clause in found:
+            if clause.document.id == clauses[0].document.id and all(clause.sentence != c.sentence for c in clauses):
+                clauses.append(clause)
+        if len(clauses) == len(pick.clauses):
+            return pick
+        text = clauses[0].document.text
+        return replace(pick, clauses=tuple(sorted(clauses[:3], key=lambda c: text.find(c.sentence[:60]))))
 
     def _disagreement(self, q: Question, passages: list[Passage], pick: Selection) -> Answer:
         """Articles that give different figures for the same place, measure and period: each one

@@ -6,12 +6,11 @@ import hashlib
 import re
 
 from retrieval.models import Chunk, Document
+from retrieval.vietnamese import CAPITALS
 
 # A sentence ends at . ! ? … followed by space and a capital letter, digit or quote. Abbreviations
 # common in the articles ("TP.", "Tp.", "TS.", "ThS.") do not end a sentence.
-# Python's range À-Ỹ also holds lowercase letters ("ơ", "đ", "ạ"): the capitals are listed one by one.
-_CAPITALS = "".join(sorted({chr(c) for c in range(0xC0, 0x1EFA) if chr(c).isupper()}))
-_SENTENCE_BREAK = re.compile(rf"(?<=[.!?…])[\"”)]?\s+(?=[\"“(]?\s?[A-Z{_CAPITALS}0-9])")
+_SENTENCE_BREAK = re.compile(rf"(?<=[.!?…])[\"”)]?\s+(?=[\"“(]?\s?[{CAPITALS}0-9])")
 _ABBREVIATIONS = ("tp.", "ts.", "ths.", "pgs.", "gs.", "bs.", "th.", "ô.", "bà.", "st.", "p.", "q.", "tt.")
 
 

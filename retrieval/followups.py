@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from retrieval.measures import question_measures
 from retrieval.periods import years
 from retrieval.places import REGION_NAMES_RE, Place, find_places
-from retrieval.vietnamese import canonical_words, fold, has_diacritics, nfc
+from retrieval.vietnamese import CAPITALS, canonical_words, fold, has_diacritics, nfc
 
 Turn = Mapping[str, object]  # one turn of a conversation: {"role": "user" | "assistant", "content": text}
 
@@ -150,7 +150,8 @@ def _merge(base: str, question: str) -> str:
     elif not new_places:
         # A place the gazetteer does not know ("huyện Lộc Hà") is inherited as written.
         unknown = re.search(
-            r"\b(?:[Hh]uyện|[Tt]ỉnh|[Tt]hành phố|[Tt]hị xã|[Qq]uận)\s+[A-ZĐÀ-Ỹ]\S*(?:\s+[A-ZĐÀ-Ỹ]\S*){0,3}", base
+            rf"\b(?:[Hh]uyện|[Tt]ỉnh|[Tt]hành phố|[Tt]hị xã|[Qq]uận)\s+[{CAPITALS}]\S*(?:\s+[{CAPITALS}]\S*){{0,3}}",
+            base,
         )
         if unknown:
             inherited.append(("ở " if not _english(question) else "in ") + unknown.group(0).rstrip("?,.()"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from retrieval.measures import (
@@ -24,7 +24,7 @@ from retrieval.measures import (
 )
 from retrieval.periods import years
 from retrieval.places import REGION_NAMES_RE, Place, find_places, within
-from retrieval.vietnamese import bigrams, canonical_words, fold, is_english, nfc
+from retrieval.vietnamese import CAPITALS, bigrams, canonical_words, fold, is_english, nfc
 
 # Folded function words and question words that carry no topic.
 _STOPWORDS = frozenset(
@@ -267,7 +267,7 @@ def intent_of(text: str, places: Sequence[Place], years_asked: Sequence[int]) ->
 
 _UNIT_NAME_RE = re.compile(
     r"\b(?:[Hh]uyện|[Tt]ỉnh|[Tt]hành phố|[Tt]hị xã|[Qq]uận|TP\.?|Tp\.?)\s*"
-    r"((?:[A-ZĐÀ-Ỹ][^\s,.?!;:()]*)(?:\s+[A-ZĐÀ-Ỹ][^\s,.?!;:()]*){0,3})"
+    rf"((?:[{CAPITALS}][^\s,.?!;:()]*)(?:\s+[{CAPITALS}][^\s,.?!;:()]*){{0,3}})"
 )
 _EN_UNIT_RE = re.compile(r"\b((?:[A-Z][a-z]+\s+){1,4})(?:district|province|city|town)\b")
 # Typed without diacritics; "quan" is left out: "binh quan", "lien quan" are no districts.
@@ -527,3 +527,37 @@ def organisations(text: str) -> tuple[str, ...]:
         if len(key.split()) >= 2 and key not in found:
             found.append(key)
     return tuple(found)
+
+
+# Where a question that asks two things turns to the second: "…, và …", "…, còn …", "… and …".
+_PART_BREAK_RE = re.compile(r"(?:[,;]\s*(?:và|còn|rồi|and|while)?|\s(?:và|còn|and))\s+", re.IGNORECASE)
+_ASKS_RE = re.compile(r"\b(?:bao nhieu|may|how many|how much)\b")
+
+
+def question_parts(q: Question) -> list[Question]:
+    """Return the two questions a question asks one after the other ("HTX X lúc được giao quản lý
+    có hơn bao nhiêu ha đất, và đến năm 1986 HTX đã cho … mượn bao nhiêu ha?"), each with the
+    places and bodies of the whole; [] for a question that asks one thing."""
+    folded = fold(q.text).lower()
+    asks = [m.start() for m in _ASKS_RE.finditer(folded)]
+    if len(asks) != 2 or len(folded) != len(q.text):
+        return []
+    breaks = [m for m in _PART_BREAK_RE.finditer(q.text) if asks[0] < m.start() < asks[1]]
+    if not breaks:
+        return []
+    cut = breaks[-1]
+    first, second = q.text[: cut.start()].strip(), q.text[cut.end() :].strip()
+    if len(first.split()) < 3 or len(second.split()) < 2:
+        return []
+    parts = []
+    for text in (first, second + ("" if second.endswith("?") else "?")):
+        part = analyse(text)
+        parts.append(
+            replace(
+                part,
+                places=part.places or q.places,
+                organisations=part.organisations or q.organisations,
+                years=part.years or q.years,
+            )
+        )
+    return parts

@@ -14,6 +14,11 @@ NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
 _TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+|\d+", re.UNICODE)
 
 
+# The capital letters of Vietnamese (and Latin) text as a regex class body: Python's range À-Ỹ
+# also holds lowercase letters ("ơ", "đ", "ạ"), so the capitals are listed one by one.
+CAPITALS = "A-Z" + "".join(sorted({chr(c) for c in range(0xC0, 0x1EFA) if chr(c).isupper()}))
+
+
 def nfc(text: str) -> str:
     """Return ``text`` in Unicode NFC, the form every stored text uses."""
     return unicodedata.normalize("NFC", text)

@@ -309,3 +309,31 @@ def test_the_names_an_english_question_writes_are_topic_words_and_its_places_are
     assert {"ngoa", "van", "yen"} <= set(q.terms)  # "tu" is a function word too
     assert not {"cho", "don"} & set(q.terms)  # the place is the place model's
     assert "alliance" not in analyse("How many cooperatives does the Cooperative Alliance count?").terms
+
+
+@pytest.mark.parametrize(
+    ("question", "parts"),
+    [
+        (
+            "HTX Hoa Mai lúc được giao quản lý có hơn bao nhiêu ha đất, và đến năm 2010 đã cho mượn bao nhiêu ha?",
+            ["HTX Hoa Mai lúc được giao quản lý có hơn bao nhiêu ha đất", "đến năm 2010 đã cho mượn bao nhiêu ha?"],
+        ),
+        (
+            "trong rau can mot nam thu hoach duoc may lua, may vu?",
+            ["trong rau can mot nam thu hoach duoc may lua", "may vu?"],
+        ),
+        ("Huyện Chợ Đồn có bao nhiêu HTX?", []),
+    ],
+)
+def test_a_question_that_asks_two_things_is_cut_into_its_two_questions(question, parts):
+    from retrieval.questions import question_parts
+
+    q = analyse(question)
+    found = question_parts(q)
+    assert [p.text for p in found] == parts
+    assert all(p.organisations == q.organisations for p in found)  # the body asked is each part's
+
+
+def test_thanh_pho_before_a_lowercase_word_names_no_place():
+    # "đ" lies in Python's range À-Ỹ: "thành phố định thu hồi" (the city intends to take back) is no city "Định".
+    assert analyse("Phần đất thành phố định thu hồi là bao nhiêu?").unknown_places == ()

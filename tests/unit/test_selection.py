@@ -397,3 +397,40 @@ def test_quoted_speech_is_about_the_place_of_the_sentence_that_introduced_its_sp
         '" Chúng tôi đã đầu tư nhiều ", ông Ba nói và cho biết diện tích chè của HTX là 45 ha.'
     )
     assert "45 ha" in quoted(pick_placed("HTX chè Tân Tiến ở Bạch Thông có bao nhiêu ha chè?", text))
+
+
+def test_each_of_two_things_asked_is_quoted_from_the_article():
+    from retrieval.answering import ExtractiveAnswerer
+
+    text = (
+        "Ở xã Tân Tiến, HTX rau Hoa Mai trồng rau cần trên 10 ha, mỗi năm thu hoạch được 6 lứa. "
+        "Giá rau cần ổn định quanh năm nên thành viên có lãi. "
+        "Trong khi đó, ruộng lúa ở xã chỉ cấy được 2 vụ mỗi năm."
+    )
+
+    class OneArticle:
+        document_ = Document(id="d0", title="HTX rau Hoa Mai", text=text)
+
+        def search(self, query, k=None, *, lexical_query=None):
+            return [Passage("d0#0", "d0", text, 1.0)]
+
+        def document(self, doc_id):
+            return self.document_
+
+        def document_passages(self, doc_id):
+            return [Passage("d0#0", "d0", text, 1.0)]
+
+        def stats(self, query=None):
+            return []
+
+        def chunk_of(self, doc_id, offset):
+            return text
+
+        def covered_places(self, limit=8):
+            return []
+
+    answer = ExtractiveAnswerer(OneArticle()).answer(
+        "o xa Tan Tien, trong rau can mot nam thu hoach duoc may lua, may vu?"
+    )
+    assert "6 lứa" in answer.text and "2 vụ" in answer.text
+    assert "6 lứa" in answer.citations[0].quote and "2 vụ" in answer.citations[0].quote
