@@ -302,6 +302,9 @@ def counted_noun(text: str) -> str | None:
             "de",  # "vay bao nhiêu để mua 51 xe": a purpose, not a noun
             "khi",
             "nua",
+            "len",  # "tăng từ bao nhiêu lên bao nhiêu": a direction, not a noun
+            "xuong",
+            "so",
         )
         or noun.isdigit()
     ):

@@ -433,7 +433,7 @@ _SIDE_STOPWORDS = frozenset(
 )
 
 
-NATION_RE = re.compile(r"\b(ca nuoc|toan quoc|viet nam|nationwide|vietnam|national)\b")
+NATION_RE = re.compile(r"\b(ca nuoc|toan quoc|nuoc ta|viet nam|nationwide|vietnam|national)\b")
 
 
 def compare_sides(text: str) -> tuple[tuple[str, ...], ...]:

@@ -25,7 +25,17 @@ from retrieval.periods import period_for, period_key, years
 from retrieval.places import Place, find_places, within
 from retrieval.questions import NATION_RE, Question
 from retrieval.sentence_ranker import asks_quantity, default_ranker
-from retrieval.vietnamese import bigrams, canonical_words, fold, has_diacritics, number_value, numbers, spelling, words
+from retrieval.vietnamese import (
+    CAPITALS,
+    bigrams,
+    canonical_words,
+    fold,
+    has_diacritics,
+    number_value,
+    numbers,
+    spelling,
+    words,
+)
 
 
 @dataclass(frozen=True)
@@ -100,15 +110,32 @@ class Clause:
         that names no place and opens by elaborating the one before it ("Cụ thể, …", "Trong đó,
         …") or by quoting the speaker it introduced ('" Chúng tôi …", ông Kim nói') is about the
         place that sentence names."""
-        opens = _ELABORATES_RE.match(_folded(self.sentence)) or self.sentence.lstrip().startswith(('"', "“"))
-        if opens and not find_places(self.sentence):
-            previous = split_sentences(self.context[-800:])[-1:] if self.context else []
-            named = _specific(find_places(previous[0])) if previous else []
-            if named:
-                return named[-1:]
+        if not find_places(self.sentence) and self.context:
+            opens = _ELABORATES_RE.match(_folded(self.sentence)) or self.sentence.lstrip().startswith(('"', "“"))
+            if opens:
+                previous = split_sentences(self.context[-800:])[-1:]
+                named = _specific(find_places(previous[0])) if previous else []
+                if named:
+                    return named[-1:]
+            # "Phòng NN-PTNT huyện …" with no name after the unit word: the district the sentences
+            # before it name (the last two), never another kind of unit.
+            bare = _BARE_UNIT_RE.search(self.sentence)
+            if bare:
+                kinds = _BARE_UNIT_KINDS[bare.group(1).lower()]
+                earlier = [p for s in split_sentences(self.context[-800:])[-2:] for p in find_places(s)]
+                same = [p for p in earlier if p.kind in kinds]
+                if same:
+                    return same[-1:]
         return figure_subject(self.text, self.before, self.sentence, self.document, position)
 
 
+# A unit word with no name after it ("của huyện", "huyện đã …"): the unit the text is about.
+_BARE_UNIT_RE = re.compile(rf"\b([Hh]uyện|[Tt]ỉnh|[Tt]hị xã)\b(?!\s+[{CAPITALS}])")
+_BARE_UNIT_KINDS: dict[str, tuple[str, ...]] = {
+    "huyện": ("district",),
+    "thị xã": ("district", "city"),
+    "tỉnh": ("province",),
+}
 # Openers of a sentence that says more of the one before it.
 _ELABORATES_RE = re.compile(r"(?:cu the|trong do|trong so do|theo do|trong so nay|specifically|of which|of these)\b")
 

@@ -337,3 +337,11 @@ def test_a_question_that_asks_two_things_is_cut_into_its_two_questions(question,
 def test_thanh_pho_before_a_lowercase_word_names_no_place():
     # "đ" lies in Python's range À-Ỹ: "thành phố định thu hồi" (the city intends to take back) is no city "Định".
     assert analyse("Phần đất thành phố định thu hồi là bao nhiêu?").unknown_places == ()
+
+
+def test_our_country_is_the_country_and_a_direction_is_no_counted_noun():
+    q = analyse("Diện tích hữu cơ cả nước tăng từ bao nhiêu lên bao nhiêu?")
+    assert q.nation and q.noun is None
+    from retrieval.questions import NATION_RE
+
+    assert NATION_RE.search("dien tich huu co o nuoc ta da tang")

@@ -434,3 +434,14 @@ def test_each_of_two_things_asked_is_quoted_from_the_article():
     )
     assert "6 lứa" in answer.text and "2 vụ" in answer.text
     assert "6 lứa" in answer.citations[0].quote and "2 vụ" in answer.citations[0].quote
+
+
+def test_a_unit_word_without_a_name_is_the_unit_the_sentences_before_it_name():
+    text = (
+        "Hiện huyện Bạch Thông có hơn 3.000 ha lúa đông xuân, mưa làm lúa đổ ngã. "
+        "Theo Phòng Nông nghiệp huyện, năm nay năng suất lúa chỉ đạt 5,5 tấn/ha, giảm 300 kg/ha so với năm trước."
+    )
+    assert "5,5 tấn" in quoted(pick_placed("Năng suất lúa ở huyện Bạch Thông năm nay đạt bao nhiêu tấn/ha?", text))
+    # Named nowhere before it, "huyện" is no district: the article's place (Bắc Kạn) is not Bạch Thông.
+    alone = "Theo Phòng Nông nghiệp huyện, năm nay năng suất lúa chỉ đạt 5,5 tấn/ha."
+    assert isinstance(pick_placed("Năng suất lúa ở huyện Bạch Thông năm nay đạt bao nhiêu tấn/ha?", alone), Refusal)
