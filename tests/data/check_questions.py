@@ -4,8 +4,7 @@
 Usage:
     python3 tests/data/check_questions.py [QUESTIONS.jsonl ...]
 
-Without arguments it checks tests/data/questions_tuning.jsonl and
-tests/data/questions_heldout.jsonl.
+Without arguments it checks every tests/data/questions_*.jsonl.
 
 Checks, for every question:
   * well-formed: unique id, known kind, id prefix "s" (seed articles) or "c" (coop articles);
@@ -132,7 +131,7 @@ def check(questions, seeds, coop):
 
 
 def main(argv):
-    paths = argv[1:] or [os.path.join(HERE, "questions_tuning.jsonl"), os.path.join(HERE, "questions_heldout.jsonl")]
+    paths = argv[1:] or sorted(glob.glob(os.path.join(HERE, "questions_*.jsonl")))
     seeds, coop = load_corpora()
     allq = []
     for p in paths:
