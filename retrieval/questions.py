@@ -141,14 +141,19 @@ _PHRASES = {
 _PHRASE_RE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, _PHRASES), key=len, reverse=True)) + r")\b")
 
 
+# Capitalised English words that are no names: the words the glossary translates are domain words
+# ("Cooperative Alliance"), and the country is the place model's.
+_NOT_ENGLISH_NAMES = (
+    frozenset(_GLOSSARY) | {w for phrase in _PHRASES for w in phrase.split()} | {"i", "vietnam", "vietnamese", "viet"}
+)
+
+
 def _english_names(text: str) -> list[str]:
     """Return the names an English question writes without diacritics ("Na San", "Yen Tu",
     "Co.opmart"): capitalised words after the first, which the articles write folded alike."""
     words = re.findall(r"[A-Za-z][\w.'-]*", text)
     names = [w.rstrip(".'-").removesuffix("'s") for w in words[1:] if w[0].isupper()]
-    # Words the glossary translates are domain words ("Cooperative Alliance"), not names.
-    domain = set(_GLOSSARY) | {w for phrase in _PHRASES for w in phrase.split()}
-    return [w for w in names if w.lower() not in domain and w.lower() not in ("i", "vietnam", "vietnamese", "viet")]
+    return [w for w in names if w.lower() not in _NOT_ENGLISH_NAMES]
 
 
 def _english_noun(text: str) -> str | None:

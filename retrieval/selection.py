@@ -111,10 +111,10 @@ class Clause:
         …") or by quoting the speaker it introduced ('" Chúng tôi …", ông Kim nói') is about the
         place that sentence names."""
         if not find_places(self.sentence) and self.context:
+            before = _sentences_before(self.context[-800:])
             opens = _ELABORATES_RE.match(_folded(self.sentence)) or self.sentence.lstrip().startswith(('"', "“"))
             if opens:
-                previous = split_sentences(self.context[-800:])[-1:]
-                named = _specific(find_places(previous[0])) if previous else []
+                named = _specific(find_places(before[-1])) if before else []
                 if named:
                     return named[-1:]
             # "Phòng NN-PTNT huyện …" with no name after the unit word: the district the sentences
@@ -122,11 +122,17 @@ class Clause:
             bare = _BARE_UNIT_RE.search(self.sentence)
             if bare:
                 kinds = _BARE_UNIT_KINDS[bare.group(1).lower()]
-                earlier = [p for s in split_sentences(self.context[-800:])[-2:] for p in find_places(s)]
+                earlier = [p for s in before for p in find_places(s)]
                 same = [p for p in earlier if p.kind in kinds]
                 if same:
                     return same[-1:]
         return figure_subject(self.text, self.before, self.sentence, self.document, position)
+
+
+@lru_cache(maxsize=4096)
+def _sentences_before(context: str) -> tuple[str, ...]:
+    """Return the last two sentences of ``context`` (a clause's figures each ask for them)."""
+    return tuple(split_sentences(context)[-2:])
 
 
 # A unit word with no name after it ("của huyện", "huyện đã …"): the unit the text is about.

@@ -25,7 +25,7 @@ from bot.telegram.handlers import FAILED
 from bot.telegram.journal import JOURNAL_FILE, MAX_ATTEMPTS, JournaledQueue, UpdateJournal
 from bot.wiring import Services
 from tests.fake_telegram import FakeBotApi
-from tests.helpers.processes import HTXBOT, clean_env
+from tests.helpers.processes import HTXBOT, clean_env, stop
 from tests.helpers.telegram import TOKEN, USER, callback, message, running, with_own_data_dir
 
 ANSWER_MARK = "42"  # the answer to QUESTION holds this figure
@@ -106,13 +106,7 @@ def bot_process(api: FakeBotApi, private_lexical_dir: Path, log_path: Path) -> I
     try:
         yield process
     finally:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(5)
+        stop(process, grace=15)
 
 
 def alive(process: subprocess.Popen, log_path: Path, condition):

@@ -21,6 +21,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.helpers.processes import stop
 from tests.live_server import free_port
 
 REPO = Path(__file__).resolve().parents[2]
@@ -65,12 +66,7 @@ def serve(private_lexical_dir: Path, **settings: str) -> Iterator[tuple[str, int
             pytest.fail(f"htxbot serve did not start: {why}")
         yield url, port
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        stop(process)
         process.stderr.close()
 
 

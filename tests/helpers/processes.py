@@ -42,3 +42,15 @@ def htxbot(
     if embedder:
         settings["HTX_EMBEDDER"] = embedder
     return run_module("bot.cli", *args, env=clean_env(**settings), timeout=timeout)
+
+
+def stop(process: subprocess.Popen, grace: float = 10) -> None:
+    """Stop a process the test started: ask it to end, and kill it when it has not within ``grace`` seconds."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(grace)
