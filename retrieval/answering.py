@@ -31,7 +31,6 @@ from retrieval.composition import (
 from retrieval.followups import Turn, is_small_talk, resolve_followup, strip_politeness
 from retrieval.guards import MAX_QUESTION_CHARS, is_only_instruction, strip_instructions, validate_question
 from retrieval.listing import extreme_item, wants_lowest
-from retrieval.measures import figures
 from retrieval.models import Answer, Chart, ChartPoint, Citation, Document, Passage
 from retrieval.periods import years
 from retrieval.places import Place, legacy_provinces, place_mentions
@@ -445,7 +444,7 @@ def _asked_value(q: Question, clauses: Sequence[Clause]) -> tuple[float, str, st
     names = {m.name for m in q.asked}
     for clause in clauses:
         words = canonical_words(clause.text)
-        for figure in figures(clause.text):
+        for figure in clause.figures:
             if not q.nation and _NATIONAL_RE.search(" ".join(words[max(0, figure.position - 5) : figure.position])):
                 continue  # "trong khi cả nước chỉ đạt 30%, thì khu vực này là gần 42%": not the place's figure
             if q.percent and not names and figure.unit == "percent":

@@ -445,6 +445,25 @@ def figures(text: str) -> tuple[Figure, ...]:
     return tuple(out)
 
 
+def named_value(text: str) -> str | None:
+    """Return the amount measure (income, revenue, capital…) ``text`` names last, or None: what
+    the figures of a sentence elaborating it are of ("Nhờ vậy, thu nhập … tăng cao. Cụ thể, năm
+    2016 đạt 70 triệu đồng/ha/năm")."""
+    tokens = _tokens(text)
+    best, found = -1, None
+    for m in MEASURES:
+        if not m.is_value:
+            continue
+        for subject in m.subject:
+            words = subject.split()
+            for j in range(len(tokens) - len(words), -1, -1):
+                if tokens[j : j + len(words)] == words:
+                    if j > best:
+                        best, found = j, m.name
+                    break
+    return found
+
+
 # What may follow a plain count without narrowing it: "42 HTX đang hoạt động trên địa bàn", "1.920 HTX, …".
 _PLAIN_AFTER_RE = re.compile(
     r"^(?:(?:dang )?hoat dong|dang)?\s*(?:$|(?:tren dia ban|tren toan|toan (?:tinh|huyen|thanh pho)|"

@@ -354,8 +354,17 @@ class Gazetteer:
                 i += size  # "HTX Tân Thành", "hợp tác xã Chợ Đồn": an organisation
                 continue
             kinds = self.names[key][1] if key in self.names else frozenset({"province"})
-            if not accented and not prefix and "province" not in kinds and i and before not in _PLACE_CONTEXT:
-                i += 1  # typed without diacritics, "tiep can duoc" is no "Cần Đước": a district needs a cue
+            if (
+                not accented
+                and not prefix
+                and "province" not in kinds
+                and i
+                and before not in _PLACE_CONTEXT
+                and not self._province_follows(key, tokens[end : end + 4])
+            ):
+                # Typed without diacritics, "tiep can duoc" is no "Cần Đước": a district needs a cue
+                # before it, or its own province after it ("(Hung Nguyen, Nghe An)").
+                i += 1
                 continue
             if kind in ("district", "city") and kind not in kinds and kinds & {"district", "city"}:
                 kind = next(iter(kinds & {"district", "city"}))  # "Đà Lạt district": a city of district rank
@@ -379,6 +388,12 @@ class Gazetteer:
             if spans and m.end > m.start
         ]
         return text, covered, situated
+
+    @staticmethod
+    def _province_follows(key: str, after: list[str]) -> bool:
+        """Tell whether the words ``after`` a district name open with a province that has such a district."""
+        provinces = [d.province.split() for d in admin_map().districts.get(key, ())]
+        return any(after[: len(words)] == words for words in provinces)
 
     def _spelled(self, key: str, text: str, spans: list[tuple[int, int]], has_prefix: bool) -> str:
         """Return the gazetteer's spelling of the name written over ``spans``, or "" when it is not one."""

@@ -11,7 +11,7 @@ import math
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache, partial
+from functools import cached_property, lru_cache, partial
 from itertools import pairwise
 
 import numpy as np
@@ -19,10 +19,10 @@ import numpy as np
 from retrieval.chunking import split_sentences
 from retrieval.guards import addresses_assistant, asks_price, is_fresh, is_poisoned
 from retrieval.listing import listed_group
-from retrieval.measures import BY_NAME, Figure, figure_scope, figures
+from retrieval.measures import BY_NAME, Figure, figure_scope, figures, named_value
 from retrieval.models import Document, Passage
 from retrieval.periods import period_for, period_key, years
-from retrieval.places import Place, find_places, within
+from retrieval.places import Place, find_places, situate, within
 from retrieval.questions import NATION_RE, Question
 from retrieval.sentence_ranker import asks_quantity, default_ranker
 from retrieval.vietnamese import (
@@ -100,10 +100,28 @@ class Clause:
         before it in the clause, else the last named earlier in its sentence, else the first named
         later in it, else the article's place. Never a place from another sentence: that is how
         another district's figure passed for the one asked."""
-        found = [s for f in figures(self.text) for s in [self.figure_subject(f.position)] if s]
+        found = [s for f in self.figures for s in [self.figure_subject(f.position)] if s]
         if not found:
             found = [self.figure_subject(10**6)]
         return list(dict.fromkeys(p for group in found for p in group))
+
+    @cached_property
+    def figures(self) -> tuple[Figure, ...]:
+        """Return the clause's figures. An amount whose sentence opens by elaborating the one
+        before ("Nhờ vậy, thu nhập … tăng cao. Cụ thể, năm 2016 đạt 70 triệu đồng/ha/năm"), or
+        is a short bare sentence ("Năm 2020 đạt 12 tỷ đồng."), and names no measure before it is
+        of the measure that sentence names."""
+        found = figures(self.text)
+        bare = [f for f in found if f.measure is None and f.unit in ("money", "percent")]
+        if not bare or not self.context or not (_ELABORATES_RE.match(_folded(self.sentence)) or _bare(self)):
+            return found
+        if named_value(self.before + " " + self.text):
+            return found
+        before = _sentences_before(self.context[-800:])
+        measure = named_value(before[-1]) if before else None
+        if measure is None:
+            return found
+        return tuple(replace(f, measure=measure) if f in bare else f for f in found)
 
     def figure_subject(self, position: int) -> list[Place]:
         """Return the place(s) the figure at token ``position`` of the clause is about. A sentence
@@ -112,7 +130,11 @@ class Clause:
         place that sentence names."""
         if not find_places(self.sentence) and self.context:
             before = _sentences_before(self.context[-800:])
-            opens = _ELABORATES_RE.match(_folded(self.sentence)) or self.sentence.lstrip().startswith(('"', "“"))
+            opens = (
+                _ELABORATES_RE.match(_folded(self.sentence))
+                or self.sentence.lstrip().startswith(('"', "“"))
+                or _bare(self)  # "Năm 2020 đạt 12 tỷ đồng.": the sentence before says of what and where
+            )
             if opens:
                 named = _specific(find_places(before[-1])) if before else []
                 if named:
@@ -160,7 +182,8 @@ def figure_subject(text: str, before: str, sentence: str, document: Document, po
         # named before the figure (or the article's), never a place inside it named later.
         kinds = _WHOLE_UNIT_KINDS[unit.group(1)]
         named_before = [p for at, p in _positioned(text, specific=False) if at < position][::-1]
-        for place in [*named_before, *find_places(before)[::-1], *article_places(document)]:
+        title = _specific(find_places(document.place or document.title or ""))
+        for place in [*named_before, *find_places(before)[::-1], *article_places(document), *title]:
             if place.kind in kinds:
                 return [place]
     earlier = _specific(find_places(before))
@@ -209,8 +232,36 @@ def article_places(document: Document) -> list[Place]:
             # "HTX ở Tây Nguyên" in the title, "vùng Tây Nguyên và duyên hải Nam Trung Bộ" in the
             # lead: the region the article reports on is the one its lead names in full.
             fuller = [p for p in lead if p.kind == "region" == places[0].kind and places[0].key in p.key.split(" + ")]
-            return fuller[:1] or places[:1]
+            return fuller[:1] or list(_main_district(document.text, places[0])) or places[:1]
     return lead or _only_place(document.text)
+
+
+@lru_cache(maxsize=4096)
+def _main_district(text: str, province: Place) -> tuple[Place, ...]:
+    """Return the one district of ``province`` an article is about: its lead names it first, the
+    text names it at least three times and any other district of that province at most once.
+    "Những cánh đồng 'vàng' ở Quảng Ngãi" reports Mộ Đức throughout, and its "Cụ thể, năm 2016
+    đạt 70 triệu đồng/ha/năm" is Mộ Đức's."""
+    if province.kind not in (None, "province"):
+        return ()
+    lead = [situate(p, [province]) for p in find_places(text[:300]) if p.kind in (None, "district", "city")]
+    inside = [p for p in lead if p.key != province.key and p.parent == province.key]
+    if not inside:
+        return ()
+    district = inside[0]
+    folded = " ".join(canonical_words(text))
+
+    def times(place: Place) -> int:
+        return len(re.findall(rf"\b{re.escape(place.key)}\b", folded))
+
+    others = [
+        p
+        for p in find_places(text)
+        if p.key not in (district.key, province.key) and within(situate(p, [province]), province)
+    ]
+    if times(district) < 3 or any(times(p) > 1 for p in others):
+        return ()
+    return (district,)
 
 
 @lru_cache(maxsize=4096)
@@ -366,8 +417,7 @@ def _select(
             dict.fromkeys(
                 s.label()
                 for c in candidates
-                if c not in safe
-                and (not q.asked or any(f.measure in {m.name for m in q.asked} for f in figures(c.text)))
+                if c not in safe and (not q.asked or any(f.measure in {m.name for m in q.asked} for f in c.figures))
                 for s in c.subjects()
                 if any(within(s, p) for p in q.places)
             )
@@ -401,7 +451,7 @@ def _select(
     stated = False
     if q.percent and numeric:
         # "bao nhiêu phần trăm", "tỷ lệ": any rate answers; the measure words stay topic words.
-        rates = [c for c in candidates if any(f.unit == "percent" for f in figures(c.text))]
+        rates = [c for c in candidates if any(f.unit == "percent" for f in c.figures)]
         if not rates:
             return Refusal("measure")
         candidates, stated = rates, True
@@ -420,10 +470,8 @@ def _select(
         qualified = stating if asks_twice(q) else _prefer_qualifiers(q, stating)
         candidates, stated = _prefer_units(q, _prefer_owner(q, qualified)), True
     elif q.noun and q.quantity:
-        counting = [c for c in candidates if any(f.measure == f"count:{q.noun}" for f in figures(c.text))]
-        owned = [
-            c for c in counting if any(f.measure == f"count:{q.noun}" and f.owner in q.owners for f in figures(c.text))
-        ]
+        counting = [c for c in candidates if any(f.measure == f"count:{q.noun}" for f in c.figures)]
+        owned = [c for c in counting if any(f.measure == f"count:{q.noun}" and f.owner in q.owners for f in c.figures)]
         if owned and q.years:
             # A sentence that names the year asked may leave the owner to the one before it
             # ("… hợp tác xã phát triển khoảng 1ha … Năm 2018 đã lên được 6ha").
@@ -513,14 +561,14 @@ def _select(
 
     if domain and not _dated(best):
         # The same figure is often quoted by several articles: cite one that tells its date.
-        given = {(f.number, f.measure) for f in figures(best.text) if f.measure}
+        given = {(f.number, f.measure) for f in best.figures if f.measure}
         best = next(
             (
                 c
                 for score, _, c in scored[1:]
                 if score >= best_score - weights.same_figure
                 and _dated(c)
-                and bool(given & {(f.number, f.measure) for f in figures(c.text)})
+                and bool(given & {(f.number, f.measure) for f in c.figures})
                 and (not q.places or any(place_ok(p, c.subjects()) for p in q.places))
             ),
             best,
@@ -571,7 +619,7 @@ def _select(
         )
     # A question that asks two measures ("bao nhiêu HTX và bao nhiêu thành viên") may need a
     # second clause of the same article for the measure the first one lacks.
-    lacking = [m for m in q.asked if not any(f.measure == m.name for f in figures(best.text))]
+    lacking = [m for m in q.asked if not any(f.measure == m.name for f in best.figures)]
     if len(q.asked) > 1 and lacking:
         extra = next(
             (
@@ -579,35 +627,41 @@ def _select(
                 for _, _, c in scored[1:12]
                 if c.passage.doc_id == best.passage.doc_id
                 and c.text != best.text
-                and any(f.measure == m.name for m in lacking for f in figures(c.text))
+                and any(f.measure == m.name for m in lacking for f in c.figures)
             ),
             None,
         )
         if extra is not None:
             chosen.append(extra)
-    elif numeric and len(chosen) == 1 and len(q.asked) <= 1 and (asks_twice(q) or q.intent == "trend"):
+    elif (
+        numeric
+        and len(chosen) == 1
+        and len(q.asked) <= 1
+        and (asks_twice(q) or q.intent == "trend")
+        and len({f.number for f in _measure_figures(q, best)}) < 2
+    ):
         # "Tăng bao nhiêu … và hiện nay là bao nhiêu?", "… lúc mới thành lập và sau 3 năm thay đổi
         # thế nào?": two figures of one measure, often in two sentences of the same article
         # ("toàn quốc tăng 101 HTX vận tải" … "hiện có 783 HTX"; "đàn gà 35.000 con" … "80.000 con").
         names = {m.name for m in q.asked}
-        quoted = {f.number for f in figures(best.text)}
+        quoted = {f.number for f in best.figures}
         head = {t: 1.0 for t in q.head}
 
-        kinds = {f.measure for f in figures(best.text) if f.measure}
+        kinds = {f.measure for f in best.figures if f.measure}
         # A money figure the lexicon names no measure for ("khoản nợ gốc còn khoảng 37 tỉ đồng") may
         # be the second amount asked beside the first ("vay bao nhiêu … dư nợ còn bao nhiêu?").
-        units = {f.unit for f in figures(best.text) if f.measure in names and f.unit in ("money", "percent")}
+        units = {f.unit for f in best.figures if f.measure in names and f.unit in ("money", "percent")}
 
         def same_kind(f: Figure, wanted: Collection[str]) -> bool:
             return f.number not in quoted and (f.measure in wanted or (f.measure is None and f.unit in units))
 
         def another(c: Clause) -> bool:
             if names:
-                return any(same_kind(f, names) for f in figures(c.text))
+                return any(same_kind(f, names) for f in c.figures)
             if not domain and not (head and _figure_near(head, c.text) == 1.0):
                 # The same kind of figure as the first one ("khoảng 1ha" … "lên 6ha").
-                return any(f.measure in kinds and f.number not in quoted for f in figures(c.text))
-            return any(f.number not in quoted for f in figures(c.text))
+                return any(f.measure in kinds and f.number not in quoted for f in c.figures)
+            return any(f.number not in quoted for f in c.figures)
 
         # A year asked that the first figure's sentence does not name ("… tới năm 2018 đã lên bao
         # nhiêu?") picks the sentence of the article that does, before any better-worded one.
@@ -641,7 +695,7 @@ def _select(
                     for c in placed
                     if c.passage.doc_id == best.passage.doc_id
                     and c.sentence != best.sentence
-                    and any(same_kind(f, of_kind) for f in figures(c.text))
+                    and any(same_kind(f, of_kind) for f in c.figures)
                 ),
                 key=lambda c: abs(c.document.text.find(c.sentence[:60]) - at),
                 default=None,
@@ -649,9 +703,10 @@ def _select(
         if extra is not None:
             chosen = sorted([best, extra], key=lambda c: c.document.text.find(c.sentence[:60]))
 
-    if domain and len(chosen) == 1 and _bare(best):
+    if domain and len(chosen) == 1 and (_bare(best) or best.figures != figures(best.text)):
         # "Năm 2018 đã lên được 6ha.": a short sentence that leaves its subject to the one before
-        # it is quoted with that sentence.
+        # it is quoted with that sentence; so is one whose measure that sentence names ("Cụ thể,
+        # năm 2016 đạt 70 triệu đồng/ha/năm").
         previous = _previous_sentence(best, placed)
         if previous is not None:
             chosen = [previous, best]
@@ -763,16 +818,15 @@ def _bare(clause: Clause) -> bool:
 
 
 def _previous_sentence(clause: Clause, candidates: Sequence[Clause]) -> Clause | None:
-    """Return the first clause of the sentence before ``clause``'s in the same passage, if any."""
-    previous: Clause | None = None
+    """Return the first clause of the sentence before ``clause``'s in the same passage, if any
+    (a passage read twice lists its clauses twice: the order is the passage's own)."""
+    text = clause.passage.text
+    at = text.find(clause.sentence)
+    earlier: dict[str, Clause] = {}
     for other in candidates:
-        if other.passage.chunk_id != clause.passage.chunk_id:
-            continue
-        if other.sentence == clause.sentence:
-            return previous
-        if previous is None or other.sentence != previous.sentence:
-            previous = other
-    return None
+        if other.passage.chunk_id == clause.passage.chunk_id and 0 <= text.find(other.sentence) < at:
+            earlier.setdefault(other.sentence, other)
+    return max(earlier.values(), key=lambda c: text.find(c.sentence), default=None)
 
 
 def _next_sentence(clause: Clause, candidates: Sequence[Clause]) -> Clause | None:
@@ -883,7 +937,7 @@ def _distinct_states(q: Question, ranked: Sequence[Clause], limit: int) -> list[
     chosen: list[Clause] = []
     states: set[tuple[frozenset[str], tuple[int, ...], str]] = set()
     for clause in ranked:
-        figs = _measure_figures(q, clause) if q.asked else list(figures(clause.text))
+        figs = _measure_figures(q, clause) if q.asked else list(clause.figures)
         state = (
             frozenset().union(*(f.qualifiers & _DECISIVE for f in figs)) if figs else frozenset(),
             tuple(sorted(set(years(clause.text + " " + clause.before)))),
@@ -922,7 +976,7 @@ def _measure_figures(q: Question, clause: Clause) -> list[Figure]:
     names = {m.name for m in q.asked}
     return [
         f
-        for f in figures(clause.text)
+        for f in clause.figures
         if f.measure in names
         and (not q.places or any(place_ok(p, clause.figure_subject(f.position)) for p in q.places))
     ]

@@ -159,7 +159,10 @@ _ENGLISH_WORDS = frozenset(
     (
         "how many what which who when where is are was were the of in there does do did many much cooperative "
         "cooperatives district province city members number new founded established revenue profit average "
-        "year total and or compare"
+        "year total and or compare with its for from by at now they their have has had that this these those "
+        "been into per about more most less between after before since during plan expand cover hectares "
+        "income price area village commune farmers households workers capital set up founding model would should "
+        "could"
     ).split()
 )
 

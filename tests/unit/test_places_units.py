@@ -504,3 +504,13 @@ def test_each_place_of_a_text_comes_with_the_characters_that_name_it():
 def test_the_second_of_two_cooperatives_named_together_is_no_place():
     assert [p.name for p in find_places("Hai HTX Phước An và Phú Lộc làm thí điểm ở TP.HCM")] == ["Hồ Chí Minh"]
     assert [p.name for p in find_places("So sánh HTX ở Chợ Đồn và Ba Bể")] == ["Chợ Đồn", "Ba Bể"]
+
+
+def test_a_district_typed_without_diacritics_is_a_place_when_its_own_province_follows():
+    found = find_places("Tan Phu commune (Dinh Quan, Dong Nai) grows pepper")
+    assert [(p.name, p.parent) for p in found][:1] == [("Định Quán", "dong nai")]
+    # Without a cue before it and without its province after it, a phrase is no district.
+    assert find_places("tiep can duoc nhieu von vay") == []
+    # Cần Đước lies in Long An: Đồng Nai after it does not make "can duoc" a district.
+    assert [p.name for p in find_places("tiep can duoc Dong Nai ho tro")] == ["Đồng Nai"]
+    assert [p.name for p in find_places("tiep can duoc Long An ho tro")][:1] == ["Cần Đước"]

@@ -445,3 +445,40 @@ def test_a_unit_word_without_a_name_is_the_unit_the_sentences_before_it_name():
     # Named nowhere before it, "huyện" is no district: the article's place (Bắc Kạn) is not Bạch Thông.
     alone = "Theo Phòng Nông nghiệp huyện, năm nay năng suất lúa chỉ đạt 5,5 tấn/ha."
     assert isinstance(pick_placed("Năng suất lúa ở huyện Bạch Thông năm nay đạt bao nhiêu tấn/ha?", alone), Refusal)
+
+
+def test_an_amount_that_elaborates_the_sentence_before_is_of_the_measure_that_sentence_names():
+    text = (
+        "Huyện Ba Bể đẩy mạnh liên kết sản xuất. Nhờ vậy, doanh thu của các HTX ở Ba Bể không ngừng tăng. "
+        "Cụ thể, năm 2020 đạt 12 tỷ đồng, cao hơn 3 tỷ đồng so với năm trước."
+    )
+    selection = pick_placed("Doanh thu của các HTX ở huyện Ba Bể năm 2020 đạt bao nhiêu?", text)
+    # Quoted with the sentence that names the measure, in the article's order.
+    assert quoted(selection).startswith("Nhờ vậy, doanh thu") and "12 tỷ đồng" in quoted(selection)
+    # So does a short sentence that names nothing of its own.
+    short = pick_placed(
+        "Doanh thu của các HTX ở huyện Ba Bể năm 2020 đạt bao nhiêu?",
+        "Doanh thu của các HTX ở Ba Bể không ngừng tăng. Năm 2020 đạt 12 tỷ đồng.",
+    )
+    assert quoted(short) == "Doanh thu của các HTX ở Ba Bể không ngừng tăng. Năm 2020 đạt 12 tỷ đồng."
+    # A sentence with a subject of its own lends its amount to no measure of the one before it.
+    lent = pick_placed(
+        "Doanh thu của các HTX ở huyện Ba Bể năm 2020 đạt bao nhiêu?",
+        "Doanh thu của các HTX ở Ba Bể không ngừng tăng. Ngoài ra, năm 2020 Hội Nông dân huyện Ba Bể "
+        "cho các hộ vay 12 tỷ đồng để mua máy móc.",
+    )
+    assert not isinstance(lent, Selection)
+
+
+def test_a_province_article_about_one_district_throughout_is_that_districts():
+    lead = "Thời gian qua, huyện Mộ Đức đã chuyển đổi cơ cấu cây trồng theo hướng hàng hóa."
+    body = (
+        " Đến nay Mộ Đức có 26 cánh đồng mẫu. Nhiều cánh đồng ở Mộ Đức cho thu nhập cao. "
+        "Nông dân chuyển sang trồng rau màu. Năm 2016, thu nhập bình quân của nông dân trên mỗi ha đất canh tác "
+        "đạt 70 triệu đồng/ha/năm."
+    )
+    question = "Huyện Mộ Đức (Quảng Ngãi) năm 2016 thu nhập đạt bao nhiêu một ha?"
+    assert "70 triệu" in quoted(pick_placed(question, lead + body, place="Quảng Ngãi"))
+    # A second district of the province named twice: the unnamed figure stays the province's.
+    other = lead + body + " Huyện Đức Phổ cũng làm theo. Đức Phổ có 10 cánh đồng."
+    assert not isinstance(pick_placed(question, other, place="Quảng Ngãi"), Selection)

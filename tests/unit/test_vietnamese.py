@@ -44,3 +44,12 @@ def test_spelling_keeps_tones_apart_but_not_their_placement():
 def test_vn_is_written_out_so_that_it_matches_viet_nam():
     assert canonical_words("Liên minh HTX VN") == canonical_words("Liên minh HTX Việt Nam") == ["lmhtx", "viet", "nam"]
     assert canonical_words("5 tỷ VND") == ["5", "ty", "vnd"]
+
+
+def test_an_english_question_full_of_vietnamese_names_is_english():
+    # Names written without diacritics are most of the words; the English function words decide.
+    assert is_english(
+        "Tan Phu commune (Dinh Quan, Dong Nai) runs a pepper cooperative with its farmers: how many tonnes "
+        "do they harvest now, and how many do they plan for?"
+    )
+    assert not is_english("htx o xa tan phu dinh quan dong nai thu hoach bao nhieu tan tieu")
