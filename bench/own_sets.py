@@ -32,7 +32,9 @@ SETS = {
     / "data"
     / "questions_tuning3.jsonl",  # rank, trend, entity, lookup, English (helper-written)
     "tuning4": REPO / "tests" / "data" / "questions_tuning4.jsonl",  # trend, comparison, English (helper-written)
+    "tuning5": REPO / "tests" / "data" / "questions_tuning5.jsonl",  # every class, mostly coop (helper-written)
     "heldout2": REPO / "tests" / "data" / "questions_heldout2.jsonl",  # scored only
+    "heldout3": REPO / "tests" / "data" / "questions_heldout3.jsonl",  # scored only
     "heldout": REPO / "tests" / "data" / "questions_heldout.jsonl",
     "dev": SHARED / "eval" / "questions.jsonl",
 }
