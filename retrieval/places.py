@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from retrieval.units import AdminMap, District, admin_map, name_key
-from retrieval.vietnamese import fold, nfc
+from retrieval.vietnamese import fold, nfc, spelling
 
 # Unit prefixes, folded, longest first; and the kind each one names.
 _PREFIXES = (
@@ -250,6 +250,14 @@ _LINKS = frozenset(
 )
 
 
+def _opens_aside(text: str, spans: Sequence[tuple[int, int]], start: int) -> bool:
+    """Tell whether the token at ``start`` opens a parenthesis or follows a comma: a name there
+    does not run on from the words before it."""
+    if not start or not spans:
+        return False
+    return bool(set(text[spans[start - 1][1] : spans[start][0]]) & set("(,;[–-"))
+
+
 def _names_an_organisation(tokens: list[str], start: int) -> bool:
     """Tell whether a name follows "HTX …" / "hợp tác xã …" / "tổ hợp tác …" with only trade words
     between ("HTX lúa tôm Thạnh Phú", "HTX dịch vụ nông nghiệp Tăng Hoà"): an organisation's name."""
@@ -335,6 +343,7 @@ class Gazetteer:
             if (
                 not prefix
                 and "province" not in self.names.get(key, ("", frozenset()))[1]
+                and not _opens_aside(text, spans, start)  # "HTX Đức Huệ (Tháp Mười, …)": where it is
                 and (
                     _names_an_organisation(tokens, start)
                     # "Hai HTX Phước An và Phú Lộc": the second of two bodies named together
@@ -409,7 +418,11 @@ class Gazetteer:
         written = " ".join(text[spans[0][0] : spans[-1][1]].split())
         if not has_prefix and not all(w[:1].isupper() for w in written.split()):
             return ""
-        return next((d for d in self.spellings.get(key, (display,)) if d.lower() == written.lower()), "")
+        # Either tone placement will do: "Hoà Bình" / "Hòa Bình", "Bình Thuỷ" / "Bình Thủy".
+        wanted = [spelling(w) for w in written.lower().split()]
+        return next(
+            (d for d in self.spellings.get(key, (display,)) if [spelling(w) for w in d.lower().split()] == wanted), ""
+        )
 
 
 def _regions(tokens: list[str], text: str = "", spans: Sequence[tuple[int, int]] = ()) -> list[_Mention]:

@@ -19,7 +19,7 @@ import numpy as np
 from retrieval.chunking import split_sentences
 from retrieval.guards import addresses_assistant, asks_price, is_fresh, is_poisoned
 from retrieval.listing import listed_group
-from retrieval.measures import BY_NAME, Figure, figure_scope, figures, named_value
+from retrieval.measures import BY_NAME, Figure, counted_noun, figure_scope, figures, named_value
 from retrieval.models import Document, Passage
 from retrieval.periods import period_for, period_key, years
 from retrieval.places import Place, find_places, situate, within
@@ -401,6 +401,7 @@ def _select(
 ) -> Selection | Refusal:
     if not candidates:
         return Refusal("topic")
+    every = candidates
     if q.unknown_places:
         candidates = _naming_unknown_places(q, candidates)
         if not candidates:
@@ -652,8 +653,15 @@ def _select(
         # be the second amount asked beside the first ("vay bao nhiêu … dư nợ còn bao nhiêu?").
         units = {f.unit for f in best.figures if f.measure in names and f.unit in ("money", "percent")}
 
+        # "… giảm từ bao nhiêu xuống còn bao nhiêu người?": the second figure may count the noun
+        # the question names last ("chỉ cần khoảng 6 người" after "cần đến 200 lao động").
+        last_noun = counted_noun(q.text.rsplit("bao nhiêu", 1)[-1].join(("bao nhiêu ", ""))) if names else None
+        counts = {f"count:{last_noun}"} if last_noun else set()
+
         def same_kind(f: Figure, wanted: Collection[str]) -> bool:
-            return f.number not in quoted and (f.measure in wanted or (f.measure is None and f.unit in units))
+            return f.number not in quoted and (
+                f.measure in wanted or f.measure in counts or (f.measure is None and f.unit in units)
+            )
 
         def another(c: Clause) -> bool:
             if names:
@@ -689,6 +697,11 @@ def _select(
             # được 6ha"): the nearest sentence of the article with a figure of the same kind.
             of_kind = names or kinds
             at = best.document.text.find(best.sentence[:60])
+            # The sentence right after the first figure's, naming no place of its own, goes on
+            # about the same place ("… cần đến 200 lao động. Nếu … thì chỉ cần khoảng 6 người").
+            following = _next_sentence(best, every)
+            if following is not None and not find_places(following.sentence) and following not in placed:
+                placed = [*placed, following]
             extra = min(
                 (
                     c
@@ -831,17 +844,13 @@ def _previous_sentence(clause: Clause, candidates: Sequence[Clause]) -> Clause |
 
 def _next_sentence(clause: Clause, candidates: Sequence[Clause]) -> Clause | None:
     """Return the first clause of the sentence after ``clause``'s in the same passage, if any."""
-    seen = False
+    text = clause.passage.text
+    at = text.find(clause.sentence)
+    later: dict[str, Clause] = {}
     for other in candidates:
-        if other.passage.chunk_id != clause.passage.chunk_id:
-            if seen:
-                return None
-            continue
-        if other.sentence == clause.sentence:
-            seen = True
-        elif seen:
-            return other
-    return None
+        if other.passage.chunk_id == clause.passage.chunk_id and text.find(other.sentence) > at >= 0:
+            later.setdefault(other.sentence, other)
+    return min(later.values(), key=lambda c: text.find(c.sentence), default=None)
 
 
 def _naming_unknown_places(q: Question, candidates: Sequence[Clause]) -> list[Clause]:

@@ -514,3 +514,22 @@ def test_a_district_typed_without_diacritics_is_a_place_when_its_own_province_fo
     # Cần Đước lies in Long An: Đồng Nai after it does not make "can duoc" a district.
     assert [p.name for p in find_places("tiep can duoc Dong Nai ho tro")] == ["Đồng Nai"]
     assert [p.name for p in find_places("tiep can duoc Long An ho tro")][:1] == ["Cần Đước"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Hoà Bình", "Hòa Bình"),
+        ("tỉnh Thanh Hoá", "Thanh Hóa"),
+        ("quận Bình Thuỷ (TP Cần Thơ)", "Bình Thủy"),
+        ("tỉnh Khánh Hòa", "Khánh Hòa"),
+    ],
+)
+def test_either_tone_placement_names_the_place(text, expected):
+    assert find_places(text)[0].name == expected
+
+
+def test_a_place_in_brackets_after_a_cooperative_is_where_it_lies_not_part_of_its_name():
+    found = find_places("Giám đốc HTX Đức Huệ (Tháp Mười, Đồng Tháp) cho biết")
+    assert [(p.name, p.parent) for p in found] == [("Tháp Mười", "dong thap"), ("Đồng Tháp", None)]
+    assert find_places("HTX lúa tôm Thạnh Phú") == []

@@ -482,3 +482,14 @@ def test_a_province_article_about_one_district_throughout_is_that_districts():
     # A second district of the province named twice: the unnamed figure stays the province's.
     other = lead + body + " Huyện Đức Phổ cũng làm theo. Đức Phổ có 10 cánh đồng."
     assert not isinstance(pick_placed(question, other, place="Quảng Ngãi"), Selection)
+
+
+def test_the_second_figure_of_a_change_may_be_in_the_next_sentence_that_names_no_place():
+    text = (
+        "Ông Ba, giám đốc HTX Đức Huệ, xã Mỹ Quý (huyện Tháp Mười), cho biết nhân công là điểm nghẽn. "
+        "Cụ thể, khi HTX sản xuất 500ha, cần đến 200 lao động. "
+        "Nếu dùng thiết bị bay thì chỉ cần khoảng 6 người."
+    )
+    question = "Ở HTX Đức Huệ (Tháp Mười), số lao động cho 500ha sẽ giảm từ bao nhiêu xuống còn bao nhiêu người?"
+    text_quoted = quoted(pick_placed(question, text, place="Đồng Tháp"))
+    assert "200 lao động" in text_quoted and "6 người" in text_quoted
