@@ -407,18 +407,7 @@ def figures(text: str) -> tuple[Figure, ...]:
                     measure = m.name
                     break
         if measure is None and (money or percent):
-            window = tokens[max(0, i - 22) : i]
-            best = -1
-            for m in MEASURES:
-                if not m.is_value:
-                    continue
-                for s in m.subject:
-                    words = s.split()
-                    for j in range(len(window) - len(words), -1, -1):
-                        if window[j : j + len(words)] == words:
-                            if j > best:
-                                best, measure = j, m.name
-                            break
+            measure = _last_value(tokens[max(0, i - 22) : i])
         if measure is None and following and not money and not percent and following[0].isalpha():
             measure = f"count:{following[0]}"
         unit = "percent" if percent else "money" if money else "count" if measure else ""
@@ -449,7 +438,11 @@ def named_value(text: str) -> str | None:
     """Return the amount measure (income, revenue, capital…) ``text`` names last, or None: what
     the figures of a sentence elaborating it are of ("Nhờ vậy, thu nhập … tăng cao. Cụ thể, năm
     2016 đạt 70 triệu đồng/ha/năm")."""
-    tokens = _tokens(text)
+    return _last_value(_tokens(text))
+
+
+def _last_value(tokens: list[str]) -> str | None:
+    """Return the amount measure whose subject words come last in ``tokens``, or None."""
     best, found = -1, None
     for m in MEASURES:
         if not m.is_value:

@@ -655,7 +655,9 @@ def _select(
 
         # "… giảm từ bao nhiêu xuống còn bao nhiêu người?": the second figure may count the noun
         # the question names last ("chỉ cần khoảng 6 người" after "cần đến 200 lao động").
-        last_noun = counted_noun(q.text.rsplit("bao nhiêu", 1)[-1].join(("bao nhiêu ", ""))) if names else None
+        last_noun = (
+            counted_noun("bao nhiêu " + q.text.rsplit("bao nhiêu", 1)[1]) if names and "bao nhiêu" in q.text else None
+        )
         counts = {f"count:{last_noun}"} if last_noun else set()
 
         def same_kind(f: Figure, wanted: Collection[str]) -> bool:
