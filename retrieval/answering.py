@@ -162,6 +162,13 @@ class ExtractiveAnswerer:
         yield "final", answer
 
     def _select(self, q: Question, passages: Sequence[Passage]) -> Selection | Refusal:
+        return self._pick(q, self._candidates(passages))
+
+    def _pick(self, q: Question, candidates: Sequence[Clause]) -> Selection | Refusal:
+        return select(q, candidates, min_coverage=self.config.min_coverage, fresh_days=self.config.fresh_days)
+
+    def _candidates(self, passages: Sequence[Passage]) -> list[Clause]:
+        """Return the quotable clauses of the passages read (whole articles for the first ones)."""
         passages = self._whole_articles(passages)
         documents: dict[str, Document] = {}
         for passage in passages:
@@ -169,8 +176,7 @@ class ExtractiveAnswerer:
                 document = self.index.document(passage.doc_id)
                 if document is not None:
                     documents[passage.doc_id] = document
-        candidates = candidates_from(passages, documents, len(passages))
-        return select(q, candidates, min_coverage=self.config.min_coverage, fresh_days=self.config.fresh_days)
+        return candidates_from(passages, documents, len(passages))
 
     def _whole_articles(self, passages: Sequence[Passage]) -> list[Passage]:
         """Return the passages read, then the other chunks of the first ``whole_articles`` articles:
@@ -183,7 +189,8 @@ class ExtractiveAnswerer:
 
     # one question, one (or two) quotes
     def _single(self, q: Question, passages: list[Passage]) -> Answer:
-        pick = self._with_parts(q, passages, self._select(q, passages))
+        candidates = self._candidates(passages)  # read once, also for each part of a two-part question
+        pick = self._with_parts(q, candidates, self._pick(q, candidates))
         if isinstance(pick, Refusal):
             return self._refuse(q, passages, pick)
         if pick.conflicts:
@@ -212,14 +219,14 @@ class ExtractiveAnswerer:
             text += "\n" + texts["lowest_item" if lowest else "highest_item"].format(item=item)
         return _found(q, text, pick, (citation,), passages, period)
 
-    def _with_parts(self, q: Question, passages: list[Passage], pick: Selection | Refusal) -> Selection | Refusal:
+    def _with_parts(self, q: Question, candidates: Sequence[Clause], pick: Selection | Refusal) -> Selection | Refusal:
         """A question that asks two things ("… có hơn bao nhiêu ha đất, và đến năm 1986 … mượn bao
         nhiêu ha?"): each part is also selected on its own, and a part's sentence the selection
         lacks is added when it comes from the same article (one citation holds them)."""
         parts = question_parts(q)
         if not parts or (isinstance(pick, Selection) and pick.conflicts):
             return pick
-        picks = [self._select(part, passages) for part in parts]
+        picks = [self._pick(part, candidates) for part in parts]
         found = [p.clauses[0] for p in picks if isinstance(p, Selection)]
         if isinstance(pick, Refusal):
             if len(found) < 2 or found[0].document.id != found[1].document.id:

@@ -833,26 +833,29 @@ def _bare(clause: Clause) -> bool:
 
 
 def _previous_sentence(clause: Clause, candidates: Sequence[Clause]) -> Clause | None:
-    """Return the first clause of the sentence before ``clause``'s in the same passage, if any
-    (a passage read twice lists its clauses twice: the order is the passage's own)."""
-    text = clause.passage.text
-    at = text.find(clause.sentence)
-    earlier: dict[str, Clause] = {}
-    for other in candidates:
-        if other.passage.chunk_id == clause.passage.chunk_id and 0 <= text.find(other.sentence) < at:
-            earlier.setdefault(other.sentence, other)
-    return max(earlier.values(), key=lambda c: text.find(c.sentence), default=None)
+    """Return the first clause of the sentence before ``clause``'s in the same passage, if any."""
+    return _sentence_beside(clause, candidates, after=False)
 
 
 def _next_sentence(clause: Clause, candidates: Sequence[Clause]) -> Clause | None:
     """Return the first clause of the sentence after ``clause``'s in the same passage, if any."""
+    return _sentence_beside(clause, candidates, after=True)
+
+
+def _sentence_beside(clause: Clause, candidates: Sequence[Clause], *, after: bool) -> Clause | None:
+    """Return the first clause of the sentence next to ``clause``'s (after or before it) in the
+    same passage. A passage read twice lists its clauses twice: the order is the passage's own."""
     text = clause.passage.text
     at = text.find(clause.sentence)
-    later: dict[str, Clause] = {}
+    if at < 0:
+        return None
+    beside: dict[str, Clause] = {}
     for other in candidates:
-        if other.passage.chunk_id == clause.passage.chunk_id and text.find(other.sentence) > at >= 0:
-            later.setdefault(other.sentence, other)
-    return min(later.values(), key=lambda c: text.find(c.sentence), default=None)
+        where = text.find(other.sentence) if other.passage.chunk_id == clause.passage.chunk_id else -1
+        if where >= 0 and (where > at if after else where < at):
+            beside.setdefault(other.sentence, other)
+    pick = min if after else max
+    return pick(beside.values(), key=lambda c: text.find(c.sentence), default=None)
 
 
 def _naming_unknown_places(q: Question, candidates: Sequence[Clause]) -> list[Clause]:
