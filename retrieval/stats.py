@@ -29,7 +29,7 @@ from retrieval.units import name_key
 from retrieval.vietnamese import canonical_words, fold, number_value
 
 SENTENCE_CHARS = 1500  # longer sentences are read in pieces (the cost of a sentence grows with its square)
-VERSION = "8"  # bump when extraction changes: the catalog then rebuilds every row
+VERSION = "9"  # bump when extraction changes: the catalog then rebuilds every row
 
 # The unit a count is given in, by measure.
 _COUNT_UNITS = {
@@ -85,6 +85,10 @@ _NATION_RE = re.compile(r"\b(ca nuoc|toan quoc|viet nam|nationwide)\b")
 # "Số hợp tác xã sản xuất sản phẩm đạt OCOP là 4 HTX": the count named before its number, narrowed.
 _NAMED_BEFORE = re.compile(r"\bso (?:luong )?(?:htx|tht|qtdnd|thanh vien|xa vien|lao dong)\b(.*?)\b(?:la|dat|co|gom)$")
 # A sentence that states what is, not what is planned: it ends the plan before it.
+# A sentence about the collective economy: the table holds its figures only (a coop article's news
+# of floods, fares or land prices is no statistic of cooperatives).
+_COOP_WORDS = frozenset({"htx", "tht", "lhhtx", "kttt", "qtdnd", "lmhtx"})
+_MEMBERS_RE = re.compile(r"\b(xa vien|thanh vien)\b")
 _ACTUAL_RE = re.compile(r"\b(hien nay|hien tai|hien|den nay|tu dau nam|da|vua qua|nam qua|ket qua|thuc hien duoc)\b")
 _GOAL_RE = re.compile(r"\b(phan dau|muc tieu|chi tieu|ke hoach|du kien)\b")
 NATION = Place("viet nam", "Việt Nam", "country")
@@ -271,12 +275,17 @@ def extract(document: Document) -> list[StatRow]:
     context = ""
     plan: StatRow | None = None  # the dated target of the plan the paragraph is setting out
     previous_end = 0
+    after_coop = False  # the sentence before, in the same paragraph, is about cooperatives
     for sentence_at, sentence in _sentences(text):
         if "\n" in text[previous_end:sentence_at]:
             plan = None  # a plan is carried to the sentences of its paragraph only
+            after_coop = False
         previous_end = sentence_at + len(sentence)
-        if addresses_assistant(sentence):
+        coop = about_cooperatives(sentence)
+        if addresses_assistant(sentence) or not (coop or after_coop):
+            after_coop = coop
             continue
+        after_coop = coop
         own: list[StatRow] = []
         for clause_at, clause, before in _clauses(sentence):
             found = figures(clause)
@@ -290,6 +299,14 @@ def extract(document: Document) -> list[StatRow]:
         plan = _carry_plan(plan, own, sentence, rows)
         context = f"{context[-1500:]} {sentence}"
     return rows
+
+
+def about_cooperatives(sentence: str) -> bool:
+    """Return whether ``sentence`` names cooperatives, their groups, unions or members: the table
+    keeps the figures of such a sentence and of the one after it ("Lợi nhuận bình quân đạt 210
+    triệu đồng/năm." goes on with the HTX of the sentence before)."""
+    words = canonical_words(sentence)
+    return not _COOP_WORDS.isdisjoint(words) or bool(_MEMBERS_RE.search(" ".join(words)))
 
 
 def _carry_plan(plan: StatRow | None, own: list[StatRow], sentence: str, rows: list[StatRow]) -> StatRow | None:

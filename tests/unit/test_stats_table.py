@@ -194,7 +194,7 @@ def _rows_of(text: str, place: str = "Lâm Đồng") -> list[StatRow]:
     [
         # Names and references are no figures; counts after "trong số" / "tổng số" are.
         ("Theo Quyết định 2032 của UBND tỉnh, HTX Vận tải số 28 có 45 xe.", [("45", "other", "xe")]),
-        ("Đại hội lần thứ 11 có 120 đại biểu dự.", [("120", "other", "đại biểu")]),
+        ("Đại hội lần thứ 11 của Liên minh HTX có 120 đại biểu dự.", [("120", "other", "đại biểu")]),
         ("Chỉ 3 trong số 6 HTX còn thời hạn hoạt động.", [("6", "htx_count", "")]),
         ("Tổng số 1.920 HTX đang hoạt động.", [("1.920", "htx_count", "")]),
         # A range is no single figure: neither bound becomes a row.
@@ -203,14 +203,14 @@ def _rows_of(text: str, place: str = "Lâm Đồng") -> list[StatRow]:
         ("Các hộ thu từ 1 tỷ đến 8 tỷ đồng/năm, đóng góp từ 25% đến 30% GDP.", []),
         ("Đến năm 2025 có 60 HTX đến 2030 là 80 HTX.", [("60", "htx_count", ""), ("80", "htx_count", "")]),
         # "1 chiếc", "cho 1 công ty": "a", not a count; "5 trường hợp" is whole.
-        ("Ông lấy 1 chiếc kẹp và ghi nhận 5 trường hợp.", [("5", "other", "trường hợp")]),
+        ("Chủ nhiệm HTX lấy 1 chiếc kẹp và ghi nhận 5 trường hợp.", [("5", "other", "trường hợp")]),
         # What an `other` figure counts is a noun of the lexicon, whole ("hải lý", not "hải").
         (
-            "Đội tàu đánh bắt cách bờ 20 hải lý, với 16 tàu và 150 ngư dân.",
+            "Đội tàu của HTX đánh bắt cách bờ 20 hải lý, với 16 tàu và 150 ngư dân.",
             [("20", "other", "hải lý"), ("16", "other", "tàu"), ("150", "other", "ngư dân")],
         ),
         (
-            "Năm 2018 có 31 về đích sớm, 26 siêu thị và 2 phương tiện.",
+            "Năm 2018 các HTX có 31 về đích sớm, 26 siêu thị và 2 phương tiện.",
             [("26", "other", "siêu thị"), ("2", "other", "phương tiện")],
         ),
     ],
@@ -220,6 +220,18 @@ def test_names_ranges_and_counted_nouns(sentence, kept):
     assert [(r.value_text, r.measure, r.measure_raw) for r in rows] == kept
     for row in rows:
         assert sentence[row.start : row.end] == row.value_text
+
+
+def test_the_table_keeps_the_figures_of_sentences_about_cooperatives():
+    # A coop article's other news (fares, floods, land) is no statistic of cooperatives; a sentence
+    # that goes on with the cooperatives of the one before it, in the same paragraph, is.
+    text = (
+        "Giá vé xe buýt tăng 20%, với 16 tàu và 150 ngư dân. Toàn tỉnh có 120 HTX. Doanh thu bình quân đạt 2 tỷ đồng."
+        " Lũ cuốn trôi 30 ha lúa.\nLợi nhuận đạt 300 triệu đồng."
+    )
+    assert [(r.value_text, r.measure) for r in _rows_of(text)] == [("120", "htx_count"), ("2 tỷ đồng", "revenue")]
+    members = _rows_of("Tổ hợp tác có 45 thành viên. Vốn góp của xã viên đạt 12 tỷ đồng.")
+    assert [(r.value_text, r.measure) for r in members] == [("45", "members"), ("12 tỷ đồng", "capital")]
 
 
 def test_thousands_decimals_and_multipliers_are_read_as_written():
@@ -237,11 +249,15 @@ def test_a_plan_goes_on_to_the_undated_sentences_of_its_paragraph(seed_rows):
         assert (row.status, row.period) == ("target", "đến năm 2025"), row
     assert find(rows, "42", "htx_count").status == "actual"  # "Hiện nay … có 42 HTX" comes before it
     # "Hiện nay" or a new paragraph ends the plan.
-    text = "Đến năm 2025 phấn đấu có 60 HTX. Thu nhập đạt 65 triệu đồng/năm. Hiện nay thu nhập đạt 40 triệu đồng/năm."
+    text = (
+        "Đến năm 2025 phấn đấu có 60 HTX. Thu nhập đạt 65 triệu đồng/năm."
+        " Hiện nay thu nhập xã viên đạt 40 triệu đồng/năm."
+    )
     got = [(r.value_text, r.status) for r in _rows_of(text)]
     assert got == [("60", "target"), ("65 triệu đồng/năm", "target"), ("40 triệu đồng/năm", "actual")]
     got = [
-        (r.value_text, r.status) for r in _rows_of("Đến năm 2025 phấn đấu có 60 HTX.\nThu nhập đạt 45 triệu đồng/năm.")
+        (r.value_text, r.status)
+        for r in _rows_of("Đến năm 2025 phấn đấu có 60 HTX.\nThu nhập của thành viên đạt 45 triệu đồng/năm.")
     ]
     assert got == [("60", "target"), ("45 triệu đồng/năm", "actual")]
 
