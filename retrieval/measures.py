@@ -166,6 +166,10 @@ _ASK_PER_MONTH_RE = re.compile(r"\b(?:moi|hang|mot|1|per|a|each|tren) (?:thang|m
 _PER_YEAR_RE = re.compile(r"\b(nam|year|yearly|annual|annually|per year)\b")
 _PERCENT_RE = re.compile(r"(%|\b(?:phan tram|ty le|ty trong|percent|percentage|share|proportion|growth|tang truong)\b)")
 _NUMBER_TOKEN = re.compile(r"^\d")
+# A sum of money asked: "bao nhiêu tiền", "giá bao nhiêu", "how much": never a count of cooperatives.
+_ASK_MONEY_RE = re.compile(
+    r"\b(?:bao nhieu tien|het bao nhieu|ton bao nhieu|gia bao nhieu|muc gia|muc phi|chi phi|kinh phi|how much|cost)\b"
+)
 
 _ASK_COUNT_RE = re.compile(
     r"\b(?:bao nhieu|may|so luong|tong so|so|how many|number of|count of)\s+(?=((?:\S+\s*){1,4}))"
@@ -261,6 +265,7 @@ def question_measures(text: str, *, plain_count: bool = True) -> tuple[Measure, 
         plain_count
         and not found
         and counted_noun(text) is None
+        and not _ASK_MONEY_RE.search(folded)
         and re.search(r"\b(bao nhieu|may|so luong|tong so|how many)\b", folded)
     ):
         for token in tokens:

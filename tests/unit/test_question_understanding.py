@@ -27,6 +27,10 @@ def measures_of(text):
         ("Người Tiên Ti quay trở lại giành quyền thống trị vào năm nào?", []),  # "lại" is not "lãi"
         ("Tại sao doanh thu của HTX lại giảm?", ["revenue"]),
         ("htx lai bao nhieu mot nam", ["profit"]),  # unaccented: "lai" may be "lãi"
+        # A sum of money asked of a cooperative is no count of cooperatives.
+        ("htx Dong Phuong Hong thu phi tham quan bao nhieu tien 1 nguoi", []),
+        ("HTX Thành Tâm bán điện giá bao nhiêu một kWh?", []),
+        ("How much did the cooperative's fish raft cost?", []),
     ],
 )
 def test_question_measures(question, expected):
