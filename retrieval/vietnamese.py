@@ -169,10 +169,12 @@ _ENGLISH_WORDS = frozenset(
 
 def is_english(text: str) -> bool:
     """Guess whether a question is written in English rather than Vietnamese."""
-    if has_diacritics(text):
-        return False
     tokens = [t for t in words(text) if not t.isdigit()]
     if not tokens:
         return False
     hits = sum(1 for t in tokens if t in _ENGLISH_WORDS)
+    if has_diacritics(text):
+        # Vietnamese names or terms inside an English sentence ("How many cooperatives does Chợ
+        # Đồn have?", "cooperative groups (tổ hợp tác)"): English when its own words dominate.
+        return hits >= 4 and hits / len(tokens) >= 0.45
     return hits >= 2 and hits / len(tokens) >= 0.3

@@ -32,6 +32,11 @@ def test_is_english():
     assert is_english("How many cooperatives are there in Cho Don district?")
     assert not is_english("cho don co bao nhieu hop tac xa")
     assert not is_english("Huyện Chợ Đồn có bao nhiêu HTX?")
+    # Vietnamese names and terms inside an English question keep it English.
+    assert is_english("How many cooperatives does Chợ Đồn district in Bắc Kạn have?")
+    assert is_english("How many cooperative groups (tổ hợp tác) are there in Vietnam?")
+    assert not is_english("Tỉnh Hòa Bình có bao nhiêu HTX đang hoạt động và doanh thu là bao nhiêu?")
+    assert not is_english("HTX Tân Thành có bao nhiêu thành viên trong năm 2020?")
 
 
 def test_spelling_keeps_tones_apart_but_not_their_placement():
