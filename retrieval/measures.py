@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from retrieval.vietnamese import canonical_words, has_diacritics, nfc
+from retrieval.vietnamese import canonical_words, fold, has_diacritics, nfc
 
 
 @dataclass(frozen=True)
@@ -38,17 +38,26 @@ class Measure:
 # Lexicon words that folding merges with common words: "lãi" (profit) folds to "lai", as do
 # "lại" (again), "lái" (to drive) and "lai" (hybrid). In accented text only the accented form counts.
 # The question word "mấy" (how many) folds to "may", as do "mây" (rattan), "máy" (machine), "may" (luck).
-_FOLD_TWINS_RE = re.compile(r"(?<!\w)(?:lai|lài|lái|lại|lải)(?!\w)", re.IGNORECASE)
-_MAY_TWINS_RE = re.compile(r"(?<!\w)(?:mây|máy|mày|mạy|mảy|mãy|mầy|mẩy|mẫy|mậy)(?!\w)", re.IGNORECASE)
+# One-syllable cue words, by their folded form, as the lexicon means them: in accented text another
+# word that folds alike is not the cue ("lại" is no "lãi", "mây" no "mấy", "vón cục" no "vốn").
+_MEANT = {"lai": "lãi", "may": "mấy", "von": "vốn"}
+_TWINS_RE = re.compile(r"(?<!\w)\w+(?!\w)")
 
 
 def _tokens(text: str) -> list[str]:
     """Return the canonical words of ``text`` as the lexicon reads them: accented text keeps its
-    "lại" apart from "lãi", and "mây" apart from "mấy" (a neutral token takes its place, so
-    positions do not shift)."""
+    "lại" apart from "lãi", "mây" apart from "mấy" and "vón" apart from "vốn" (a neutral token
+    takes its place, so positions do not shift)."""
     if has_diacritics(text):
-        text = _MAY_TWINS_RE.sub("mayz", _FOLD_TWINS_RE.sub("laiz", nfc(text)))
+        text = _TWINS_RE.sub(_not_a_twin, nfc(text))
     return canonical_words(text)
+
+
+def _not_a_twin(match: re.Match[str]) -> str:
+    word = match.group(0)
+    folded = fold(word).lower()
+    meant = _MEANT.get(folded)
+    return word if meant is None or word.lower() == meant else f"{folded}z"
 
 
 def cue_words(text: str) -> list[str]:

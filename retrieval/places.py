@@ -258,6 +258,39 @@ def _opens_aside(text: str, spans: Sequence[tuple[int, int]], start: int) -> boo
     return bool(set(text[spans[start - 1][1] : spans[start][0]]) & set("(,;[–-"))
 
 
+# Words before a place name that make it part of another name: "thuỷ điện Hoà Bình" (a dam), "Đoàn
+# TNCS Hồ Chí Minh" / "Đoàn Thanh niên Cộng sản Hồ Chí Minh", "đường Hồ Chí Minh" (a road), "tư tưởng Hồ Chí Minh".
+_NAME_OPENERS = (
+    {"thuy", "dien"},
+    {"tncs"},
+    {"cong", "san"},
+    {"tu", "tuong"},
+    {"chu", "tich"},
+    {"duong"},
+    {"dai", "lo"},
+    {"lang"},
+)
+# Capitalised words after a place name that do not make it longer: unit words, English unit words.
+_NOT_RUNNING_ON = frozenset(
+    "tinh huyen quan thi xa thanh pho tp phuong district province city town commune ward county".split()
+)
+
+
+def _in_longer_name(tokens: list[str], text: str, spans: Sequence[tuple[int, int]], start: int, end: int) -> bool:
+    """Tell whether the name over tokens ``start:end`` is part of a longer proper name: a
+    capitalised word runs on right after it ("Thái Bình Dương", the Pacific), or a word before it
+    opens another kind of name ("thuỷ điện Hoà Bình", "Đoàn TNCS Hồ Chí Minh")."""
+    if not spans:
+        return False
+    adjoining = not text[spans[start - 1][1] : spans[start][0]].strip() if start else False
+    if adjoining and any(set(tokens[max(0, start - len(o)) : start]) == o for o in _NAME_OPENERS):
+        return True
+    if end >= len(tokens) or text[spans[end - 1][1] : spans[end][0]] != " ":
+        return False
+    following = text[spans[end][0] : spans[end][1]]
+    return following[:1].isupper() and not following.isupper() and tokens[end] not in _NOT_RUNNING_ON
+
+
 def _names_an_organisation(tokens: list[str], start: int) -> bool:
     """Tell whether a name follows "HTX …" / "hợp tác xã …" / "tổ hợp tác …" with only trade words
     between ("HTX lúa tôm Thạnh Phú", "HTX dịch vụ nông nghiệp Tăng Hoà"): an organisation's name."""
@@ -352,6 +385,9 @@ class Gazetteer:
             ):
                 i += size  # "HTX lúa tôm Thạnh Phú": the name of a cooperative, not its district
                 continue
+            if not prefix and _in_longer_name(tokens, text, spans, start, end) and not self._starts_name(tokens, end):
+                i += size  # "Thái Bình Dương", "thuỷ điện Hoà Bình": another name, not the province
+                continue
             after_place = bool(mentions) and mentions[-1].end == start  # "quận Hoàng Mai Hà Nội"
             if not prefix and not after_place and _in_person_name(tokens, spans, text, start):
                 i += size  # "ông Phạm Thái Bình", "bà Lê Thị Hà Nam": a person, not a province
@@ -398,6 +434,13 @@ class Gazetteer:
         ]
         return text, covered, situated
 
+    def _starts_name(self, tokens: list[str], at: int) -> bool:
+        """Tell whether a place name of the gazetteer starts at token ``at`` ("Kỳ Sơn Hoà Bình")."""
+        return any(
+            " ".join(tokens[at : at + size]) in self.names
+            for size in range(1, min(self.max_words, len(tokens) - at) + 1)
+        )
+
     @staticmethod
     def _province_follows(key: str, after: list[str]) -> bool:
         """Tell whether the words ``after`` a district name open with a province that has such a district."""
@@ -415,13 +458,19 @@ class Gazetteer:
             return display  # written without diacritics: any spelling will do
         # With diacritics, the name must be written as the gazetteer writes it (and, with no unit
         # word before it, capitalised): "nguồn lực ngân sách" is not "Lục Ngạn".
-        written = " ".join(text[spans[0][0] : spans[-1][1]].split())
-        if not has_prefix and not all(w[:1].isupper() for w in written.split()):
+        # Words only: "Bà Rịa-Vũng Tàu", "Bà Rịa – Vũng Tàu" and "Bà Rịa - Vũng Tàu" are one name.
+        name_words = re.findall(r"\w+", text[spans[0][0] : spans[-1][1]])
+        if not has_prefix and not all(w[:1].isupper() for w in name_words):
             return ""
         # Either tone placement will do: "Hoà Bình" / "Hòa Bình", "Bình Thuỷ" / "Bình Thủy".
-        wanted = [spelling(w) for w in written.lower().split()]
+        wanted = [spelling(w) for w in map(str.lower, name_words)]
         return next(
-            (d for d in self.spellings.get(key, (display,)) if [spelling(w) for w in d.lower().split()] == wanted), ""
+            (
+                d
+                for d in self.spellings.get(key, (display,))
+                if [spelling(w) for w in re.findall(r"\w+", d.lower())] == wanted
+            ),
+            "",
         )
 
 

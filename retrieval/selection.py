@@ -22,7 +22,7 @@ from retrieval.listing import listed_group
 from retrieval.measures import BY_NAME, Figure, counted_noun, figure_scope, figures, named_value
 from retrieval.models import Document, Passage
 from retrieval.periods import period_for, period_key, years
-from retrieval.places import Place, find_places, situate, within
+from retrieval.places import Place, find_places, place_mentions, situate, within
 from retrieval.questions import NATION_RE, Question
 from retrieval.sentence_ranker import asks_quantity, default_ranker
 from retrieval.vietnamese import (
@@ -887,13 +887,29 @@ def _national(candidates: Sequence[Clause]) -> list[Clause]:
     return [
         c
         for c in candidates
-        if NATION_RE.search(_folded(c.before + " " + c.text))
+        if _says_national(c.before + " " + c.text)
         or (
             not _specific(find_places(c.sentence))
             and not article_places(c.document)
             and NATION_RE.search(_folded(c.document.title + " " + c.context[-600:]))
         )
     ]
+
+
+def _says_national(text: str) -> bool:
+    """Tell whether ``text`` gives the whole country's figure: it says "cả nước" before any
+    province, district or region it names ("ở ĐBSCL … có 1.642 HTX, chiếm 15,16% cả nước" is the
+    region's figure, measured against the nation's), other than one in brackets after a person."""
+    expanded, named = place_mentions(re.sub(r"\bVN\b", "Việt Nam", text))
+    nation = NATION_RE.search(fold(expanded))
+    if nation is None:
+        return False
+    firsts = [
+        start
+        for place, start, _ in named
+        if place.kind != "country" and not place.qualifier and not expanded[:start].rstrip().endswith("(")
+    ]  # "Đại biểu Mai Sĩ Diến (Thanh Hoá) lưu ý hiện cả nước có …": where the speaker is from
+    return not firsts or nation.start() < min(firsts)
 
 
 def select_series(q: Question, candidates: Sequence[Clause], limit: int = 3) -> list[Clause]:

@@ -52,7 +52,7 @@ _COUNT_NOUNS = frozenset(
     thanh_niên phụ_nữ đảng_viên hội_viên đại_biểu ủy_viên uỷ_viên nhân_viên nhân_khẩu khách hành_khách
     du_khách lượt lượt_khách chuyến doanh_nghiệp công_ty đơn_vị tổ_chức cơ_sở nhóm tổ chi_bộ hội
     nhà_cung_cấp xe xe_buýt xe_khách chiếc tàu thuyền ghe phương_tiện tuyến dự_án tiểu_dự_án mô_hình
-    sản_phẩm loại loài mẫu hợp_đồng máy căn_hộ căn_nhà ngôi_nhà nhà phòng tầng hồ ao lồng trường trạm
+    sản_phẩm loại loài mẫu hợp_đồng máy căn_hộ căn_nhà ngôi_nhà nhà phòng hồ ao lồng trường trạm
     xã huyện tỉnh thôn bản phường quận nước quốc_gia vùng thị_trường việc_làm gian_hàng cửa_hàng siêu_thị
     chợ lớp_học lợn bò gà trâu cá thùng vé cuốn gói đề_tài đề_án văn_bản nhiệm_vụ tiêu_chí chỉ_tiêu
     thủ_tục dự_thảo dự_luật địa_phương điểm_bán nội_dung hạng_mục công_trình chuỗi chuỗi_liên_kết
@@ -65,7 +65,7 @@ _NAME_BEFORE = re.compile(  # on the lowercase text with its tones: "thứ" 11 i
     r"(?:(?<!tổng )(?<!con )(?<!với )(?<!trong )\bsố|\bthứ|\bquyết định|\bnghị quyết|\bnghị định|\bthông tư|\bchỉ thị|"
     r"\bkế hoạch|\bcông văn|\bluật|\bquận|\bphường|\bkhóa|\bkhoá|\btuyến|\bđường|\bquốc lộ|\btỉnh lộ|"
     r"\bhương lộ|\btổ|\bxóm|\bấp|\bkhu phố|\btập|\btrang|\bđiều|\bkhoản|\bchương|\bmục|\bphòng|\blô|"
-    r"\bphiên|\bkỳ|\bkì|\bđợt|\btop|\bhạng|\bbản|\bward|\bdistrict|\bno\.?|\bq\.|\bp\.)\s*$"
+    r"\bphiên|\bkỳ|\bkì|\bđợt|\btop|\btốp|\bhạng|\bbản|\bward|\bdistrict|\bno\.?|\bq\.|\bp\.)\s*$"
 )
 # "thành viên tham gia 150 người", "lao động thường xuyên 40 người": people counted as members/workers.
 _PEOPLE_NAMED = re.compile(r"\b(thanh vien|xa vien|lao dong)(?: \S+){0,3}$")
@@ -81,7 +81,7 @@ _COUNT_AFTER = re.compile(r"\s*(?:nghìn|ngàn|triệu)(?=\s)")
 _PERCENT_AFTER = re.compile(r"\s*%")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _AREA_RE = re.compile(r"\b(toan vung|ca vung|trong vung|cac tinh|toan mien)\b")
-_NATION_RE = re.compile(r"\b(ca nuoc|toan quoc|viet nam|nationwide)\b")
+_NATION_RE = re.compile(r"\b(ca nuoc|toan quoc|viet nam|vn|nationwide)\b")
 # "Số hợp tác xã sản xuất sản phẩm đạt OCOP là 4 HTX": the count named before its number, narrowed.
 _NAMED_BEFORE = re.compile(r"\bso (?:luong )?(?:htx|tht|qtdnd|thanh vien|xa vien|lao dong)\b(.*?)\b(?:la|dat|co|gom)$")
 # A sentence that states what is, not what is planned: it ends the plan before it.
@@ -90,6 +90,7 @@ _NAMED_BEFORE = re.compile(r"\bso (?:luong )?(?:htx|tht|qtdnd|thanh vien|xa vien
 _COOP_WORDS = frozenset({"htx", "tht", "lhhtx", "kttt", "qtdnd", "lmhtx"})
 _MEMBERS_RE = re.compile(r"\b(xa vien|thanh vien)\b")
 _ACTUAL_RE = re.compile(r"\b(hien nay|hien tai|hien|den nay|tu dau nam|da|vua qua|nam qua|ket qua|thuc hien duoc)\b")
+_AS_OF_RE = re.compile(r"\btinh (?:den|toi)\b")  # "tính đến năm 2018, VN có 22.456 HTX": as of, not by
 _GOAL_RE = re.compile(r"\b(phan dau|muc tieu|chi tieu|ke hoach|du kien)\b")
 NATION = Place("viet nam", "Việt Nam", "country")
 
@@ -217,13 +218,27 @@ def _counted_noun(after: str) -> str:
     return ""
 
 
+def _in_range(clause: str, number: tuple[int, int], span: tuple[int, int]) -> bool:
+    """Return whether the number at ``number`` (its value at ``span``) is a bound of a range:
+    "6 - 8%", "600-700 tấn", "từ 25% đến 30%"."""
+    ahead = clause[max(0, number[0] - 40) : number[0]]
+    return bool(
+        _RANGE_BEFORE.search(ahead)
+        or _RANGE_AFTER.match(clause, span[1])
+        or (ahead.rstrip().endswith("từ") and _RANGE_TO.match(clause, span[1]))
+    )
+
+
 def measured(clause: str, figure: Figure) -> tuple[float, str, str] | None:
     """Return a figure of ``clause`` as a number in its unit, the unit, and the value as written:
-    (3.24e9, "VND", "3,24 tỷ đồng"). None when its number cannot be read there."""
+    (3.24e9, "VND", "3,24 tỷ đồng"). None when its number cannot be read there, or is a bound of
+    a range ("mỗi bè khoảng 5-6 lồng" is no number of cages to compare)."""
     number = figure_span(clause, figure)
     if number is None:
         return None
     start, end = _value_span(clause, figure, number)
+    if _in_range(clause, number, (start, end)):
+        return None
     amount = _amount(clause[start:end], figure)
     return None if amount is None else (amount[0], amount[1], clause[start:end])
 
@@ -345,12 +360,7 @@ def _row(
         return None  # a document's number ("Kế hoạch số 681/KH-BCĐ") or a share ("179/196 HTX"), not a figure
     if _NAME_BEFORE.search(clause[max(0, number[0] - 20) : number[0]].lower()):
         return None  # "Quyết định 2032", "quận 12", "lần thứ 11": a name or a reference
-    ahead = clause[max(0, number[0] - 40) : number[0]]
-    if (
-        _RANGE_BEFORE.search(ahead)
-        or _RANGE_AFTER.match(clause, span[1])
-        or (ahead.rstrip().endswith("từ") and _RANGE_TO.match(clause, span[1]))
-    ):
+    if _in_range(clause, number, span):
         return None  # "6 - 8%", "600-700 tấn", "từ 25% đến 30%": a range is no single figure
     raw = ""
     if measure.startswith("count:"):
@@ -384,7 +394,11 @@ def _row(
         "target" in figure.qualifiers
         or bool(_GOAL_RE.search(fold(clause[: span[0]])))
         or (year is not None and doc_year is not None and year > doc_year)
-        or (key.startswith("by ") and (doc_year is None or (year or 0) >= doc_year))
+        or (
+            key.startswith("by ")
+            and (doc_year is None or (year or 0) >= doc_year)
+            and not _AS_OF_RE.search(fold(clause[: span[0]]))
+        )
     )
     if BY_NAME.get(measure) is not None and BY_NAME[measure].is_value:
         scope = "part" if scope is None else ""

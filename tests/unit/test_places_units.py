@@ -533,3 +533,25 @@ def test_a_place_in_brackets_after_a_cooperative_is_where_it_lies_not_part_of_it
     found = find_places("Giám đốc HTX Đức Huệ (Tháp Mười, Đồng Tháp) cho biết")
     assert [(p.name, p.parent) for p in found] == [("Tháp Mười", "dong thap"), ("Đồng Tháp", None)]
     assert find_places("HTX lúa tôm Thạnh Phú") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A place name inside a longer name is no place: the Pacific, a dam, a youth union, a road.
+        ("tốp 2.000 công ty hàng đầu châu Á - Thái Bình Dương", []),
+        ("HTX nuôi cá lồng gần thuỷ điện Hoà Bình có 340 lồng", []),
+        ("Đoàn TNCS Hồ Chí Minh trao giải cho 17 thanh niên", []),
+        ("trên đường Hồ Chí Minh qua Kon Tum", ["Kon Tum"]),
+        # A unit word, an English unit word or a new place after the name does not make it longer.
+        ("TP Hồ Chí Minh có 20 HTX", ["Hồ Chí Minh"]),
+        ("How many cooperatives are there in Cho Don District?", ["Chợ Đồn"]),
+        ("huyện Lương Sơn, tỉnh Hòa Bình", ["Lương Sơn", "Hòa Bình"]),
+        ("tỉnh Bắc Kạn HTX Tân Thành", ["Bắc Kạn"]),
+        # A province's name is one name however its two parts are joined.
+        ("Bà Rịa-Vũng Tàu có 320 hộ", ["Bà Rịa - Vũng Tàu"]),
+        ("tỉnh Bà Rịa – Vũng Tàu", ["Bà Rịa - Vũng Tàu"]),
+    ],
+)
+def test_a_place_inside_a_longer_name_is_no_place(text, expected):
+    assert [p.name for p in find_places(text)] == expected

@@ -30,6 +30,9 @@ def measures_of(text):
         # A sum of money asked of a cooperative is no count of cooperatives.
         ("htx Dong Phuong Hong thu phi tham quan bao nhieu tien 1 nguoi", []),
         ("HTX Thành Tâm bán điện giá bao nhiêu một kWh?", []),
+        # Accented words that fold like a cue are not the cue: "vón cục" is no "vốn".
+        ("Vết dầu vón cục gần hai bãi nghêu của HTX rộng bao nhiêu ha?", []),
+        ("Vốn điều lệ của HTX là bao nhiêu?", ["capital"]),
         ("How much did the cooperative's fish raft cost?", []),
     ],
 )

@@ -493,3 +493,14 @@ def test_the_second_figure_of_a_change_may_be_in_the_next_sentence_that_names_no
     question = "Ở HTX Đức Huệ (Tháp Mười), số lao động cho 500ha sẽ giảm từ bao nhiêu xuống còn bao nhiêu người?"
     text_quoted = quoted(pick_placed(question, text, place="Đồng Tháp"))
     assert "200 lao động" in text_quoted and "6 người" in text_quoted
+
+
+def test_a_regions_figure_measured_against_the_nation_is_not_the_nations():
+    region = "Theo Phó Thủ tướng, ở ĐBSCL và Đông Nam bộ đến cuối năm 2016 có 1.642 hợp tác xã, chiếm 15,16% cả nước."
+    nation = "Năm 2016 cả nước có khoảng 12.000 hợp tác xã nông nghiệp đang hoạt động."
+    question = "Cả nước có bao nhiêu hợp tác xã nông nghiệp?"
+    both = quoted(pick(question, region, nation))
+    assert "12.000" in both and "1.642" not in both
+    assert isinstance(pick(question, region), Refusal)
+    speaker = "Đại biểu Mai Sĩ Diến (Thanh Hoá) lưu ý hiện cả nước có hơn 10.000 hợp tác xã nông nghiệp."
+    assert "10.000" in quoted(pick(question, speaker))

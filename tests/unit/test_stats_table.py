@@ -7,9 +7,20 @@ from pathlib import Path
 import pytest
 
 from retrieval.documents import load_file
+from retrieval.measures import figures
 from retrieval.models import Document
 from retrieval.places import Place
-from retrieval.stats import StatRow, StatsQuery, extract, filter_rows, rank, rank_level, series, topic_words
+from retrieval.stats import (
+    StatRow,
+    StatsQuery,
+    extract,
+    filter_rows,
+    measured,
+    rank,
+    rank_level,
+    series,
+    topic_words,
+)
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
@@ -202,6 +213,8 @@ def _rows_of(text: str, place: str = "Lâm Đồng") -> list[StatRow]:
         ("Doanh thu đạt 600-700 triệu đồng/ha/năm.", []),
         ("Các hộ thu từ 1 tỷ đến 8 tỷ đồng/năm, đóng góp từ 25% đến 30% GDP.", []),
         ("Đến năm 2025 có 60 HTX đến 2030 là 80 HTX.", [("60", "htx_count", ""), ("80", "htx_count", "")]),
+        # A rank band ("tốp 200") and a kind of vehicle ("xe buýt 2 tầng") are no counts.
+        ("HTX có 5 xe buýt 2 tầng và lọt tốp 200 nhà bán lẻ.", [("5", "other", "xe buýt")]),
         # "1 chiếc", "cho 1 công ty": "a", not a count; "5 trường hợp" is whole.
         ("Chủ nhiệm HTX lấy 1 chiếc kẹp và ghi nhận 5 trường hợp.", [("5", "other", "trường hợp")]),
         # What an `other` figure counts is a noun of the lexicon, whole ("hải lý", not "hải").
@@ -232,6 +245,18 @@ def test_the_table_keeps_the_figures_of_sentences_about_cooperatives():
     assert [(r.value_text, r.measure) for r in _rows_of(text)] == [("120", "htx_count"), ("2 tỷ đồng", "revenue")]
     members = _rows_of("Tổ hợp tác có 45 thành viên. Vốn góp của xã viên đạt 12 tỷ đồng.")
     assert [(r.value_text, r.measure) for r in members] == [("45", "members"), ("12 tỷ đồng", "capital")]
+
+
+def test_a_national_figure_as_of_a_year_is_the_nations_actual():
+    rows = _rows_of("Theo Liên minh HTX VN, tính đến năm 2018, VN có 22.456 HTX đang hoạt động.")
+    assert [(r.value_text, r.place, r.status) for r in rows] == [("22.456", "Việt Nam", "actual")]
+
+
+def test_a_bound_of_a_range_is_no_value_to_compare():
+    # "340 so với 6" compared 340 cages with the upper bound of "5-6 cages per raft".
+    clause = "khu vực này có 18 bè (mỗi bè khoảng 5-6 lồng), bè cá gồm 39 lồng"
+    values = [measured(clause, f) for f in figures(clause) if f.measure == "count:long"]
+    assert [v[2] if v else None for v in values] == [None, "39"]
 
 
 def test_thousands_decimals_and_multipliers_are_read_as_written():
