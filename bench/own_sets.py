@@ -35,6 +35,8 @@ SETS = {
     "tuning5": REPO / "tests" / "data" / "questions_tuning5.jsonl",  # every class, mostly coop (helper-written)
     "heldout2": REPO / "tests" / "data" / "questions_heldout2.jsonl",  # scored only
     "heldout3": REPO / "tests" / "data" / "questions_heldout3.jsonl",  # scored only
+    "tuning6": REPO / "tests" / "data" / "questions_tuning6.jsonl",  # every class, mostly coop (helper-written)
+    "heldout4": REPO / "tests" / "data" / "questions_heldout4.jsonl",  # scored only
     "heldout": REPO / "tests" / "data" / "questions_heldout.jsonl",
     "dev": SHARED / "eval" / "questions.jsonl",
 }

@@ -29,7 +29,7 @@ from retrieval.units import name_key
 from retrieval.vietnamese import canonical_words, fold, number_value
 
 SENTENCE_CHARS = 1500  # longer sentences are read in pieces (the cost of a sentence grows with its square)
-VERSION = "9"  # bump when extraction changes: the catalog then rebuilds every row
+VERSION = "10"  # bump when extraction changes: the catalog then rebuilds every row
 
 # The unit a count is given in, by measure.
 _COUNT_UNITS = {

@@ -16,10 +16,12 @@ FLOORS = {
     "tuning2": 0.85,
     "tuning3": 0.85,
     "tuning4": 0.7,
-    "tuning5": 0.7,
+    "tuning5": 0.75,
+    "tuning6": 0.5,
     "heldout": 0.72,
     "heldout2": 0.55,
-    "heldout3": 0.45,
+    "heldout3": 0.5,
+    "heldout4": 0.4,
 }
 
 
