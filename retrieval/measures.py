@@ -35,13 +35,12 @@ class Measure:
         return bool(self.subject)
 
 
-# Lexicon words that folding merges with common words: "lãi" (profit) folds to "lai", as do
-# "lại" (again), "lái" (to drive) and "lai" (hybrid). In accented text only the accented form counts.
-# The question word "mấy" (how many) folds to "may", as do "mây" (rattan), "máy" (machine), "may" (luck).
-# One-syllable cue words, by their folded form, as the lexicon means them: in accented text another
-# word that folds alike is not the cue ("lại" is no "lãi", "mây" no "mấy", "vón cục" no "vốn").
+# One-syllable cue words, by their folded form, as the lexicon means them. Folding merges them with
+# common words: "lãi" (profit) with "lại" (again), "lái" (to drive) and "lai" (hybrid); "mấy" (how
+# many) with "mây" (rattan) and "máy" (machine); "vốn" (capital) with "vón" ("vón cục", clotted). In
+# accented text only the meant spelling is the cue.
 _MEANT = {"lai": "lãi", "may": "mấy", "von": "vốn"}
-_TWINS_RE = re.compile(r"(?<!\w)\w+(?!\w)")
+_WORD_RE = re.compile(r"(?<!\w)\w+(?!\w)")
 
 
 def _tokens(text: str) -> list[str]:
@@ -49,11 +48,12 @@ def _tokens(text: str) -> list[str]:
     "lại" apart from "lãi", "mây" apart from "mấy" and "vón" apart from "vốn" (a neutral token
     takes its place, so positions do not shift)."""
     if has_diacritics(text):
-        text = _TWINS_RE.sub(_not_a_twin, nfc(text))
+        text = _WORD_RE.sub(_not_a_twin, nfc(text))
     return canonical_words(text)
 
 
 def _not_a_twin(match: re.Match[str]) -> str:
+    """Return the matched word, or a neutral token when it only folds like a cue word."""
     word = match.group(0)
     folded = fold(word).lower()
     meant = _MEANT.get(folded)

@@ -84,11 +84,11 @@ _AREA_RE = re.compile(r"\b(toan vung|ca vung|trong vung|cac tinh|toan mien)\b")
 _NATION_RE = re.compile(r"\b(ca nuoc|toan quoc|viet nam|vn|nationwide)\b")
 # "Số hợp tác xã sản xuất sản phẩm đạt OCOP là 4 HTX": the count named before its number, narrowed.
 _NAMED_BEFORE = re.compile(r"\bso (?:luong )?(?:htx|tht|qtdnd|thanh vien|xa vien|lao dong)\b(.*?)\b(?:la|dat|co|gom)$")
-# A sentence that states what is, not what is planned: it ends the plan before it.
 # A sentence about the collective economy: the table holds its figures only (a coop article's news
 # of floods, fares or land prices is no statistic of cooperatives).
 _COOP_WORDS = frozenset({"htx", "tht", "lhhtx", "kttt", "qtdnd", "lmhtx"})
 _MEMBERS_RE = re.compile(r"\b(xa vien|thanh vien)\b")
+# A sentence that states what is, not what is planned: it ends the plan before it.
 _ACTUAL_RE = re.compile(r"\b(hien nay|hien tai|hien|den nay|tu dau nam|da|vua qua|nam qua|ket qua|thuc hien duoc)\b")
 _AS_OF_RE = re.compile(r"\btinh (?:den|toi)\b")  # "tính đến năm 2018, VN có 22.456 HTX": as of, not by
 _GOAL_RE = re.compile(r"\b(phan dau|muc tieu|chi tieu|ke hoach|du kien)\b")
