@@ -40,7 +40,22 @@ class Measure:
 # many) with "mây" (rattan) and "máy" (machine); "vốn" (capital) with "vón" ("vón cục", clotted). In
 # accented text only the meant spelling is the cue.
 _MEANT = {"lai": "lãi", "may": "mấy", "von": "vốn"}
-_WORD_RE = re.compile(r"(?<!\w)\w+(?!\w)")
+
+
+def _twins_re() -> re.Pattern[str]:
+    """Return a pattern of every other spelling that folds to a cue word ("lại", "mây", "vón"):
+    one class of letters per position, the meant spelling left out."""
+    variants: dict[str, str] = {}
+    for code in range(0x41, 0x1EFA):
+        char = chr(code)
+        if char.islower() and len(folded := fold(char)) == 1:
+            variants[folded] = variants.get(folded, "") + char
+    words = "|".join("".join(f"[{variants[letter]}]" for letter in key) for key in _MEANT)
+    meant = "|".join(_MEANT.values())
+    return re.compile(rf"(?<!\w)(?!(?:{meant})(?!\w))(?:{words})(?!\w)", re.IGNORECASE)
+
+
+_TWINS_RE = _twins_re()
 
 
 def _tokens(text: str) -> list[str]:
@@ -48,16 +63,8 @@ def _tokens(text: str) -> list[str]:
     "lại" apart from "lãi", "mây" apart from "mấy" and "vón" apart from "vốn" (a neutral token
     takes its place, so positions do not shift)."""
     if has_diacritics(text):
-        text = _WORD_RE.sub(_not_a_twin, nfc(text))
+        text = _TWINS_RE.sub(lambda m: f"{fold(m.group(0)).lower()}z", nfc(text))
     return canonical_words(text)
-
-
-def _not_a_twin(match: re.Match[str]) -> str:
-    """Return the matched word, or a neutral token when it only folds like a cue word."""
-    word = match.group(0)
-    folded = fold(word).lower()
-    meant = _MEANT.get(folded)
-    return word if meant is None or word.lower() == meant else f"{folded}z"
 
 
 def cue_words(text: str) -> list[str]:

@@ -849,13 +849,14 @@ def _sentence_beside(clause: Clause, candidates: Sequence[Clause], *, after: boo
     at = text.find(clause.sentence)
     if at < 0:
         return None
-    beside: dict[str, Clause] = {}
+    beside: dict[str, tuple[int, Clause]] = {}
     for other in candidates:
         where = text.find(other.sentence) if other.passage.chunk_id == clause.passage.chunk_id else -1
         if where >= 0 and (where > at if after else where < at):
-            beside.setdefault(other.sentence, other)
+            beside.setdefault(other.sentence, (where, other))
     pick = min if after else max
-    return pick(beside.values(), key=lambda c: text.find(c.sentence), default=None)
+    nearest = pick(beside.values(), key=lambda item: item[0], default=None)
+    return nearest[1] if nearest else None
 
 
 def _naming_unknown_places(q: Question, candidates: Sequence[Clause]) -> list[Clause]:
