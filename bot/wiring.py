@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Final
 from bot.feedback import FeedbackStore
 from bot.settings import Settings
 from retrieval.answering import AnswerConfig, Answerer, ExtractiveAnswerer
-from retrieval.embeddings import Embedder, create_embedder
+from retrieval.embeddings import Embedder, create_embedder, models_folder
 from retrieval.errors import HtxError
 from retrieval.index import Index, IngestReport, SearchConfig
 from retrieval.parts import ProgressFactory
@@ -103,8 +103,9 @@ def build_services(
             passage_prefix=settings.embedding_passage_prefix,
             batch_size=settings.embedding_batch_size,
             threads=settings.embedding_threads,
-            models_dir=settings.data_dir / "models",
+            models_dir=models_folder(settings.models_dir, settings.data_dir),
             engine=settings.e5_engine_backend,
+            device=settings.embedding_device,
             base_url=settings.embedding_url,
             api_key=settings.embedding_api_key.get_secret_value() if settings.embedding_api_key else None,
             concurrency=settings.embedding_concurrency,

@@ -662,11 +662,13 @@ def _mean_pooled(encoder: torch.nn.Module) -> torch.nn.Module:
 
 
 class _TorchRunner:
-    def __init__(self, folder: Path, mode: Literal["fp32", "int8", "bf16"], threads: int):
+    def __init__(self, folder: Path, mode: Literal["fp32", "int8", "bf16"], threads: int, device: str = "cpu"):
         import torch
 
         torch.set_num_threads(threads)  # process-wide: torch has one intra-op pool
         model = _load_torch_model(folder)
+        if mode == "int8" and device != "cpu":
+            raise EmbeddingError("the torch-int8 backend runs on the CPU only: use torch or torch-bf16 on a GPU")
         if mode == "int8":
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # torch 2.13 marks its quantised tensors deprecated
@@ -674,15 +676,18 @@ class _TorchRunner:
                 model = quantize(
                     model, {torch.nn.Linear: torch.ao.quantization.per_channel_dynamic_qconfig}, dtype=torch.qint8
                 )
-        self._module = _mean_pooled(model)
+        self._device = torch.device(device)
+        self._module = _mean_pooled(model).to(self._device)
         self._bf16 = mode == "bf16"
 
     def mean_pooled(self, input_ids: IdArray, attention_mask: IdArray) -> FloatArray:
         import torch
 
-        with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=self._bf16):
-            out = self._module(torch.from_numpy(input_ids), torch.from_numpy(attention_mask))
-        return cast(FloatArray, out.numpy())
+        ids = torch.from_numpy(input_ids).to(self._device)
+        mask = torch.from_numpy(attention_mask).to(self._device)
+        with torch.inference_mode(), torch.autocast(self._device.type, dtype=torch.bfloat16, enabled=self._bf16):
+            out = self._module(ids, mask)
+        return cast(FloatArray, out.cpu().numpy())
 
 
 def export_onnx(folder: Path, backend: Literal["onnx", "onnx-int8"] = "onnx-int8") -> Path:
@@ -868,6 +873,7 @@ class E5EngineEmbedder:
         source: Path | None = None,
         threads: int | None = None,
         max_batch_tokens: int | None = None,
+        device: str = "cpu",
     ):
         if backend not in BACKENDS:
             raise EmbeddingError(f"unknown e5 backend {backend!r}; expected one of {', '.join(BACKENDS)}")
@@ -875,6 +881,7 @@ class E5EngineEmbedder:
         self.backend: Backend = backend
         self.key = f"e5engine/multilingual-e5-small-q4/{backend}"
         self.threads = threads or os.cpu_count() or 1
+        self.device = device  # the torch backends' (resolved: "cpu", "cuda", "cuda:1", "mps")
         self.max_batch_tokens = max_batch_tokens or _BATCH_TOKENS.get(backend, 1024)
         self.pad_to = 16  # a batch's padded width is a multiple of this
         self._source = source
@@ -904,7 +911,8 @@ class E5EngineEmbedder:
                 self._runner = _OnnxRunner(path, self.threads)
             else:
                 modes: dict[str, Literal["fp32", "int8", "bf16"]] = {"torch-int8": "int8", "torch-bf16": "bf16"}
-                self._runner = _TorchRunner(self.folder, modes.get(self.backend, "fp32"), self.threads)
+                mode = modes.get(self.backend, "fp32")
+                self._runner = _TorchRunner(self.folder, mode, self.threads, self.device)
         return self._runner, self._tokenizer
 
     def token_ids(self, text: str, *, query: bool = False) -> list[int]:

