@@ -313,6 +313,16 @@ class Catalog:
                 out[h] = np.frombuffer(blob, dtype=np.float32)
         return out
 
+    def cached_hashes(self, model: str, hashes: Sequence[str]) -> set[str]:
+        """Return which of these content hashes have a cached vector for ``model`` (vectors not read)."""
+        out: set[str] = set()
+        for i in range(0, len(hashes), 500):
+            part = list(hashes[i : i + 500])
+            marks = ",".join("?" * len(part))
+            rows = self.db.execute(f"SELECT hash FROM embeddings WHERE model = ? AND hash IN ({marks})", [model, *part])
+            out.update(h for (h,) in rows)
+        return out
+
     def cache_embeddings(self, model: str, vectors: dict[str, np.ndarray]) -> None:
         """Store vectors by content hash; committed at once so an interrupted ingest keeps them."""
         with self.db:

@@ -13,7 +13,7 @@ from retrieval.catalog import Catalog
 from retrieval.embeddings import Embedder
 from retrieval.errors import InputError
 from retrieval.fusion import FUSION_METHODS, SearchConfig, fuse
-from retrieval.ingest import IngestReport, apply_batch, ingest_documents, read_paths, refresh_stats
+from retrieval.ingest import IngestReport, apply_batch, ingest_documents, preparing, read_paths, refresh_stats
 from retrieval.lexical import LexicalIndex
 from retrieval.models import Document, Passage
 from retrieval.parts import IndexParts, ProgressFactory
@@ -139,11 +139,9 @@ class Index:
         """
         started = time.perf_counter()
         folders = [Path(p) for p in paths]
-        with self.parts.ingest_lock():
-            batch = read_paths(folders, self.parts.progress)
-            return apply_batch(
-                self.parts, batch, folders, rebuild=rebuild, prune=prune, chunk_chars=self.chunk_chars, started=started
-            )
+        with self.parts.ingest_lock(), preparing(self.parts, self.chunk_chars, rebuild=rebuild) as chunker:
+            batch = read_paths(folders, self.parts.progress, on_document=chunker.add)
+            return apply_batch(self.parts, batch, folders, chunker, rebuild=rebuild, prune=prune, started=started)
 
     def ingest_documents(self, documents: Iterable[Document], *, rebuild: bool = False) -> IngestReport:
         """Index documents built in memory (benchmarks, tests); nothing is removed unless ``rebuild``."""

@@ -11,7 +11,8 @@ from __future__ import annotations
 import os
 import time
 import uuid
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from typing import Any
 from retrieval.catalog import document_hash
 from retrieval.chunking import chunk_document
 from retrieval.documents import LoadNote, LoadProblem, discover, document_id, load_file
+from retrieval.embedding_run import EmbeddingRun
 from retrieval.guards import instructions_in
 from retrieval.models import Chunk, Document
 from retrieval.parts import IndexParts, ProgressFactory, no_progress
@@ -181,9 +183,14 @@ def _is_empty(path: Path) -> bool:
         return False  # reading it will say what is wrong
 
 
-def read_paths(paths: Sequence[Path], progress: ProgressFactory | None = None) -> Batch:
+def read_paths(
+    paths: Sequence[Path],
+    progress: ProgressFactory | None = None,
+    on_document: Callable[[Document], object] | None = None,
+) -> Batch:
     """Read every article file under ``paths``; a file that cannot be read completely is
-    ``failed`` (its problems say why), and two files giving the same id keep the first."""
+    ``failed`` (its problems say why), and two files giving the same id keep the first.
+    ``on_document`` is called with each document kept, as soon as it is read."""
     files, problems = discover(paths)
     batch = Batch(problems=list(problems))
     meta_cache: dict[Path, dict[str, Any]] = {}
@@ -211,6 +218,8 @@ def read_paths(paths: Sequence[Path], progress: ProgressFactory | None = None) -
             else:
                 batch.documents[item.id] = item
                 origin[item.id] = str(path)
+                if on_document is not None:
+                    on_document(item)
                 continue
             batch.problems.append(problem)
             batch.failed.add(key)
@@ -220,14 +229,49 @@ def read_paths(paths: Sequence[Path], progress: ProgressFactory | None = None) -
     return batch
 
 
+class Chunker:
+    """Chunks documents as they are read and hands the chunks of new and changed ones to the
+    embedding run at once, so that embedding overlaps reading, chunking and statistics."""
+
+    def __init__(self, parts: IndexParts, chunk_chars: int, run: EmbeddingRun | None, *, rebuild: bool = False):
+        self.chunk_chars = chunk_chars
+        self.run = run
+        self.rebuild = rebuild
+        self.known = {doc_id: Known(h, p) for doc_id, (h, p) in parts.catalog.document_hashes().items()}
+        self.chunked: dict[str, tuple[Document, str, list[Chunk]]] = {}
+
+    def add(self, document: Document) -> tuple[Document, str, list[Chunk]]:
+        """Chunk ``document`` (once) and queue its chunks for embedding when it is new or changed."""
+        entry = self.chunked.get(document.id)
+        if entry is None or entry[0] is not document:
+            chunks = chunk_document(document, self.chunk_chars)
+            entry = self.chunked[document.id] = (document, document_hash(document, chunks), chunks)
+            known = self.known.get(document.id)
+            if self.run is not None and (self.rebuild or known is None or known.hash != entry[1]):
+                self.run.submit(chunks)
+        return entry
+
+
+@contextmanager
+def preparing(parts: IndexParts, chunk_chars: int, *, rebuild: bool = False) -> Iterator[Chunker]:
+    """A :class:`Chunker` for one ingest, with an embedding run beside it when the index embeds
+    (an index built with another embedder is re-embedded: see ``IndexParts.adopt_embedder``)."""
+    parts.adopt_embedder()
+    if parts.embedder is None or not parts.dense_ok:
+        yield Chunker(parts, chunk_chars, None, rebuild=rebuild)
+        return
+    with EmbeddingRun(parts.embedder, parts.catalog, progress=parts.progress) as run:
+        yield Chunker(parts, chunk_chars, run, rebuild=rebuild)
+
+
 def apply_batch(
     parts: IndexParts,
     batch: Batch,
     roots: Sequence[Path],
+    chunker: Chunker,
     *,
     rebuild: bool = False,
     prune: bool = False,
-    chunk_chars: int = 1000,
     started: float | None = None,
 ) -> IngestReport:
     """Bring the index in line with ``batch``: embed and store the vectors of changed chunks, write
@@ -236,7 +280,7 @@ def apply_batch(
     next run finishes what it left."""
     started = time.perf_counter() if started is None else started
     report = IngestReport(problems=batch.problems, notes=batch.notes)
-    known = {doc_id: Known(h, p) for doc_id, (h, p) in parts.catalog.document_hashes().items()}
+    known = dict(chunker.known)
     chunked: dict[str, tuple[Document, str, list[Chunk]]] = {}
     poisoned: set[str] = set()  # articles that speak to the assistant: no statistics rows either
     for document in parts.progress(
@@ -253,8 +297,8 @@ def apply_batch(
                     ),
                 )
             )
-        chunks = chunk_document(document, chunk_chars)
-        chunked[document.id] = (document, document_hash(document, chunks), chunks)
+        chunked[document.id] = chunker.add(document)
+    chunker.chunked.clear()
     found = {doc_id: Found(h, d.path) for doc_id, (d, h, _) in chunked.items()}
     if rebuild:  # every document is written again
         known = {doc_id: Known("", k.path) for doc_id, k in known.items()}
@@ -272,8 +316,9 @@ def apply_batch(
         for document, _, _ in parts.progress(changed, desc="statistics", unit="doc", disable=len(changed) < 200)
     }
     batch.documents.clear()
-    if parts.embedder is not None and parts.dense_ok:
-        report.chunks_embedded = parts.store_vectors([c for _, _, chunks in changed for c in chunks])
+    if chunker.run is not None:
+        report.chunks_embedded = chunker.run.finish()  # every vector is in the embedding cache now
+        report.chunks_embedded += parts.store_vectors([c for _, _, chunks in changed for c in chunks])
     if changed or plan.remove:
         complete = rebuild or not known or parts.catalog.stats_current()
         parts.catalog.replace_documents(changed, plan.remove, uuid.uuid4().hex, stats, stats_complete=complete)
@@ -329,5 +374,6 @@ def ingest_documents(
 ) -> IngestReport:
     """Index documents built in memory (benchmarks, tests); nothing is removed unless ``rebuild``."""
     started = time.perf_counter()
-    batch = Batch(documents={d.id: d for d in documents})
-    return apply_batch(parts, batch, [], rebuild=rebuild, prune=True, chunk_chars=chunk_chars, started=started)
+    with preparing(parts, chunk_chars, rebuild=rebuild) as chunker:
+        batch = Batch(documents={d.id: d for d in documents})
+        return apply_batch(parts, batch, [], chunker, rebuild=rebuild, prune=True, started=started)

@@ -162,18 +162,34 @@ class IndexParts:
     # --- the parts, opened lazily ------------------------------------------------------------------
 
     def _embedder_matches(self) -> bool:
-        key = self.embedder.key if self.embedder else "none"
+        """Tell whether the index's vectors are the configured embedder's (an index without
+        documents, or read without an embedder, has nothing to mismatch)."""
         stored = self.catalog.get_meta("embedder")
-        # No embedder (BM25 only) needs no vectors: only another model's vectors are worth a warning.
-        if self.embedder is not None and stored is not None and stored != key and self.catalog.count_documents():
-            log.warning(
-                "index was built with embedder %s, settings ask for %s: dense retrieval re-embeds on "
-                "the next 'htxbot ingest --rebuild'",
-                stored,
-                key,
-            )
-            return False
-        return True
+        if self.embedder is None or stored is None or stored == self.embedder.key:
+            return True
+        if not self.catalog.count_documents():
+            return True
+        log.warning(
+            "index in %s was built with embedder %s, settings ask for %s: answers use lexical search "
+            "only until 'htxbot ingest' re-embeds it (HTX_EMBEDDER names the embedder)",
+            self.data_dir,
+            stored,
+            self.embedder.key,
+        )
+        return False
+
+    def adopt_embedder(self) -> None:
+        """Before an ingest: when the index's vectors are another embedder's, say so and let this
+        ingest embed every chunk with the configured one (its embedding cache keeps the other's)."""
+        if self.dense_ok or self.embedder is None:
+            return
+        log.warning(
+            "re-embedding the %d chunks of the index with %s (it was built with %s)",
+            self.catalog.count_chunks(),
+            self.embedder.key,
+            self.catalog.get_meta("embedder"),
+        )
+        self.dense_ok = True
 
     @property
     def store(self) -> VectorStore | None:
@@ -338,6 +354,7 @@ class IndexParts:
             if generation != self.generation:
                 log.info("the index was updated by another process: reloading it")
                 self.generation = generation
+                self.dense_ok = self._embedder_matches()  # it may have been re-embedded
                 self._lexical = None
                 if self._store is not None:
                     from retrieval.store import forget_open_stores

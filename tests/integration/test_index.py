@@ -58,6 +58,43 @@ def test_index_survives_a_failed_ingest(tmp_path, seeds_copy, closing):
     assert any("43 HTX" in p.text for p in reopened.search("Chợ Đồn có bao nhiêu HTX", 5))
 
 
+class OtherHashEmbedder(HashEmbedder):
+    """Another model: its own key, other vectors."""
+
+    def __init__(self):
+        super().__init__()
+        self.key = "test/other-hash-64"
+
+    def _vector(self, text):
+        return super()._vector(text.upper() + " khác")
+
+
+def test_a_new_embedder_re_embeds_the_index_on_the_next_ingest(tmp_path, seeds_copy, closing, caplog):
+    data = tmp_path / "data"
+    first = closing(Index(data, HashEmbedder()))
+    built = first.ingest([seeds_copy]).chunks_total
+    first.close()
+
+    other = OtherHashEmbedder()
+    switched = closing(Index(data, other))
+    assert "answers use lexical search only until 'htxbot ingest' re-embeds it" in caplog.text
+    assert not switched.parts.dense_ok and other.embedded == 0
+    assert switched.search("Chợ Đồn có bao nhiêu HTX", 3)  # BM25 still answers meanwhile
+
+    caplog.clear()
+    report = switched.ingest([seeds_copy])  # nothing changed in the articles
+    assert f"re-embedding the {built} chunks of the index with test/other-hash-64" in caplog.text
+    assert (report.unchanged, report.chunks_embedded) == (5, built) and other.embedded == built
+    assert switched.parts.dense_ok and switched.store.count() == built
+    assert switched.catalog.get_meta("embedder") == "test/other-hash-64"
+    switched.close()
+
+    caplog.clear()
+    again = closing(Index(data, OtherHashEmbedder()))
+    assert again.parts.dense_ok and "lexical search only" not in caplog.text
+    assert again.ingest([seeds_copy]).chunks_embedded == 0
+
+
 def test_rebuild_and_lexical_only(tmp_path, seeds_copy, closing):
     index = closing(Index(tmp_path / "data", None))
     report = index.ingest([seeds_copy])
