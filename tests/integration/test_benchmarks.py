@@ -49,6 +49,24 @@ def test_performance_benchmark_runs_at_a_tiny_size(tmp_path):
     assert out.read_text(encoding="utf-8").startswith("# Performance") and out.with_suffix(".png").stat().st_size
 
 
+def test_ingest_benchmark_runs_at_a_tiny_size(tmp_path):
+    result = run_module(
+        "bench.performance",
+        "--ingest",
+        "coop",
+        "--ingest-docs",
+        "8",
+        "--sequential",
+        "--work",
+        str(tmp_path / "work"),
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    [row] = table_rows(result.stdout, "coop")
+    assert row[1] == "8" and row[3] == "e5-engine:onnx-int8", row
+    chunks, embedded_per_s = int(row[2]), float(row[5])
+    assert chunks > 8 and embedded_per_s > 0 and float(row[-1]) > 0  # every chunk embedded; a sum timed
+
+
 def test_quality_benchmark_runs_at_a_tiny_size(tmp_path):
     out = tmp_path / "quality.md"
     result = run_module(

@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from bench import performance
-from bench.performance import embedder_rows, embedder_table, parse_backend
+from bench.embedders import parse_backend
+from bench.performance import embedder_rows, embedder_table
 from retrieval.embeddings import Embedder
 
 TEXTS = ["đoạn một", "đoạn hai", "đoạn ba"]
