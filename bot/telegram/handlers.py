@@ -76,7 +76,6 @@ HELP = (
 NEW_CONVERSATION = "Đã bắt đầu cuộc trò chuyện mới. Bạn muốn hỏi gì?"
 TOO_MANY = "Bạn hỏi hơi nhanh quá 🙂 Vui lòng đợi một chút rồi hỏi tiếp (tối đa {limit} câu mỗi phút)."
 TOO_LONG = "Câu hỏi dài quá ({length} ký tự). Vui lòng hỏi ngắn gọn hơn, tối đa {limit} ký tự."
-BAD_QUESTION = "Tôi chưa hiểu câu hỏi: {reason}. Bạn thử hỏi lại nhé."
 NO_WORDS = "Tin nhắn chưa có chữ nào để tìm. Hãy gõ câu hỏi, ví dụ: Huyện Chợ Đồn có bao nhiêu HTX?"
 EMPTY_QUESTION = "Tin nhắn trống. Hãy gõ câu hỏi, ví dụ: Huyện Chợ Đồn có bao nhiêu HTX?"
 INDEX_BUSY = "Kho bài viết đang được cập nhật. Vui lòng hỏi lại sau khoảng một phút."
@@ -92,6 +91,48 @@ EXPIRED_RATING = "Câu trả lời này đã cũ, không đánh giá được n�
 UNKNOWN_BUTTON = "Nút này không còn dùng được. Gõ /start để xem các câu hỏi mẫu."
 INLINE_BUTTON = "Nút này chỉ dùng được trong trò chuyện với bot: hãy mở @{username} và gõ /start."
 FAILED_BUTTON = "Xin lỗi, đã có lỗi xảy ra. Vui lòng thử lại sau ít phút."
+# What a user whose Telegram is in English (language_code "en…") is told instead; questions are
+# answered in the language they are asked in, whatever the user's setting.
+EXAMPLE_QUESTIONS_EN = (
+    "How many cooperatives does Chợ Đồn district have?",
+    "How many new cooperatives did Hòa Bình province set up in 2020?",
+    "Compare the number of cooperatives in Bắc Kạn city and Chợ Đồn district.",
+)
+COMMANDS_EN = (
+    BotCommand("start", "About the bot, with example questions"),
+    BotCommand("help", "How to ask, and the commands"),
+    BotCommand("nguon", "The articles the answers come from"),
+    BotCommand("moi", "Start a new conversation"),
+)
+GREETING_EN = (
+    "Hello! I answer questions about the statistics of cooperatives (hợp tác xã, HTX), cooperative "
+    "groups and the collective economy in Vietnam, from news articles, citing each source.\nType a "
+    "question in English or Vietnamese, or pick an example:"
+)
+HELP_EN = (
+    "<b>How to use</b>\n"
+    "Ask in English or Vietnamese, e.g. <i>How many cooperatives does Chợ Đồn district have?</i>\n"
+    "You can follow up, e.g. <i>What about Bắc Kạn city?</i>\n"
+    "In a group, mention the bot (@{username}) or reply to one of its messages.\n\n"
+    "/nguon — the articles the answers come from\n"
+    "/moi — start a new conversation\n"
+    "/help — this help"
+)
+NEW_CONVERSATION_EN = "A new conversation has started. What would you like to ask?"
+TOO_MANY_EN = "You are asking a bit fast 🙂 Please wait a moment (at most {limit} questions a minute)."
+TOO_LONG_EN = "The question is too long ({length} characters). Please keep it under {limit} characters."
+BAD_QUESTION_EN = "I could not read the question. Please try asking it another way."
+BAD_QUESTION = "Tôi chưa hiểu câu hỏi. Bạn thử hỏi lại theo cách khác nhé."
+NO_WORDS_EN = "The message has no words to search for. Type a question, e.g. How many cooperatives does Chợ Đồn have?"
+EMPTY_QUESTION_EN = "The message is empty. Type a question, e.g. How many cooperatives does Chợ Đồn have?"
+INDEX_BUSY_EN = "The article index is being updated. Please ask again in about a minute."
+UNAVAILABLE_EN = "The article index cannot be used right now (its operator has to check it). Please try later."
+NOT_TEXT_EN = (
+    "Sorry, I can only read text messages. Type a question about cooperatives, e.g. How many "
+    "cooperatives does Chợ Đồn have?"
+)
+UNKNOWN_COMMAND_EN = "I do not know this command. Type /help to see the commands."
+FAILED_EN = "Sorry, something went wrong while handling your message. Please try again in a few minutes."
 TYPING_EVERY_SECONDS = 4.0
 STREAM_EDIT_SECONDS = 1.0  # Telegram allows about one edit a second per chat
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
@@ -152,6 +193,12 @@ def query_of(update: Update) -> CallbackQuery:
     return update.callback_query
 
 
+def english(update: Update | None) -> bool:
+    """Tell whether the update's sender uses Telegram in English (their language_code)."""
+    user = update.effective_user if update is not None else None
+    return bool(user and (user.language_code or "").lower().startswith("en"))
+
+
 def feedback_keyboard() -> InlineKeyboardMarkup:
     """Return the 👍/👎 buttons shown under every answer."""
     return InlineKeyboardMarkup(
@@ -160,16 +207,19 @@ def feedback_keyboard() -> InlineKeyboardMarkup:
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Greet the user and offer three example questions as buttons."""
+    """Greet the user and offer three example questions as buttons, in the user's language."""
+    en = english(update)
+    examples, prefix = (EXAMPLE_QUESTIONS_EN, "ask:en:") if en else (EXAMPLE_QUESTIONS, "ask:")
     keyboard = InlineKeyboardMarkup(
-        [[InlineKeyboardButton(q, callback_data=f"ask:{n}")] for n, q in enumerate(EXAMPLE_QUESTIONS)]
+        [[InlineKeyboardButton(q, callback_data=f"{prefix}{n}")] for n, q in enumerate(examples)]
     )
-    await message_of(update).reply_text(GREETING, reply_markup=keyboard)
+    await message_of(update).reply_text(GREETING_EN if en else GREETING, reply_markup=keyboard)
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Explain how to ask and list the commands."""
-    await message_of(update).reply_html(HELP.format(username=context.bot.username))
+    """Explain how to ask and list the commands, in the user's language."""
+    text = HELP_EN if english(update) else HELP
+    await message_of(update).reply_html(text.format(username=context.bot.username))
 
 
 async def sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -183,17 +233,17 @@ async def sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def new_conversation(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Forget the chat's conversation so the next question stands alone."""
     state_of(context).memory.clear(chat_of(update).id)
-    await message_of(update).reply_text(NEW_CONVERSATION)
+    await message_of(update).reply_text(NEW_CONVERSATION_EN if english(update) else NEW_CONVERSATION)
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Point to /help for a command the bot does not know."""
-    await message_of(update).reply_text(UNKNOWN_COMMAND)
+    await message_of(update).reply_text(UNKNOWN_COMMAND_EN if english(update) else UNKNOWN_COMMAND)
 
 
 async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Explain that only text questions are understood (photos, stickers, voice…)."""
-    await message_of(update).reply_text(NOT_TEXT)
+    await message_of(update).reply_text(NOT_TEXT_EN if english(update) else NOT_TEXT)
 
 
 async def private_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -201,7 +251,7 @@ async def private_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     message = message_of(update)
     if message.text is None:  # registered with filters.TEXT
         raise _not_in(update, "text")
-    await answer_question(context, message.chat, user_id_of(update), message.text, reply_to=None)
+    await answer_question(context, message.chat, user_id_of(update), message.text, reply_to=None, en=english(update))
 
 
 async def group_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -210,12 +260,17 @@ async def group_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     question = addressed_question(message, context.bot.id, context.bot.username)
     if question is None:
         return
-    await answer_question(context, message.chat, user_id_of(update), question, reply_to=message.message_id)
+    await answer_question(
+        context, message.chat, user_id_of(update), question, reply_to=message.message_id, en=english(update)
+    )
 
 
 def example_of(data: str | None) -> str | None:
-    """Return the example question of a button's ``ask:<n>`` data, None for anything else."""
-    return {f"ask:{n}": question for n, question in enumerate(EXAMPLE_QUESTIONS)}.get(data or "")
+    """Return the example question of a button's ``ask:<n>`` (or English ``ask:en:<n>``) data, None
+    for anything else."""
+    examples = {f"ask:{n}": question for n, question in enumerate(EXAMPLE_QUESTIONS)}
+    examples.update({f"ask:en:{n}": question for n, question in enumerate(EXAMPLE_QUESTIONS_EN)})
+    return examples.get(data or "")
 
 
 async def example_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -229,7 +284,8 @@ async def example_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         await query.answer(INLINE_BUTTON.format(username=context.bot.username))
         return
     await query.answer()
-    await answer_question(context, query.message.chat, query.from_user.id, question, reply_to=None)
+    en = (query.data or "").startswith("ask:en:")
+    await answer_question(context, query.message.chat, query.from_user.id, question, reply_to=None, en=en)
 
 
 async def rate_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -265,20 +321,29 @@ async def rate_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 
 async def answer_question(
-    context: ContextTypes.DEFAULT_TYPE, chat: Chat, user_id: int, question: str, *, reply_to: int | None
+    context: ContextTypes.DEFAULT_TYPE,
+    chat: Chat,
+    user_id: int,
+    question: str,
+    *,
+    reply_to: int | None,
+    en: bool = False,
 ) -> None:
-    """Check the limits, answer with the chat's history, send the parts, remember the turn."""
+    """Check the limits, answer with the chat's history, send the parts, remember the turn; what is
+    not an answer is said in English when ``en`` (the user's Telegram is in English)."""
     state = state_of(context)
     limit = state.services.settings.max_question_chars
     reply = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
     question = question.strip()
     if len(question) > limit:
+        too_long = TOO_LONG_EN if en else TOO_LONG
         await context.bot.send_message(
-            chat.id, TOO_LONG.format(length=len(question), limit=limit), reply_parameters=reply
+            chat.id, too_long.format(length=len(question), limit=limit), reply_parameters=reply
         )
         return
     if not state.rate_limit.allow(user_id):
-        await context.bot.send_message(chat.id, TOO_MANY.format(limit=state.rate_limit.limit), reply_parameters=reply)
+        too_many = TOO_MANY_EN if en else TOO_MANY
+        await context.bot.send_message(chat.id, too_many.format(limit=state.rate_limit.limit), reply_parameters=reply)
         return
     async with state.chat_locks[chat.id]:
         history = state.memory.history(chat.id)
@@ -292,7 +357,7 @@ async def answer_question(
                     answer = await asyncio.to_thread(state.services.answerer.answer, question, history)
                 sent = await send_answer(context, chat.id, answer, reply)
         except HtxError as exc:
-            await context.bot.send_message(chat.id, friendly_error(exc), reply_parameters=reply)
+            await context.bot.send_message(chat.id, friendly_error(exc, en=en), reply_parameters=reply)
             return
         state.memory.add_turn(chat.id, question, answer.text)
         state.memory.remember_answer(chat.id, sent.message_id, question, answer.text)
@@ -300,15 +365,19 @@ async def answer_question(
             await send_chart(context, chat.id, answer, reply)
 
 
-def friendly_error(exc: HtxError) -> str:
-    """Return what a Telegram user is told for one of the core's errors (logged for the operator
-    when it is not the user's)."""
+def friendly_error(exc: HtxError, *, en: bool = False) -> str:
+    """Return what a Telegram user is told for one of the core's errors, in one language (the
+    core's own English wording is logged, never mixed into a Vietnamese reply); logged for the
+    operator when it is not the user's."""
     if isinstance(exc, InputError):
-        return {"no_words": NO_WORDS, "empty": EMPTY_QUESTION}.get(exc.kind) or BAD_QUESTION.format(reason=exc)
+        log.info("question refused: %s", exc)
+        if en:
+            return {"no_words": NO_WORDS_EN, "empty": EMPTY_QUESTION_EN}.get(exc.kind, BAD_QUESTION_EN)
+        return {"no_words": NO_WORDS, "empty": EMPTY_QUESTION}.get(exc.kind, BAD_QUESTION)
     log.warning("answering failed: %s", exc)
     if isinstance(exc, IndexBusyError):
-        return INDEX_BUSY
-    return UNAVAILABLE
+        return INDEX_BUSY_EN if en else INDEX_BUSY
+    return UNAVAILABLE_EN if en else UNAVAILABLE
 
 
 async def send_answer(
@@ -469,11 +538,13 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             await update.callback_query.answer(FAILED_BUTTON)
     if isinstance(update, Update) and update.effective_chat:
         try:
-            await context.bot.send_message(update.effective_chat.id, FAILED)
+            await context.bot.send_message(update.effective_chat.id, FAILED_EN if english(update) else FAILED)
         except TelegramError as exc:
             log.warning("could not tell the user about the error: %s", type(exc).__name__)
 
 
 async def register_commands(application: BotApplication) -> None:
-    """Register the command menu with setMyCommands."""
+    """Register the command menu with setMyCommands: Vietnamese for everyone, English for users
+    whose Telegram is in English."""
     await application.bot.set_my_commands(list(COMMANDS))
+    await application.bot.set_my_commands(list(COMMANDS_EN), language_code="en")

@@ -15,11 +15,23 @@ from pydantic import SecretStr
 
 from bot.feedback import FeedbackStore
 from bot.telegram.application import build_application, run_polling, start_application, stop_application
-from bot.telegram.handlers import FAILED, INDEX_BUSY, NO_WORDS, NOT_TEXT, UNAVAILABLE
+from bot.telegram.handlers import (
+    BAD_QUESTION,
+    FAILED,
+    GREETING_EN,
+    INDEX_BUSY,
+    INDEX_BUSY_EN,
+    NEW_CONVERSATION_EN,
+    NO_WORDS,
+    NO_WORDS_EN,
+    NOT_TEXT,
+    UNAVAILABLE,
+    friendly_error,
+)
 from bot.telegram.memory import ConversationMemory, UserRateLimit
 from bot.telegram.webhook import webhook_router
 from bot.wiring import Services
-from retrieval.errors import ConfigError, IndexBusyError, IndexCorruptError
+from retrieval.errors import ConfigError, IndexBusyError, IndexCorruptError, InputError
 from retrieval.models import Answer, Citation
 from tests.fake_telegram import BOT_USER, FakeBotApi
 from tests.helpers.telegram import GROUP, PRIVATE, TOKEN, USER, callback, message, running, with_own_data_dir
@@ -101,6 +113,43 @@ async def test_start_examples_help_and_sources(services, api):
         assert "(5)" in listing["text"]
         assert all(f"\n{n}. <b>" in listing["text"] for n in range(1, 6))
         assert "không rõ ngày" in listing["text"] and "27/07/2017" in listing["text"]
+
+
+ENGLISH_USER = {**USER, "language_code": "en-GB"}
+
+
+async def test_a_user_whose_telegram_is_in_english_is_spoken_to_in_english(services, api):
+    async with running(services, api):
+        [greeting] = await ask(api, message("/start", user=ENGLISH_USER))
+        assert greeting["text"] == GREETING_EN
+        examples = [row[0] for row in greeting["reply_markup"]["inline_keyboard"]]
+        assert [e["callback_data"] for e in examples] == ["ask:en:0", "ask:en:1", "ask:en:2"]
+        assert examples[0]["text"] == "How many cooperatives does Chợ Đồn district have?"
+
+        api.push(callback("ask:en:0", message_id=1))
+        [answer] = await api.wait_for(lambda: [t for t in api.sent_texts() if "42" in t])
+        assert "Sources:" in answer and "Nguồn:" not in answer  # the example is asked, and answered, in English
+
+        [help_text] = await ask(api, message("/help", user=ENGLISH_USER))
+        assert help_text["text"].startswith("<b>How to use</b>") and "@htx_test_bot" in help_text["text"]
+        [cleared] = await ask(api, message("/moi", user=ENGLISH_USER))
+        assert cleared["text"] == NEW_CONVERSATION_EN
+        [refused] = await ask(api, message("???", user=ENGLISH_USER))
+        assert refused["text"] == NO_WORDS_EN
+        [vietnamese] = await ask(api, message("???"))  # the same chat, a Vietnamese user
+        assert vietnamese["text"] == NO_WORDS
+
+        menus = api.calls_of("setMyCommands")
+        assert [m.get("language_code") for m in menus] == [None, "en"]
+        assert [c["command"] for c in menus[1]["commands"]] == ["start", "help", "nguon", "moi"]
+        assert menus[1]["commands"][0]["description"] == "About the bot, with example questions"
+
+
+def test_a_refused_question_is_told_in_one_language():
+    odd = InputError("unknown fusion 'x'; expected one of weighted, rrf")  # the core's English wording
+    assert friendly_error(odd) == BAD_QUESTION and "fusion" not in BAD_QUESTION
+    assert friendly_error(odd, en=True).startswith("I could not read the question")
+    assert friendly_error(IndexBusyError("an ingest holds the catalog"), en=True) == INDEX_BUSY_EN
 
 
 async def test_group_answers_only_when_mentioned_or_replied_to(services, api):
