@@ -92,8 +92,10 @@ def build_application(services: Services, *, token: str | None = None, base_url:
 
 def add_handlers(application: BotApplication) -> None:
     """Register the commands, the questions, the buttons and the error handler."""
-    private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
-    groups = filters.ChatType.GROUPS & filters.UpdateType.MESSAGE
+    # New and edited messages alike (as CommandHandler does): an edited question is answered again.
+    private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGES
+    groups = filters.ChatType.GROUPS & filters.UpdateType.MESSAGES
+    worded = filters.TEXT | filters.CAPTION  # a photo's or a document's caption is a question too
     application.add_handlers(
         [
             CommandHandler("start", handlers.start),
@@ -101,9 +103,9 @@ def add_handlers(application: BotApplication) -> None:
             CommandHandler("nguon", handlers.sources),
             CommandHandler("moi", handlers.new_conversation),
             MessageHandler(private & filters.COMMAND, handlers.unknown_command),
-            MessageHandler(private & filters.TEXT, handlers.private_question),
-            MessageHandler(groups & filters.TEXT & ~filters.COMMAND, handlers.group_question),
-            MessageHandler(private & ~filters.TEXT, handlers.not_text),
+            MessageHandler(private & worded, handlers.private_question),
+            MessageHandler(groups & worded & ~filters.COMMAND, handlers.group_question),
+            MessageHandler(private & ~worded, handlers.not_text),
             CallbackQueryHandler(handlers.example_question, pattern=r"^ask:"),
             CallbackQueryHandler(handlers.rate_answer, pattern=r"^fb:"),
             CallbackQueryHandler(handlers.unknown_button),

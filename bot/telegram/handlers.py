@@ -84,6 +84,7 @@ NOT_TEXT = (
     "Xin lỗi, tôi chỉ đọc được tin nhắn chữ. Hãy gõ câu hỏi về hợp tác xã, ví dụ: Huyện Chợ Đồn có bao nhiêu HTX?"
 )
 UNKNOWN_COMMAND = "Tôi không biết lệnh này. Gõ /help để xem các lệnh."
+MENTION_HINT = "Bạn muốn hỏi gì? Hãy nhắc @{username} kèm câu hỏi, ví dụ: @{username} Huyện Chợ Đồn có bao nhiêu HTX?"
 FAILED = "Xin lỗi, đã có lỗi xảy ra khi xử lý tin nhắn của bạn. Vui lòng thử lại sau ít phút."
 THANKS = "Cảm ơn bạn đã đánh giá!"
 THANKS_BUTTON = "✅ Cảm ơn bạn đã đánh giá"
@@ -132,6 +133,10 @@ NOT_TEXT_EN = (
     "cooperatives does Chợ Đồn have?"
 )
 UNKNOWN_COMMAND_EN = "I do not know this command. Type /help to see the commands."
+MENTION_HINT_EN = (
+    "What would you like to ask? Mention @{username} with a question, e.g. @{username} How many "
+    "cooperatives does Chợ Đồn have?"
+)
 FAILED_EN = "Sorry, something went wrong while handling your message. Please try again in a few minutes."
 TYPING_EVERY_SECONDS = 4.0
 STREAM_EDIT_SECONDS = 1.0  # Telegram allows about one edit a second per chat
@@ -247,18 +252,25 @@ async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def private_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Answer a text message of a private chat."""
+    """Answer a private chat's message: its text, or a photo's or document's caption; an edited
+    message is answered again."""
     message = message_of(update)
-    if message.text is None:  # registered with filters.TEXT
-        raise _not_in(update, "text")
-    await answer_question(context, message.chat, user_id_of(update), message.text, reply_to=None, en=english(update))
+    question = message.text if message.text is not None else message.caption
+    if question is None:  # registered with filters.TEXT | filters.CAPTION
+        raise _not_in(update, "text or caption")
+    await answer_question(context, message.chat, user_id_of(update), question, reply_to=None, en=english(update))
 
 
 async def group_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Answer a group message that mentions the bot or replies to it, without the mention."""
+    """Answer a group message (text or caption) that mentions the bot or replies to it, without the
+    mention; a mention with no question gets a hint."""
     message = message_of(update)
     question = addressed_question(message, context.bot.id, context.bot.username)
     if question is None:
+        return
+    if not question:
+        hint = MENTION_HINT_EN if english(update) else MENTION_HINT
+        await message.reply_text(hint.format(username=context.bot.username))
         return
     await answer_question(
         context, message.chat, user_id_of(update), question, reply_to=message.message_id, en=english(update)
@@ -495,12 +507,17 @@ async def typing(context: ContextTypes.DEFAULT_TYPE, chat_id: int, every: float 
 
 
 def addressed_question(message: Message, bot_id: int, bot_username: str | None) -> str | None:
-    """Return a group message's question when it mentions the bot or replies to it, else None."""
-    text = message.text or ""
+    """Return a group message's question (its text, or its caption) when it mentions the bot or
+    replies to it: "" when it says nothing besides the mention; None when it is not for the bot."""
+    kinds: list[str | None] = [MessageEntity.MENTION, MessageEntity.TEXT_MENTION]
+    if message.text is not None:
+        text, entities = message.text, message.parse_entities(kinds)
+    else:
+        text, entities = message.caption or "", message.parse_caption_entities(kinds)
     mentioned = False
     handle = f"@{bot_username}".lower() if bot_username else None
     for entity, value in sorted(
-        message.parse_entities([MessageEntity.MENTION, MessageEntity.TEXT_MENTION]).items(),
+        entities.items(),
         key=lambda item: item[0].offset,
         reverse=True,
     ):
@@ -516,8 +533,7 @@ def addressed_question(message: Message, bot_id: int, bot_username: str | None) 
     )
     if not (mentioned or replied):
         return None
-    question = " ".join(text.split()).strip(" ,:")
-    return question or None
+    return " ".join(text.split()).strip(" ,:")
 
 
 async def unknown_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

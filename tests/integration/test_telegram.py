@@ -152,6 +152,40 @@ def test_a_refused_question_is_told_in_one_language():
     assert friendly_error(IndexBusyError("an ingest holds the catalog"), en=True) == INDEX_BUSY_EN
 
 
+PHOTO = [{"file_id": "p", "file_unique_id": "p", "width": 90, "height": 60}]
+
+
+async def test_captions_edited_questions_and_a_bare_mention_are_answered(services, api):
+    async with running(services, api):
+        [captioned] = await ask(api, message(photo=PHOTO, caption="Chợ Đồn có bao nhiêu HTX?"))
+        assert "42" in captioned["text"]
+        [photo_only] = await ask(api, message(photo=PHOTO))
+        assert photo_only["text"] == NOT_TEXT
+
+        # The user corrects a question: the edited text is answered, as an edited command already was.
+        wrong = message("Chợ Mới có bao nhiêu HTX?")
+        [refused] = await ask(api, wrong)
+        assert "42" not in refused["text"]
+        edited = {"edited_message": {**wrong["message"], "text": "Chợ Đồn có bao nhiêu HTX?", "edit_date": 1}}
+        [again] = await ask(api, edited)
+        assert "42" in again["text"]
+
+        mention = "@htx_test_bot"
+        entity = [{"type": "mention", "offset": 0, "length": len(mention)}]
+        [in_group] = await ask(
+            api,
+            message(chat=GROUP, photo=PHOTO, caption=f"{mention} Chợ Đồn có bao nhiêu HTX?", caption_entities=entity),
+            chat_id=GROUP["id"],
+        )
+        assert "42" in in_group["text"]
+        [hint] = await ask(api, message(mention, chat=GROUP, entities=entity), chat_id=GROUP["id"])
+        assert hint["text"].startswith("Bạn muốn hỏi gì?") and f"{mention} Huyện Chợ Đồn" in hint["text"]
+        [hint_en] = await ask(
+            api, message(f"{mention} ,", chat=GROUP, entities=entity, user=ENGLISH_USER), chat_id=GROUP["id"]
+        )
+        assert hint_en["text"].startswith("What would you like to ask?")
+
+
 async def test_group_answers_only_when_mentioned_or_replied_to(services, api):
     async with running(services, api):
         api.push(message("Chợ Đồn có bao nhiêu HTX?", chat=GROUP))
