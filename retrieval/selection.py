@@ -19,7 +19,15 @@ import numpy as np
 from retrieval.chunking import split_sentences
 from retrieval.guards import addresses_assistant, asks_price, is_fresh, is_poisoned
 from retrieval.listing import listed_group
-from retrieval.measures import BY_NAME, Figure, counted_noun, figure_scope, figures, named_value
+from retrieval.measures import (
+    BY_NAME,
+    Figure,
+    counted_noun,
+    figure_scope,
+    figures,
+    named_value,
+    without_achieved_plans,
+)
 from retrieval.models import Document, Passage
 from retrieval.periods import period_for, period_key, years
 from retrieval.places import Place, find_places, place_mentions, situate, within
@@ -1019,16 +1027,17 @@ _TARGET_RE = re.compile(r"\b(phan dau|muc tieu|chi tieu|ke hoach|du kien|se)\b")
 def _clause_target(clause: Clause) -> frozenset[str]:
     """Return {"target"} when the clause's sentence (or the one before it) sets a goal: "Theo đó,
     đến năm 2025 huyện sẽ …; phấn đấu …; lợi nhuận bình quân đạt 420 triệu đồng/HTX"."""
-    near = _folded(clause.before + " " + clause.text + " " + clause.context[-600:])
+    near = without_achieved_plans(_folded(clause.before + " " + clause.text + " " + clause.context[-600:]))
     return frozenset({"target"}) if _TARGET_RE.search(near) else frozenset()
 
 
 def states_target(q: Question, clause: Clause) -> bool:
     """Tell whether the clause's figure is a goal, not an achieved figure: "phấn đấu … doanh thu bình
     quân đạt 1 tỷ đồng/HTX", read from the figure's own words or its sentence."""
-    if any("target" in f.qualifiers for f in _measure_figures(q, clause)):
-        return True
-    return bool(_TARGET_RE.search(_folded(clause.before + " " + clause.sentence)))
+    targets = ["target" in f.qualifiers for f in _measure_figures(q, clause)]
+    if any(targets):  # all of them goals; a sentence that also gives what was reached is no goal
+        return all(targets)  # ("thành lập mới 17 HTX, vượt kế hoạch giao đầu năm (12 HTX)")
+    return bool(_TARGET_RE.search(without_achieved_plans(_folded(clause.before + " " + clause.sentence))))
 
 
 def _prefer_qualifiers(q: Question, clauses: list[Clause]) -> list[Clause]:

@@ -504,3 +504,39 @@ def test_a_regions_figure_measured_against_the_nation_is_not_the_nations():
     assert isinstance(pick(question, region), Refusal)
     speaker = "Đại biểu Mai Sĩ Diến (Thanh Hoá) lưu ý hiện cả nước có hơn 10.000 hợp tác xã nông nghiệp."
     assert "10.000" in quoted(pick(question, speaker))
+
+
+@pytest.mark.parametrize(
+    "sentence, goal",
+    [
+        ("Năm 2021, toàn tỉnh có 66 HTX thành lập mới, vượt kế hoạch năm đề ra.", False),
+        ("Năm 2021, toàn tỉnh thành lập mới 66 HTX, đạt 110% kế hoạch.", False),
+        ("Năm 2021, toàn tỉnh thành lập mới 66 HTX, hoàn thành chỉ tiêu được giao.", False),
+        ("Năm 2021, toàn tỉnh phấn đấu thành lập mới 66 HTX.", True),
+        ("Kế hoạch năm 2021, toàn tỉnh thành lập mới 66 HTX.", True),
+        ("Mục tiêu năm 2021 là thành lập mới 66 HTX, đạt kế hoạch tỉnh giao.", True),
+    ],
+)
+def test_a_plan_reached_or_beaten_is_no_goal(sentence, goal):
+    """ "Vượt kế hoạch", "đạt 110% kế hoạch": the figure is achieved; "phấn đấu", "kế hoạch năm":
+    it is a goal. Any question of the class, whatever its words."""
+    from retrieval.selection import states_target
+
+    q = analyse("Năm 2021 tỉnh thành lập mới bao nhiêu HTX?")
+    selection = pick(q.text, sentence)
+    assert isinstance(selection, Selection), selection
+    assert states_target(q, selection.clauses[0]) is goal
+
+
+def test_a_sentence_with_the_figure_reached_and_its_plan_is_no_goal():
+    from retrieval.selection import states_target
+
+    q = analyse("6 tháng đầu năm 2017 tỉnh thành lập mới bao nhiêu HTX?")
+    sentence = (
+        "Trong 6 tháng đầu năm 2017, toàn tỉnh đã thành lập mới được 17 HTX, "
+        "vượt kế hoạch giao đầu năm (thành lập mới 12 HTX)."
+    )
+    selection = pick(q.text, sentence)
+    assert isinstance(selection, Selection) and not states_target(q, selection.clauses[0])
+    goal = pick(q.text, "Năm 2017, toàn tỉnh phấn đấu thành lập mới 12 HTX và 20 THT.")
+    assert isinstance(goal, Selection) and states_target(q, goal.clauses[0])
