@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import asyncio
 import re
+import threading
 import time
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol, runtime_checkable
 
 from retrieval.composition import (
+    TEXTS,
     capitalise,
     cite,
     marker,
@@ -28,12 +30,13 @@ from retrieval.composition import (
     stream_pieces,
     texts_for,
 )
+from retrieval.errors import HtxError
 from retrieval.followups import Turn, is_small_talk, resolve_followup, strip_politeness
 from retrieval.guards import MAX_QUESTION_CHARS, is_only_instruction, strip_instructions, validate_question
 from retrieval.listing import extreme_item, wants_lowest
 from retrieval.models import Answer, Chart, ChartPoint, Citation, Document, Passage
 from retrieval.periods import years
-from retrieval.places import Place, legacy_provinces, place_mentions
+from retrieval.places import Place, find_places, legacy_provinces, place_mentions
 from retrieval.questions import Question, analyse, question_parts
 from retrieval.selection import Clause, Refusal, Selection, candidates_from, select, select_series, states_target
 from retrieval.stats import StatRow, StatsQuery, measured
@@ -110,6 +113,8 @@ class ExtractiveAnswerer:
     def __init__(self, index: SearchIndex, config: AnswerConfig | None = None):
         self.index = index
         self.config = config or AnswerConfig()
+        self._suggested: dict[tuple[tuple[str, ...], bool], tuple[str, ...]] = {}
+        self._probing = threading.local()  # set while this thread tries the questions a refusal suggests
 
     def standalone(self, question: str, history: Sequence[Turn] | None) -> str:
         """Return the question with orders and politeness removed, resolved against the history."""
@@ -414,7 +419,7 @@ class ExtractiveAnswerer:
             text += texts["inside"].format(places=", ".join(refusal.places_with_figures))
         covered = self.index.covered_places() if reason not in ("stale", "measure") else []
         if covered:
-            text += texts["covers"].format(places=", ".join(covered))
+            text += texts["covers"].format(places="\n".join(f"• {place}" for place in covered))
         return Answer(
             question=q.text,
             text=text,
@@ -422,7 +427,42 @@ class ExtractiveAnswerer:
             citations=(),
             passages=tuple(passages),
             language="en" if q.english else "vi",
+            suggestions=self.suggestions(q.english, covered) if covered else (),
         )
+
+    def suggestions(self, english: bool, covered: Sequence[str] | None = None) -> tuple[str, ...]:
+        """Return up to three questions about the places the articles cover that they do answer
+        (each one tried before it is offered), for a refusal's buttons; worked out once per set of
+        covered places and language."""
+        if getattr(self._probing, "active", False):  # a suggestion being tried was refused itself
+            return ()
+        covered = tuple(covered if covered is not None else self.index.covered_places())
+        key = (covered, english)
+        if key in self._suggested:
+            return self._suggested[key]
+        template = TEXTS["en" if english else "vi"]["suggest"]
+        found: list[str] = []
+        self._probing.active = True
+        try:
+            for place in covered:
+                name = place.split(",")[0].strip()  # "Huyện Chợ Đồn, tỉnh Bắc Kạn" → "Huyện Chợ Đồn"
+                if english:
+                    named = find_places(name)
+                    name = named[0].name if named else name
+                question = template.format(place=name)
+                try:
+                    if self.answer(question).found:
+                        found.append(question)
+                except HtxError:  # a busy index: offer fewer buttons, never fail the refusal
+                    continue
+                if len(found) == 3:
+                    break
+        finally:
+            self._probing.active = False
+        if len(self._suggested) >= 16:  # the index changed many times: forget the old sets
+            self._suggested.clear()
+        self._suggested[key] = tuple(found)
+        return self._suggested[key]
 
 
 def _with_legacy_units(text: str, q: Question) -> str:

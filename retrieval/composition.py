@@ -40,7 +40,8 @@ TEXTS = {
         "no_place": "Xin lỗi, các bài viết hiện có không có số liệu về {place}.",
         "no_measure": "Xin lỗi, các bài viết hiện có không có số liệu về {measure}{where}.",
         "no_answer": "Xin lỗi, các bài viết hiện có không có thông tin để trả lời câu hỏi này.",
-        "covers": " Dữ liệu hiện có nói về: {places}.",
+        "covers": "\nDữ liệu hiện có nói về:\n{places}",
+        "suggest": "{place} có bao nhiêu HTX?",
         "stale": "Xin lỗi, các bài viết hiện có không có giá của hôm nay: giá thay đổi từng ngày, "
         "và các bài viết chỉ có giá của những ngày đã qua.",
         "small_talk": "Xin chào! Tôi trả lời các câu hỏi về số liệu hợp tác xã (HTX), tổ hợp tác và kinh tế "
@@ -81,7 +82,8 @@ TEXTS = {
         "no_place": "Sorry, the articles I have hold no figure for {place}.",
         "no_measure": "Sorry, the articles I have hold no figure for {measure}{where}.",
         "no_answer": "Sorry, the articles I have do not answer this question.",
-        "covers": " They cover: {places}.",
+        "covers": "\nThey cover:\n{places}",
+        "suggest": "How many cooperatives does {place} have?",
         "stale": "Sorry, the articles I have hold no price of today: prices change from day to day, "
         "and the articles only give prices of days gone by.",
         "small_talk": "Hello! I answer questions about cooperative (HTX) statistics from news articles, with "

@@ -133,6 +133,7 @@ class Answer:
     language: str = "vi"
     notes: tuple[str, ...] = field(default_factory=tuple)
     chart: Chart | None = None
+    suggestions: tuple[str, ...] = ()  # questions the articles answer, offered with a refusal
 
     def to_result(self, question_id: str | None = None) -> dict[str, Any]:
         """Return the results-format object of ../shared/eval/README.md."""
@@ -154,4 +155,6 @@ class Answer:
         )
         if self.chart is not None:
             result["chart"] = self.chart.to_dict()
+        if self.suggestions:
+            result["suggestions"] = list(self.suggestions)
         return result

@@ -107,6 +107,7 @@ def add_handlers(application: BotApplication) -> None:
             MessageHandler(groups & worded & ~filters.COMMAND, handlers.group_question),
             MessageHandler(private & ~worded, handlers.not_text),
             CallbackQueryHandler(handlers.example_question, pattern=r"^ask:"),
+            CallbackQueryHandler(handlers.suggested_question, pattern=r"^sq:"),
             CallbackQueryHandler(handlers.rate_answer, pattern=r"^fb:"),
             CallbackQueryHandler(handlers.unknown_button),
         ]

@@ -204,6 +204,25 @@ def english(update: Update | None) -> bool:
     return bool(user and (user.language_code or "").lower().startswith("en"))
 
 
+SUGGESTED_PREFIX = "sq:"  # a button that asks a question a refusal suggests: "sq:<the question>"
+CALLBACK_DATA_BYTES = 64  # the Bot API's limit on a button's callback data
+
+
+def suggestion_rows(questions: tuple[str, ...] | list[str]) -> list[list[InlineKeyboardButton]]:
+    """Return one button row per suggested question whose callback data fits the Bot API's limit."""
+    return [
+        [InlineKeyboardButton(question, callback_data=SUGGESTED_PREFIX + question)]
+        for question in questions
+        if len((SUGGESTED_PREFIX + question).encode()) <= CALLBACK_DATA_BYTES
+    ]
+
+
+def answer_keyboard(answer: Answer) -> InlineKeyboardMarkup:
+    """Return the buttons under an answer: a refusal's suggested questions, then 👍/👎."""
+    rows = suggestion_rows(answer.suggestions) if not answer.found else []
+    return InlineKeyboardMarkup([*rows, *feedback_keyboard().inline_keyboard])
+
+
 def feedback_keyboard() -> InlineKeyboardMarkup:
     """Return the 👍/👎 buttons shown under every answer."""
     return InlineKeyboardMarkup(
@@ -300,6 +319,20 @@ async def example_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     await answer_question(context, query.message.chat, query.from_user.id, question, reply_to=None, en=en)
 
 
+async def suggested_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer the question a refusal suggested, as if the user had typed it."""
+    query = query_of(update)
+    question = (query.data or "").removeprefix(SUGGESTED_PREFIX).strip()
+    if not question:
+        await query.answer(UNKNOWN_BUTTON)
+        return
+    if query.message is None:
+        await query.answer(INLINE_BUTTON.format(username=context.bot.username))
+        return
+    await query.answer()
+    await answer_question(context, query.message.chat, query.from_user.id, question, reply_to=None, en=english(update))
+
+
 async def rate_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Store a 👍/👎 rating with its question and answer, then replace the buttons by a thank-you."""
     query = query_of(update)
@@ -327,8 +360,14 @@ async def rate_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     )
     await asyncio.to_thread(state_of(context).services.feedback.add, feedback)
     await query.answer(THANKS)
+    markup = getattr(message, "reply_markup", None)  # an inaccessible (old) message has none
+    kept = [  # a refusal's suggested questions stay under it
+        row
+        for row in (markup.inline_keyboard if markup else ())
+        if all(str(button.callback_data or "").startswith(SUGGESTED_PREFIX) for button in row)
+    ]
     await query.edit_message_reply_markup(
-        InlineKeyboardMarkup([[InlineKeyboardButton(THANKS_BUTTON, callback_data="fb:done")]])
+        InlineKeyboardMarkup([*kept, [InlineKeyboardButton(THANKS_BUTTON, callback_data="fb:done")]])
     )
 
 
@@ -406,7 +445,7 @@ async def send_answer(
             parse_mode=ParseMode.HTML,
             link_preview_options=NO_PREVIEW,
             reply_parameters=reply if number == 1 else None,
-            reply_markup=feedback_keyboard() if last else None,
+            reply_markup=answer_keyboard(answer) if last else None,
         )
     assert sent is not None  # format_answer_html always returns at least one part
     return sent
@@ -473,7 +512,7 @@ async def stream_answer(
     parts = format_answer_html(answer)
     last: Message | bool = sent  # edit_text returns True for an inline message's edit
     for number, part in enumerate(parts, 1):
-        markup = feedback_keyboard() if number == len(parts) else None
+        markup = answer_keyboard(answer) if number == len(parts) else None
         if number == 1:
             last = await sent.edit_text(
                 part, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW, reply_markup=markup

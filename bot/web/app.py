@@ -71,6 +71,7 @@ def create_app(services: Services, *, telegram_application: BotApplication | Non
         allow_origins=settings.cors_origins,
         allow_methods=["GET", "POST"],
         allow_headers=["Content-Type"],
+        expose_headers=["Retry-After"],  # the widget on another origin counts down the wait after a 429
         max_age=600,
     )
     app.middleware("http")(count_requests)

@@ -59,7 +59,7 @@ async def ask(asked: AskedDep, svc: ServicesDep, settings: SettingsDep, metrics:
 @api.post("/ask/stream", dependencies=[Depends(spend_question)])
 async def ask_stream(response: Response, asked: AskedDep, svc: ServicesDep, metrics: MetricsDep) -> EventSourceResponse:
     """Answer as Server-Sent Events: `delta` pieces of text, then `citations` (with the `chart`
-    when there is one), then `done` (or an `error` event with a readable message)."""
+    when there is one, and a refusal's `suggestions`), then `done` (or an `error` event with a readable message)."""
     events = _answer_events(svc.answerer, asked.question, asked.history, metrics)
     # A response returned as it is gets no headers from the dependencies: the rate-limit ones are copied.
     return EventSourceResponse(events, ping=15, headers=dict(response.headers))
@@ -104,6 +104,7 @@ async def _answer_events(
             "period": result["period"],
             "standalone_question": result["standalone_question"],
             "chart": result.get("chart"),
+            "suggestions": result.get("suggestions", []),
         },
     )
     yield _event("done", {"latency_ms": result["latency_ms"]})
@@ -193,7 +194,7 @@ def _script(name: str) -> FileResponse:
     )
 
 
-@site.get("/widget.js", include_in_schema=False)
+@site.api_route("/widget.js", methods=["GET", "HEAD"], include_in_schema=False)
 async def widget() -> FileResponse:
     """Serve the embeddable chat widget."""
     return _script("widget.js")

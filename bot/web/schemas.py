@@ -80,6 +80,9 @@ class AskResponse(BaseModel):
     period: str | None
     latency_ms: float
     chart: ChartOut | None = Field(None, description="present when the answer compares, ranks or follows figures")
+    suggestions: list[str] = Field(
+        default_factory=list, description="with a refusal: questions about the covered places that the articles answer"
+    )
 
 
 class SourceOut(BaseModel):

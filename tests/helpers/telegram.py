@@ -31,9 +31,10 @@ def message(text: str | None = None, chat: dict = PRIVATE, user: dict = USER, **
     return {"message": body}
 
 
-def callback(data: str, message_id: int, chat: dict = PRIVATE) -> dict:
-    """Return a ``callback_query`` update from a button under the bot's message ``message_id``."""
-    return {
+def callback(data: str, message_id: int, chat: dict = PRIVATE, reply_markup: dict | None = None) -> dict:
+    """Return a ``callback_query`` update from a button under the bot's message ``message_id``
+    (whose buttons are ``reply_markup``, as Telegram sends them back)."""
+    update: dict = {
         "callback_query": {
             "id": f"cb{next(_message_ids)}",
             "from": USER,
@@ -48,6 +49,9 @@ def callback(data: str, message_id: int, chat: dict = PRIVATE) -> dict:
             },
         }
     }
+    if reply_markup is not None:
+        update["callback_query"]["message"]["reply_markup"] = reply_markup
+    return update
 
 
 @asynccontextmanager

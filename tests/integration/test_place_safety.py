@@ -94,3 +94,21 @@ def test_a_new_province_is_answered_with_an_old_one_labelled(answerer):
     assert not refused.found and not numbers(refused.text)
     assert "Chợ Đồn" in refused.text  # it says which places inside do have figures
     assert SEEDS.exists()
+
+
+@pytest.mark.parametrize(
+    "question, english",
+    [("Huyện Ba Bể có bao nhiêu HTX?", False), ("How many cooperatives are there in Ba Be district?", True)],
+)
+def test_a_refusal_lists_the_covered_places_and_suggests_questions_they_answer(answerer, question, english):
+    refused = answerer.answer(question)
+    assert not refused.found
+    bullets = [line[2:] for line in refused.text.splitlines() if line.startswith("• ")]
+    assert bullets == answerer.index.covered_places()  # one place a line, not a comma run
+    assert 1 <= len(refused.suggestions) <= 3
+    for suggestion in refused.suggestions:
+        assert ("How many cooperatives" in suggestion) == english
+        assert answerer.answer(suggestion).found, suggestion  # offered only because the articles answer it
+    assert refused.to_result()["suggestions"] == list(refused.suggestions)
+    # An answered question suggests nothing.
+    assert answerer.answer(refused.suggestions[0]).suggestions == ()

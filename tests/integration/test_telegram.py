@@ -27,6 +27,7 @@ from bot.telegram.handlers import (
     NOT_TEXT,
     UNAVAILABLE,
     friendly_error,
+    suggestion_rows,
 )
 from bot.telegram.memory import ConversationMemory, UserRateLimit
 from bot.telegram.webhook import webhook_router
@@ -224,6 +225,40 @@ async def test_thumbs_up_is_stored_answered_and_buttons_replaced(services, api):
     [stored] = services.feedback.all()
     assert (stored.channel, stored.session_id, stored.rating) == ("telegram", "111", "up")
     assert stored.question == "Chợ Đồn có bao nhiêu HTX?" and "42" in stored.answer
+
+
+async def test_a_refusal_lists_places_and_offers_questions_it_answers(services, api):
+    async with running(services, api):
+        [refused] = await ask(api, message("Huyện Ba Bể có bao nhiêu HTX?"))
+        check_telegram_html(refused["text"])
+        assert "\n• Huyện Chợ Đồn, tỉnh Bắc Kạn" in refused["text"]  # a bulleted list, not a comma run
+        rows = refused["reply_markup"]["inline_keyboard"]
+        offered = [b for row in rows for b in row if b["callback_data"].startswith("sq:")]
+        assert 1 <= len(offered) <= 3
+        assert all(b["callback_data"] == "sq:" + b["text"] for b in offered)
+        assert [b["callback_data"] for b in rows[-1]] == ["fb:up", "fb:down"]
+
+        sent_id = api.sent_message_ids[-1]
+        before = len(api.calls_of("sendMessage"))
+        api.push(callback(offered[0]["callback_data"], message_id=sent_id))
+        [answered] = await api.wait_for(lambda: api.calls_of("sendMessage")[before:])
+        assert "[1]" in answered["text"] and "Nguồn:" in answered["text"]  # the suggestion is answered
+        assert [b["callback_data"] for row in answered["reply_markup"]["inline_keyboard"] for b in row] == [
+            "fb:up",
+            "fb:down",
+        ]
+
+        # Rating the refusal keeps its suggestions under it.
+        api.push(callback("fb:down", message_id=sent_id, reply_markup=refused["reply_markup"]))
+        [edited] = await api.wait_for(lambda: api.calls_of("editMessageReplyMarkup"))
+        kept = edited["reply_markup"]["inline_keyboard"]
+        assert [row[0]["callback_data"] for row in kept[:-1]] == [b["callback_data"] for b in offered]
+        assert "Cảm ơn" in kept[-1][0]["text"]
+
+
+def test_a_suggestion_too_long_for_a_button_is_left_out():
+    short, long = "Huyện Chợ Đồn có bao nhiêu HTX?", "Thành phố " + "Rất Dài " * 8 + "có bao nhiêu HTX?"
+    assert [row[0].callback_data for row in suggestion_rows((short, long))] == ["sq:" + short]
 
 
 class LongAnswerer:

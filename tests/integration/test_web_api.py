@@ -57,6 +57,19 @@ async def test_ranking_answers_carry_their_chart_in_json_and_stream(lexical_seed
     assert {"label", "value", "value_text", "unit", "period", "citation"} == set(schema["ChartPointOut"]["properties"])
 
 
+async def test_a_refusal_suggests_questions_in_json_and_stream(lexical_seeded_dir, web_client):
+    client, _ = web_client(lexical_seeded_dir)
+    question = {"question": "Huyện Ba Bể có bao nhiêu hợp tác xã?"}
+    async with client:
+        result = (await client.post("/api/ask", json=question)).json()
+        async with client.stream("POST", "/api/ask/stream", json=question) as r:
+            body = "".join([chunk async for chunk in r.aiter_text()])
+        answered = (await client.post("/api/ask", json={"question": result["suggestions"][0]})).json()
+    assert not result["found"] and 1 <= len(result["suggestions"]) <= 3
+    assert dict(parse_sse(body))["citations"]["suggestions"] == result["suggestions"]
+    assert answered["found"] and answered["suggestions"] == []
+
+
 async def test_stream_reports_errors_as_events(lexical_seeded_dir, web_client):
     client, _ = web_client(lexical_seeded_dir)
     async with client:
@@ -85,6 +98,8 @@ async def test_sources_health_metrics_docs(lexical_seeded_dir, web_client):
         assert '<script src="/widget.js"' in page.text
         widget = await client.get("/widget.js")
         assert widget.headers["content-type"].startswith("text/javascript") and "attachShadow" in widget.text
+        head = await client.head("/widget.js")  # what link checkers and CDNs ask first
+        assert head.status_code == 200 and head.headers["content-type"].startswith("text/javascript")
 
 
 async def test_feedback_survives_a_restart(lexical_seeded_dir, tmp_path, web_client):
@@ -137,3 +152,8 @@ async def test_cors_allows_the_configured_origins(lexical_seeded_dir, web_client
             "/api/ask", headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"}
         )
         assert "access-control-allow-origin" not in other.headers
+        # A page on that origin can read how long to wait after a 429.
+        asked = await client.post(
+            "/api/ask", json={"question": "Chợ Đồn có bao nhiêu HTX?"}, headers={"Origin": "https://tinh.example.vn"}
+        )
+        assert "retry-after" in asked.headers["access-control-expose-headers"].lower()
