@@ -1,7 +1,9 @@
 /*
  * htxbot chat widget: one line on any page embeds it.
  *   <script src="https://HOST/widget.js" data-api="https://HOST" defer></script>
- * Options (data-*): title, greeting, accent, position (right|left), language (vi|en), open ("true").
+ * Options (data-*): title, greeting, accent (any CSS colour), position (right|left), offset (pixels to
+ * lift the launcher, e.g. above a cookie banner), language (vi|en), open ("true": open on load on a
+ * wide screen, without taking the focus).
  * Plain JavaScript, no build step, no CDN. A Web Component with a shadow root, so the host page's
  * CSS cannot reach it and its CSS cannot reach the page. Untrusted text (questions, answers,
  * quotes) is only ever set with textContent.
@@ -19,14 +21,18 @@
       newChat: "Cuộc trò chuyện mới", sources: "Nguồn", noDate: "không rõ ngày", noPlace: "không rõ địa phương",
       quote: "Xem câu trích dẫn", link: "Mở bài viết", up: "Câu trả lời hữu ích", down: "Câu trả lời chưa tốt",
       thanks: "Cảm ơn bạn đã góp ý!", retry: "Thử lại", thinking: "Đang tìm trong các bài viết…",
-      offline: "Không kết nối được máy chủ. Câu hỏi của bạn vẫn còn trong ô nhập — hãy thử lại.",
+      offline: "Không kết nối được máy chủ. Hãy kiểm tra mạng rồi bấm Thử lại.",
       busy: "Bạn hỏi hơi nhanh, vui lòng đợi {s} giây rồi thử lại.",
       failed: "Đã có lỗi khi trả lời. Vui lòng thử lại.",
+      invalid: "Máy chủ không nhận câu hỏi này: câu hỏi cần có chữ và dài tối đa 1000 ký tự. Hãy viết lại.",
+      unavailable: "Dữ liệu đang được cập nhật hoặc tạm thời không dùng được. Vui lòng thử lại sau ít phút.",
+      stop: "Dừng", stopped: "Đã dừng trả lời.", whatWrong: "Câu trả lời chưa tốt ở điểm nào? (không bắt buộc)",
+      sendComment: "Gửi góp ý", rated: "Đã đánh giá", ready: "Bạn có thể hỏi lại ngay.",
       suggestions: ["Huyện Chợ Đồn có bao nhiêu HTX?", "Đến hết tháng 6/2017 Lạng Sơn có bao nhiêu tổ hợp tác?",
                     "Năm 2020 tỉnh Hòa Bình thành lập mới bao nhiêu hợp tác xã?"],
       log: "Cuộc trò chuyện", you: "Bạn", bot: "Trợ lý",
       chart: "Biểu đồ", chartTable: "Bảng số liệu của biểu đồ", place: "Nơi", when: "Thời điểm", value: "Số liệu",
-      source: "Nguồn", openQuote: "mở câu trích dẫn"
+      source: "Nguồn", openQuote: "mở câu trích dẫn", tryThese: "Bạn có thể hỏi"
     },
     en: {
       title: "Cooperative statistics", greeting: "Hello! Ask about cooperative statistics. Every answer cites its source.",
@@ -34,14 +40,19 @@
       newChat: "New conversation", sources: "Sources", noDate: "date unknown", noPlace: "place unknown",
       quote: "Show the quoted sentence", link: "Open the article", up: "Helpful answer", down: "Not helpful",
       thanks: "Thank you for the feedback!", retry: "Retry", thinking: "Searching the articles…",
-      offline: "Cannot reach the server. Your question is still in the box — please try again.",
+      offline: "Cannot reach the server. Check the connection, then press Retry.",
       busy: "Too many questions at once; please wait {s} seconds and try again.",
       failed: "Something went wrong while answering. Please try again.",
-      suggestions: ["How many cooperatives are there in Cho Don district?", "Huyện Chợ Đồn có bao nhiêu HTX?",
-                    "Năm 2020 tỉnh Hòa Bình thành lập mới bao nhiêu hợp tác xã?"],
+      invalid: "The server did not take this question: it needs words and at most 1000 characters. Please rewrite it.",
+      unavailable: "The articles are being updated or are unavailable for a moment. Please try again in a few minutes.",
+      stop: "Stop", stopped: "Answer stopped.", whatWrong: "What was wrong with the answer? (optional)",
+      sendComment: "Send feedback", rated: "Rated", ready: "You can ask again now.",
+      suggestions: ["How many cooperatives are there in Cho Don district?",
+                    "How many cooperative groups did Lang Son have by the end of June 2017?",
+                    "How many new cooperatives were founded in Hoa Binh province in 2020?"],
       log: "Conversation", you: "You", bot: "Assistant",
       chart: "Chart", chartTable: "The chart's figures", place: "Place", when: "Period", value: "Figure",
-      source: "Source", openQuote: "open the quote"
+      source: "Source", openQuote: "open the quote", tryThese: "You could ask"
     }
   };
 
@@ -49,38 +60,42 @@
     ":host{all:initial;}",
     /* The page can style the <htx-chat> element itself (inherited colour and size), never what is
        inside the shadow root: every inherited property is set again on the wrapper. */
-    ".wrap{--accent:#0b6e4f;--bg:#fff;--fg:#1d1d1f;--muted:#5f6368;--line:#dadce0;--bubble:#f1f3f4;",
+    ".wrap{--accent:#0b6e4f;--on-accent:#fff;--link:var(--accent);--offset:0px;--bg:#fff;--fg:#1d1d1f;--muted:#5f6368;--line:#dadce0;--bubble:#f1f3f4;",
     "font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:var(--fg);text-align:left;",
     "letter-spacing:normal;word-spacing:normal;text-transform:none;text-indent:0;visibility:visible;direction:ltr}",
     "@media (prefers-color-scheme:dark){.wrap{--bg:#1f2124;--fg:#e8eaed;--muted:#9aa0a6;--line:#3c4043;--bubble:#2d3034;}}",
     "*{box-sizing:border-box;font:inherit;color:inherit;}",
     "svg{width:22px;height:22px;fill:currentColor;vertical-align:middle}.rate svg{width:16px;height:16px}",
-    ".launcher{position:fixed;bottom:20px;width:56px;height:56px;border-radius:50%;border:0;background:var(--accent);",
-    "color:#fff;cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.25);z-index:2147483000;display:grid;place-items:center}",
+    ".launcher{position:fixed;bottom:calc(20px + var(--offset));width:56px;height:56px;border-radius:50%;border:0;background:var(--accent);",
+    "color:var(--on-accent);cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.25);z-index:2147483000;display:grid;place-items:center}",
     ".launcher svg{width:28px;height:28px}",
     ".right .launcher,.right .panel{right:20px}.left .launcher,.left .panel{left:20px}",
-    ".panel{position:fixed;bottom:88px;width:380px;max-width:calc(100vw - 40px);height:560px;max-height:calc(100vh - 110px);",
+    ".panel{position:fixed;bottom:calc(88px + var(--offset));width:380px;max-width:calc(100vw - 40px);height:560px;max-height:calc(100vh - 110px - var(--offset));",
     "display:flex;flex-direction:column;background:var(--bg);border:1px solid var(--line);border-radius:14px;",
     "box-shadow:0 10px 30px rgba(0,0,0,.25);overflow:hidden;z-index:2147483001;transition:opacity .15s,transform .15s;}",
     ".panel[hidden]{display:none}",
-    "header{display:flex;align-items:center;gap:8px;padding:10px 12px;background:var(--accent);color:#fff;}",
-    "header h2{flex:1;margin:0;font-size:16px;font-weight:600;color:#fff}",
+    "header{display:flex;align-items:center;gap:8px;padding:10px 12px;background:var(--accent);color:var(--on-accent);}",
+    "header h2{flex:1;margin:0;font-size:16px;font-weight:600;color:var(--on-accent)}",
     "header button{font-size:13px;white-space:nowrap}",
-    "header button{background:transparent;border:1px solid rgba(255,255,255,.6);color:#fff;border-radius:8px;padding:4px 8px;cursor:pointer}",
+    "header button{background:transparent;border:1px solid currentColor;color:var(--on-accent);border-radius:8px;padding:4px 8px;cursor:pointer}",
     ".log{flex:1;overflow-y:auto;padding:12px;display:flex;flex-direction:column;gap:10px}",
     ".msg{max-width:88%;padding:8px 11px;border-radius:12px;white-space:pre-wrap;word-wrap:break-word}",
-    ".user{align-self:flex-end;background:var(--accent);color:#fff}",
+    ".msg,.msg *{-webkit-user-select:text;user-select:text}",
+    ".user{align-self:flex-end;background:var(--accent);color:var(--on-accent)}.user.failed{opacity:.7}",
+    ".pending .text::after{content:'';display:inline-block;width:1.2em;text-align:left;animation:dots 1.2s steps(4,end) infinite}",
+    "@keyframes dots{0%{content:''}25%{content:'.'}50%{content:'..'}75%{content:'...'}}",
+    ".comment{display:flex;flex-direction:column;gap:6px;margin-top:6px}.comment textarea{height:60px;flex:none}",
     ".bot{align-self:flex-start;background:var(--bubble)}",
     ".note{align-self:center;color:var(--muted);font-size:13px;text-align:center}",
     ".error{align-self:stretch;border:1px solid #d93025;background:transparent;color:inherit}",
     ".sources{margin-top:8px;border-top:1px solid var(--line);padding-top:6px;font-size:13px}",
     ".sources ol{margin:4px 0 0;padding-left:20px}.sources li{margin-bottom:6px}",
     ".meta{color:var(--muted)}",
-    "details summary{cursor:pointer;color:var(--accent);font-size:13px}",
+    "details summary{cursor:pointer;color:var(--link);font-size:13px}",
     "@media (prefers-color-scheme:dark){details summary,.sources a{color:#8ab4f8}}",
     "blockquote{margin:4px 0;padding:4px 8px;border-left:3px solid var(--accent);color:var(--fg)}",
-    ".sources a{color:var(--accent)}",
-    ".rate{display:flex;gap:6px;margin-top:6px}",
+    ".sources a{color:var(--link)}",
+    ".rate{display:flex;gap:6px;margin-top:6px;align-items:center}.stamp{margin-left:auto;font-size:12px}",
     ".chart{margin:8px 0 0;white-space:normal}.chart svg{display:block;width:100%;height:auto;fill:none}",
     ".chart figcaption{font-size:13px;font-weight:600;margin-bottom:2px}",
     ".chart .bar{fill:var(--accent)}.chart .line{stroke:var(--accent);stroke-width:2;fill:none}",
@@ -90,10 +105,10 @@
     ".chart g[role=button]:focus{outline:none}.chart g[role=button]:focus-visible .hit{stroke:#f9ab00;stroke-width:2}",
     "@media (prefers-color-scheme:dark){.chart .bar,.chart .dot{fill:#81c995}.chart .line{stroke:#81c995}}",
     ".rate button,.chips button,.retry{border:1px solid var(--line);background:var(--bg);border-radius:16px;padding:3px 10px;cursor:pointer}",
-    ".chips{display:flex;flex-wrap:wrap;gap:6px}.chips button{text-align:left}",
+    ".chips{display:flex;flex-wrap:wrap;gap:6px}.chips button{text-align:left}.msg .chips{margin-top:8px;white-space:normal}",
     "form{display:flex;gap:8px;padding:10px;border-top:1px solid var(--line)}",
     "textarea{flex:1;resize:none;height:42px;max-height:120px;padding:9px 10px;border:1px solid var(--line);border-radius:10px;background:var(--bg)}",
-    "form button{border:0;border-radius:10px;background:var(--accent);color:#fff;padding:0 14px;cursor:pointer}",
+    "form button{border:0;border-radius:10px;background:var(--accent);color:var(--on-accent);padding:0 14px;cursor:pointer}",
     "form button[disabled]{opacity:.6;cursor:progress}",
     "button:focus-visible,textarea:focus-visible,summary:focus-visible,a:focus-visible{outline:3px solid #f9ab00;outline-offset:2px}",
     ".sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}",
@@ -144,6 +159,23 @@
     if (attrs) Object.keys(attrs).forEach(function (k) { node.setAttribute(k, attrs[k]); });
     if (text != null) node.textContent = text;
     return node;
+  }
+
+  /* The accent the page asked for (any CSS colour: #hex, a name, rgb(), hsl()), with the text
+     colour that reads on it (white, or near-black on a light accent) and a link colour that reads on
+     white. Null when the value is no colour. */
+  function accentColours(value) {
+    if (!value || !(window.CSS && window.CSS.supports("color", value))) return null;
+    var ctx = document.createElement("canvas").getContext("2d");
+    if (!ctx) return { accent: value, on: "#fff", link: value };
+    ctx.fillStyle = "#000"; ctx.fillStyle = value;
+    var c = ctx.fillStyle, rgb;  // "#rrggbb", or "rgba(r, g, b, a)" when translucent
+    if (c[0] === "#") rgb = [1, 3, 5].map(function (i) { return parseInt(c.slice(i, i + 2), 16); });
+    else rgb = c.replace(/[^\d.,]/g, "").split(",").slice(0, 3).map(Number);
+    var lum = rgb.map(function (v) { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+    var L = 0.2126 * lum[0] + 0.7152 * lum[1] + 0.0722 * lum[2];
+    var light = 1.05 / (L + 0.05) < 4.5;  // white on it would be under WCAG's 4.5:1
+    return { accent: value, on: light ? "#1d1d1f" : "#fff", link: light ? "#1d1d1f" : value };
   }
 
   function clip(text, n) { text = text || ""; return text.length > n ? text.slice(0, n - 1) + "…" : text; }
@@ -230,6 +262,7 @@
         api: (this.getAttribute("api") || "").replace(/\/$/, ""),
         title: this.getAttribute("title-text"), greeting: this.getAttribute("greeting"),
         accent: this.getAttribute("accent"), position: this.getAttribute("position") === "left" ? "left" : "right",
+        offset: Math.max(0, Math.min(400, parseInt(this.getAttribute("offset") || "0", 10) || 0)),
         language: this.getAttribute("language") === "en" ? "en" : "vi", open: this.getAttribute("open") === "true"
       };
       var t = this.t = TEXT[opt.language];
@@ -244,7 +277,13 @@
       var style = el("style", null, CSS);
       root.appendChild(style);
       var wrap = el("div", { "class": "wrap " + opt.position });
-      if (opt.accent && /^#[0-9a-fA-F]{3,8}$|^[a-zA-Z]+$/.test(opt.accent)) wrap.style.setProperty("--accent", opt.accent);
+      var colours = accentColours(opt.accent);
+      if (colours) {
+        wrap.style.setProperty("--accent", colours.accent);
+        wrap.style.setProperty("--on-accent", colours.on);
+        wrap.style.setProperty("--link", colours.link);
+      }
+      if (opt.offset) wrap.style.setProperty("--offset", opt.offset + "px");
       this.launcher = el("button", { "class": "launcher", type: "button", "aria-label": t.open, "aria-expanded": "false",
                                      "aria-controls": "htx-panel" });
       this.launcher.appendChild(icon("chat"));
@@ -272,12 +311,18 @@
       this.closeButton.addEventListener("click", function () { self.toggle(false); });
       this.newButton.addEventListener("click", function () { self.reset(); });
       panel.addEventListener("keydown", function (e) { if (e.key === "Escape") { self.toggle(false); } });
-      form.addEventListener("submit", function (e) { e.preventDefault(); self.ask(self.input.value); });
+      form.addEventListener("submit", function (e) {
+        e.preventDefault();
+        if (self.busy) { if (self.controller) self.controller.abort(); } else { self.ask(self.input.value); }
+      });
+      /* Enter sends; while an answer is pending it does nothing, so a draft being typed stays. */
       this.input.addEventListener("keydown", function (e) {
-        if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); self.ask(self.input.value); }
+        if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); if (!self.busy) self.ask(self.input.value); }
       });
       this.restore();
-      if (opt.open) this.toggle(true);
+      /* Opened on load only where it does not cover the page, and without the focus (which would
+         scroll the host page to it and raise a phone's keyboard). */
+      if (opt.open && !matchMedia("(max-width: 600px)").matches) this.toggle(true, false);
     }
 
     save() {
@@ -285,49 +330,65 @@
                                                                    shown: this.shown || [] })); } catch (e) {}
     }
 
+    /* Show the conversation of this tab again after a reload: the greeting, then each question and
+       answer with its sources and rating; the log opens at the last answer (see toggle). */
     restore() {
       var saved = {};
       try { saved = JSON.parse(sessionStorage.getItem(this.storeKey) || "{}"); } catch (e) {}
       this.shown = Array.isArray(saved.shown) ? saved.shown : [];
       this.log.textContent = "";
-      if (!this.shown.length) { this.welcome(); return; }
+      this.welcome(!this.shown.length);
       var self = this;
       this.shown.forEach(function (item) {
-        if (item.role === "user") self.addUser(item.text, true);
-        else self.renderAnswer(self.addBot(""), item, true);
+        if (item.role === "user") self.addUser(item.text);
+        else self.renderAnswer(self.addBot(""), item);
       });
+      this.pendingReveal = true;
     }
 
-    welcome() {
-      var t = this.t, self = this;
-      this.log.appendChild(el("div", { "class": "msg bot" }, this.options.greeting || t.greeting));
-      var chips = el("div", { "class": "chips", role: "group", "aria-label": t.placeholder });
-      t.suggestions.forEach(function (q) {
+    welcome(withChips) {
+      var t = this.t;
+      this.log.appendChild(el("div", { "class": "msg bot greeting" }, this.options.greeting || t.greeting));
+      if (withChips) this.log.appendChild(this.chips(t.suggestions, t.placeholder, "chips welcome"));
+    }
+
+    /* Buttons that ask a question each: the greeting's examples, a refusal's suggestions. */
+    chips(questions, label, cls) {
+      var self = this;
+      var chips = el("div", { "class": cls, role: "group", "aria-label": label });
+      questions.forEach(function (q) {
         var b = el("button", { type: "button" }, q);
         b.addEventListener("click", function () { self.ask(q); });
         chips.appendChild(b);
       });
-      this.log.appendChild(chips);
+      return chips;
     }
 
-    toggle(force) {
+    toggle(force, focus) {
       var open = force === undefined ? this.panel.hidden : force;
       this.panel.hidden = !open;
       this.launcher.setAttribute("aria-expanded", String(open));
-      if (open) { this.input.focus(); } else { this.launcher.focus(); }
+      if (open && this.pendingReveal) {  // laid out only now: open at the start of the last answer
+        this.pendingReveal = false;
+        var last = this.log.querySelector(".msg.bot:last-of-type");
+        if (last) this.reveal(last);
+      }
+      if (focus === false) return;
+      if (open) { this.input.focus({ preventScroll: true }); } else { this.launcher.focus({ preventScroll: true }); }
     }
 
+    /* A new conversation: a pending answer is stopped and belongs to no conversation. */
     reset() {
+      if (this.controller) this.controller.abort();
       this.history = []; this.shown = [];
       this.sessionId = crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random();
-      this.save(); this.restore(); this.input.focus();
+      this.save(); this.restore(); this.pendingReveal = false; this.input.focus();
     }
 
-    addUser(text, restoring) {
+    addUser(text) {
       var node = el("div", { "class": "msg user" }, text);
       node.setAttribute("aria-label", this.t.you + ": " + text);
       this.log.appendChild(node);
-      if (!restoring) { this.shown.push({ role: "user", text: text }); }
       this.scroll();
       return node;
     }
@@ -343,38 +404,93 @@
 
     scroll() { this.log.scrollTop = this.log.scrollHeight; }
 
-    showError(message, question) {
+    /* Scroll to the end of the log, unless that would hide the start of ``node`` (a long answer is
+       read from its first line): then its first line goes to the top of the log. */
+    reveal(node) {
+      var log = this.log;
+      log.scrollTop = log.scrollHeight;
+      var above = node.getBoundingClientRect().top - log.getBoundingClientRect().top;
+      if (above < 8) log.scrollTop += above - 8;
+    }
+
+    clearErrors() {
+      if (this.countdown) { clearInterval(this.countdown); this.countdown = null; }
+      this.log.querySelectorAll(".msg.error").forEach(function (box) { box.remove(); });
+    }
+
+    /* A question that got no answer: its bubble stays (marked), with the reason and a retry button
+       (after a 429, disabled while the seconds the server asked for count down). */
+    showError(message, question, userNode, wait) {
       var t = this.t, self = this;
-      var box = el("div", { "class": "msg error", role: "alert" }, message + " ");
+      this.clearErrors();
+      if (userNode) userNode.classList.add("failed");
+      var box = el("div", { "class": "msg error", role: "alert" });
+      var text = el("span", null, message.replace("{s}", String(wait || 0)));
       var retry = el("button", { type: "button", "class": "retry" }, t.retry);
-      retry.addEventListener("click", function () { box.remove(); self.ask(question); });
-      box.appendChild(retry);
+      retry.addEventListener("click", function () {
+        self.clearErrors();
+        if (userNode) userNode.remove();
+        self.ask(question);
+      });
+      box.appendChild(text); box.appendChild(document.createTextNode(" ")); box.appendChild(retry);
+      if (wait > 0) {
+        retry.disabled = true;
+        var left = wait;
+        this.countdown = setInterval(function () {
+          left -= 1;
+          text.textContent = left > 0 ? message.replace("{s}", String(left)) : t.ready;
+          if (left <= 0) { clearInterval(self.countdown); self.countdown = null; retry.disabled = false; }
+        }, 1000);
+      }
       this.log.appendChild(box);
       this.scroll();
     }
 
+    setBusy(busy) {
+      this.busy = busy;
+      this.sendButton.textContent = busy ? this.t.stop : this.t.send;
+      this.sendButton.classList.toggle("stop", busy);
+      this.log.setAttribute("aria-busy", String(busy));
+    }
+
+    /* What the user is told for a failed request, in the widget's language (the server's own
+       messages are English): by status; a 429's wait is the server's Retry-After. */
+    failure(status) {
+      var t = this.t;
+      if (status === 429) return t.busy;
+      if (status === 400 || status === 413 || status === 422) return t.invalid;
+      if (status === 503) return t.unavailable;
+      return t.failed;
+    }
+
+    /* Ask a question. The box is emptied at once (the question is in its bubble), so what is typed
+       while the answer is pending is a new draft that nothing overwrites; the send button stops a
+       pending answer; a new conversation started meanwhile drops it. */
     async ask(raw) {
       var question = (raw || "").trim();
       if (!question || this.busy) return;
       var t = this.t, self = this;
-      this.busy = true; this.sendButton.disabled = true;
-      var chips = this.log.querySelector(".chips");
+      this.clearErrors();
+      var chips = this.log.querySelector(".chips.welcome");
       if (chips) chips.remove();
+      if (this.input.value.trim() === question) this.input.value = "";
+      var conversation = this.sessionId;
       var userNode = this.addUser(question);
       var node = this.addBot(t.thinking);
+      node.classList.add("pending");
       var body = node.querySelector(".text");
-      var text = "", result = null, failure = null;
+      var text = "", result = null, failure = null, wait = 0, stopped = false;
+      var controller = this.controller = new AbortController();
+      this.setBusy(true);
       try {
         var response = await fetch(this.options.api + "/api/ask/stream", {
           method: "POST", headers: { "Content-Type": "application/json", "Accept": "text/event-stream" },
-          body: JSON.stringify({ question: question, history: this.history.slice(-12), session_id: this.sessionId })
+          body: JSON.stringify({ question: question, history: this.history.slice(-12), session_id: this.sessionId }),
+          signal: controller.signal
         });
-        if (response.status === 429) {
-          failure = t.busy.replace("{s}", response.headers.get("Retry-After") || "60");
-        } else if (!response.ok) {
-          var detail = null;
-          try { detail = (await response.json()).detail; } catch (e) {}
-          failure = typeof detail === "string" ? detail : t.failed;
+        if (!response.ok) {
+          failure = this.failure(response.status);
+          wait = parseInt(response.headers.get("Retry-After") || "", 10) || (response.status === 429 ? 60 : 0);
         } else {
           var reader = response.body.getReader(), decoder = new TextDecoder(), buffer = "";
           while (true) {
@@ -391,35 +507,42 @@
               });
               if (!data) return;
               var payload = JSON.parse(data);
-              if (event === "delta") { text += payload.text; body.textContent = text; self.scroll(); }
-              else if (event === "replace") { text = payload.text; body.textContent = text; }
+              if (event === "delta" || event === "replace") {
+                text = event === "delta" ? text + payload.text : payload.text;
+                node.classList.remove("pending");
+                body.textContent = text;
+                self.reveal(node);
+              }
               else if (event === "citations") { result = payload; }
-              else if (event === "error") { failure = payload.message || t.failed; }
+              else if (event === "error") { failure = self.failure(payload.status); }
             });
           }
         }
       } catch (e) {
-        failure = t.offline;
+        stopped = controller.signal.aborted;
+        failure = stopped ? t.stopped : t.offline;
       }
-      this.busy = false; this.sendButton.disabled = false;
+      if (this.controller === controller) { this.controller = null; this.setBusy(false); }
+      if (this.sessionId !== conversation) return;  // a new conversation began meanwhile
       if (failure || !result) {
-        node.remove(); userNode.remove(); this.shown.pop();
-        this.input.value = question;  // nothing typed is lost
-        this.showError(failure || t.failed, question);
-        this.input.focus();
+        node.remove();
+        if (!this.input.value.trim()) this.input.value = question;  // a draft typed meanwhile is kept
+        this.showError(failure || t.failed, question, userNode, wait);
+        this.input.focus({ preventScroll: true });
         return;
       }
-      this.input.value = "";
       var item = { role: "assistant", text: text, question: question, found: result.found,
-                   citations: result.citations || [], chart: result.chart || null };
-      this.renderAnswer(node, item, false);
+                   citations: result.citations || [], chart: result.chart || null,
+                   suggestions: result.suggestions || [], time: Date.now() };
+      this.renderAnswer(node, item);
+      this.reveal(node);
       this.history.push({ role: "user", content: question }, { role: "assistant", content: text });
-      this.shown.push(item);
+      this.shown.push({ role: "user", text: question }, item);
       this.save();
-      this.input.focus();
+      this.input.focus({ preventScroll: true });
     }
 
-    renderAnswer(node, item, restoring) {
+    renderAnswer(node, item) {
       var t = this.t, self = this;
       node.querySelector(".text").textContent = item.text;
       var quotes = [];
@@ -455,27 +578,57 @@
         box.appendChild(list);
         node.appendChild(box);
       }
-      if (!restoring) {
-        var rate = el("div", { "class": "rate", role: "group", "aria-label": t.up + " / " + t.down });
+      if (!item.found && item.suggestions && item.suggestions.length) {
+        node.appendChild(this.chips(item.suggestions, t.tryThese, "chips suggested"));
+      }
+      var rate = el("div", { "class": "rate", role: "group", "aria-label": t.up + " / " + t.down });
+      if (item.rating) {
+        rate.appendChild(el("span", { "class": "meta" }, t.rated + " " + (item.rating === "up" ? "👍" : "👎")));
+      } else {
         [["up", t.up], ["down", t.down]].forEach(function (r) {
           var b = el("button", { type: "button", "aria-label": r[1], title: r[1], "data-rating": r[0] });
           b.appendChild(icon(r[0]));
           b.addEventListener("click", function () { self.rate(rate, item, r[0]); });
           rate.appendChild(b);
         });
-        node.appendChild(rate);
       }
-      this.scroll();
+      if (item.time) {
+        var at = new Date(item.time);
+        var hm = ("0" + at.getHours()).slice(-2) + ":" + ("0" + at.getMinutes()).slice(-2);
+        rate.appendChild(el("time", { "class": "meta stamp", datetime: at.toISOString() }, hm));
+      }
+      node.appendChild(rate);
     }
 
-    async rate(group, item, rating) {
-      var t = this.t;
+    /* 👍 is sent at once; 👎 asks what was wrong (optional) and sends the rating with the comment.
+       The rating is remembered with the answer, so a reload shows it instead of the buttons. */
+    rate(group, item, rating) {
+      var t = this.t, self = this;
       group.textContent = "";
-      group.appendChild(el("span", { role: "status" }, t.thanks));
+      if (rating === "up") { this.sendRating(group, item, rating, null); return; }
+      var form = el("form", { "class": "comment" });
+      var box = el("textarea", { maxlength: "2000", "aria-label": t.whatWrong, placeholder: t.whatWrong });
+      var send = el("button", { type: "submit" }, t.sendComment);
+      form.appendChild(box); form.appendChild(send);
+      form.addEventListener("submit", function (e) {
+        e.preventDefault();
+        form.remove();
+        self.sendRating(group, item, rating, box.value.trim() || null);
+      });
+      group.appendChild(form);
+      box.focus();
+    }
+
+    async sendRating(group, item, rating, comment) {
+      item.rating = rating;
+      this.save();
+      group.textContent = "";
+      group.appendChild(el("span", { role: "status" }, this.t.thanks));
       try {
         await fetch(this.options.api + "/api/feedback", {
           method: "POST", headers: { "Content-Type": "application/json" },
-          body: JSON.stringify({ session_id: this.sessionId, question: item.question, answer: item.text, rating: rating })
+          body: JSON.stringify({ session_id: this.sessionId, question: item.question, answer: item.text,
+                                 rating: rating, comment: comment })
         });
       } catch (e) { /* feedback is best effort */ }
     }
@@ -492,9 +645,17 @@
     if (data.greeting) node.setAttribute("greeting", data.greeting);
     if (data.accent) node.setAttribute("accent", data.accent);
     if (data.position) node.setAttribute("position", data.position);
+    if (data.offset) node.setAttribute("offset", data.offset);
     if (data.language) node.setAttribute("language", data.language);
     if (data.open) node.setAttribute("open", data.open);
     document.body.appendChild(node);
+    /* A body with a transform, filter or containment holds "position: fixed" children to itself, so
+       the widget would scroll away with the page: then it lives beside the body instead. */
+    var body = getComputedStyle(document.body);
+    if (body.transform !== "none" || body.filter !== "none" || body.perspective !== "none" ||
+        /paint|layout|strict|content/.test(body.contain || "") || /transform|filter/.test(body.willChange || "")) {
+      document.documentElement.appendChild(node);
+    }
   }
   if (document.body) mount(); else document.addEventListener("DOMContentLoaded", mount);
 })();
