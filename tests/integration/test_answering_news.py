@@ -82,7 +82,8 @@ def test_a_refusal_names_the_places_the_archive_covers_most(answerer_over):
     index, answerer = answerer_over([HTX_HANOI, HTX_HANOI_2, HTX_DANANG, RICE_2017])
     assert index.covered_places() == ["Hà Nội", "Đà Nẵng"]
     answer = answerer.answer("Huyện Ba Bể có bao nhiêu hợp tác xã?")
-    assert not answer.found and "Ba Bể" in answer.text and answer.text.endswith("Hà Nội, Đà Nẵng.")
+    assert not answer.found and "Ba Bể" in answer.text and answer.text.endswith("\n• Hà Nội\n• Đà Nẵng")
+    assert answer.suggestions == ("Hà Nội có bao nhiêu HTX?", "Đà Nẵng có bao nhiêu HTX?")  # both answered
 
 
 def test_the_first_articles_are_read_whole_not_only_their_matching_chunk(answerer_over):
