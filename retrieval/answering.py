@@ -427,16 +427,15 @@ class ExtractiveAnswerer:
             citations=(),
             passages=tuple(passages),
             language="en" if q.english else "vi",
-            suggestions=self.suggestions(q.english, covered) if covered else (),
+            suggestions=self._suggestions(q.english, tuple(covered)) if covered else (),
         )
 
-    def suggestions(self, english: bool, covered: Sequence[str] | None = None) -> tuple[str, ...]:
+    def _suggestions(self, english: bool, covered: tuple[str, ...]) -> tuple[str, ...]:
         """Return up to three questions about the places the articles cover that they do answer
         (each one tried before it is offered), for a refusal's buttons; worked out once per set of
         covered places and language."""
         if getattr(self._probing, "active", False):  # a suggestion being tried was refused itself
             return ()
-        covered = tuple(covered if covered is not None else self.index.covered_places())
         key = (covered, english)
         if key in self._suggested:
             return self._suggested[key]

@@ -333,22 +333,6 @@ def counted_noun(text: str) -> str | None:
     return noun
 
 
-# A plan named as what a figure reached: "66 HTX thành lập mới, vượt kế hoạch năm đề ra", "đạt 102%
-# kế hoạch", "hoàn thành chỉ tiêu", "so với kế hoạch": the figure is achieved, not a goal.
-_ACHIEVED_PLAN_RE = re.compile(
-    r"\b(?:vuot|dat|hoan thanh|so voi|bang|exceeded|met|reached)(?: \S+){0,2}? "
-    r"(?:ke hoach|chi tieu|muc tieu|plan|target)\b"
-)
-
-
-def without_achieved_plans(folded: str) -> str:
-    """Return folded text without the plans it says were reached or beaten, so that what is left
-    names a goal only where one is set ("phấn đấu", "mục tiêu đến năm 2025", "kế hoạch năm 2021").
-    For a sentence only: a figure after such a plan may be the plan's own ("vượt kế hoạch giao đầu
-    năm (thành lập mới 12 HTX)"), which the figure's own words still tell."""
-    return _ACHIEVED_PLAN_RE.sub(" ", folded)
-
-
 def question_qualifiers(text: str) -> frozenset[str]:
     """Return the qualifiers a question asks for: new, target, dissolved, negative."""
     folded = " " + " ".join(_tokens(text)) + " "

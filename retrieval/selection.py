@@ -19,15 +19,7 @@ import numpy as np
 from retrieval.chunking import split_sentences
 from retrieval.guards import addresses_assistant, asks_price, is_fresh, is_poisoned
 from retrieval.listing import listed_group
-from retrieval.measures import (
-    BY_NAME,
-    Figure,
-    counted_noun,
-    figure_scope,
-    figures,
-    named_value,
-    without_achieved_plans,
-)
+from retrieval.measures import BY_NAME, Figure, counted_noun, figure_scope, figures, named_value
 from retrieval.models import Document, Passage
 from retrieval.periods import period_for, period_key, years
 from retrieval.places import Place, find_places, place_mentions, situate, within
@@ -1024,10 +1016,26 @@ def _measure_figures(q: Question, clause: Clause) -> list[Figure]:
 _TARGET_RE = re.compile(r"\b(phan dau|muc tieu|chi tieu|ke hoach|du kien|se)\b")
 
 
+# A plan named as what a figure reached: "66 HTX thành lập mới, vượt kế hoạch năm đề ra", "đạt 102%
+# kế hoạch", "hoàn thành chỉ tiêu", "so với kế hoạch": the figure is achieved, not a goal.
+_ACHIEVED_PLAN_RE = re.compile(
+    r"\b(?:vuot|dat|hoan thanh|so voi|bang|exceeded|met|reached)(?: \S+){0,2}? "
+    r"(?:ke hoach|chi tieu|muc tieu|plan|target)\b"
+)
+
+
+def _without_achieved_plans(folded: str) -> str:
+    """Return folded text without the plans it says were reached or beaten, so that what is left
+    names a goal only where one is set ("phấn đấu", "mục tiêu đến năm 2025", "kế hoạch năm 2021").
+    For a sentence only: a figure after such a plan may be the plan's own ("vượt kế hoạch giao đầu
+    năm (thành lập mới 12 HTX)"), which the figure's own words still tell."""
+    return _ACHIEVED_PLAN_RE.sub(" ", folded)
+
+
 def _clause_target(clause: Clause) -> frozenset[str]:
     """Return {"target"} when the clause's sentence (or the one before it) sets a goal: "Theo đó,
     đến năm 2025 huyện sẽ …; phấn đấu …; lợi nhuận bình quân đạt 420 triệu đồng/HTX"."""
-    near = without_achieved_plans(_folded(clause.before + " " + clause.text + " " + clause.context[-600:]))
+    near = _without_achieved_plans(_folded(clause.before + " " + clause.text + " " + clause.context[-600:]))
     return frozenset({"target"}) if _TARGET_RE.search(near) else frozenset()
 
 
@@ -1037,7 +1045,7 @@ def states_target(q: Question, clause: Clause) -> bool:
     targets = ["target" in f.qualifiers for f in _measure_figures(q, clause)]
     if any(targets):  # all of them goals; a sentence that also gives what was reached is no goal
         return all(targets)  # ("thành lập mới 17 HTX, vượt kế hoạch giao đầu năm (12 HTX)")
-    return bool(_TARGET_RE.search(without_achieved_plans(_folded(clause.before + " " + clause.sentence))))
+    return bool(_TARGET_RE.search(_without_achieved_plans(_folded(clause.before + " " + clause.sentence))))
 
 
 def _prefer_qualifiers(q: Question, clauses: list[Clause]) -> list[Clause]:
