@@ -94,6 +94,21 @@ _DATELINES = {
 _DATELINE_RE = re.compile(r"^\(?([A-ZĐ]{2,6})\)?\s*[-–—]\s*(?=\S)")
 
 
+def _glued_caption(line: str, dot: int) -> bool:
+    """Tell whether the text after a full stop glued to a capital ("…HTX tỉnh.Đồng chí …") is a
+    caption the scraper glued on: short, with no sentence end, after a whole lower-case word. An
+    abbreviation ("TP.HCM", "X.Phong Chương", a photographer's "Kh.V") runs on in the sentence."""
+    word = re.search(r"(\w+)$", line[:dot])
+    tail = line[dot + 1 :].rstrip()
+    return (
+        word is not None
+        and len(word.group(1)) >= 3
+        and word.group(1).islower()
+        and len(tail) < 200
+        and not tail.endswith(_SENTENCE_END)
+    )
+
+
 def _is_boilerplate(line: str) -> bool:
     bare = _BULLET_RE.sub("", line).strip().lower()
     if not bare:
@@ -131,8 +146,8 @@ def clean_text(raw: str) -> tuple[list[str], str | None]:
         if _is_boilerplate(line):
             continue
         line = _STAMP_RE.sub("", line)
-        glued = _GLUED_RE.search(line)
-        if glued and not line[glued.end() :].rstrip().endswith(_SENTENCE_END):
+        glued = next((m for m in _GLUED_RE.finditer(line) if _glued_caption(line, m.start())), None)
+        if glued:
             # The tail after "tỉnh.Đồng chí" is a caption glued on by the page scraper.
             line = line[: glued.end()]
         if paragraphs and _is_caption(raw_line, line, body_started):

@@ -118,7 +118,7 @@ MEASURES: tuple[Measure, ...] = (
         "members",
         "số thành viên",
         "members",
-        counted=("thanh vien", "xa vien", "to vien", "ho thanh vien"),
+        counted=("thanh vien", "xa vien", "to vien", "ho thanh vien", "hoi vien"),
         english=("members", "member", "membership"),
     ),
     Measure(
@@ -176,6 +176,12 @@ _QUALIFIER_RES = {
     for name, words in QUALIFIERS.items()
 }
 
+_THOUSANDS = frozenset(("nghin", "ngan", "trieu"))
+# What may follow "nghìn"/"triệu" in a sum of money: the currency, or words that end the figure.
+_NOT_COUNTED = frozenset(
+    "dong d vnd usd do la va hoac den toi tu cho cua moi mot nam thang ngay tren duoi hon voi la nen thi "
+    "ma nhung so tang giam dat khoang gan".split()
+)
 _MONEY_RE = re.compile(r"^(?:dong|trieu|ty|ti|nghin|ngan|usd|vnd|tr|d)$")
 _PER_MONTH_RE = re.compile(r"\b(thang|month|monthly)\b")
 _ASK_PER_MONTH_RE = re.compile(r"\b(?:moi|hang|mot|1|per|a|each|tren) (?:thang|month)\b|\bmonthly\b|\bthang\b$")
@@ -379,6 +385,38 @@ def _own_start(tokens: list[str], i: int) -> int:
     return max([start, *joins])
 
 
+# Numbers written as words ("tám thành viên", "hàng trăm lao động"): a figure only when a measure's
+# counted noun follows, and, in accented text, only in the meant spelling ("bà con" is no "ba").
+_WORD_NUMBERS = {
+    "mot": "một", "hai": "hai", "ba": "ba", "bon": "bốn", "nam": "năm", "sau": "sáu", "bay": "bảy",
+    "tam": "tám", "chin": "chín", "muoi": "mười", "hang tram": "hàng trăm", "hang chuc": "hàng chục",
+    "hang nghin": "hàng nghìn", "hang ngan": "hàng ngàn", "vai chuc": "vài chục", "vai tram": "vài trăm",
+    "hang van": "hàng vạn", "mot tram": "một trăm",
+}  # fmt: skip
+_WORD_STARTS = frozenset(key.split()[0] for key in _WORD_NUMBERS)
+
+
+def _word_number(tokens: list[str], i: int, raw: str, accented: bool) -> tuple[str, int] | None:
+    """Return the number word(s) starting at token ``i`` as written, and how many tokens they
+    take, when a measure's counted noun follows them; None otherwise."""
+    for size in (2, 1):
+        folded = " ".join(tokens[i : i + size])
+        if folded not in _WORD_NUMBERS or (i and tokens[i - 1] in ("thu", "lan", "nam", "thang", "ngay")):
+            continue
+        following = tokens[i + size : i + size + 4]
+        if not any(m.counted and _phrase_at(following, 0, m.counted) for m in MEASURES):
+            return None
+        spelling = _WORD_NUMBERS[folded] if accented else folded
+        words = r"\s+".join(map(re.escape, spelling.split()))
+        pattern = rf"(?<!\w)({words})\s+(\w+)"
+        written = next(
+            (m.group(1) for m in re.finditer(pattern, raw, re.IGNORECASE) if fold(m.group(2)).lower() == following[0]),
+            None,
+        )
+        return None if written is None else (written, size)
+    return None
+
+
 @lru_cache(maxsize=16384)
 def figures(text: str) -> tuple[Figure, ...]:
     """Return the figures stated in ``text`` with their measure, unit and qualifiers."""
@@ -388,8 +426,12 @@ def figures(text: str) -> tuple[Figure, ...]:
     out: list[Figure] = []
     number_index = 0
     numbers_in_raw = [m for m in re.finditer(r"\d+(?:[.,]\d+)*", raw)]
+    accented = has_diacritics(raw)
     for i, token in enumerate(tokens):
         if not _NUMBER_TOKEN.match(token):
+            word = _word_number(tokens, i, raw, accented) if token in _WORD_STARTS else None
+            if word is not None:
+                out.append(_figure(tokens, i, word[0], word[1], percent=False))
             continue
         raw_match = numbers_in_raw[number_index] if number_index < len(numbers_in_raw) else None
         number_index += 1
@@ -403,56 +445,72 @@ def figures(text: str) -> tuple[Figure, ...]:
             continue
         if token in ("1", "01") and i and tokens[i - 1] in ("quan", "moi", "tren", "cua", "per"):
             continue  # "doanh thu bình quân 1 HTX": a unit of the average, not a count of cooperatives
-        following = tokens[i + 1 : i + 5]
         percent = bool(raw_match and any(raw_match.end() - 1 <= p <= raw_match.end() + 1 for p in percent_after))
-        measure: str | None = None
+        after = raw[raw_match.end() : raw_match.end() + 40] if raw_match else ""
+        out.append(_figure(tokens, i, token, 1, percent=percent, after=after))
+    return tuple(out)
+
+
+def _figure(tokens: list[str], i: int, number: str, size: int, *, percent: bool, after: str = "") -> Figure:
+    """Read the figure whose number (``size`` tokens) starts at token ``i``: its measure, unit,
+    qualifiers and owner, from the words around it (``after``: the text right after the number)."""
+    following = tokens[i + size : i + size + 4]
+    measure: str | None = None
+    for m in MEASURES:
+        if m.counted and (
+            _phrase_at(following, 0, m.counted)
+            or (
+                len(following) > 1
+                and following[0] in ("nghin", "ngan", "trieu")
+                and _phrase_at(following, 1, m.counted)
+            )
+        ):
+            measure = m.name
+            break
+    money = measure is None and bool(following and _MONEY_RE.match(following[0]))
+    if (
+        money
+        and following[0] in _THOUSANDS
+        and len(following) > 1
+        and following[1] not in _NOT_COUNTED
+        and not re.match(r"\s*\w+\s*/", after)  # "4 triệu/người/tháng" is money per person
+    ):
+        # "15 nghìn lợn thịt", "1,2 triệu con gà": a multiplier before a counted noun is no money.
+        money, measure = False, f"count:{following[1]}"
+    if measure is None and not money and not percent:
+        # "số xã viên uỷ quyền cho HTX là 3.133 người": the count named before the number.
+        window = tokens[max(0, i - 16) : i]
         for m in MEASURES:
-            if m.counted and (
-                _phrase_at(following, 0, m.counted)
-                or (
-                    len(following) > 1
-                    and following[0] in ("nghin", "ngan", "trieu")
-                    and _phrase_at(following, 1, m.counted)
-                )
+            if m.counted and any(
+                window[j] == "so" and _phrase_at(window, j + 1, m.counted) for j in range(len(window) - 1)
             ):
                 measure = m.name
                 break
-        money = measure is None and bool(following and _MONEY_RE.match(following[0]))
-        if measure is None and not money and not percent:
-            # "số xã viên uỷ quyền cho HTX là 3.133 người": the count named before the number.
-            window = tokens[max(0, i - 16) : i]
-            for m in MEASURES:
-                if m.counted and any(
-                    window[j] == "so" and _phrase_at(window, j + 1, m.counted) for j in range(len(window) - 1)
-                ):
-                    measure = m.name
-                    break
-        if measure is None and (money or percent):
-            measure = _last_value(tokens[max(0, i - 22) : i])
-        if measure is None and following and not money and not percent and following[0].isalpha():
-            measure = f"count:{following[0]}"
-        unit = "percent" if percent else "money" if money else "count" if measure else ""
-        before = " ".join(tokens[max(0, i - 10) : i])
-        # "Mới", "giải thể", "chưa" qualify one figure: read up to the next "và" or number after
-        # it, and before it only back to the previous figure's words ("655 HTX giải thể và 222 HTX
-        # chuyển đổi": 222 is not dissolved). A goal ("phấn đấu có 60 HTX và 900 thành viên")
-        # qualifies the whole list.
-        after_words = list(
-            itertools.takewhile(lambda t: t not in _LIST_JOINS and not t[0].isdigit(), tokens[i + 1 : i + 6])
-        )
-        own_before = " ".join(tokens[max(0, i - 10, _own_start(tokens, i)) : i])
-        qualifiers = frozenset(
-            name
-            for name, pattern in _QUALIFIER_RES.items()
-            if pattern.search(f" {before if name == 'target' else own_before} ")
-            or (name in ("new", "dissolved", "negative") and pattern.search(f" {' '.join(after_words)} "))
-        )
-        per_month = bool(_PER_MONTH_RE.search(" ".join(tokens[i + 1 : i + 6])))
-        owner = next((t for t in reversed(tokens[max(0, i - 30) : i]) if t in _OWNERS), None)
-        if owner is None and measure and not measure.endswith("_count"):
-            owner = next((t for t in tokens[i + 1 : i + 4] if t in _OWNERS), None)
-        out.append(Figure(token, i, measure, unit, per_month, qualifiers, owner))
-    return tuple(out)
+    if measure is None and (money or percent):
+        measure = _last_value(tokens[max(0, i - 22) : i])
+    if measure is None and following and not money and not percent and following[0].isalpha():
+        measure = f"count:{following[0]}"
+    unit = "percent" if percent else "money" if money else "count" if measure else ""
+    before = " ".join(tokens[max(0, i - 10) : i])
+    # "Mới", "giải thể", "chưa" qualify one figure: read up to the next "và" or number after
+    # it, and before it only back to the previous figure's words ("655 HTX giải thể và 222 HTX
+    # chuyển đổi": 222 is not dissolved). A goal ("phấn đấu có 60 HTX và 900 thành viên")
+    # qualifies the whole list.
+    after_words = list(
+        itertools.takewhile(lambda t: t not in _LIST_JOINS and not t[0].isdigit(), tokens[i + size : i + size + 5])
+    )
+    own_before = " ".join(tokens[max(0, i - 10, _own_start(tokens, i)) : i])
+    qualifiers = frozenset(
+        name
+        for name, pattern in _QUALIFIER_RES.items()
+        if pattern.search(f" {before if name == 'target' else own_before} ")
+        or (name in ("new", "dissolved", "negative") and pattern.search(f" {' '.join(after_words)} "))
+    )
+    per_month = bool(_PER_MONTH_RE.search(" ".join(tokens[i + size : i + size + 5])))
+    owner = next((t for t in reversed(tokens[max(0, i - 30) : i]) if t in _OWNERS), None)
+    if owner is None and measure and not measure.endswith("_count"):
+        owner = next((t for t in tokens[i + size : i + size + 3] if t in _OWNERS), None)
+    return Figure(number, i, measure, unit, per_month, qualifiers, owner)
 
 
 def named_value(text: str) -> str | None:

@@ -466,8 +466,9 @@ _HEAD_END = frozenset(
 )
 _HEAD_OPENERS = frozenset(
     "huyen tinh thanh tp thi quan xa phuong theo o tai trong cho xin ban co nam hien nhung cac bao may "
-    "ai nao gi vi sao tai khi con va hay neu the".split()
-)
+    "ai nao gi vi sao tai khi con va hay neu the giua dau cuoi hoi luc thang ngay tuan quy sang chieu dip vao "
+    "tu den nhan sau truoc phat bieu".split()
+)  # a time or an occasion first ("Giữa tháng 7/2017, …", "Phát biểu tại …, Thủ tướng cho biết …")
 
 
 def question_head(text: str) -> tuple[str, ...]:

@@ -44,6 +44,20 @@ def test_seeds_are_cleaned_of_page_boilerplate_and_captions():
     assert "Các nữ doanh nhân của huyện" not in docs["002_91a2d2410e5d0829"].text
 
 
+def test_an_abbreviation_glued_to_a_capital_is_no_caption_cut():
+    body = (
+        "Giá thịt lợn đã tăng nhẹ. Ảnh: Kh.V Đến ngày 12.7, giá lợn hơi ở Ninh Bình đã tăng. Người dân "
+        "X.Phong Chương (H.Phong Điền) gia cố đê; TP.HCM, Bình Dương, Đồng Nai là thủ phủ nuôi cá sấu, "
+        "và trong trại của tôi vẫn còn 15 nghìn lợn thịt, anh nói thêm rằng giá có thể còn tăng"
+    )
+    text = document_from_text("x", "Tiêu đề bài viết\n" + body).text
+    assert "15 nghìn lợn thịt" in text
+    glued = document_from_text(
+        "y", "Tiêu đề\nHội nghị tổng kết của Liên minh HTX tỉnh.Đồng chí Chủ tịch phát biểu"
+    ).text
+    assert "Đồng chí" not in glued
+
+
 def test_seed_metadata_is_read_from_the_texts():
     docs = seed_documents()
     assert docs["001_1a9eb9ec0dc31760"].paper == "Báo Hòa Bình"

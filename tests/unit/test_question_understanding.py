@@ -40,6 +40,25 @@ def test_question_measures(question, expected):
     assert measures_of(question) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Anh thành lập Hợp tác xã nông nghiệp Nà Sản với tám thành viên.", [("tám", "members")]),
+        ("HTX tạo việc làm cho hàng trăm lao động địa phương", [("hàng trăm", "workers")]),
+        ("Năm thành viên góp vốn thành lập HTX", [("Năm", "members")]),
+        ("xa co hai HTX va bay thanh vien", [("hai", "htx_count"), ("bay", "members")]),
+        ("7 hội viên sáng lập", [("7", "members")]),
+        # Folded twins of number words are no figures: "bà con", "tâm", "năm 2017", "lần ba".
+        ("Bà con nông dân góp vốn", []),
+        ("Tâm thành viên HTX chia sẻ", []),
+        ("Năm 2017 HTX có thêm thành viên", []),
+        ("Ba năm qua, HTX phát triển", []),
+    ],
+)
+def test_numbers_written_as_words_are_figures_of_the_noun_they_count(text, expected):
+    assert [(f.number, f.measure) for f in figures(text) if f.unit == "count"] == expected
+
+
 def test_figures_carry_measure_unit_owner_and_qualifiers():
     stated = {
         (f.number, f.measure, f.unit, f.owner)
@@ -235,7 +254,13 @@ def test_the_noun_a_question_opens_with_is_the_figure_it_asks():
 
     assert question_head("Thiệt hại do bão của HTX Hoa Mai là bao nhiêu?") == ("thiet", "hai")
     assert question_head("Tong dan vit cua to hop tac thay doi the nao?") == ("tong", "dan", "vit")
-    for question in ("Huyện Chợ Đồn có bao nhiêu HTX?", "Bạc Liêu có bao nhiêu HTX?", "How many cooperatives?"):
+    for question in (
+        "Huyện Chợ Đồn có bao nhiêu HTX?",
+        "Bạc Liêu có bao nhiêu HTX?",
+        "How many cooperatives?",
+        "Giữa tháng 7/2017, HTX Hòa Mỹ còn bao nhiêu con lợn thịt?",  # a time first, not a noun
+        "Phát biểu tại lễ tổng kết, Thủ tướng cho biết cả nước có bao nhiêu HTX?",
+    ):
         assert question_head(question) == ()
 
 
