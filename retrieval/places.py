@@ -270,6 +270,8 @@ _NAME_OPENERS = (
     {"dai", "lo"},
     {"lang"},
 )
+# Words of a natural or built feature named after a place, as written ("hồ", not "họ" or "hộ").
+_FEATURE_WORDS = frozenset({"hồ", "sông", "cầu", "đèo", "núi", "vịnh", "phố"})
 # Capitalised words after a place name that do not make it longer: unit words, English unit words.
 _NOT_RUNNING_ON = frozenset(
     "tinh huyen quan thi xa thanh pho tp phuong district province city town commune ward county".split()
@@ -285,6 +287,8 @@ def _in_longer_name(tokens: list[str], text: str, spans: Sequence[tuple[int, int
     adjoining = not text[spans[start - 1][1] : spans[start][0]].strip() if start else False
     if adjoining and any(set(tokens[max(0, start - len(o)) : start]) == o for o in _NAME_OPENERS):
         return True
+    if adjoining and text[spans[start - 1][0] : spans[start - 1][1]].lower() in _FEATURE_WORDS:
+        return True  # "hồ Hòa Bình", "sông Đà Nẵng": a lake, a river, a bridge named after the place
     if end >= len(tokens) or text[spans[end - 1][1] : spans[end][0]] != " ":
         return False
     following = text[spans[end][0] : spans[end][1]]
@@ -605,13 +609,27 @@ def _situate(mentions: list[_Mention], tokens: list[str], text: str, spans: list
                 and _can_be_province(following.place, units)
                 and _qualifies(mention, following, tokens, text, spans)
             ):
-                parent = _parent_in(following.place.key, place, units)
+                parent = _parent_in(following.place.key, place, units) or _written_parent(
+                    mention, following, text, spans, units
+                )
                 qualifier = n + 1 if parent else -1
             if parent is None:
                 parent = _parent_from(place, named_provinces, units)
             place = replace(place, parent=parent) if parent else place
         places.append(place)
     return places
+
+
+def _written_parent(
+    mention: _Mention, following: _Mention, text: str, spans: list[tuple[int, int]], units: AdminMap
+) -> str | None:
+    """Return the province written in brackets right after a district the gazetteer places
+    elsewhere ("huyện Kỳ Sơn (Hòa Bình)": a district merged away before 2025, whose namesake in
+    Nghệ An lives on): the text knows where it was."""
+    if not spans or following.place.key not in units.provinces:
+        return None
+    gap = text[spans[mention.end - 1][1] : spans[following.start][0]]
+    return following.place.key if gap.strip() == "(" else None
 
 
 def _parent_from(place: Place, provinces: Iterable[str], units: AdminMap) -> str | None:

@@ -891,10 +891,28 @@ def _national(candidates: Sequence[Clause]) -> list[Clause]:
         if _says_national(c.before + " " + c.text)
         or (
             not _specific(find_places(c.sentence))
-            and not article_places(c.document)
-            and NATION_RE.search(_folded(c.document.title + " " + c.context[-600:]))
+            and (
+                (
+                    not article_places(c.document)
+                    and NATION_RE.search(_folded(c.document.title + " " + c.context[-600:]))
+                )
+                or _continues_national(c)
+            )
         )
     ]
+
+
+def _continues_national(clause: Clause) -> bool:
+    """Tell whether a sentence that names no place goes on with the country's figures the sentence
+    before it gave ("… 42% số xã của Việt Nam đạt chuẩn nông thôn mới. Có trên 13.000 hợp tác xã
+    nông nghiệp …"), rather than turning to one place ("Riêng …", "Còn ở …")."""
+    if _TURNS_RE.match(_folded(clause.sentence)):
+        return False
+    before = _sentences_before(clause.context[-800:])
+    return bool(before) and _says_national(before[-1])
+
+
+_TURNS_RE = re.compile(r"(?:rieng|con|tai|o|trong khi|trong khi do|nhung|tuy nhien|mat khac)\b")
 
 
 def _says_national(text: str) -> bool:
@@ -1171,7 +1189,21 @@ def _coverage(
             total += 0.7 * weight
         elif term in around:
             total += 0.4 * weight
+        elif term in _article_terms(clause.document.id, clause.document.text):
+            # Words that tell which article the question means ("Phát biểu tại lễ tôn vinh …, Thủ
+            # tướng cho biết …"), said anywhere in it, not beside the figure.
+            total += ARTICLE_SHARE * weight
     return total
+
+
+ARTICLE_SHARE = 0.25
+ARTICLE_PAIR_SHARE = 0.5
+
+
+@lru_cache(maxsize=256)
+def _article_terms(doc_id: str, text: str) -> frozenset[str]:
+    """Return the folded words and word pairs of a whole article (kept for the articles in use)."""
+    return clause_terms(text)
 
 
 def question_spellings(q: Question) -> dict[str, frozenset[str]]:
@@ -1233,16 +1265,23 @@ def _pairs_found(q: Question, clause: Clause) -> bool:
     # with the figure seldom repeats it.
     named = {w for body in q.organisations for w in body.split()}
     article: dict[str, list[int]] = {}
-    if named and any(set(p.split("_")) & named for p in q.pairs):
-        for n, token in enumerate(_article_words(clause.document)):
-            article.setdefault(token, []).append(n)
+    for n, token in enumerate(_article_words(clause.document)):
+        article.setdefault(token, []).append(n)
 
-    def named_near(pair: str) -> bool:
+    def in_article(pair: str) -> bool:
         a, b = pair.split("_")
         return any(abs(i - j) <= 3 for i in article.get(a, ()) for j in article.get(b, ()))
 
-    found = sum(near(p) or (bool(set(p.split("_")) & named) and named_near(p)) for p in q.pairs)
-    return found * 3 >= len(q.pairs)
+    found = 0.0
+    own = 0
+    for pair in q.pairs:
+        if near(pair) or (bool(set(pair.split("_")) & named) and in_article(pair)):
+            found, own = found + 1, own + 1
+        elif in_article(pair):
+            # A phrase that tells which article is meant ("lễ tôn vinh", "Nghị quyết Trung ương"),
+            # said elsewhere in it, counts half: the sentence must hold one of its own.
+            found += ARTICLE_PAIR_SHARE
+    return own > 0 and found * 3 >= len(q.pairs)
 
 
 @lru_cache(maxsize=256)

@@ -115,6 +115,21 @@ def test_a_province_that_does_not_hold_the_district_is_no_qualifier():
     ]
 
 
+def test_a_district_merged_away_before_2025_keeps_the_province_written_after_it():
+    # Kỳ Sơn of Hòa Bình joined Hòa Bình city in 2020; the gazetteer knows only Nghệ An's.
+    assert [(p.key, p.parent, p.qualifier) for p in find_places("huyện Kỳ Sơn (Hòa Bình) và tỉnh Phú Thọ")] == [
+        ("ky son", "hoa binh", False),
+        ("hoa binh", None, True),
+        ("phu tho", None, False),
+    ]
+    assert one("huyện Kỳ Sơn (Nghệ An)").parent == "nghe an"
+
+
+@pytest.mark.parametrize("text", ["Đợt hồ Hòa Bình xả lũ", "cá lồng trên sông Đà Nẵng", "cầu Thăng Long"])
+def test_a_lake_river_or_bridge_named_after_a_place_is_not_the_place(text):
+    assert find_places(text) == []
+
+
 @pytest.mark.parametrize(
     "text, expected",
     [

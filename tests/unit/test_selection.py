@@ -264,6 +264,20 @@ def test_a_figure_of_the_whole_country_is_never_a_district_s():
     assert "43 triệu" in quoted(pick("Thu nhập bình quân của thành viên HTX cả nước là bao nhiêu?", national))
 
 
+def test_a_sentence_with_no_place_goes_on_with_the_country_the_sentence_before_named():
+    text = (
+        "Chiều 26/11, tại Hà Nội, Thủ tướng dự lễ tôn vinh các tập thể có thành tích trong thực hiện Nghị quyết. "
+        "Đến nay, đã có 42% số xã của Việt Nam đạt tiêu chí nông thôn mới. "
+        "Có trên 13.000 hợp tác xã nông nghiệp cùng với trên 35.000 trang trại."
+    )
+    question = (
+        "Phát biểu tại lễ tôn vinh các tập thể, Thủ tướng cho biết cả nước có trên bao nhiêu hợp tác xã nông nghiệp?"
+    )
+    assert "13.000" in quoted(pick(question, text))
+    turned = text.replace("Có trên 13.000", "Riêng ở địa phương có trên 13.000")
+    assert isinstance(pick(question, turned), Refusal)  # "Riêng …" turns to one place
+
+
 # Two figures asked in one question, in two sentences of one article (texts written for the tests).
 TWO_FIGURES = [
     (  # before and after: the other figure of the same kind, in a sentence that repeats few words
