@@ -339,9 +339,19 @@ def counted_noun(text: str) -> str | None:
     return noun
 
 
+# "Bộ Kế hoạch và Đầu tư", "Sở KH&ĐT": a ministry's name, no plan.
+_PLANNING_BODY_RE = re.compile(r"\bke hoach (?:va |- |va - )?dau tu\b")
+
+
+def not_a_plan(folded: str) -> str:
+    """Return folded text without the names of planning bodies ("Bộ Kế hoạch và Đầu tư"), whose
+    "kế hoạch" sets no goal."""
+    return _PLANNING_BODY_RE.sub(" ", folded)
+
+
 def question_qualifiers(text: str) -> frozenset[str]:
     """Return the qualifiers a question asks for: new, target, dissolved, negative."""
-    folded = " " + " ".join(_tokens(text)) + " "
+    folded = " " + not_a_plan(" ".join(_tokens(text))) + " "
     found = {name for name, pattern in _QUALIFIER_RES.items() if pattern.search(folded)}
     if re.search(r"\b(den nam|toi nam|by) (20[2-9]\d)\b", folded) and re.search(
         r"\b(phan dau|se|muc tieu|target)\b", folded
@@ -482,7 +492,12 @@ def _figure(tokens: list[str], i: int, number: str, size: int, *, percent: bool,
         window = tokens[max(0, i - 16) : i]
         for m in MEASURES:
             if m.counted and any(
-                window[j] == "so" and _phrase_at(window, j + 1, m.counted) for j in range(len(window) - 1)
+                window[j] == "so"
+                and (
+                    _phrase_at(window, j + 1, m.counted)
+                    or (window[j + 1] == "luong" and _phrase_at(window, j + 2, m.counted))  # "số lượng HTX"
+                )
+                for j in range(len(window) - 1)
             ):
                 measure = m.name
                 break
@@ -503,7 +518,7 @@ def _figure(tokens: list[str], i: int, number: str, size: int, *, percent: bool,
     qualifiers = frozenset(
         name
         for name, pattern in _QUALIFIER_RES.items()
-        if pattern.search(f" {before if name == 'target' else own_before} ")
+        if pattern.search(f" {not_a_plan(before) if name == 'target' else own_before} ")
         or (name in ("new", "dissolved", "negative") and pattern.search(f" {' '.join(after_words)} "))
     )
     per_month = bool(_PER_MONTH_RE.search(" ".join(tokens[i + size : i + size + 5])))

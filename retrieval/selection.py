@@ -19,7 +19,7 @@ import numpy as np
 from retrieval.chunking import split_sentences
 from retrieval.guards import addresses_assistant, asks_price, is_fresh, is_poisoned
 from retrieval.listing import listed_group
-from retrieval.measures import BY_NAME, Figure, counted_noun, figure_scope, figures, named_value
+from retrieval.measures import BY_NAME, Figure, counted_noun, figure_scope, figures, named_value, not_a_plan
 from retrieval.models import Document, Passage
 from retrieval.periods import period_for, period_key, years
 from retrieval.places import Place, find_places, place_mentions, situate, within
@@ -1038,8 +1038,8 @@ _TARGET_RE = re.compile(r"\b(phan dau|muc tieu|chi tieu|ke hoach|du kien|se)\b")
 # kế hoạch", "hoàn thành chỉ tiêu", "so với kế hoạch": the figure is achieved, not a goal.
 _ACHIEVED_PLAN_RE = re.compile(
     r"\b(?:vuot|dat|hoan thanh|so voi|bang|exceeded|met|reached)(?: \S+){0,2}? "
-    r"(?:ke hoach|chi tieu|muc tieu|plan|target)\b"
-)
+    r"(?:ke hoach|chi tieu|muc tieu|plan|target)\b(?: (?:ke hoach|chi tieu|muc tieu|de ra|giao|nam))*"
+)  # "vượt chỉ tiêu kế hoạch đề ra": the whole plan named
 
 
 def _without_achieved_plans(folded: str) -> str:
@@ -1047,7 +1047,7 @@ def _without_achieved_plans(folded: str) -> str:
     names a goal only where one is set ("phấn đấu", "mục tiêu đến năm 2025", "kế hoạch năm 2021").
     For a sentence only: a figure after such a plan may be the plan's own ("vượt kế hoạch giao đầu
     năm (thành lập mới 12 HTX)"), which the figure's own words still tell."""
-    return _ACHIEVED_PLAN_RE.sub(" ", folded)
+    return _ACHIEVED_PLAN_RE.sub(" ", not_a_plan(folded))
 
 
 def _clause_target(clause: Clause) -> frozenset[str]:
@@ -1115,6 +1115,11 @@ def _place_and_date_score(q: Question, clause: Clause, w: Weights) -> float:
     return score
 
 
+_CATEGORY_ASKED_RE = re.compile(
+    r"\b(?:linh vuc|loai hinh|nganh nghe|nganh|nhom|mo hinh) nao\b|\bwhich (?:sector|field|type|kind|branch)s?\b"
+)
+
+
 def _clause_score(q: Question, clause: Clause, numeric: bool, w: Weights) -> float:
     score = 0.0
     fit = 0.0
@@ -1125,7 +1130,9 @@ def _clause_score(q: Question, clause: Clause, numeric: bool, w: Weights) -> flo
     if fit <= 0:
         score -= _qualifier_mismatch(q, clause.before + " " + clause.text, w)
     if q.asked and _narrower(q, clause):
-        score -= w.narrower
+        # A part is no answer to "how many" ("1.200 HTX nông nghiệp"), but is the answer to "which
+        # sector has the most" ("hợp tác xã nông nghiệp chiếm chủ yếu với 10.762").
+        score += w.narrower if _CATEGORY_ASKED_RE.search(_folded(q.text)) else -w.narrower
     if q.dates and any(d in clause.text for d in q.dates):
         score += w.exact_date  # the exact date asked about ("đến 31/12/2021") is a strong signal
     elif q.dates and any(d in clause.sentence for d in q.dates):

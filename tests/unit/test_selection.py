@@ -529,6 +529,9 @@ def test_a_regions_figure_measured_against_the_nation_is_not_the_nations():
         ("Năm 2021, toàn tỉnh phấn đấu thành lập mới 66 HTX.", True),
         ("Kế hoạch năm 2021, toàn tỉnh thành lập mới 66 HTX.", True),
         ("Mục tiêu năm 2021 là thành lập mới 66 HTX, đạt kế hoạch tỉnh giao.", True),
+        ("Năm 2021, toàn tỉnh đã có 66 HTX thành lập mới, vượt chỉ tiêu kế hoạch đề ra.", False),
+        ("Theo Sở Kế hoạch và Đầu tư, năm 2021 toàn tỉnh thành lập mới 66 HTX.", False),  # a body's name
+        ("Thứ trưởng Bộ Kế hoạch - Đầu tư cho biết năm 2021 cả nước thành lập mới 66 HTX.", False),
     ],
 )
 def test_a_plan_reached_or_beaten_is_no_goal(sentence, goal):
@@ -554,3 +557,13 @@ def test_a_sentence_with_the_figure_reached_and_its_plan_is_no_goal():
     assert isinstance(selection, Selection) and not states_target(q, selection.clauses[0])
     goal = pick(q.text, "Năm 2017, toàn tỉnh phấn đấu thành lập mới 12 HTX và 20 THT.")
     assert isinstance(goal, Selection) and states_target(q, goal.clauses[0])
+
+
+def test_which_sector_has_the_most_is_answered_by_the_part_not_the_total():
+    text = (
+        "Tính đến nay, cả nước có 19.570 hợp tác xã, thu hút trên 6,3 triệu thành viên. "
+        "Trong đó, số lượng hợp tác xã nông nghiệp chiếm chủ yếu với 10.762; có 4.328 hợp tác xã hoạt động "
+        "trong lĩnh vực thương mại, dịch vụ."
+    )
+    assert "10.762" in quoted(pick("Lĩnh vực nào có nhiều hợp tác xã nhất cả nước?", text))
+    assert "19.570" in quoted(pick("Cả nước có bao nhiêu hợp tác xã?", text))
