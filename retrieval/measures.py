@@ -193,6 +193,12 @@ _ASK_MONEY_RE = re.compile(
     r"\b(?:bao nhieu tien|het bao nhieu|ton bao nhieu|gia bao nhieu|muc gia|muc phi|chi phi|kinh phi|how much|cost)\b"
 )
 
+
+def asks_money(text: str) -> bool:
+    """Tell whether a question asks a sum of money ("tốn bao nhiêu", "chi phí", "what did it cost")."""
+    return bool(_ASK_MONEY_RE.search(" ".join(_tokens(text))))
+
+
 _ASK_COUNT_RE = re.compile(
     r"\b(?:bao nhieu|may|so luong|tong so|so|how many|number of|count of)\s+(?=((?:\S+\s*){1,4}))"
     # "nhiều HTX hơn", "ít thành viên nhất", "more cooperatives", "the most members": a count compared

@@ -44,6 +44,9 @@ _AMOUNT_RE = re.compile(r"\b(bao nhieu|la gi|dat|muc|how much|what is|what was|a
 _QUANTITY_RE = re.compile(
     r"\b(bao nhieu|may|so luong|tong so|how many|how much|number of|so (?:htx|tht|qtdnd|lhhtx)|"
     r"what (?:share|proportion|percentage|percent)|"
+    # money asked in English: "what did it cost", "what was the budget", "how large was the loan"
+    r"what (?:did|does|do|was|is|were|are) (?:it |the |its |their )?(?:cost|price|budget|fee|fine|loan|salary|wage)s?|"
+    r"(?:cost|costs|costing) (?:of|to)|"
     r"(?:nhieu|it)(?: \S+){1,3} (?:hon|nhat)|(?:more|fewer|most|fewest) (?:cooperatives?|members|groups))\b"
 )
 
@@ -532,7 +535,17 @@ def organisations(text: str) -> tuple[str, ...]:
         key = " ".join(canonical_words(" ".join(name)))
         if len(key.split()) >= 2 and key not in found:
             found.append(key)
+    for match in _ENGLISH_BODY_RE.finditer(text):  # "the Hop Luc cooperative", "Na San farm produce cooperative"
+        key = " ".join(canonical_words(match.group(1)))
+        if len(key.split()) >= 2 and key not in found:
+            found.append(key)
     return tuple(found)
+
+
+# A body an English question names: capitalised words, then up to three trade words, then its kind.
+_ENGLISH_BODY_RE = re.compile(
+    r"\b((?:[A-Z][\w.'-]*\s+){1,3}[A-Z][\w.'-]*)\s+(?:[a-z-]+\s+){0,3}?(?:cooperative|co-operative|coop|co-op)\b"
+)
 
 
 # Where a question that asks two things turns to the second: "…, và …", "…, còn …", "… and …".

@@ -19,7 +19,16 @@ import numpy as np
 from retrieval.chunking import split_sentences
 from retrieval.guards import addresses_assistant, asks_price, is_fresh, is_poisoned
 from retrieval.listing import listed_group
-from retrieval.measures import BY_NAME, Figure, counted_noun, figure_scope, figures, named_value, not_a_plan
+from retrieval.measures import (
+    BY_NAME,
+    Figure,
+    asks_money,
+    counted_noun,
+    figure_scope,
+    figures,
+    named_value,
+    not_a_plan,
+)
 from retrieval.models import Document, Passage
 from retrieval.periods import period_for, period_key, years
 from retrieval.places import Place, find_places, place_mentions, situate, within
@@ -302,10 +311,28 @@ def _anchored(q: Question, clause: Clause) -> bool:
     if not names:
         return False
     sentence = _folded(clause.sentence)
-    if not any(re.search(rf"\b{re.escape(n)}\b", sentence) for n in names):
-        return False
     article = _folded(" ".join((clause.document.title, clause.document.place or "", clause.document.text)))
-    return any(re.search(rf"\b{re.escape(key)}\b", article) for key in keys)
+    if any(re.search(rf"\b{re.escape(n)}\b", sentence) for n in names):
+        return any(re.search(rf"\b{re.escape(key)}\b", article) for key in keys)
+    return _about_body_at(q, clause, [rf"\b{re.escape(key)}\b" for key in keys])
+
+
+def _about_body_at(q: Question, clause: Clause, place_patterns: Sequence[str]) -> bool:
+    """Tell whether a sentence that names no place, nor a whole unit ("toàn tỉnh"), is about the
+    body asked at the place asked: its article names the body there ("HTX Hợp Lực, xã Thạch Bằng,
+    huyện Lộc Hà"), so "Bè cá gồm 39 lồng …, được đầu tư … 1,3 tỷ đồng" is that body's."""
+    sentence = _folded(clause.sentence)
+    if find_places(clause.sentence) or _WHOLE_UNIT_WORDS_RE.search(sentence) or _says_national(clause.sentence):
+        return False
+    article = _folded(" ".join((clause.document.title, clause.document.text)))
+    return any(
+        re.search(rf"\b{re.escape(name)}\b(?:\W+\w+){{0,12}}?\W+(?:{pattern})", article)
+        for name in q.organisations
+        for pattern in place_patterns
+    )
+
+
+_WHOLE_UNIT_WORDS_RE = re.compile(r"\b(?:toan|ca|tren dia ban) (?:tinh|thanh pho|huyen|quan|thi xa|xa|vung|nuoc)\b")
 
 
 def candidates_from(passages: Sequence[Passage], documents: dict[str, Document], read: int) -> list[Clause]:
@@ -450,6 +477,10 @@ def _select(
             return Refusal("topic")
     placed = list(candidates)
     stated = False
+    if numeric and not q.asked and asks_money(q.text):
+        # "Tốn bao nhiêu", "what did it cost": a sum of money answers, never a count or a date.
+        sums = [c for c in candidates if any(f.unit == "money" for f in c.figures)]
+        candidates = sums or candidates
     if q.percent and numeric:
         # "bao nhiêu phần trăm", "tỷ lệ": any rate answers; the measure words stay topic words.
         rates = [c for c in candidates if any(f.unit == "percent" for f in c.figures)]
@@ -878,6 +909,7 @@ def _naming_unknown_places(q: Question, candidates: Sequence[Clause]) -> list[Cl
         for c in candidates
         if names_it(c.sentence)
         or (not find_places(c.sentence) and names_it((c.document.place or "") + " " + c.document.title))
+        or _about_body_at(q, c, patterns)
     ]
 
 

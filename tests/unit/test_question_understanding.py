@@ -377,3 +377,13 @@ def test_our_country_is_the_country_and_a_direction_is_no_counted_noun():
     from retrieval.questions import NATION_RE
 
     assert NATION_RE.search("dien tich huu co o nuoc ta da tang")
+
+
+def test_an_english_question_names_the_body_it_asks_about():
+    from retrieval.questions import analyse, organisations
+
+    assert organisations("What did it cost to invest in the fish raft of the Hop Luc cooperative?") == ("hop luc",)
+    assert organisations("When was the Na San farm produce cooperative in Mai Son founded?") == ("na san",)
+    assert organisations("How many cooperatives does Ho Chi Minh City have?") == ()
+    assert analyse("What did it cost to build the new market?").quantity
+    assert not analyse("What does the cooperative produce?").quantity

@@ -567,3 +567,19 @@ def test_which_sector_has_the_most_is_answered_by_the_part_not_the_total():
     )
     assert "10.762" in quoted(pick("Lĩnh vực nào có nhiều hợp tác xã nhất cả nước?", text))
     assert "19.570" in quoted(pick("Cả nước có bao nhiêu hợp tác xã?", text))
+
+
+def test_a_sum_asked_of_a_named_body_is_its_articles_sum_where_the_article_places_it():
+    # The gazetteer has no Lộc Hà (merged in 2025); the article names the body there, and its
+    # sentence with the sum names no place.
+    text = (
+        "Khoảng 21h30 ngày 23/9, ông Dương (công nhân Hợp tác xã Hợp Lực, xã Thạch Bằng, huyện Lộc Hà, "
+        "Hà Tĩnh) đang làm việc trên bè nuôi cá thì bị nước dâng cuốn trôi cách bờ khoảng 3 hải lý. "
+        '" Bè cá gồm 39 lồng, được đầu tư với chi phí khoảng 1,3 tỷ đồng ", người này nói.'
+    )
+    question = "What did it cost to invest in the fish raft of the Hop Luc cooperative in Loc Ha district?"
+    assert "1,3 tỷ" in quoted(pick(question, text))
+    # A sentence that names a whole unit is not the body's.
+    province = text.replace('" Bè cá gồm 39 lồng', '" Toàn tỉnh có 39 lồng')
+    whole = pick(question, province)
+    assert isinstance(whole, Refusal) or "1,3 tỷ" not in quoted(whole)
