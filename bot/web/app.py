@@ -56,6 +56,9 @@ def create_app(services: Services, *, telegram_application: BotApplication | Non
         summary="Cooperative (HTX) statistics from news articles, with sources",
         version=app_version(),
         lifespan=lifespan,
+        # /docs is served from the app's own copy of Swagger UI (routes.docs), not from a CDN; no ReDoc.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.services = services
     app.state.telegram_application = telegram_application

@@ -1,5 +1,5 @@
 """The routes: the JSON and streaming (SSE) API, sources and feedback under /api; health, metrics,
-the widget and its demo page at the root."""
+the widget and its demo page, the favicon and the OpenAPI docs (with Swagger UI's own files) at the root."""
 
 from __future__ import annotations
 
@@ -12,10 +12,12 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sse_starlette.sse import EventSourceResponse
+from swagger_ui_bundle import swagger_ui_path
 
 from bot.feedback import Feedback
 from bot.stats_table import MEASURE_NAMES, STATS_SORTS, row_views, sort_stat_rows, to_csv
@@ -204,6 +206,53 @@ async def widget() -> FileResponse:
 async def demo() -> HTMLResponse:
     """A demo page that embeds the widget."""
     return HTMLResponse((STATIC / "demo.html").read_text(encoding="utf-8"))
+
+
+def _asset(path: Path, media_type: str) -> FileResponse:
+    """Serve a file that changes only with a release, cached by browsers for a day."""
+    return FileResponse(path, media_type=media_type, headers={"Cache-Control": "public, max-age=86400"})
+
+
+@site.get("/favicon.ico", include_in_schema=False)
+async def favicon() -> FileResponse:
+    """Serve the app's icon (browsers ask for /favicon.ico by themselves)."""
+    return _asset(STATIC / "favicon.ico", "image/x-icon")
+
+
+@site.get("/favicon.svg", include_in_schema=False)
+async def favicon_svg() -> FileResponse:
+    """Serve the app's icon as SVG (the pages link to it)."""
+    return _asset(STATIC / "favicon.svg", "image/svg+xml")
+
+
+# Swagger UI's files come from the swagger-ui-bundle-v2 package, so that /docs needs no CDN.
+SWAGGER_UI = Path(str(swagger_ui_path))
+
+
+@site.get("/docs", response_class=HTMLResponse, include_in_schema=False)
+async def docs(request: Request) -> HTMLResponse:
+    """The OpenAPI documentation (Swagger UI), with every file it loads served by this app."""
+    root = request.scope.get("root_path", "")
+    return get_swagger_ui_html(
+        openapi_url=root + (request.app.openapi_url or "/openapi.json"),
+        title=f"{request.app.title} — API",
+        swagger_js_url=f"{root}/docs/swagger-ui-bundle.js",
+        swagger_css_url=f"{root}/docs/swagger-ui.css",
+        swagger_favicon_url=f"{root}/favicon.svg",
+        swagger_ui_parameters={"validatorUrl": None},  # no validator badge fetched from swagger.io
+    )
+
+
+@site.get("/docs/swagger-ui-bundle.js", include_in_schema=False)
+async def swagger_script() -> FileResponse:
+    """Serve Swagger UI's script."""
+    return _asset(SWAGGER_UI / "swagger-ui-bundle.js", "text/javascript; charset=utf-8")
+
+
+@site.get("/docs/swagger-ui.css", include_in_schema=False)
+async def swagger_style() -> FileResponse:
+    """Serve Swagger UI's style sheet."""
+    return _asset(SWAGGER_UI / "swagger-ui.css", "text/css; charset=utf-8")
 
 
 # --- the /stats page: the statistics table for people, over /api/stats ---------------------------

@@ -28,3 +28,24 @@ def browser():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="module")
+def seeded_app(tmp_path_factory):
+    """The real app over the seed articles (no embedding model) under uvicorn on 127.0.0.1, for the
+    module; yields (base URL, services)."""
+    from bot.settings import Settings
+    from bot.web.app import create_app
+    from bot.wiring import build_services
+    from tests.helpers.data import SEEDS
+    from tests.live_server import live_server
+
+    services = build_services(
+        Settings(data_dir=tmp_path_factory.mktemp("app"), embedder="none", rate_limit="1000/minute")
+    )
+    try:
+        services.index.ingest([SEEDS])
+        with live_server(create_app(services)) as url:
+            yield url, services
+    finally:
+        services.close()

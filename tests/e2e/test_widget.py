@@ -124,10 +124,10 @@ def test_widget_on_a_phone_and_when_the_server_is_down(browser, host_page, api_s
 
 
 def _bars(answer):
-    """Return (label, value) of each bar or point the widget drew, from its SVG."""
-    items = answer.locator("figure.chart svg g[role=button]")
+    """Return (label, name) of each bar the widget drew."""
+    items = answer.locator("figure.chart .bars [role=button]")
     return [
-        (items.nth(i).locator("text").nth(0).text_content(), items.nth(i).get_attribute("aria-label"))
+        (items.nth(i).locator(".label").text_content(), items.nth(i).get_attribute("aria-label"))
         for i in range(items.count())
     ]
 
@@ -153,7 +153,7 @@ def test_widget_draws_a_ranking_chart_that_opens_its_quotes(browser, host_page, 
     bars = _bars(answer)
     assert [label for label, _ in bars] == ["Tỉnh Hòa Bình", "Tỉnh Lạng Sơn"]
     assert "422" in bars[0][1] and "153" in bars[1][1]
-    widths = [float(chart.locator("rect.bar").nth(i).get_attribute("width")) for i in range(2)]
+    widths = [chart.locator(".bar").nth(i).bounding_box()["width"] for i in range(2)]
     assert widths[0] > widths[1] > 0  # drawn from zero, in proportion
     assert widths[1] / widths[0] == pytest.approx(153 / 422, rel=0.01)
     # The chart sits above the sources; the screen-reader table holds the same figures.
@@ -164,14 +164,14 @@ def test_widget_draws_a_ranking_chart_that_opens_its_quotes(browser, host_page, 
     # Clicking a bar opens the quote of its citation.
     quotes = answer.locator(".sources details")
     assert not any(quotes.nth(i).evaluate("d => d.open") for i in range(quotes.count()))
-    chart.locator("g[role=button]").nth(1).click()
-    second = quotes.nth(int(chart.locator("g[role=button]").nth(1).get_attribute("data-citation")) - 1)
+    chart.locator("[role=button]").nth(1).click()
+    second = quotes.nth(int(chart.locator("[role=button]").nth(1).get_attribute("data-citation")) - 1)
     assert second.evaluate("d => d.open")
     assert "153 HTX" in second.locator("blockquote").inner_text()
     # And from the keyboard.
-    chart.locator("g[role=button]").nth(0).focus()
+    chart.locator("[role=button]").nth(0).focus()
     page.keyboard.press("Enter")
-    first = quotes.nth(int(chart.locator("g[role=button]").nth(0).get_attribute("data-citation")) - 1)
+    first = quotes.nth(int(chart.locator("[role=button]").nth(0).get_attribute("data-citation")) - 1)
     assert first.evaluate("d => d.open")
     ARTEFACTS.mkdir(exist_ok=True)
     chart.screenshot(path=str(ARTEFACTS / f"widget-chart-{scheme}.png"))
@@ -241,7 +241,14 @@ def test_widget_draws_a_trend_as_a_line_on_a_phone(browser, host_page, closing):
     xs = [float(points.nth(i).locator("circle").get_attribute("cx")) for i in range(3)]
     ys = [float(points.nth(i).locator("circle").get_attribute("cy")) for i in range(3)]
     assert xs == sorted(xs) and ys == sorted(ys, reverse=True)  # left to right in time, higher is up
-    assert [points.nth(i).locator("text").nth(0).text_content() for i in range(3)] == ["380", "401", "422"]
+    assert answer.locator("figure.chart .values span").all_inner_texts() == ["380", "401", "422"]
+    assert answer.locator("figure.chart .periods span").all_inner_texts() == ["năm 2019", "năm 2020", "năm 2021"]
+    # Each value stands over its point, left to right.
+    marks = [answer.locator("figure.chart .values span").nth(i).bounding_box() for i in range(3)]
+    dots = [points.nth(i).locator("circle").bounding_box() for i in range(3)]
+    assert all(
+        m["x"] <= d["x"] + d["width"] and d["x"] <= m["x"] + m["width"] for m, d in zip(marks, dots, strict=True)
+    )
     box = answer.locator("figure.chart svg").bounding_box()
     assert box["width"] <= 390  # fits a phone
     points.nth(2).tap()

@@ -32,7 +32,9 @@
                     "Năm 2020 tỉnh Hòa Bình thành lập mới bao nhiêu hợp tác xã?"],
       log: "Cuộc trò chuyện", you: "Bạn", bot: "Trợ lý",
       chart: "Biểu đồ", chartTable: "Bảng số liệu của biểu đồ", place: "Nơi", when: "Thời điểm", value: "Số liệu",
-      source: "Nguồn", openQuote: "mở câu trích dẫn", tryThese: "Bạn có thể hỏi"
+      source: "Nguồn", openQuote: "mở câu trích dẫn", tryThese: "Bạn có thể hỏi",
+      more: "Xem thêm {n} nguồn", fewer: "Thu gọn danh sách nguồn", copy: "Chép câu trả lời và nguồn",
+      copied: "Đã chép câu trả lời và nguồn", copyFailed: "Không chép được; hãy chọn câu trả lời rồi chép."
     },
     en: {
       title: "Cooperative statistics", greeting: "Hello! Ask about cooperative statistics. Every answer cites its source.",
@@ -52,33 +54,39 @@
                     "How many new cooperatives were founded in Hoa Binh province in 2020?"],
       log: "Conversation", you: "You", bot: "Assistant",
       chart: "Chart", chartTable: "The chart's figures", place: "Place", when: "Period", value: "Figure",
-      source: "Source", openQuote: "open the quote", tryThese: "You could ask"
+      source: "Source", openQuote: "open the quote", tryThese: "You could ask",
+      more: "Show {n} more sources", fewer: "Show fewer sources", copy: "Copy the answer and its sources",
+      copied: "Answer and sources copied", copyFailed: "Could not copy; select the answer and copy it."
     }
   };
 
   var CSS = [
     ":host{all:initial;}",
     /* The page can style the <htx-chat> element itself (inherited colour and size), never what is
-       inside the shadow root: every inherited property is set again on the wrapper. */
+       inside the shadow root: every inherited property is set again on the wrapper. --focus is the
+       focus ring, at least 3:1 against the panel and the bubbles in both schemes. */
     ".wrap{--accent:#0b6e4f;--on-accent:#fff;--link:var(--accent);--offset:0px;--bg:#fff;--fg:#1d1d1f;--muted:#5f6368;--line:#dadce0;--bubble:#f1f3f4;",
+    "--focus:#0b57d0;--flash:#fff1b8;",
+    "--safe-top:env(safe-area-inset-top,0px);--safe-right:env(safe-area-inset-right,0px);--safe-bottom:env(safe-area-inset-bottom,0px);--safe-left:env(safe-area-inset-left,0px);",
     "font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:var(--fg);text-align:left;",
     "letter-spacing:normal;word-spacing:normal;text-transform:none;text-indent:0;visibility:visible;direction:ltr}",
-    "@media (prefers-color-scheme:dark){.wrap{--bg:#1f2124;--fg:#e8eaed;--muted:#9aa0a6;--line:#3c4043;--bubble:#2d3034;}}",
+    "@media (prefers-color-scheme:dark){.wrap{--bg:#1f2124;--fg:#e8eaed;--muted:#9aa0a6;--line:#3c4043;--bubble:#2d3034;--focus:#8ab4f8;--flash:#3b3300;}}",
     "*{box-sizing:border-box;font:inherit;color:inherit;}",
-    "svg{width:22px;height:22px;fill:currentColor;vertical-align:middle}.rate svg{width:16px;height:16px}",
-    ".launcher{position:fixed;bottom:calc(20px + var(--offset));width:56px;height:56px;border-radius:50%;border:0;background:var(--accent);",
+    "svg{width:22px;height:22px;fill:currentColor;vertical-align:middle}.actions svg{width:16px;height:16px}",
+    ".launcher{position:fixed;bottom:calc(20px + var(--offset) + var(--safe-bottom));width:56px;height:56px;border-radius:50%;border:0;background:var(--accent);",
     "color:var(--on-accent);cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.25);z-index:2147483000;display:grid;place-items:center}",
     ".launcher svg{width:28px;height:28px}",
-    ".right .launcher,.right .panel{right:20px}.left .launcher,.left .panel{left:20px}",
-    ".panel{position:fixed;bottom:calc(88px + var(--offset));width:380px;max-width:calc(100vw - 40px);height:560px;max-height:calc(100vh - 110px - var(--offset));",
+    ".right .launcher,.right .panel{right:calc(20px + var(--safe-right))}.left .launcher,.left .panel{left:calc(20px + var(--safe-left))}",
+    ".panel{position:fixed;bottom:calc(88px + var(--offset) + var(--safe-bottom));width:380px;max-width:calc(100vw - 40px);height:560px;max-height:calc(100vh - 110px - var(--offset));",
     "display:flex;flex-direction:column;background:var(--bg);border:1px solid var(--line);border-radius:14px;",
     "box-shadow:0 10px 30px rgba(0,0,0,.25);overflow:hidden;z-index:2147483001;transition:opacity .15s,transform .15s;}",
     ".panel[hidden]{display:none}",
-    "header{display:flex;align-items:center;gap:8px;padding:10px 12px;background:var(--accent);color:var(--on-accent);}",
-    "header h2{flex:1;margin:0;font-size:16px;font-weight:600;color:var(--on-accent)}",
-    "header button{font-size:13px;white-space:nowrap}",
-    "header button{background:transparent;border:1px solid currentColor;color:var(--on-accent);border-radius:8px;padding:4px 8px;cursor:pointer}",
-    ".log{flex:1;overflow-y:auto;padding:12px;display:flex;flex-direction:column;gap:10px}",
+    "header{display:flex;align-items:center;gap:4px;padding:8px 8px 8px 12px;background:var(--accent);color:var(--on-accent);}",
+    /* The title keeps to one line (the dialog's name holds all of it, and its element's title shows it). */
+    "header h2{flex:1;min-width:0;margin:0 4px 0 0;font-size:15px;font-weight:600;color:var(--on-accent);white-space:nowrap;overflow:hidden;text-overflow:ellipsis}",
+    "header button{font-size:13px;white-space:nowrap}header .close{padding:2px 4px;line-height:0}header .close svg{width:18px;height:18px}",
+    "header button{background:transparent;border:1px solid currentColor;color:var(--on-accent);border-radius:8px;padding:4px 6px;cursor:pointer}",
+    ".log{position:relative;flex:1;overflow-y:auto;overscroll-behavior:contain;padding:12px;display:flex;flex-direction:column;gap:10px}",
     ".msg{max-width:88%;padding:8px 11px;border-radius:12px;white-space:pre-wrap;word-wrap:break-word}",
     ".msg,.msg *{-webkit-user-select:text;user-select:text}",
     ".user{align-self:flex-end;background:var(--accent);color:var(--on-accent)}.user.failed{opacity:.7}",
@@ -86,34 +94,67 @@
     "@keyframes dots{0%{content:''}25%{content:'.'}50%{content:'..'}75%{content:'...'}}",
     ".comment{display:flex;flex-direction:column;gap:6px;margin-top:6px}.comment textarea{height:60px;flex:none}",
     ".bot{align-self:flex-start;background:var(--bubble)}",
+    /* The answer's own text: paragraphs, lists and tables built as nodes (see renderRich). */
+    ".bot .text{white-space:normal}.text p{margin:0}.text p+p,.text ul,.text .table{margin:6px 0 0}.text>:first-child{margin-top:0}",
+    ".text ul{padding-left:20px}.text li+li{margin-top:3px}.text strong{font-weight:700}",
+    ".text .table{overflow-x:auto;max-width:100%}.text table{border-collapse:collapse;font-size:13px}",
+    ".text th,.text td{border:1px solid var(--line);padding:3px 6px;text-align:left;vertical-align:top}.text th{font-weight:600}",
+    "button.cite{display:inline;border:0;background:none;padding:0 1px;margin:0;color:var(--link);cursor:pointer;font-size:.9em;",
+    "text-decoration:underline;text-underline-offset:2px}.nowrap{white-space:nowrap}",
     ".note{align-self:center;color:var(--muted);font-size:13px;text-align:center}",
     ".error{align-self:stretch;border:1px solid #d93025;background:transparent;color:inherit}",
-    ".sources{margin-top:8px;border-top:1px solid var(--line);padding-top:6px;font-size:13px}",
-    ".sources ol{margin:4px 0 0;padding-left:20px}.sources li{margin-bottom:6px}",
+    ".sources{margin-top:8px;border-top:1px solid var(--line);padding-top:6px;font-size:13px;white-space:normal}",
+    ".sources ol{margin:4px 0 0;padding-left:20px}.sources li{margin-bottom:6px;border-radius:4px;transition:background-color .4s,box-shadow .4s}",
+    ".sources li.flash{background:var(--flash);box-shadow:0 0 0 4px var(--flash);transition:none}.sources li:focus{outline:none}",
+    ".sources li:focus-visible{outline:3px solid var(--focus);outline-offset:4px}",
     ".meta{color:var(--muted)}",
     "details summary{cursor:pointer;color:var(--link);font-size:13px}",
-    "@media (prefers-color-scheme:dark){details summary,.sources a{color:#8ab4f8}}",
     "blockquote{margin:4px 0;padding:4px 8px;border-left:3px solid var(--accent);color:var(--fg)}",
     ".sources a{color:var(--link)}",
-    ".rate{display:flex;gap:6px;margin-top:6px;align-items:center}.stamp{margin-left:auto;font-size:12px}",
+    "button.more{border:0;background:none;padding:2px 0;color:var(--link);cursor:pointer;text-decoration:underline;font-size:13px}",
+    ".actions{display:flex;flex-wrap:wrap;gap:6px;margin-top:6px;align-items:center;white-space:normal}.rate{display:flex;gap:6px;align-items:center}",
+    ".rate.commenting{order:9;flex:1 1 100%}.rate .comment{flex:1}",
+    ".stamp{margin-left:auto;font-size:12px}",
     ".chart{margin:8px 0 0;white-space:normal}.chart svg{display:block;width:100%;height:auto;fill:none}",
-    ".chart figcaption{font-size:13px;font-weight:600;margin-bottom:2px}",
-    ".chart .bar{fill:var(--accent)}.chart .line{stroke:var(--accent);stroke-width:2;fill:none}",
+    ".chart figcaption{font-size:13px;font-weight:600;margin-bottom:4px}",
+    ".chart [role=button]{cursor:pointer;-webkit-tap-highlight-color:transparent}",
+    ".bars{display:flex;flex-direction:column;gap:2px}.bars .item{padding:3px 2px;border-radius:6px;min-height:44px}",
+    ".bars .item:hover{background:var(--bg)}.bars .head{display:flex;justify-content:space-between;gap:8px;font-size:12px}",
+    ".bars .label{flex:0 0 auto;max-width:60%}.bars .period{min-width:0;color:var(--muted);font-size:11px;text-align:right}",
+    ".bars .track{display:flex;align-items:center;gap:6px;margin-top:2px;font-size:12px}",
+    ".bars .bar{display:block;height:14px;border-radius:2px;background:var(--accent);flex:none}",
+    ".trend .marks{position:relative;height:16px;font-size:11px}.trend .marks span{position:absolute;white-space:nowrap;transform:translateX(-50%)}",
+    ".trend .marks .start{transform:none}.trend .marks .end{transform:translateX(-100%)}.trend .periods span{color:var(--muted)}",
+    ".chart .line{stroke:var(--accent);stroke-width:2;fill:none}",
     ".chart .dot{fill:var(--accent);stroke:var(--bg);stroke-width:2}.chart .axis{stroke:var(--line)}",
-    ".chart text{fill:var(--fg);font-size:11px}.chart .small{fill:var(--muted);font-size:9.5px}",
-    ".chart g{-webkit-tap-highlight-color:transparent}.chart .hit{fill:transparent;cursor:pointer}.chart g[role=button]:hover .bar,.chart g[role=button]:hover .dot{opacity:.8}",
-    ".chart g[role=button]:focus{outline:none}.chart g[role=button]:focus-visible .hit{stroke:#f9ab00;stroke-width:2}",
-    "@media (prefers-color-scheme:dark){.chart .bar,.chart .dot{fill:#81c995}.chart .line{stroke:#81c995}}",
-    ".rate button,.chips button,.retry{border:1px solid var(--line);background:var(--bg);border-radius:16px;padding:3px 10px;cursor:pointer}",
+    ".chart .hit{fill:transparent}.chart g[role=button]:hover .dot{opacity:.8}",
+    ".chart [role=button]:focus{outline:none}.chart g[role=button]:focus-visible .hit{stroke:var(--focus);stroke-width:3}",
+    ".bars .item:focus-visible{outline:3px solid var(--focus);outline-offset:1px}",
+    "@media (prefers-color-scheme:dark){.bars .bar,.chart .dot{background:#81c995;fill:#81c995}.chart .line{stroke:#81c995}}",
+    ".rate>button,.chips button,.retry,.copy{border:1px solid var(--line);background:var(--bg);border-radius:16px;padding:3px 10px;cursor:pointer}",
     ".chips{display:flex;flex-wrap:wrap;gap:6px}.chips button{text-align:left}.msg .chips{margin-top:8px;white-space:normal}",
     "form{display:flex;gap:8px;padding:10px;border-top:1px solid var(--line)}",
-    "textarea{flex:1;resize:none;height:42px;max-height:120px;padding:9px 10px;border:1px solid var(--line);border-radius:10px;background:var(--bg)}",
+    /* 16px: a smaller font in a text field makes iOS zoom the page when it takes the focus. */
+    "textarea{flex:1;resize:none;height:44px;max-height:120px;padding:9px 10px;border:1px solid var(--line);border-radius:10px;background:var(--bg);font-size:16px;line-height:1.45}",
     "form button{border:0;border-radius:10px;background:var(--accent);color:var(--on-accent);padding:0 14px;cursor:pointer}",
     "form button[disabled]{opacity:.6;cursor:progress}",
-    "button:focus-visible,textarea:focus-visible,summary:focus-visible,a:focus-visible{outline:3px solid #f9ab00;outline-offset:2px}",
-    ".sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}",
-    "@media (max-width:600px){.panel{inset:0;width:100vw;max-width:100vw;height:100%;max-height:100%;bottom:0;border-radius:0}",
-    ".right .panel,.left .panel{left:0;right:0}}",
+    "button:focus-visible,textarea:focus-visible,summary:focus-visible,a:focus-visible{outline:3px solid var(--focus);outline-offset:2px}",
+    "header button:focus-visible{outline-color:var(--on-accent)}",
+    /* The launcher sits on the host page, whose colour is unknown: a ring in two tones reads on any. */
+    ".launcher:focus-visible{outline:3px solid #0b57d0;outline-offset:2px;box-shadow:0 0 0 2px #fff,0 4px 14px rgba(0,0,0,.25)}",
+    ".sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}",
+    /* A phone: the panel fills the screen, clear of the notch and the home bar. */
+    "@media (max-width:600px){.panel{inset:0;width:100vw;max-width:100vw;height:100%;max-height:100%;bottom:0;border-radius:0;border:0}",
+    ".right .panel,.left .panel{left:0;right:0}",
+    "header{padding:calc(8px + var(--safe-top)) calc(8px + var(--safe-right)) 8px calc(12px + var(--safe-left))}",
+    ".log{padding-left:calc(12px + var(--safe-left));padding-right:calc(12px + var(--safe-right))}",
+    "form{padding:10px calc(10px + var(--safe-right)) calc(10px + var(--safe-bottom)) calc(10px + var(--safe-left))}}",
+    /* Touch: every control at least 44 x 44 px (the citation markers inside the text are exempt, as inline links). */
+    "@media (max-width:600px),(pointer:coarse){header button,form button,.rate>button,.chips button,.retry,.copy,button.more{min-height:44px;min-width:44px}",
+    ".chips button,.rate>button,.copy,.retry{border-radius:22px;padding:6px 12px}button.more{padding:0 4px}",
+    "details summary{padding:12px 0;line-height:20px}.sources a{display:inline-block;padding:12px 0;line-height:20px}}",
+    /* Links on the dark bubble: last, so that they win over the light rules above. */
+    "@media (prefers-color-scheme:dark){details summary,.sources a,button.cite,button.more{color:#8ab4f8}}",
     "@media (prefers-reduced-motion:reduce){*{transition:none!important;animation:none!important;scroll-behavior:auto!important}}"
   ].join("");
 
@@ -127,7 +168,10 @@
   var ICONS = {
     chat: "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z",
     up: "M2 21h4V9H2v12zm20-11a2 2 0 0 0-2-2h-6.3l1-4.6v-.3c0-.4-.2-.8-.4-1.1L13.2 1 6.6 7.6C6.2 8 6 8.5 6 9v10a2 2 0 0 0 2 2h9c.8 0 1.5-.5 1.8-1.2l3-7.1c.1-.2.2-.5.2-.7v-2z",
-    down: "M22 3h-4v12h4V3zM2 14a2 2 0 0 0 2 2h6.3l-1 4.6v.3c0 .4.2.8.4 1.1l1.1 1 6.6-6.6c.4-.4.6-.9.6-1.4V5a2 2 0 0 0-2-2H7c-.8 0-1.5.5-1.8 1.2l-3 7.1c-.1.2-.2.5-.2.7v2z"
+    down: "M22 3h-4v12h4V3zM2 14a2 2 0 0 0 2 2h6.3l-1 4.6v.3c0 .4.2.8.4 1.1l1.1 1 6.6-6.6c.4-.4.6-.9.6-1.4V5a2 2 0 0 0-2-2H7c-.8 0-1.5.5-1.8 1.2l-3 7.1c-.1.2-.2.5-.2.7v2z",
+    copy: "M16 1H4a2 2 0 0 0-2 2v14h2V3h12V1zm3 4H8a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h11a2 2 0 0 0 2-2V7a2 2 0 0 0-2-2zm0 16H8V7h11v14z",
+    done: "M9 16.2 4.8 12l-1.4 1.4L9 19 21 7l-1.4-1.4z",
+    close: "M19 6.4 17.6 5 12 10.6 6.4 5 5 6.4l5.6 5.6L5 17.6 6.4 19l5.6-5.6 5.6 5.6 1.4-1.4-5.6-5.6z"
   };
 
   function icon(name) {
@@ -151,6 +195,9 @@
     try { var u = new URL(url); return (u.protocol === "http:" || u.protocol === "https:") ? u.href : null; }
     catch (e) { return null; }
   }
+
+  var SOURCES_SHOWN = 3;  // more sources than this are folded behind a button
+  var sourceLists = 0;  // numbers the sources lists, whose ids the buttons that fold them name
 
   var SVG_NS = "http://www.w3.org/2000/svg";
 
@@ -178,69 +225,162 @@
     return { accent: value, on: light ? "#1d1d1f" : "#fff", link: light ? "#1d1d1f" : value };
   }
 
+  /* The answer's text as nodes, in a small and safe part of Markdown: **bold**, lists of lines that
+     start with "- " (or "• ", "* "), pipe tables (a header row, a |---| row, then rows), paragraphs
+     split by blank lines, and line breaks within them. "[n]" becomes what ``cite(n)`` returns (a
+     button that shows source n), or stays text when it returns null (no such source, or the
+     sources have not arrived yet). Every piece of text is set as a text node, never as HTML. */
+  var BULLET = /^\s*[-•*]\s+/;
+  var TABLE_RULE = /^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$/;
+
+  function inline(parent, text, cite) {
+    var re = /\*\*(\S(?:.*?\S)?)\*\*|\[(\d{1,3})\]/g, last = 0, m;
+    while ((m = re.exec(text))) {
+      if (m.index > last) parent.appendChild(document.createTextNode(text.slice(last, m.index)));
+      if (m[1] != null) {
+        var strong = el("strong");
+        inline(strong, m[1], cite);
+        parent.appendChild(strong);
+      } else {
+        var marker = cite && cite(Number(m[2]));
+        var stop = marker ? /^[.,;:!?)]*/.exec(text.slice(re.lastIndex))[0] : "";
+        if (stop) {  // a button is a box: keep the full stop after it from starting the next line alone
+          var keep = el("span", { "class": "nowrap" });
+          keep.appendChild(marker); keep.appendChild(document.createTextNode(stop));
+          marker = keep;
+          re.lastIndex += stop.length;
+        }
+        parent.appendChild(marker || document.createTextNode(m[0]));
+      }
+      last = re.lastIndex;
+    }
+    if (last < text.length) parent.appendChild(document.createTextNode(text.slice(last)));
+  }
+
+  function cells(line) {
+    return line.trim().replace(/^\|/, "").replace(/\|$/, "").split("|").map(function (c) { return c.trim(); });
+  }
+
+  function renderRich(target, text, cite) {
+    target.textContent = "";
+    var lines = String(text || "").replace(/\r\n?/g, "\n").split("\n");
+    var para = null, i = 0;
+    while (i < lines.length) {
+      var line = lines[i];
+      if (BULLET.test(line)) {
+        var list = el("ul");
+        for (; i < lines.length && BULLET.test(lines[i]); i++) {
+          var item = el("li");
+          inline(item, lines[i].replace(BULLET, ""), cite);
+          list.appendChild(item);
+        }
+        target.appendChild(list);
+        para = null;
+        continue;
+      }
+      if (/^\s*\|/.test(line) && TABLE_RULE.test(lines[i + 1] || "") && lines[i + 1].indexOf("-") >= 0) {
+        var box = el("div", { "class": "table" }), table = el("table"), thead = el("thead"), head = el("tr");
+        var body = el("tbody");
+        cells(line).forEach(function (c) { var th = el("th", { scope: "col" }); inline(th, c, cite); head.appendChild(th); });
+        thead.appendChild(head);
+        for (i += 2; i < lines.length && /^\s*\|/.test(lines[i]); i++) {
+          var row = el("tr");
+          cells(lines[i]).forEach(function (c) { var td = el("td"); inline(td, c, cite); row.appendChild(td); });
+          body.appendChild(row);
+        }
+        table.appendChild(thead); table.appendChild(body); box.appendChild(table); target.appendChild(box);
+        para = null;
+        continue;
+      }
+      if (!line.trim()) { para = null; i++; continue; }
+      if (para) para.appendChild(el("br"));
+      else { para = el("p"); target.appendChild(para); }
+      inline(para, line, cite);
+      i++;
+    }
+  }
+
+  /* The answer as plain text for the clipboard: its text without the bold marks, then its sources
+     with their dates, places, papers and links. */
+  function plainAnswer(item, t) {
+    var out = (item.text || "").replace(/\*\*(\S(?:.*?\S)?)\*\*/g, "$1").trim();
+    var sources = (item.citations || []).map(function (c, i) {
+      var url = c.url && safeUrl(c.url);
+      return "[" + (i + 1) + "] " + c.title + " — " + formatDate(c.date, t) + " · " + (c.place || t.noPlace) +
+             (c.paper ? " · " + c.paper : "") + (url ? " — " + url : "");
+    });
+    return sources.length ? out + "\n\n" + t.sources + ":\n" + sources.join("\n") : out;
+  }
+
   function clip(text, n) { text = text || ""; return text.length > n ? text.slice(0, n - 1) + "…" : text; }
 
-  /* A chart of the answer's figures, drawn as inline SVG: bars for places (a comparison or ranking),
-     a line for one place over time (a trend). Bars start at zero; every bar or point shows its value
-     as the quote writes it and its period, and opens its quote when clicked. A table with the same
-     figures follows for screen readers. */
+  /* A chart of the answer's figures: bars for places (a comparison or ranking), a line for one place
+     over time (a trend). Bars start at zero; every bar or point shows its value as the quote writes
+     it and its period, and opens its quote when clicked. Words and numbers are HTML, the line and its
+     dots SVG (text inside an SVG is what colour checkers cannot read). A table with the same figures
+     follows for screen readers. */
   function drawChart(chart, t, openQuote) {
     var series = (chart && chart.series) || [];
     if (series.length < 2) return null;
-    var figure = el("figure", { "class": "chart" });
+    var figure = el("figure", { "class": "chart " + (chart.kind === "line" ? "trend" : "ranking") });
     var heading = (chart.measure || t.chart) + (chart.unit ? " (" + chart.unit + ")" : "");
     figure.appendChild(el("figcaption", null, heading));
     var max = Math.max.apply(null, series.map(function (p) { return p.value; })) || 1;
-    var W = 320, svg, H;
-    function point(g, p) {
+    function point(node, p) {
       var title = p.label + ": " + p.value_text + (p.period ? " — " + p.period : "") + " [" + p.citation + "]";
-      g.setAttribute("role", "button"); g.setAttribute("tabindex", "0");
-      g.setAttribute("aria-label", title + ", " + t.openQuote);
-      g.setAttribute("data-citation", String(p.citation));
-      g.appendChild(svgEl("title", null, title));
-      g.addEventListener("click", function () { openQuote(p.citation); });
-      g.addEventListener("keydown", function (e) {
+      node.setAttribute("role", "button"); node.setAttribute("tabindex", "0");
+      node.setAttribute("aria-label", title + ", " + t.openQuote);
+      node.setAttribute("data-citation", String(p.citation));
+      if (node.namespaceURI === SVG_NS) node.appendChild(svgEl("title", null, title));
+      else node.setAttribute("title", title);
+      node.addEventListener("click", function () { openQuote(p.citation); });
+      node.addEventListener("keydown", function (e) {
         if (e.key === "Enter" || e.key === " ") { e.preventDefault(); openQuote(p.citation); }
       });
     }
     if (chart.kind === "line") {
-      H = 190;
-      svg = svgEl("svg", { viewBox: "0 0 " + W + " " + H, role: "group", "aria-label": heading });
-      var left = 24, right = W - 24, top = 28, bottom = H - 46;
+      var W = 320, H = 130, left = 24, right = W - 24, top = 14, bottom = H - 14;
+      var svg = svgEl("svg", { viewBox: "0 0 " + W + " " + H, role: "group", "aria-label": heading });
       svg.appendChild(svgEl("line", { "class": "axis", x1: left - 8, y1: bottom, x2: right + 8, y2: bottom }));
-      var step = series.length > 1 ? (right - left) / (series.length - 1) : 0;
+      var step = (right - left) / (series.length - 1);
       var xy = series.map(function (p, i) { return [left + i * step, bottom - (p.value / max) * (bottom - top)]; });
       svg.appendChild(svgEl("polyline", { "class": "line", points: xy.map(function (c) { return c.join(","); }).join(" ") }));
+      /* The values above the plot and the periods below it, each at its point's place across. */
+      var values = el("div", { "class": "marks values", "aria-hidden": "true" });
+      var periods = el("div", { "class": "marks periods", "aria-hidden": "true" });
       series.forEach(function (p, i) {
-        var g = svgEl("g", { "class": "point" });
         var x = xy[i][0], y = xy[i][1];
-        var anchor = i === 0 ? "start" : (i === series.length - 1 ? "end" : "middle");
-        g.appendChild(svgEl("rect", { "class": "hit", x: x - 22, y: top - 22, width: 44, height: H - top }));
+        var g = svgEl("g", { "class": "point" });
+        g.appendChild(svgEl("rect", { "class": "hit", x: x - 22, y: 0, width: 44, height: H }));
         g.appendChild(svgEl("circle", { "class": "dot", cx: x, cy: y, r: 5 }));
-        g.appendChild(svgEl("text", { x: x, y: y - 10, "text-anchor": anchor }, clip(p.value_text, 18)));
-        g.appendChild(svgEl("text", { "class": "small", x: x, y: bottom + 16, "text-anchor": anchor }, clip(p.label, 22)));
         point(g, p);
         svg.appendChild(g);
+        var at = (x / W * 100) + "%", align = i === 0 ? "start" : (i === series.length - 1 ? "end" : "middle");
+        [[values, p.value_text, 18], [periods, p.label, 22]].forEach(function (m) {
+          var mark = el("span", { "class": align }, clip(m[1], m[2]));
+          mark.style.left = at;  // through the CSSOM, which a page's Content-Security-Policy allows
+          m[0].appendChild(mark);
+        });
       });
+      figure.appendChild(values); figure.appendChild(svg); figure.appendChild(periods);
     } else {
-      var row = 40, barMax = 200;
-      H = series.length * row + 4;
-      svg = svgEl("svg", { viewBox: "0 0 " + W + " " + H, role: "group", "aria-label": heading });
-      series.forEach(function (p, i) {
-        var y = i * row;
-        var g = svgEl("g", { "class": "item" });
-        var width = Math.max(2, (p.value / max) * barMax);
-        g.appendChild(svgEl("rect", { "class": "hit", x: 0, y: y, width: W, height: row - 2 }));
-        g.appendChild(svgEl("text", { x: 0, y: y + 12 }, clip(p.label, 26)));
-        var period = svgEl("text", { "class": "small", x: W, y: y + 12, "text-anchor": "end" }, clip(p.period || "", 24));
-        g.appendChild(svgEl("rect", { "class": "bar", x: 0, y: y + 17, width: width, height: 14, rx: 2 }));
-        g.appendChild(svgEl("text", { x: width + 6, y: y + 28 }, clip(p.value_text, 24)));
-        g.appendChild(period);
-        point(g, p);
-        svg.appendChild(g);
+      var bars = el("div", { "class": "bars", role: "group", "aria-label": heading });
+      series.forEach(function (p) {
+        var item = el("div", { "class": "item" });
+        var head = el("div", { "class": "head" });
+        head.appendChild(el("span", { "class": "label" }, clip(p.label, 40)));
+        head.appendChild(el("span", { "class": "period" }, clip(p.period || "", 40)));
+        var track = el("div", { "class": "track" });
+        var bar = el("span", { "class": "bar" });
+        bar.style.width = Math.max(0.6, (p.value / max) * 62.5) + "%";
+        track.appendChild(bar);
+        track.appendChild(el("span", { "class": "value" }, clip(p.value_text, 24)));
+        item.appendChild(head); item.appendChild(track);
+        point(item, p);
+        bars.appendChild(item);
       });
+      figure.appendChild(bars);
     }
-    figure.appendChild(svg);
     var table = el("table", { "class": "sr" });
     table.appendChild(el("caption", null, t.chartTable + ": " + heading));
     var head = el("tr");
@@ -290,9 +430,10 @@
       var panel = this.panel = el("section", { "class": "panel", id: "htx-panel", role: "dialog",
                                                "aria-label": opt.title || t.title, hidden: "" });
       var header = el("header");
-      header.appendChild(el("h2", null, opt.title || t.title));
+      header.appendChild(el("h2", { title: opt.title || t.title }, opt.title || t.title));
       this.newButton = el("button", { type: "button", "class": "new" }, t.newChat);
-      this.closeButton = el("button", { type: "button", "aria-label": t.close }, "✕");
+      this.closeButton = el("button", { type: "button", "class": "close", "aria-label": t.close, title: t.close });
+      this.closeButton.appendChild(icon("close"));
       header.appendChild(this.newButton);
       header.appendChild(this.closeButton);
       this.log = el("div", { "class": "log", role: "log", "aria-live": "polite", "aria-label": t.log });
@@ -310,7 +451,10 @@
       this.launcher.addEventListener("click", function () { self.toggle(); });
       this.closeButton.addEventListener("click", function () { self.toggle(false); });
       this.newButton.addEventListener("click", function () { self.reset(); });
-      panel.addEventListener("keydown", function (e) { if (e.key === "Escape") { self.toggle(false); } });
+      panel.addEventListener("keydown", function (e) {
+        if (e.key === "Escape") self.toggle(false);
+        else if (e.key === "Tab" && self.modal) self.trapTab(e);
+      });
       form.addEventListener("submit", function (e) {
         e.preventDefault();
         if (self.busy) { if (self.controller) self.controller.abort(); } else { self.ask(self.input.value); }
@@ -319,11 +463,18 @@
       this.input.addEventListener("keydown", function (e) {
         if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); if (!self.busy) self.ask(self.input.value); }
       });
+      /* On a phone the open panel covers the screen: it is then modal (the focus stays inside, the
+         page behind does not scroll); the window can cross the width while it is open. */
+      this.phone = matchMedia("(max-width: 600px)");
+      var fit = function () { self.fitScreen(); };
+      if (this.phone.addEventListener) this.phone.addEventListener("change", fit); else this.phone.addListener(fit);
       this.restore();
       /* Opened on load only where it does not cover the page, and without the focus (which would
          scroll the host page to it and raise a phone's keyboard). */
-      if (opt.open && !matchMedia("(max-width: 600px)").matches) this.toggle(true, false);
+      if (opt.open && !this.phone.matches) this.toggle(true, false);
     }
+
+    disconnectedCallback() { this.lockPage(false); }
 
     save() {
       try { sessionStorage.setItem(this.storeKey, JSON.stringify({ history: this.history, sessionId: this.sessionId,
@@ -368,6 +519,7 @@
       var open = force === undefined ? this.panel.hidden : force;
       this.panel.hidden = !open;
       this.launcher.setAttribute("aria-expanded", String(open));
+      this.fitScreen();
       if (open && this.pendingReveal) {  // laid out only now: open at the start of the last answer
         this.pendingReveal = false;
         var last = this.log.querySelector(".msg.bot:last-of-type");
@@ -375,6 +527,48 @@
       }
       if (focus === false) return;
       if (open) { this.input.focus({ preventScroll: true }); } else { this.launcher.focus({ preventScroll: true }); }
+    }
+
+    /* Full screen (a phone): the dialog is modal and the page behind it is held still; else neither. */
+    fitScreen() {
+      this.modal = !this.panel.hidden && this.phone.matches;
+      if (this.modal) this.panel.setAttribute("aria-modal", "true"); else this.panel.removeAttribute("aria-modal");
+      this.lockPage(this.modal);
+    }
+
+    /* Stop the host page from scrolling under the full-screen panel, and give it back its own
+       overflow afterwards (inline and important, so that the page's own !important rules yield). */
+    lockPage(lock) {
+      var nodes = [document.documentElement, document.body], sides = ["overflow-x", "overflow-y"];
+      if (lock && !this.pageOverflow) {
+        this.pageOverflow = nodes.map(function (n) {
+          return sides.map(function (side) {
+            var saved = [n.style.getPropertyValue(side), n.style.getPropertyPriority(side)];
+            n.style.setProperty(side, "hidden", "important");
+            return saved;
+          });
+        });
+      } else if (!lock && this.pageOverflow) {
+        var saved = this.pageOverflow;
+        this.pageOverflow = null;
+        nodes.forEach(function (n, i) {
+          sides.forEach(function (side, j) {
+            if (saved[i][j][0]) n.style.setProperty(side, saved[i][j][0], saved[i][j][1]);
+            else n.style.removeProperty(side);
+          });
+        });
+      }
+    }
+
+    /* Tab and Shift+Tab go round the controls of the modal panel instead of leaving it. */
+    trapTab(e) {
+      var items = Array.prototype.filter.call(
+        this.panel.querySelectorAll("button, textarea, a[href], summary, [tabindex]"),
+        function (n) { return !n.disabled && n.getAttribute("tabindex") !== "-1" && n.getClientRects().length > 0; });
+      if (!items.length) return;
+      var active = this.shadowRoot.activeElement, at = items.indexOf(active);
+      if (e.shiftKey && at <= 0) { e.preventDefault(); items[items.length - 1].focus(); }
+      else if (!e.shiftKey && (at < 0 || at === items.length - 1)) { e.preventDefault(); items[0].focus(); }
     }
 
     /* A new conversation: a pending answer is stopped and belongs to no conversation. */
@@ -387,6 +581,7 @@
 
     addUser(text) {
       var node = el("div", { "class": "msg user" }, text);
+      node.setAttribute("role", "group");
       node.setAttribute("aria-label", this.t.you + ": " + text);
       this.log.appendChild(node);
       this.scroll();
@@ -411,6 +606,14 @@
       log.scrollTop = log.scrollHeight;
       var above = node.getBoundingClientRect().top - log.getBoundingClientRect().top;
       if (above < 8) log.scrollTop += above - 8;
+    }
+
+    /* Scroll the log, and nothing else (scrollIntoView would shift the panel and the page too), just
+       enough for ``node`` to be seen whole, or its start when it is taller than the log. */
+    bringIntoView(node) {
+      var log = this.log, box = log.getBoundingClientRect(), r = node.getBoundingClientRect();
+      if (r.top < box.top + 8) log.scrollTop -= box.top + 8 - r.top;
+      else if (r.bottom > box.bottom - 8) log.scrollTop += Math.min(r.bottom - box.bottom + 8, r.top - box.top - 8);
     }
 
     clearErrors() {
@@ -510,7 +713,7 @@
               if (event === "delta" || event === "replace") {
                 text = event === "delta" ? text + payload.text : payload.text;
                 node.classList.remove("pending");
-                body.textContent = text;
+                renderRich(body, text, null);  // the [n] become buttons once the sources arrive
                 self.reveal(node);
               }
               else if (event === "citations") { result = payload; }
@@ -544,22 +747,47 @@
 
     renderAnswer(node, item) {
       var t = this.t, self = this;
-      node.querySelector(".text").textContent = item.text;
-      var quotes = [];
+      var citations = item.citations || [], sourceItems = [], quotes = [], expand = null;
+      /* Show source n: unfold the list if it is past the first three, bring it into view and light it up. */
+      function showSource(n) {
+        var li = sourceItems[n - 1];
+        if (!li) return null;
+        if (li.hidden && expand) expand(true);
+        self.bringIntoView(li);
+        li.classList.remove("flash");
+        void li.offsetWidth;  // restart the highlight when the same source is asked for again
+        li.classList.add("flash");
+        clearTimeout(li.flashTimer);
+        li.flashTimer = setTimeout(function () { li.classList.remove("flash"); }, 1600);
+        return li;
+      }
+      renderRich(node.querySelector(".text"), item.text, function (n) {
+        var c = citations[n - 1];
+        if (!c) return null;
+        var b = el("button", { type: "button", "class": "cite", "data-citation": String(n), title: c.title,
+                               "aria-label": "[" + n + "] " + t.source + ": " + c.title }, "[" + n + "]");
+        b.addEventListener("click", function () {
+          var li = showSource(n);
+          if (li) li.focus({ preventScroll: true });
+        });
+        return b;
+      });
       var chart = drawChart(item.chart, t, function (n) {
         var details = quotes[n - 1];
         if (!details) return;
+        showSource(n);
         details.open = true;
-        details.scrollIntoView({ block: "nearest" });
+        self.bringIntoView(details);
         details.querySelector("summary").focus();
       });
       if (chart) node.appendChild(chart);
-      if (item.citations && item.citations.length) {
+      if (citations.length) {
         var box = el("div", { "class": "sources" });
         box.appendChild(el("strong", null, t.sources));
-        var list = el("ol");
-        item.citations.forEach(function (c) {
-          var li = el("li");
+        var listId = "htx-sources-" + (++sourceLists);
+        var list = el("ol", { id: listId });
+        citations.forEach(function (c) {
+          var li = el("li", { tabindex: "-1" });
           li.appendChild(el("div", { "class": "title" }, c.title));
           li.appendChild(el("div", { "class": "meta" }, formatDate(c.date, t) + " · " + (c.place || t.noPlace) +
                                                          (c.paper ? " · " + c.paper : "")));
@@ -574,13 +802,27 @@
             li.appendChild(a);
           }
           list.appendChild(li);
+          sourceItems.push(li);
         });
         box.appendChild(list);
+        if (sourceItems.length > SOURCES_SHOWN) {  // the first three, and a button for the rest
+          var extra = String(sourceItems.length - SOURCES_SHOWN);
+          var more = el("button", { type: "button", "class": "more", "aria-controls": listId });
+          expand = function (open) {
+            sourceItems.slice(SOURCES_SHOWN).forEach(function (li) { li.hidden = !open; });
+            more.setAttribute("aria-expanded", String(open));
+            more.textContent = open ? t.fewer : t.more.replace("{n}", extra);
+          };
+          more.addEventListener("click", function () { expand(more.getAttribute("aria-expanded") !== "true"); });
+          expand(false);
+          box.appendChild(more);
+        }
         node.appendChild(box);
       }
       if (!item.found && item.suggestions && item.suggestions.length) {
         node.appendChild(this.chips(item.suggestions, t.tryThese, "chips suggested"));
       }
+      var actions = el("div", { "class": "actions" });
       var rate = el("div", { "class": "rate", role: "group", "aria-label": t.up + " / " + t.down });
       if (item.rating) {
         rate.appendChild(el("span", { "class": "meta" }, t.rated + " " + (item.rating === "up" ? "👍" : "👎")));
@@ -592,12 +834,52 @@
           rate.appendChild(b);
         });
       }
+      actions.appendChild(rate);
+      var copy = el("button", { type: "button", "class": "copy", "aria-label": t.copy, title: t.copy });
+      copy.appendChild(icon("copy"));
+      var said = el("span", { "class": "sr", role: "status" });
+      copy.addEventListener("click", function () { self.copyAnswer(copy, said, item); });
+      actions.appendChild(copy);
       if (item.time) {
         var at = new Date(item.time);
         var hm = ("0" + at.getHours()).slice(-2) + ":" + ("0" + at.getMinutes()).slice(-2);
-        rate.appendChild(el("time", { "class": "meta stamp", datetime: at.toISOString() }, hm));
+        actions.appendChild(el("time", { "class": "meta stamp", datetime: at.toISOString() }, hm));
       }
-      node.appendChild(rate);
+      actions.appendChild(said);
+      node.appendChild(actions);
+    }
+
+    /* Copy the answer and its sources (see plainAnswer): through the Clipboard API, else through a
+       hidden text box and execCommand (older browsers, pages that deny the API). The button shows a
+       tick for a moment and a status line says what happened. */
+    async copyAnswer(button, said, item) {
+      var t = this.t, text = plainAnswer(item, t), copied = false;
+      try {
+        if (navigator.clipboard && navigator.clipboard.writeText) { await navigator.clipboard.writeText(text); copied = true; }
+      } catch (e) { copied = false; }
+      if (!copied) copied = this.copyByHand(text, button);
+      said.textContent = copied ? t.copied : t.copyFailed;
+      button.textContent = "";
+      button.appendChild(icon(copied ? "done" : "copy"));
+      clearTimeout(button.resetTimer);
+      button.resetTimer = setTimeout(function () {
+        button.textContent = "";
+        button.appendChild(icon("copy"));
+        said.textContent = "";
+      }, 2500);
+    }
+
+    copyByHand(text, button) {
+      var area = el("textarea", { "class": "sr clipboard", readonly: "", tabindex: "-1", "aria-hidden": "true" });
+      area.value = text;
+      this.panel.appendChild(area);
+      area.focus({ preventScroll: true });
+      area.select();
+      var copied = false;
+      try { copied = document.execCommand("copy"); } catch (e) { copied = false; }
+      area.remove();
+      button.focus({ preventScroll: true });
+      return copied;
     }
 
     /* 👍 is sent at once; 👎 asks what was wrong (optional) and sends the rating with the comment.
@@ -606,6 +888,7 @@
       var t = this.t, self = this;
       group.textContent = "";
       if (rating === "up") { this.sendRating(group, item, rating, null); return; }
+      group.classList.add("commenting");
       var form = el("form", { "class": "comment" });
       var box = el("textarea", { maxlength: "2000", "aria-label": t.whatWrong, placeholder: t.whatWrong });
       var send = el("button", { type: "submit" }, t.sendComment);
@@ -620,6 +903,7 @@
     }
 
     async sendRating(group, item, rating, comment) {
+      group.classList.remove("commenting");
       item.rating = rating;
       this.save();
       group.textContent = "";
