@@ -7,26 +7,16 @@ import time
 
 import pytest
 
-from bot.settings import Settings
-from bot.web.app import create_app
-from bot.wiring import build_services
-from tests.helpers.data import ARTEFACTS, SEEDS
-from tests.live_server import live_server, static_server
+from tests.helpers.data import ARTEFACTS
+from tests.live_server import static_server
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def api_server(tmp_path_factory):
-    """The real app under uvicorn on 127.0.0.1, in a thread; stopped at the end."""
-    data = tmp_path_factory.mktemp("widget")
-    services = build_services(Settings(data_dir=data, embedder="none", rate_limit="1000/minute"))
-    try:
-        services.index.ingest([SEEDS])
-        with live_server(create_app(services)) as url:
-            yield url, services
-    finally:
-        services.close()
+def api_server(seeded_app):
+    """The real app over the seeds under uvicorn on 127.0.0.1 (conftest's), as this module names it."""
+    return seeded_app
 
 
 @pytest.fixture(scope="module")
