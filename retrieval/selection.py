@@ -1303,9 +1303,7 @@ def _pairs_found(q: Question, clause: Clause) -> bool:
     # A body's name ("HTX chanh leo Nông Xanh") is looked for in its whole article: the sentence
     # with the figure seldom repeats it.
     named = {w for body in q.organisations for w in body.split()}
-    article: dict[str, list[int]] = {}
-    for n, token in enumerate(_article_words(clause.document)):
-        article.setdefault(token, []).append(n)
+    article = _article_positions(clause.document)
 
     def in_article(pair: str) -> bool:
         a, b = pair.split("_")
@@ -1324,8 +1322,12 @@ def _pairs_found(q: Question, clause: Clause) -> bool:
 
 
 @lru_cache(maxsize=256)
-def _article_words(document: Document) -> tuple[str, ...]:
-    return tuple(canonical_words(document.title + " . " + document.text))
+def _article_positions(document: Document) -> dict[str, list[int]]:
+    """Return where each canonical word of an article (title first) stands, read once per article."""
+    positions: dict[str, list[int]] = {}
+    for n, token in enumerate(canonical_words(document.title + " . " + document.text)):
+        positions.setdefault(token, []).append(n)
+    return positions
 
 
 # What a count is of: the word after a number ("42 HTX", "11 lớp"), canonical and folded.
