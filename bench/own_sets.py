@@ -37,6 +37,8 @@ SETS = {
     "heldout3": REPO / "tests" / "data" / "questions_heldout3.jsonl",  # scored only
     "tuning6": REPO / "tests" / "data" / "questions_tuning6.jsonl",  # every class, mostly coop (helper-written)
     "heldout4": REPO / "tests" / "data" / "questions_heldout4.jsonl",  # scored only
+    "tuning7": REPO / "tests" / "data" / "questions_tuning7.jsonl",  # statistics asked as officials do (helper-written)
+    "heldout5": REPO / "tests" / "data" / "questions_heldout5.jsonl",  # scored only
     "heldout": REPO / "tests" / "data" / "questions_heldout.jsonl",
     "dev": SHARED / "eval" / "questions.jsonl",
 }

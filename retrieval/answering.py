@@ -237,14 +237,23 @@ class ExtractiveAnswerer:
             if len(found) < 2 or found[0].document.id != found[1].document.id:
                 return pick
             pick, found = Selection((found[0],), False, ()), found[1:]
+        if (
+            len(found) == len(parts)
+            and len({c.text for c in found}) == len(found)
+            and found[0].text == pick.clauses[0].text
+            and found[1].document.id == found[0].document.id
+        ):
+            # Each part found its own clause of one article ("… đạt 50 ha; riêng đối với công trình
+            # cấp nước đầu mối … là 10 ha"): those clauses answer, not the whole question's second guess.
+            pick, found = replace(pick, clauses=(found[0],)), found[1:]
         clauses = list(pick.clauses)
         for clause in found:
-            if clause.document.id == clauses[0].document.id and all(clause.sentence != c.sentence for c in clauses):
+            if clause.document.id == clauses[0].document.id and all(clause.text != c.text for c in clauses):
                 clauses.append(clause)
         if len(clauses) == len(pick.clauses):
             return pick
         text = clauses[0].document.text
-        return replace(pick, clauses=tuple(sorted(clauses[:3], key=lambda c: text.find(c.sentence[:60]))))
+        return replace(pick, clauses=tuple(sorted(clauses[:3], key=lambda c: text.find(c.text[:60]))))
 
     def _disagreement(self, q: Question, passages: list[Passage], pick: Selection) -> Answer:
         """Articles that give different figures for the same place, measure and period: each one

@@ -8,9 +8,10 @@ import re
 from retrieval.models import Chunk, Document
 from retrieval.vietnamese import CAPITALS
 
-# A sentence ends at . ! ? … followed by space and a capital letter, digit or quote. Abbreviations
-# common in the articles ("TP.", "Tp.", "TS.", "ThS.") do not end a sentence.
-_SENTENCE_BREAK = re.compile(rf"(?<=[.!?…])[\"”)]?\s+(?=[\"“(]?\s?[{CAPITALS}0-9])")
+# A sentence ends at . ! ? … followed by space and a capital letter, digit, quote or the letter of
+# a list item ("… là 10 ha. b) Công trình …"). Abbreviations common in the articles ("TP.", "Tp.",
+# "TS.", "ThS.") do not end a sentence.
+_SENTENCE_BREAK = re.compile(rf"(?<=[.!?…])[\"”)]?\s+(?=[\"“(]?\s?[{CAPITALS}0-9]|[a-zđ]\)\s)")
 _ABBREVIATIONS = ("tp.", "ts.", "ths.", "pgs.", "gs.", "bs.", "th.", "ô.", "bà.", "st.", "p.", "q.", "tt.")
 
 

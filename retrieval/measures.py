@@ -191,12 +191,19 @@ _NUMBER_TOKEN = re.compile(r"^\d")
 # A sum of money asked: "bao nhiêu tiền", "giá bao nhiêu", "how much": never a count of cooperatives.
 _ASK_MONEY_RE = re.compile(
     r"\b(?:bao nhieu tien|het bao nhieu|ton bao nhieu|gia bao nhieu|muc gia|muc phi|chi phi|kinh phi|how much|cost)\b"
+    # a loan or a debt: "vay ngân hàng bao nhiêu", "dư nợ còn bao nhiêu"; a sum: "tiền … là bao nhiêu"
+    r"|\b(?:vay|du no|no goc|no)\b(?: \S+){0,3} bao nhieu\b"
 )
 
 
 def asks_money(text: str) -> bool:
-    """Tell whether a question asks a sum of money ("tốn bao nhiêu", "chi phí", "what did it cost")."""
-    return bool(_ASK_MONEY_RE.search(" ".join(_tokens(text))))
+    """Tell whether a question asks a sum of money ("tốn bao nhiêu", "chi phí", "what did it cost",
+    "số tiền … là bao nhiêu")."""
+    return bool(_ASK_MONEY_RE.search(" ".join(_tokens(text))) or _MONEY_SUBJECT_RE.search(nfc(text).lower()))
+
+
+# "Tiền xây ki ốt … là bao nhiêu?": a sum named before the question word (accented: not "tiến").
+_MONEY_SUBJECT_RE = re.compile(r"\b(?:số )?tiền\b(?:\s+\S+){0,20}?\s+(?:là |hết |còn |khoảng )?bao nhiêu\b")
 
 
 _ASK_COUNT_RE = re.compile(
@@ -269,10 +276,11 @@ def question_measures(text: str, *, plain_count: bool = True) -> tuple[Measure, 
             if is_count and measure not in found:
                 found.append(measure)
     counts = list(found)
+    other_nouns = not counts and _counts_other_nouns(text)
     # Amounts named anywhere ("Doanh thu bình quân của HTX là bao nhiêu") when no count is asked.
     for measure in MEASURES:
         named = any(re.search(rf"\b{s}\b", folded) for s in measure.subject) or english & set(measure.english)
-        if measure.is_value and named and (not counts or re.search(r"\b(va|and)\b", folded)):
+        if measure.is_value and named and (not counts or re.search(r"\b(va|and)\b", folded)) and not other_nouns:
             found.insert(len(found) - len(counts) if not counts else len(found), measure)
     if any(m.is_value for m in found) and not any(m.name == "htx_count" for m in counts):
         found = [m for m in found if m.is_value or m.name != "htx_count"]
@@ -293,7 +301,7 @@ def question_measures(text: str, *, plain_count: bool = True) -> tuple[Measure, 
         plain_count
         and not found
         and counted_noun(text) is None
-        and not _ASK_MONEY_RE.search(folded)
+        and not asks_money(text)
         and re.search(r"\b(bao nhieu|may|so luong|tong so|how many)\b", folded)
     ):
         for token in tokens:
@@ -304,45 +312,40 @@ def question_measures(text: str, *, plain_count: bool = True) -> tuple[Measure, 
     return tuple(found)
 
 
+# Words after "bao nhiêu"/"mấy" that are not the noun counted: a time, a sum of money, a linking word.
+_NOT_NOUNS = frozenset(
+    "phan lan nam thang ngay la tien con moi trong o tai cua va thi dong trieu ty "
+    # "vay bao nhiêu để mua 51 xe": a purpose; "tăng từ bao nhiêu lên bao nhiêu": a direction
+    "de khi nua len xuong so mot hang".split()
+)
+
+
+def _cue_noun(word: str) -> str | None:
+    return None if word in _NOT_NOUNS or word.isdigit() else word
+
+
 def counted_noun(text: str) -> str | None:
-    """Return the noun a question counts when the lexicon does not know it ("bao nhiêu hộ" -> "ho")."""
-    folded = " ".join(_tokens(text))
-    match = re.search(r"\b(?:bao nhieu|may)\s+(\w+)", folded)
+    """Return the noun a question counts when the lexicon does not know it ("bao nhiêu hộ" -> "ho",
+    "bao nhiêu con" -> "con", "tăng bao nhiêu lần" -> "lan")."""
+    match = re.search(r"\b(?:bao nhieu|may)\s+(\w+)", " ".join(_tokens(text)))
     if not match:
         return None
-    noun = match.group(1)
-    if (
-        noun
-        in (
-            "phan",
-            "lan",
-            "nam",
-            "thang",
-            "ngay",
-            "la",
-            "tien",
-            "con",
-            "moi",
-            "trong",
-            "o",
-            "tai",
-            "cua",
-            "va",
-            "thi",
-            "dong",
-            "trieu",
-            "ty",
-            "de",  # "vay bao nhiêu để mua 51 xe": a purpose, not a noun
-            "khi",
-            "nua",
-            "len",  # "tăng từ bao nhiêu lên bao nhiêu": a direction, not a noun
-            "xuong",
-            "so",
-        )
-        or noun.isdigit()
+    if match.group(1) == "lan" or (
+        match.group(1) == "con" and re.search(r"\b(?:bao nhiêu|mấy) con\b", nfc(text).lower())
     ):
-        return None
-    return noun
+        return match.group(1)  # "gấp 5 lần"; "200.000 con" (accented: not "còn")
+    return _cue_noun(match.group(1))
+
+
+def _counts_other_nouns(text: str) -> bool:
+    """Tell whether every "bao nhiêu"/"mấy" of a question counts a noun the lexicon does not
+    measure as money ("có khoảng mấy hộ …, mỗi năm cung cấp bao nhiêu tấn sữa"): then a sum named
+    elsewhere in it ("… góp vốn vào nhà máy") only describes what is asked about."""
+    lowered = nfc(text).lower()
+    # In accented text "mấy" is the question word; "máy" ("nhà máy") is not.
+    cue = r"\b(?:bao nhiêu|mấy)\b" if has_diacritics(lowered) else r"\b(?:bao nhieu|may)\b"
+    nouns = [fold(m.group(1) or "") for m in re.finditer(cue + r"(?: (\w+))?", lowered)]
+    return bool(nouns) and all(n and _cue_noun(n) and not _MONEY_RE.match(n) for n in nouns)
 
 
 # "Bộ Kế hoạch và Đầu tư", "Sở KH&ĐT": a ministry's name, no plan.

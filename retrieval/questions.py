@@ -243,7 +243,11 @@ _COMPARE_RE = re.compile(
 )
 _TREND_RE = re.compile(
     r"\b(thay doi|bien dong|qua cac nam|tang hay giam|tang giam|xu huong|tang them|"
-    r"luc thanh lap|ban dau|truoc va sau|trend|changed?|over the years|grown|grew|"
+    r"truoc va sau|trend|changed?|over the years|grown|grew|"
+    # "ban đầu … nay", "lúc thành lập … hiện nay": a start and a later time; "thiệt hại ban đầu ước
+    # bao nhiêu" is a first estimate, one figure
+    r"(?:luc (?:moi )?thanh lap|ban dau)\b.*\b(?:nay|hien|hien tai|bay gio|sau|moi nhat|gan nhat|tang|giam)|"
+    r"(?:nay|hien|hien tai|bay gio|sau|tang|giam)\b.*\b(?:luc (?:moi )?thanh lap|ban dau)|"
     # a figure before and one now: "trước năm 2016 và theo thống kê mới nhất", "so với trước"
     r"so voi (?:truoc|luc|ban dau|nam truoc)|"
     r"truoc (?:nam \d{4}|day|kia)\b.*\b(?:hien nay|hien|den nay|bay gio|moi nhat|gan nhat|gan day))\b"
@@ -550,6 +554,7 @@ _ENGLISH_BODY_RE = re.compile(
 
 # Where a question that asks two things turns to the second: "…, và …", "…, còn …", "… and …".
 _PART_BREAK_RE = re.compile(r"(?:[,;]\s*(?:và|còn|rồi|and|while)?|\s(?:và|còn|and))\s+", re.IGNORECASE)
+_NOW_RE = re.compile(r"\b(?:den nay|hien nay|hien tai|bay gio|nay con|now|today|currently)\b")
 _ASKS_RE = re.compile(r"\b(?:bao nhieu|may|how many|how much)\b")
 
 
@@ -564,7 +569,8 @@ def question_parts(q: Question) -> list[Question]:
     breaks = [m for m in _PART_BREAK_RE.finditer(q.text) if asks[0] < m.start() < asks[1]]
     if not breaks:
         return []
-    cut = breaks[-1]
+    # ", và …" / "; còn …" part the question; a bare "còn" may be a verb ("dư nợ còn bao nhiêu").
+    cut = next((m for m in reversed(breaks) if m.group(0)[0] in ",;"), breaks[-1])
     first, second = q.text[: cut.start()].strip(), q.text[cut.end() :].strip()
     if len(first.split()) < 3 or len(second.split()) < 2:
         return []
@@ -576,7 +582,8 @@ def question_parts(q: Question) -> list[Question]:
                 part,
                 places=part.places or q.places,
                 organisations=part.organisations or q.organisations,
-                years=part.years or q.years,
+                # "…cuối năm 2016, và đến nay còn bao nhiêu?": the part about now is not of 2016.
+                years=part.years or (() if _NOW_RE.search(fold(text).lower()) else q.years),
             )
         )
     return parts

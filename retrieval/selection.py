@@ -69,6 +69,7 @@ class Weights:
     ranker_figure: float = 0.3  # ... for a figure asked without a quantity word ("HTX nào … lớn nhất?")
     ranker_numeric: float = 0.1  # ... for a question that asks a figure, where the measure decides
     coverage_which: float = 0.1  # the share of question words a who / what sentence covers
+    clause_words: float = 0.05  # ... and the share its own clause covers (which clause of a long sentence)
     misspelt: float = 0.4  # a question word found only with other diacritics ("tiên" for "tiến") counts this much
     narrower: float = 0.2  # each figure of the asked measure counts a part not asked ("1.200 HTX nông nghiệp")
     same_figure: float = (
@@ -548,6 +549,10 @@ def _select(
             )
             if numeric:
                 score += weights.has_figure if _has_figure(clause.sentence) else weights.no_figure
+                # The clauses of one sentence read alike to the ranker: the one that holds the
+                # question's words is quoted ("…phải đạt 50 ha; riêng đối với công trình cấp nước
+                # đầu mối … là 10 ha" for "công trình cấp nước đầu mối … bao nhiêu?").
+                score += weights.clause_words * _coverage(term_weights, clause) / total
         if role_pattern and _PERSON_RE.search(clause.sentence) and role_pattern.search(_folded(clause.sentence)):
             score += weights.role_person
         if q.intent == "rank" and listed_group(clause.sentence):

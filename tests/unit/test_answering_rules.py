@@ -85,3 +85,29 @@ def test_a_goal_given_for_a_question_that_asks_no_goal_is_said_to_be_one(tmp_pat
         index.close()
     assert "2 tỷ" in revenue.text and revenue.text.startswith("Số liệu dưới đây là mục tiêu")
     assert "31 HTX" in count.text and "mục tiêu" not in count.text
+
+
+def test_each_part_of_a_two_part_question_quotes_its_own_clause(tmp_path):
+    from retrieval.answering import ExtractiveAnswerer
+    from retrieval.index import Index
+
+    article = tmp_path / "thuy-loi.txt"
+    article.write_text(
+        "Tiêu chí hỗ trợ hạ tầng cho HTX nông nghiệp\n\n"
+        "Công trình thủy lợi nội đồng: diện tích đất sản xuất do hợp tác xã nông nghiệp đảm nhận tưới tiêu "
+        "tối thiểu phải đạt 50 ha; riêng đối với công trình cấp nước đầu mối phục vụ tưới tiết kiệm là 10 ha. "
+        "b) Đường trục chính giao thông nội đồng: vùng sản xuất phải có diện tích tối thiểu 50 ha; "
+        "riêng đối với đường lâm nghiệp nội vùng phải có diện tích tối thiểu là 100 ha.\n",
+        encoding="utf-8",
+    )
+    index = Index(tmp_path / "data", None)
+    try:
+        index.ingest([article])
+        answer = ExtractiveAnswerer(index).answer(
+            "Diện tích HTX nông nghiệp đảm nhận tưới tiêu tối thiểu phải đạt bao nhiêu ha, "
+            "còn công trình cấp nước đầu mối phục vụ tưới tiết kiệm thì yêu cầu bao nhiêu?"
+        )
+    finally:
+        index.close()
+    assert "50 ha" in answer.text and "10 ha" in answer.text
+    assert "100 ha" not in answer.text  # the whole question's second guess is not quoted

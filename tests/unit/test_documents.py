@@ -168,3 +168,15 @@ def test_a_quotation_opened_with_a_spaced_mark_starts_a_sentence():
         "Năm sau sẽ trồng thêm.",
         '" Để đầu tư thì cần 70 triệu đồng / ha ", anh nói.',
     ]
+
+
+def test_a_list_item_after_a_full_stop_starts_a_sentence():
+    # "… là 10 ha. b) Công trình …": the item letter is lowercase, the sentence still ends.
+    assert split_sentences(
+        "Phải đạt 50 ha; riêng công trình cấp nước là 10 ha. b) Đường nội đồng: 50 ha. c) Khác."
+    ) == [
+        "Phải đạt 50 ha; riêng công trình cấp nước là 10 ha.",
+        "b) Đường nội đồng: 50 ha.",
+        "c) Khác.",
+    ]
+    assert split_sentences("Ông A. b) là chữ cái.") == ["Ông A.", "b) là chữ cái."]

@@ -387,3 +387,61 @@ def test_an_english_question_names_the_body_it_asks_about():
     assert organisations("How many cooperatives does Ho Chi Minh City have?") == ()
     assert analyse("What did it cost to build the new market?").quantity
     assert not analyse("What does the cooperative produce?").quantity
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # "góp vốn" only says what the body did: the question counts households and tonnes.
+        ("Hợp tác xã bò sữa góp vốn vào nhà máy sữa có khoảng mấy hộ nông dân, và mỗi năm bán bao nhiêu tấn sữa?", []),
+        ("HTX đã góp vốn xây chợ, hiện có bao nhiêu hộ kinh doanh?", []),
+        # a bare question word, or a sum after it, still asks the sum named
+        ("Vốn điều lệ của HTX là bao nhiêu (thành phố Bắc Kạn)?", ["capital"]),
+        ("Doanh thu của HTX đạt bao nhiêu tỷ đồng?", ["revenue"]),
+        ("htx lai bao nhieu mot nam", ["profit"]),
+    ],
+)
+def test_a_sum_named_beside_a_counted_noun_is_not_asked(question, expected):
+    assert [m.name for m in question_measures(question)] == expected
+
+
+def test_animals_and_times_are_counted_nouns_and_a_sum_named_first_is_asked():
+    from retrieval.measures import asks_money, counted_noun
+
+    assert counted_noun("Mục tiêu đàn bò của mô hình HTX đạt khoảng bao nhiêu con?") == "con"
+    assert counted_noun("HTX còn bao nhiêu con?") == "con"
+    assert counted_noun("Số HTX còn lại bao nhiêu?") is None  # "còn", accented: not "con"
+    assert counted_noun("Số cửa hàng đã tăng lên bao nhiêu lần?") == "lan"
+    assert question_measures("Đàn bò qua mô hình HTX công nghệ cao đạt khoảng bao nhiêu con?") == ()
+    assert asks_money("Thế còn tiền xây ki ốt mà các hộ chưa được hợp tác xã trả lại là bao nhiêu?")
+    assert asks_money("HTX vay ngân hàng bao nhiêu để mua xe buýt?")
+    assert asks_money("Dư nợ gốc còn khoảng bao nhiêu?")
+    assert not asks_money("HTX Quyết Tiến có bao nhiêu xe?")  # "Tiến" is no "tiền"
+    assert question_measures("Thế còn tiền xây ki ốt mà hợp tác xã chưa trả lại là bao nhiêu?") == ()
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("Mưa lớn làm cá chết ở HTX Hợp Lực, thiệt hại ban đầu ước bao nhiêu tiền?", "lookup"),
+        ("Lúc thành lập HTX Hoa Mai có bao nhiêu thành viên?", "lookup"),
+        ("Ban đầu HTX có 7 thành viên, nay có bao nhiêu?", "trend"),
+        ("HTX Hoa Mai lúc mới thành lập có bao nhiêu thành viên và hiện nay có bao nhiêu?", "trend"),
+    ],
+)
+def test_a_start_is_a_change_only_with_a_later_time(question, intent):
+    assert analyse(question).intent == intent
+
+
+def test_the_part_about_now_does_not_inherit_the_year_of_the_other_part():
+    from retrieval.questions import question_parts
+
+    q = analyse(
+        "HTX Đông Nam vay ngân hàng bao nhiêu để mua xe buýt cuối năm 2016, và đến nay dư nợ gốc còn bao nhiêu?"
+    )
+    first, now = question_parts(q)
+    # the part is cut at ", và", not at the verb "còn"
+    assert now.text == "đến nay dư nợ gốc còn bao nhiêu?"
+    assert first.years == (2016,) and now.years == ()
+    q = analyse("HTX Hoa Mai năm 2016 có bao nhiêu ha đất, và cho mượn bao nhiêu ha?")
+    assert [p.years for p in question_parts(q)] == [(2016,), (2016,)]
