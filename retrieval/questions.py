@@ -272,6 +272,8 @@ def intent_of(text: str, places: Sequence[Place], years_asked: Sequence[int]) ->
         return "trend"
     if _COMPARE_RE.search(folded) or re.search(r"\b(?:hay|hoac|or)\b.*\b(?:hon|more|less|higher|lower)\b", folded):
         return "compare"
+    if _EACH_SIDE_RE.search(fold(nfc(text).lower())) and compare_sides(text):
+        return "compare"
     if _WHICH_RE.search(folded) and not _QUANTITY_RE.search(folded):
         return "which"
     return "lookup"
@@ -435,6 +437,9 @@ def analyse(text: str) -> Question:
     )
 
 
+# "A và B, mỗi loại (bên, nơi) bao nhiêu?": each of two sides asked.
+_EACH_SIDE_RE = re.compile(r"\b(?:moi|tung) (?:loai|ben|noi|nhom|khoan)\b|\beach of (?:them|the two)\b")
+_EACH_BOUNDARY_RE = re.compile(r"[;:.?!]|\b(?:giua|thi|between)\b")
 _SIDE_CONNECTOR_RE = re.compile(r"\b(?:hay|hoac|so voi|or|versus|vs|compared with|compared to)\b")
 _SIDE_BOUNDARY_RE = re.compile(r"[,;:.?!]|\b(?:giua|thi|between)\b")
 # Words that say what is compared or how, not which side: "nhiều hơn", "bên nào", "có".
@@ -454,9 +459,16 @@ def compare_sides(text: str) -> tuple[tuple[str, ...], ...]:
     "can", "bo", …)); () when the question has no such pair."""
     folded = re.sub(r"[()\[\]\"“”]", " ", fold(nfc(text).lower()))
     connector = _SIDE_CONNECTOR_RE.search(folded)
+    each = _EACH_SIDE_RE.search(folded)
+    boundary = _SIDE_BOUNDARY_RE
+    if connector is None and each is not None:
+        # "số hồ do xã, HTX quản lý và số hồ do doanh nghiệp quản lý, mỗi loại bao nhiêu?": the
+        # first side may hold a comma of its own.
+        connector = next((m for m in re.finditer(r"\b(?:va|and)\b", folded[: each.start()])), None)
+        boundary = _EACH_BOUNDARY_RE
     if connector is None:
         return ()
-    before = _SIDE_BOUNDARY_RE.split(folded[: connector.start()])[-1]
+    before = boundary.split(folded[: connector.start()])[-1]
     after = _SIDE_BOUNDARY_RE.split(folded[connector.end() :])[0]
     left = [w for w in dict.fromkeys(canonical_words(before)) if w not in _SIDE_STOPWORDS]
     right = [w for w in dict.fromkeys(canonical_words(after)) if w not in _SIDE_STOPWORDS]
@@ -485,6 +497,9 @@ def question_head(text: str) -> tuple[str, ...]:
     bao nhiêu HTX?" or an English question. The figure asked stands next to these words."""
     if is_english(text):
         return ()
+    asked = _asked_segment_head(text)
+    if asked:
+        return asked
     first = re.split(r"[,?:;()!\-–]", nfc(text).strip(), maxsplit=1)[0]
     tokens = canonical_words(first)
     written = first.split()
@@ -498,6 +513,33 @@ def question_head(text: str) -> tuple[str, ...]:
             break
         head.append(token)
     return tuple(head[:4])
+
+
+def _asked_segment_head(text: str) -> tuple[str, ...]:
+    """Return the noun said right before the question word when the question asks it after a
+    comma: "Mưa lớn giữa tháng 9 làm cá chết …, thiệt hại ban đầu ước bao nhiêu tiền?" asks the
+    "thiệt hại", whatever the question opens with; () when that segment opens with a place, a time,
+    a name or an entity of the lexicon."""
+    segments = re.split(r"[,;:?!()]", nfc(text).strip())
+    at = next((n for n in range(len(segments) - 1, 0, -1) if _CUE_RE.search(fold(segments[n]).lower())), None)
+    if at is None:
+        return ()
+    before = _CUE_RE.split(fold(segments[at]).lower(), maxsplit=1)[0]
+    written = segments[at].split()
+    tokens = [t for t in canonical_words(before) if t not in ("va", "con", "thi", "vay")]
+    if not tokens or len(tokens) > 5 or tokens[0] in _HEAD_OPENERS or tokens[0] in _ENTITIES or tokens[0] in _HEAD_END:
+        return ()
+    if len(written) > 1 and written[0][:1].isupper() and written[1][:1].isupper():
+        return ()
+    head: list[str] = []
+    for token in tokens[:5]:
+        if token in _HEAD_END or token[:1].isdigit():
+            break
+        head.append(token)
+    return tuple(head[:4]) if len(head) >= 2 else ()
+
+
+_CUE_RE = re.compile(r"\b(?:bao nhieu|may)\b")
 
 
 # A body named in a question: "HTX dịch vụ nông nghiệp Tăng Hoà", "hợp tác xã … Đông Cao": its

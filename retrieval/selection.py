@@ -147,6 +147,10 @@ class Clause:
             )
             if opens:
                 named = _specific(find_places(before[-1])) if before else []
+                # "Hà Nội có tổng đàn lợn đứng thứ hai cả nước (sau Đồng Nai). Trong đó có trên 280
+                # …": a place said in brackets is an aside, not what the sentence is about.
+                aside = {p.key for part in re.findall(r"\(([^)]*)\)", before[-1]) for p in find_places(part)}
+                named = [p for p in named if p.key not in aside] or named
                 if named:
                     return named[-1:]
             # "Phòng NN-PTNT huyện …" with no name after the unit word: the district the sentences

@@ -111,3 +111,26 @@ def test_each_part_of_a_two_part_question_quotes_its_own_clause(tmp_path):
         index.close()
     assert "50 ha" in answer.text and "10 ha" in answer.text
     assert "100 ha" not in answer.text  # the whole question's second guess is not quoted
+
+
+def test_a_place_in_brackets_in_the_sentence_before_is_an_aside_not_the_subject(tmp_path):
+    from retrieval.answering import ExtractiveAnswerer
+    from retrieval.index import Index
+
+    article = tmp_path / "lon.txt"
+    article.write_text(
+        "Chăn nuôi lợn ở Hà Nội\n\n"
+        "TP Hà Nội có tổng số lợn đứng thứ hai cả nước với gần 2 triệu con (sau Đồng Nai). "
+        "Trong đó có trên 280 công ty, xí nghiệp, hợp tác xã chăn nuôi lợn.\n",
+        encoding="utf-8",
+    )
+    index = Index(tmp_path / "data", None)
+    try:
+        index.ingest([article])
+        answerer = ExtractiveAnswerer(index)
+        hanoi = answerer.answer("Hà Nội có bao nhiêu công ty, xí nghiệp, hợp tác xã chăn nuôi lợn?")
+        dongnai = answerer.answer("Đồng Nai có bao nhiêu công ty, xí nghiệp, hợp tác xã chăn nuôi lợn?")
+    finally:
+        index.close()
+    assert "280" in hanoi.text and hanoi.found
+    assert "280" not in dongnai.text

@@ -445,3 +445,33 @@ def test_the_part_about_now_does_not_inherit_the_year_of_the_other_part():
     assert first.years == (2016,) and now.years == ()
     q = analyse("HTX Hoa Mai năm 2016 có bao nhiêu ha đất, và cho mượn bao nhiêu ha?")
     assert [p.years for p in question_parts(q)] == [(2016,), (2016,)]
+
+
+def test_the_noun_asked_after_a_comma_is_the_head_whatever_the_question_opens_with():
+    from retrieval.questions import question_head
+
+    assert question_head("Mưa lớn giữa tháng 9 làm cá chết ở HTX Hợp Lực, thiệt hại ban đầu ước bao nhiêu tiền?") == (
+        "thiet",
+        "hai",
+        "ban",
+        "dau",
+    )
+    assert question_head("Tổng đàn gà của tổ hợp tác lúc mới thành lập và sau 3 năm thay đổi thế nào?") == (
+        "tong",
+        "dan",
+        "ga",
+    )
+    assert question_head("Theo báo cáo, huyện Chợ Đồn có bao nhiêu HTX?") == ()
+    # a long clause before the question word says too much to be one noun
+    assert (
+        question_head("Đến năm 2025, Tập đoàn TH đặt mục tiêu đàn bò sữa cùng nông dân đạt khoảng bao nhiêu con?") == ()
+    )
+
+
+def test_two_sides_asked_each_are_a_comparison_even_with_a_comma_inside_a_side():
+    q = analyse("Ở Nghệ An: số hồ đập do xã, HTX quản lý và số hồ đập do doanh nghiệp quản lý, mỗi loại bao nhiêu hồ?")
+    assert q.intent == "compare" and q.sides == (("xa", "htx"), ("doanh", "nghiep"))
+    q = analyse("Hộ có 1-3 con trâu và hộ có 5 con trở lên, mỗi bên phải nộp bao nhiêu tiền?")
+    assert q.intent == "compare" and len(q.sides) == 2
+    # "mỗi HTX" is an average per cooperative, not a side
+    assert analyse("Doanh thu bình quân mỗi HTX và lợi nhuận là bao nhiêu?").intent == "lookup"
