@@ -99,6 +99,7 @@ class AnswerConfig:
 
     passages: int = 10  # returned with the answer (hit@k, the results format)
     read: int = 10  # passages whose sentences are candidates
+    deeper: int = 30  # passages read when the first ones hold no answer (0: never)
     whole_articles: int = 2  # the first articles retrieved are read whole, not only their matching chunks
     min_coverage: float = 0.45  # share of the question's topic weight a quote must cover
     fresh_days: int = 7  # how old an article's price may be to answer "giá ... hôm nay"
@@ -134,29 +135,39 @@ class ExtractiveAnswerer:
             answer = self._refuse(q, [], Refusal("topic"))
 
         else:
-            passages = self.index.search(standalone, self.config.passages, lexical_query=q.search_text)
-            expanded = _with_legacy_units(q.search_text, q)
-            if expanded != q.search_text:
-                # A 2025 province: the articles name the old provinces it took in; read theirs too.
-                seen = {p.chunk_id for p in passages}
-                passages += [
-                    p
-                    for p in self.index.search(expanded, self.config.passages, lexical_query=expanded)
-                    if p.chunk_id not in seen
-                ]
-            if q.intent == "compare" and len(q.places) >= 2:
-                answer = self._compare(q, passages)
-            elif q.intent == "compare" and len(q.owners) >= 2 and q.asked:
-                answer = self._compare_owners(q, passages)
-            elif q.intent == "rank":
-                answer = self._rank(q, passages)
-            elif q.intent == "trend" and q.asked:
-                answer = self._trend(q, passages)
-            else:
-                answer = self._single(q, passages)
+            passages = self._retrieve(standalone, q, self.config.passages)
+            answer = self._route(q, passages)
+            if not answer.found and self.config.deeper > len(passages):
+                # The first passages hold no quotable answer; the article that does may rank lower
+                # when the question's words are common ("TP.HCM có bao nhiêu HTX vận tải?"). The
+                # same rules (place safety first) read the deeper passages; a refusal stays one.
+                deeper = self._retrieve(standalone, q, self.config.deeper)
+                again = self._route(q, deeper)
+                if again.found:
+                    answer = again
         return replace(
             answer, question=question, standalone_question=standalone, latency_ms=(time.perf_counter() - started) * 1000
         )
+
+    def _retrieve(self, standalone: str, q: Question, k: int) -> list[Passage]:
+        passages = self.index.search(standalone, k, lexical_query=q.search_text)
+        expanded = _with_legacy_units(q.search_text, q)
+        if expanded != q.search_text:
+            # A 2025 province: the articles name the old provinces it took in; read theirs too.
+            seen = {p.chunk_id for p in passages}
+            passages += [p for p in self.index.search(expanded, k, lexical_query=expanded) if p.chunk_id not in seen]
+        return passages
+
+    def _route(self, q: Question, passages: list[Passage]) -> Answer:
+        if q.intent == "compare" and len(q.places) >= 2:
+            return self._compare(q, passages)
+        if q.intent == "compare" and len(q.owners) >= 2 and q.asked:
+            return self._compare_owners(q, passages)
+        if q.intent == "rank":
+            return self._rank(q, passages)
+        if q.intent == "trend" and q.asked:
+            return self._trend(q, passages)
+        return self._single(q, passages)
 
     async def astream(self, question: str, history: Sequence[Turn] | None = None) -> AsyncIterator[tuple[str, object]]:
         """Yield ("delta", text) pieces of the answer, then ("final", Answer) — the streaming shape

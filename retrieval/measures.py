@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from retrieval.vietnamese import canonical_words, fold, has_diacritics, nfc
+from retrieval.vietnamese import CAPITALS, canonical_words, fold, has_diacritics, nfc
 
 
 @dataclass(frozen=True)
@@ -466,8 +466,14 @@ def figures(text: str) -> tuple[Figure, ...]:
             continue  # "doanh thu bình quân 1 HTX": a unit of the average, not a count of cooperatives
         percent = bool(raw_match and any(raw_match.end() - 1 <= p <= raw_match.end() + 1 for p in percent_after))
         after = raw[raw_match.end() : raw_match.end() + 40] if raw_match else ""
+        if _NAMED_BODY_AFTER_RE.match(after):
+            continue  # "các tuyến số 51, 99 và 146 HTX Đông Nam đảm nhận": a route, then a body's name
         out.append(_figure(tokens, i, token, 1, percent=percent, after=after))
     return tuple(out)
+
+
+# A cooperative's name right after a number ("146 HTX Đông Nam"): two capitalised words after "HTX".
+_NAMED_BODY_AFTER_RE = re.compile(rf"\s*(?:HTX|[Hh]ợp tác xã)\s+[{CAPITALS}]\w*\s+[{CAPITALS}]\w*")
 
 
 def _figure(tokens: list[str], i: int, number: str, size: int, *, percent: bool, after: str = "") -> Figure:

@@ -280,7 +280,9 @@ def intent_of(text: str, places: Sequence[Place], years_asked: Sequence[int]) ->
 
 
 _UNIT_NAME_RE = re.compile(
-    r"\b(?:[Hh]uyện|[Tt]ỉnh|[Tt]hành phố|[Tt]hị xã|[Qq]uận|TP\.?|Tp\.?)\s*"
+    # a commune too ("xã Thạch Kim"), never a cooperative ("hợp tác xã Tân Tiến")
+    r"\b(?:[Hh]uyện|[Tt]ỉnh|[Tt]hành phố|[Tt]hị xã|[Qq]uận|TP\.?|Tp\.?|"
+    r"(?<![Tt]ác )(?<!TÁC )[Xx]ã|[Pp]hường|[Tt]hị trấn)\s*"
     rf"((?:[{CAPITALS}][^\s,.?!;:()]*)(?:\s+[{CAPITALS}][^\s,.?!;:()]*){{0,3}})"
 )
 _EN_UNIT_RE = re.compile(r"\b((?:[A-Z][a-z]+\s+){1,4})(?:district|province|city|town)\b")

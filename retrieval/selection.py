@@ -65,6 +65,7 @@ class Weights:
     year_match: float = 0.1  # the year asked is in the sentence
     year_absent: float = 0.05  # the year asked is nowhere near the clause
     exact_place: float = 0.1  # the clause names the asked place itself
+    past: float = 0.2  # a figure said to be of the past ("trước năm 2016 … chỉ có 27") for a question that asks no year
     ranker: float = 1.0  # the learned sentence ranker's probability that the sentence answers (who/what/where)
     ranker_figure: float = 0.3  # ... for a figure asked without a quantity word ("HTX nào … lớn nhất?")
     ranker_numeric: float = 0.1  # ... for a question that asks a figure, where the measure decides
@@ -913,12 +914,33 @@ def _naming_unknown_places(q: Question, candidates: Sequence[Clause]) -> list[Cl
     def names_it(text: str) -> bool:
         return any(re.search(pattern, _folded(text)) for pattern in patterns)
 
+    # The known places the question names around it ("xã Xuân Phú, huyện Quan Hóa (Thanh Hóa)").
+    around = [p for p in find_places(q.text) if not p.qualifier]
+
+    def of_body_there(c: Clause) -> bool:
+        # "HTX Hợp Phát … ở huyện Quan Hoá, … giải quyết việc làm cho hàng trăm lao động": the body
+        # asked, said to be in the district the question puts the commune in.
+        named = _specific(find_places(c.sentence))
+        return (
+            bool(named and around)
+            and any(re.search(rf"\b{re.escape(n)}\b", _folded(c.sentence)) for n in q.organisations)
+            and all(any(p.compatible(s) or within(p, s) or within(s, p) for s in around) for p in named)
+        )
+
     return [
         c
         for c in candidates
         if names_it(c.sentence)
-        or (not find_places(c.sentence) and names_it((c.document.place or "") + " " + c.document.title))
+        or (
+            not find_places(c.sentence)
+            and (
+                names_it((c.document.place or "") + " " + c.document.title + " " + c.document.text[:300])
+                # "Chủ tịch Hội Nông dân xã Mai Phụ cho biết: … . Thu nhập …": the sentences before
+                or names_it(" ".join(_sentences_before(c.context[-800:])))
+            )
+        )
         or _about_body_at(q, c, patterns)
+        or of_body_there(c)
     ]
 
 
@@ -1193,7 +1215,14 @@ def _clause_score(q: Question, clause: Clause, numeric: bool, w: Weights) -> flo
             score -= w.year_absent
     if q.places and any(p.compatible(s) for p in q.places for s in _specific(find_places(clause.sentence))):
         score += w.exact_place
+    if numeric and not q.years and q.intent != "trend" and _PAST_RE.search(_folded(clause.text)):
+        # "trước năm 2016 TP. HCM chỉ có 27 HTX vận tải nhưng đến nay đã có hàng trăm": a figure
+        # said to be of the past answers a question that asks no year only when nothing newer does.
+        score -= w.past
     return score
+
+
+_PAST_RE = re.compile(r"\b(?:truoc (?:nam \d{4}|day|kia|do)|ban dau|luc (?:moi )?thanh lap|thoi diem (?:do|ay))\b")
 
 
 @lru_cache(maxsize=16384)

@@ -134,3 +134,83 @@ def test_a_place_in_brackets_in_the_sentence_before_is_an_aside_not_the_subject(
         index.close()
     assert "280" in hanoi.text and hanoi.found
     assert "280" not in dongnai.text
+
+
+def _answers(tmp_path, articles, questions):
+    from retrieval.answering import ExtractiveAnswerer
+    from retrieval.index import Index
+
+    paths = []
+    for name, text in articles.items():
+        paths.append(tmp_path / name)
+        paths[-1].write_text(text, encoding="utf-8")
+    index = Index(tmp_path / "data", None)
+    try:
+        index.ingest(paths)
+        answerer = ExtractiveAnswerer(index)
+        return [answerer.answer(q) for q in questions]
+    finally:
+        index.close()
+
+
+def test_a_figure_of_the_past_gives_way_to_the_latest_for_a_question_that_asks_no_year(tmp_path):
+    (now, then) = _answers(
+        tmp_path,
+        {
+            "taxi.txt": "Ngành thuế soi các HTX taxi\n\nCục Thuế TP. HCM cho biết theo thống kê mới nhất, toàn TP "
+            "có 173 hợp tác xã (HTX) vận tải với gần 20.500 xã viên. Cụ thể, trước năm 2016 TP. HCM chỉ có 27 HTX "
+            "vận tải nhưng đến nay đã có hàng trăm HTX mới được lập ra.\n"
+        },
+        ["TP.HCM có bao nhiêu hợp tác xã vận tải?", "Trước năm 2016 TP.HCM có bao nhiêu HTX vận tải?"],
+    )
+    assert "173" in now.text and "27 HTX" not in now.text
+    assert "27 HTX" in then.text
+
+
+def test_a_commune_asked_is_answered_only_from_sentences_about_it(tmp_path):
+    articles = {
+        "hop-luc.txt": "Cá chết trắng bè ở Hà Tĩnh\n\nTại khu nuôi của hợp tác xã Hợp Lực (xã Thạch Bằng, huyện "
+        "Lộc Hà), khu vực này có 18 bè nuôi cá. Thiệt hại ban đầu gần 2 tỷ đồng.\n"
+    }
+    same, other = _answers(
+        tmp_path,
+        articles,
+        [
+            "Khu nuôi cá ở xã Thạch Bằng (Lộc Hà, Hà Tĩnh) có bao nhiêu bè?",
+            "Khu nuôi cá ở xã Thạch Kim (Lộc Hà, Hà Tĩnh) có bao nhiêu bè?",
+        ],
+    )
+    assert "18 bè" in same.text
+    assert not other.found and "18" not in other.text
+
+
+FILLER = " ".join(f"Ngành thuế đã rà soát hồ sơ kê khai của đơn vị kinh doanh thứ {n} trong quý." for n in range(12))
+
+
+def test_when_the_first_passages_hold_no_answer_deeper_ones_are_read(tmp_path):
+    from retrieval.answering import AnswerConfig, ExtractiveAnswerer
+    from retrieval.index import Index
+
+    paths = []
+    for n in range(14):  # articles that repeat the question's words and state no count
+        paths.append(tmp_path / f"news-{n:02}.txt")
+        paths[-1].write_text(
+            f"Hợp tác xã vận tải TP.HCM kiến nghị số {n}\n\nCác hợp tác xã vận tải TP.HCM có kiến nghị về xe buýt. "
+            "Hợp tác xã vận tải TP.HCM gặp khó, hợp tác xã vận tải TP.HCM chờ trợ giá.\n",
+            encoding="utf-8",
+        )
+    paths.append(tmp_path / "taxi.txt")
+    paths[-1].write_text(
+        f"Ngành thuế soi taxi\n\n{FILLER} Cục Thuế TP. HCM cho biết toàn TP có 173 HTX vận tải.\n", encoding="utf-8"
+    )
+    index = Index(tmp_path / "data", None)
+    question = "TP.HCM có bao nhiêu hợp tác xã vận tải?"
+    try:
+        index.ingest(paths)
+        assert "taxi" not in " ".join(p.doc_id for p in index.search(question, 10))  # ranked below ten
+        deep = ExtractiveAnswerer(index).answer(question)
+        shallow = ExtractiveAnswerer(index, AnswerConfig(deeper=0)).answer(question)
+    finally:
+        index.close()
+    assert deep.found and "173 HTX" in deep.text
+    assert not shallow.found

@@ -475,3 +475,18 @@ def test_two_sides_asked_each_are_a_comparison_even_with_a_comma_inside_a_side()
     assert q.intent == "compare" and len(q.sides) == 2
     # "mỗi HTX" is an average per cooperative, not a side
     assert analyse("Doanh thu bình quân mỗi HTX và lợi nhuận là bao nhiêu?").intent == "lookup"
+
+
+def test_a_commune_is_a_place_the_gazetteer_lacks_and_a_cooperative_is_not_a_commune():
+    q = analyse("HTX nuôi cá lồng ở xã Thạch Kim (Lộc Hà, Hà Tĩnh) hiện có bao nhiêu bè?")
+    assert q.unknown_places == ("Thạch Kim",) and q.places == ()
+    assert analyse("Hợp tác xã Tân Tiến có bao nhiêu xã viên?").unknown_places == ()
+    assert analyse("Phường Bến Nghé có bao nhiêu HTX?").unknown_places == ("Bến Nghé",)
+
+
+def test_a_number_before_a_named_cooperative_is_not_a_count_of_cooperatives():
+    assert [
+        f.number for f in figures("các tuyến số 51, 99 và 146 HTX Đông Nam đảm nhận") if f.measure == "htx_count"
+    ] == []
+    assert [(f.number, f.measure) for f in figures("toàn TP có 173 HTX vận tải")] == [("173", "htx_count")]
+    assert [(f.number, f.measure) for f in figures("Huyện có 42 HTX. Hợp tác xã An Bình")] == [("42", "htx_count")]
