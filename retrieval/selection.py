@@ -932,10 +932,14 @@ def _naming_unknown_places(q: Question, candidates: Sequence[Clause]) -> list[Cl
         for c in candidates
         if names_it(c.sentence)
         or (
+            # A sentence with no place, unless it turns to a whole unit ("Toàn tỉnh có …") or the
+            # country: the article's own place, or "Chủ tịch Hội Nông dân xã Mai Phụ cho biết: … .
+            # Thu nhập …" (the sentences before it).
             not find_places(c.sentence)
+            and not _WHOLE_UNIT_WORDS_RE.search(_folded(c.sentence))
+            and not _says_national(c.sentence)
             and (
                 names_it((c.document.place or "") + " " + c.document.title + " " + c.document.text[:300])
-                # "Chủ tịch Hội Nông dân xã Mai Phụ cho biết: … . Thu nhập …": the sentences before
                 or names_it(" ".join(_sentences_before(c.context[-800:])))
             )
         )
