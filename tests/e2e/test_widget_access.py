@@ -1,20 +1,22 @@
 """The widget for everyone, in a real headless Chromium: on a phone (390 x 844) a modal full-screen
 panel with a 16 px text box, 44 px controls, room for the notch and the home bar, a page that holds
 still behind it and a focus that goes round inside it; a focus ring that stands out; and axe-core
-(bundled by axe-playwright-python, never fetched) finding nothing on the open widget, on a desktop
-and a phone, in light and dark mode."""
+(from npm: `npm ci` installs it into node_modules/, never fetched by the page) finding nothing on the
+open widget, on a desktop and a phone, in light and dark mode."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
-from axe_playwright_python.base import AXE_FILE_PATH
 
 from tests.e2e.answers import serve_answer
-from tests.helpers.data import ARTEFACTS
+from tests.helpers.data import ARTEFACTS, REPO
 from tests.live_server import static_server
 
 pytestmark = pytest.mark.slow
 
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"  # package-lock.json pins it; scripts/test.sh runs npm ci
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 DESKTOP = {"viewport": {"width": 1280, "height": 800}}
 SAFE_AREA = {"top": 47, "bottom": 34, "left": 0, "right": 0}  # an iPhone's notch and home bar, in CSS px
@@ -38,21 +40,25 @@ RING_CONTRAST = """el => {
             what: el.tagName + '.' + el.className + ' ' + (el.getAttribute('aria-label') || el.textContent)};
 }"""
 ACTIVE = "() => document.querySelector('htx-chat').shadowRoot.activeElement"
+SCROLL_300 = "() => window.scrollTo({top: 300, behavior: 'instant'})"  # the page scrolls smoothly otherwise
 
 
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory, seeded_app):
-    """A long host page (it can scroll) on its own origin that embeds the widget of the seeded app;
-    its root keeps a scroll bar with an inline style, which the widget must give back."""
+    """A long host page (it can scroll, smoothly, as news sites do) on its own origin that embeds the
+    widget of the seeded app; its root keeps a scroll bar with an inline style, which the widget
+    must give back."""
     url, _ = seeded_app
     root = tmp_path_factory.mktemp("pages")
-    (root / "index.html").write_text(
-        "<!doctype html><html lang='vi' style='overflow-y: scroll'><head><meta charset='utf-8'>"
-        "<meta name='viewport' content='width=device-width, initial-scale=1, viewport-fit=cover'><title>Tỉnh</title>"
-        "</head><body><main><h1>Cổng thông tin</h1><div style='height:3000px'>Tin tức</div></main>"
-        f"<script src='{url}/widget.js' data-api='{url}' defer></script></body></html>",
-        "utf-8",
-    )
+    for name, language in [("index.html", "vi"), ("en.html", "en")]:  # en: the English widget on the same page
+        (root / name).write_text(
+            "<!doctype html><html lang='vi' style='overflow-y: scroll'><head><meta charset='utf-8'>"
+            "<meta name='viewport' content='width=device-width, initial-scale=1, viewport-fit=cover'>"
+            "<title>Tỉnh</title><style>html { scroll-behavior: smooth }</style></head>"
+            "<body><main><h1>Cổng thông tin</h1><div style='height:3000px'>Tin tức</div></main>"
+            f"<script src='{url}/widget.js' data-api='{url}' data-language='{language}' defer></script></body></html>",
+            "utf-8",
+        )
     with static_server(root) as base:
         yield base
 
@@ -120,7 +126,7 @@ def test_on_a_phone_controls_are_big_the_text_box_does_not_zoom_and_the_notch_is
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_on_a_phone_the_panel_is_modal_the_page_holds_still_and_the_focus_goes_round(browser, pages, closing, scheme):
     page = closing(open_phone(browser, f"{pages}/index.html", scheme))
-    page.evaluate("() => window.scrollTo(0, 300)")
+    page.evaluate(SCROLL_300)
     page.locator("htx-chat button.launcher").click()
     panel = page.locator("htx-chat section[role=dialog]")
     assert panel.get_attribute("aria-modal") == "true"
@@ -165,6 +171,79 @@ def test_on_a_phone_the_panel_is_modal_the_page_holds_still_and_the_focus_goes_r
     page.wait_for_function("() => window.scrollY > 300", timeout=5_000)
 
 
+def touch_drag(page, x: float, y_from: float, y_to: float, steps: int = 10) -> None:
+    """Drag one finger from (x, y_from) to (x, y_to) as a touch screen sends it (Chromium's input
+    pipeline, so that the touches scroll what they would scroll on a phone), then wait for any fling."""
+    cdp = page.context.new_cdp_session(page)
+    try:
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y_from}]})
+        for step in range(1, steps + 1):
+            y = y_from + (y_to - y_from) * step / steps
+            cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]})
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    finally:
+        cdp.detach()
+    deadline, last = time.monotonic() + 5, None
+    while time.monotonic() < deadline:  # until a fling is over: nothing moved for 150 ms
+        page.wait_for_timeout(150)
+        now = page.evaluate(f"() => [window.scrollY, {LOG}?.scrollTop]")
+        if now == last:
+            return
+        last = now
+    raise AssertionError("the page or the log kept moving after the touch ended")
+
+
+# Where the page's text is on the screen, and the touch moves the page saw (and whether the widget
+# cancelled them): listened for on the window, after the widget's own listener on the document.
+PAGE_TOP = "() => document.querySelector('main h1').getBoundingClientRect().top"
+RECORD_MOVES = """() => { window.moves = [];
+    window.addEventListener('touchmove', e => window.moves.push(e.defaultPrevented), {passive: true}); }"""
+LOG = "document.querySelector('htx-chat').shadowRoot.querySelector('.log')"
+
+
+def test_on_a_phone_a_touch_scroll_moves_the_panel_never_the_page_behind(browser, pages, closing):
+    """The hold that also works on iOS before 16: the body pinned at its scroll offset, and touch
+    moves that would scroll nothing in the panel (or pull the log past its end) cancelled."""
+    page = closing(open_phone(browser, f"{pages}/index.html"))
+    page.evaluate(RECORD_MOVES)
+    page.evaluate(SCROLL_300)
+    touch_drag(page, 195, 600, 300)  # with the panel closed, a touch scrolls the page …
+    assert page.evaluate("() => window.scrollY") > 300 and page.evaluate("() => window.moves").count(True) == 0
+    page.evaluate(SCROLL_300)
+    top = page.evaluate(PAGE_TOP)
+
+    page.locator("htx-chat button.launcher").click()
+    serve_answer(page)  # a long answer: the log has something to scroll
+    ask(page, "Tỉnh nào có nhiều HTX nhất?")
+    held = page.evaluate(PAGE_TOP)
+    assert abs(held - top) <= 8  # pinned where it was (give or take the body's margin), unseen behind the panel
+    assert page.evaluate("() => getComputedStyle(document.body).position") == "fixed"
+
+    page.evaluate("() => { window.moves = []; }")
+    touch_drag(page, 195, 70, 400)  # … on the panel's header: nothing scrolls
+    assert page.evaluate(PAGE_TOP) == held
+    moves = page.evaluate("() => window.moves")
+    assert moves and all(moves), moves  # cancelled, as an old iOS needs
+
+    page.evaluate(f"() => {{ {LOG}.scrollTop = 0; window.moves = []; }}")
+    touch_drag(page, 195, 600, 300)  # on the log: the log scrolls, the page does not
+    assert page.evaluate(f"() => {LOG}.scrollTop") > 100
+    assert page.evaluate(PAGE_TOP) == held
+    assert page.evaluate("() => window.moves")[0] is False
+
+    page.evaluate(f"() => {{ {LOG}.scrollTop = 0; window.moves = []; }}")
+    touch_drag(page, 195, 300, 600)  # pulling the log down past its top: cancelled, the page stays
+    assert page.evaluate(f"() => {LOG}.scrollTop") == 0 and page.evaluate(PAGE_TOP) == held
+    assert all(page.evaluate("() => window.moves"))
+
+    page.keyboard.press("Escape")  # closed: the page is where the reader left it, and scrolls again
+    assert page.evaluate("() => window.scrollY") == 300 and page.evaluate(PAGE_TOP) == top
+    assert page.evaluate("() => document.body.getAttribute('style')") in (None, "")
+    page.evaluate("() => { window.moves = []; }")
+    touch_drag(page, 195, 600, 300)
+    assert page.evaluate("() => window.scrollY") > 300 and not any(page.evaluate("() => window.moves"))
+
+
 def test_on_a_wide_screen_the_panel_neither_traps_nor_holds_the_page(browser, pages, closing):
     page = closing(browser.new_page(**DESKTOP))
     page.goto(f"{pages}/index.html")
@@ -193,6 +272,7 @@ SCROLLS = [
     "root.querySelectorAll('figure.chart')[0].offsetTop - log.offsetTop - log.clientHeight / 3",
     "root.querySelectorAll('figure.chart')[1].offsetTop - log.offsetTop - log.clientHeight / 3",
 ]
+RANKING = {"vi": "Tỉnh nào có nhiều HTX nhất theo các bài viết?", "en": "Which province has the most cooperatives?"}
 TREND = {
     "kind": "line",
     "measure": "số HTX",
@@ -214,8 +294,10 @@ TREND = {
 def run_axe(page) -> dict:
     """Run axe-core (every rule but the experimental ones) on the widget, its host element and shadow
     root, at each of SCROLLS; return the violations and the items to review of all runs."""
+    if not AXE.is_file():
+        pytest.fail(f"{AXE} is missing: run `npm ci` in {REPO} (scripts/test.sh does) to install axe-core from npm")
     if not page.evaluate("() => !!window.axe"):
-        page.evaluate(AXE_FILE_PATH.read_text(encoding="utf-8"))
+        page.add_script_tag(path=AXE)
     found: dict = {"violations": [], "incomplete": []}
     for scroll in SCROLLS:
         results = page.evaluate(
@@ -237,15 +319,26 @@ def _summary(items: list[dict]) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("device", ["desktop", "phone"])
-def test_axe_finds_nothing_on_the_open_widget(browser, pages, closing, device, scheme):
+@pytest.mark.parametrize(
+    ("device", "scheme", "language"),
+    [
+        ("desktop", "light", "vi"),
+        ("desktop", "dark", "vi"),
+        ("phone", "light", "vi"),
+        ("phone", "dark", "vi"),
+        ("desktop", "light", "en"),
+    ],
+)
+def test_axe_finds_nothing_on_the_open_widget(browser, pages, closing, device, scheme, language):
     page = closing(browser.new_page(**(PHONE if device == "phone" else DESKTOP), color_scheme=scheme))
-    page.goto(f"{pages}/index.html")
+    page.goto(f"{pages}/{'en' if language == 'en' else 'index'}.html")
     page.locator("htx-chat button.launcher").click(timeout=10_000)
+    # The widget's words are marked as its language on a Vietnamese page; the articles' as Vietnamese.
+    assert page.locator("htx-chat").evaluate("h => h.shadowRoot.querySelector('.wrap').lang") == language
     # A ranking from the server (a list, a bar chart, two sources, one quote open), then an answer
     # with bold, a table, a trend's line chart and five sources (two folded), a 👎 comment box and a copy.
-    first = ask(page, "Tỉnh nào có nhiều HTX nhất theo các bài viết?")
+    first = ask(page, RANKING[language])
+    assert first.locator(".sources blockquote[lang=vi]").count() == first.locator(".sources li").count() >= 2
     assert first.locator("figure.chart").count() == 1
     first.locator(".sources summary").first.click()
     serve_answer(page, chart=TREND)
@@ -260,4 +353,4 @@ def test_axe_finds_nothing_on_the_open_widget(browser, pages, closing, device, s
     assert results["violations"] == [], "\n".join(_summary(results["violations"]))
     assert serious == [], "\n".join(_summary(serious))
     ARTEFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTEFACTS / f"widget-axe-{device}-{scheme}.png"))
+    page.screenshot(path=str(ARTEFACTS / f"widget-axe-{device}-{scheme}{'-en' if language == 'en' else ''}.png"))

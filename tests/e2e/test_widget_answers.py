@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.answers import RICH_TEXT, serve_answer
+from tests.e2e.answers import serve_answer
 from tests.helpers.data import ARTEFACTS
 from tests.live_server import static_server
 
@@ -15,20 +15,41 @@ pytestmark = pytest.mark.slow
 DESKTOP = {"viewport": {"width": 1280, "height": 800}}
 HEAD = "<!doctype html><html lang='{lang}'><head><meta charset='utf-8'><meta name='viewport' content='width=device-width, initial-scale=1'><title>Tỉnh</title></head>"  # noqa: E501 - a page's head as it is written
 
-# What the copy button puts on the clipboard: the text without the bold marks, then each source.
-COPIED = (
-    RICH_TEXT.replace("**", "")
-    + "\n\nNguồn:\n"
-    + "\n".join(
-        [
-            "[1] Hòa Bình: 422 HTX — 18/01/2021 · Tỉnh Hòa Bình · Báo Hòa Bình — https://example.org/1",
-            "[2] Lạng Sơn: 153 HTX — 02/07/2017 · Tỉnh Lạng Sơn",
-            "[3] Chợ Đồn: 42 HTX — không rõ ngày · Huyện Chợ Đồn",
-            "[4] Bắc Kạn: 44 HTX — 18/11/2021 · không rõ địa phương",
-            "[5] Nguồn thứ năm — 01/05/2020 · Tỉnh Hòa Bình",
-        ]
-    )
+# What the copy button puts on the clipboard as plain text: no Markdown marks (bold gone, list items
+# as "• ", a table's rows as cells joined by " | " without the |---| row, set apart by blank lines),
+# the markers kept, then each source with its date.
+COPIED = "\n".join(
+    [
+        "Tóm tắt: Hòa Bình có nhiều HTX nhất [1].",
+        "• Tỉnh Hòa Bình: 422 HTX [1]",
+        "• Tỉnh Lạng Sơn: 153 HTX [2]",
+        "",
+        "Nơi | Số HTX | Nguồn",
+        "Tỉnh Hòa Bình | 422 | [1]",
+        "Tỉnh Lạng Sơn | 153 | [2]",
+        "",
+        "Dòng một [3]",
+        "Dòng hai [5] <img src=x onerror=alert(1)> <b>đậm</b> [9]",
+        "",
+        "Nguồn:",
+        "[1] Hòa Bình: 422 HTX — 18/01/2021 · Tỉnh Hòa Bình · Báo Hòa Bình — https://example.org/1",
+        "[2] Lạng Sơn: 153 HTX — 02/07/2017 · Tỉnh Lạng Sơn",
+        "[3] Chợ Đồn: 42 HTX — không rõ ngày · Huyện Chợ Đồn",
+        "[4] Bắc Kạn: 44 HTX — 18/11/2021 · không rõ địa phương",
+        "[5] Nguồn thứ năm — 01/05/2020 · Tỉnh Hòa Bình",
+    ]
 )
+# The clipboard's HTML, parsed back in the page: what a mail or a document pastes.
+PASTED_HTML = """async () => {
+    const [item] = await navigator.clipboard.read();
+    const html = await (await item.getType('text/html')).text();
+    const doc = new DOMParser().parseFromString(html, 'text/html');
+    const texts = sel => [...doc.querySelectorAll(sel)].map(n => n.textContent);
+    return {types: item.types, strong: texts('strong'), items: texts('ul > li'), cells: texts('table td'),
+            heads: texts('table th'), sources: texts('ol > li'), links: [...doc.querySelectorAll('a')].map(a => a.href),
+            elements: [...new Set([...doc.body.querySelectorAll('*')].map(n => n.tagName.toLowerCase()))].sort(),
+            attributes: [...new Set([...doc.body.querySelectorAll('*')].flatMap(n => n.getAttributeNames()))].sort()};
+}"""
 
 
 @pytest.fixture(scope="module")
@@ -159,15 +180,26 @@ def test_the_copy_button_copies_the_answer_with_its_dated_sources(browser, pages
     )
     assert status.text_content() == "Đã chép câu trả lời và nguồn"
     assert page.evaluate("() => navigator.clipboard.readText()") == COPIED
+    pasted = page.evaluate(PASTED_HTML)
+    assert sorted(pasted["types"]) == ["text/html", "text/plain"]
+    assert pasted["strong"] == ["Tóm tắt:", "422", "<b>đậm</b>"]  # the answer's markup stays text
+    assert pasted["items"] == ["Tỉnh Hòa Bình: 422 HTX [1]", "Tỉnh Lạng Sơn: 153 HTX [2]"]
+    assert pasted["heads"] == ["Nơi", "Số HTX", "Nguồn"] and pasted["cells"][:3] == ["Tỉnh Hòa Bình", "422", "[1]"]
+    first, third = "Hòa Bình: 422 HTX — 18/01/2021 · Tỉnh Hòa Bình · Báo Hòa Bình", "Chợ Đồn: 42 HTX — không rõ ngày"
+    assert pasted["sources"][0] == first + " — https://example.org/1" and pasted["links"] == ["https://example.org/1"]
+    assert pasted["sources"][2] == third + " · Huyện Chợ Đồn" and len(pasted["sources"]) == 5
+    assert " ".join(pasted["elements"]) == "a br div li ol p strong table tbody td th thead tr ul"
+    assert pasted["attributes"] == ["class", "href", "scope"]  # no event handler, no style, no image
 
 
 def test_without_the_clipboard_api_the_copy_button_falls_back_to_a_hidden_text_box(browser, pages, closing):
-    """A page or browser that refuses navigator.clipboard.writeText: the widget copies through a
-    hidden text box and execCommand; what lands on the clipboard is the same."""
+    """A page or browser that refuses navigator.clipboard.write and writeText: the widget copies
+    through a hidden text box and execCommand; the same plain text lands on the clipboard."""
     context = closing(browser.new_context(**DESKTOP))
     context.grant_permissions(["clipboard-read", "clipboard-write"])
     context.add_init_script(
-        "navigator.clipboard.writeText = () => Promise.reject(new DOMException('denied', 'NotAllowedError'));"
+        "navigator.clipboard.write = navigator.clipboard.writeText ="
+        " () => Promise.reject(new DOMException('denied', 'NotAllowedError'));"
     )
     page = context.new_page()
     serve_answer(page)

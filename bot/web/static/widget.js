@@ -225,14 +225,52 @@
     return { accent: value, on: light ? "#1d1d1f" : "#fff", link: light ? "#1d1d1f" : value };
   }
 
-  /* The answer's text as nodes, in a small and safe part of Markdown: **bold**, lists of lines that
-     start with "- " (or "• ", "* "), pipe tables (a header row, a |---| row, then rows), paragraphs
-     split by blank lines, and line breaks within them. "[n]" becomes what ``cite(n)`` returns (a
-     button that shows source n), or stays text when it returns null (no such source, or the
-     sources have not arrived yet). Every piece of text is set as a text node, never as HTML. */
+  /* The answer's text in a small and safe part of Markdown: **bold**, lists of lines that start
+     with "- " (or "• ", "* "), pipe tables (a header row, a |---| row, then rows), paragraphs split
+     by blank lines, and line breaks within them. blocks() reads it into plain data; renderRich()
+     builds nodes from that, plainText() the text a paste shows. */
   var BULLET = /^\s*[-•*]\s+/;
   var TABLE_RULE = /^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$/;
+  var BOLD = /\*\*(\S(?:.*?\S)?)\*\*/g;
 
+  function cells(line) {
+    return line.trim().replace(/^\|/, "").replace(/\|$/, "").split("|").map(function (c) { return c.trim(); });
+  }
+
+  /* The blocks of a text: {kind: "p", lines}, {kind: "ul", items} or {kind: "table", head, rows},
+     each with ``gap``: whether a blank line came before it. */
+  function blocks(text) {
+    var lines = String(text || "").replace(/\r\n?/g, "\n").split("\n");
+    var out = [], para = null, gap = false, i = 0;
+    while (i < lines.length) {
+      var line = lines[i];
+      if (BULLET.test(line)) {
+        var items = [];
+        for (; i < lines.length && BULLET.test(lines[i]); i++) items.push(lines[i].replace(BULLET, ""));
+        out.push({ kind: "ul", items: items, gap: gap });
+        para = null; gap = false;
+        continue;
+      }
+      if (/^\s*\|/.test(line) && TABLE_RULE.test(lines[i + 1] || "") && lines[i + 1].indexOf("-") >= 0) {
+        var rows = [];
+        for (i += 2; i < lines.length && /^\s*\|/.test(lines[i]); i++) rows.push(cells(lines[i]));
+        out.push({ kind: "table", head: cells(line), rows: rows, gap: gap });
+        para = null; gap = false;
+        continue;
+      }
+      i++;
+      if (!line.trim()) { para = null; gap = out.length > 0; continue; }
+      if (para) { para.lines.push(line); continue; }
+      para = { kind: "p", lines: [line], gap: gap };
+      out.push(para);
+      gap = false;
+    }
+    return out;
+  }
+
+  /* A line's inline text as nodes: "**bold**" as <strong>, and "[n]" as what ``cite(n)`` returns (a
+     button that shows source n), or as text when it returns null (no such source, or the sources
+     have not arrived yet). Every piece of text is set as a text node, never as HTML. */
   function inline(parent, text, cite) {
     var re = /\*\*(\S(?:.*?\S)?)\*\*|\[(\d{1,3})\]/g, last = 0, m;
     while ((m = re.exec(text))) {
@@ -257,59 +295,83 @@
     if (last < text.length) parent.appendChild(document.createTextNode(text.slice(last)));
   }
 
-  function cells(line) {
-    return line.trim().replace(/^\|/, "").replace(/\|$/, "").split("|").map(function (c) { return c.trim(); });
-  }
-
   function renderRich(target, text, cite) {
     target.textContent = "";
-    var lines = String(text || "").replace(/\r\n?/g, "\n").split("\n");
-    var para = null, i = 0;
-    while (i < lines.length) {
-      var line = lines[i];
-      if (BULLET.test(line)) {
+    blocks(text).forEach(function (block) {
+      if (block.kind === "ul") {
         var list = el("ul");
-        for (; i < lines.length && BULLET.test(lines[i]); i++) {
-          var item = el("li");
-          inline(item, lines[i].replace(BULLET, ""), cite);
-          list.appendChild(item);
-        }
+        block.items.forEach(function (line) { var li = el("li"); inline(li, line, cite); list.appendChild(li); });
         target.appendChild(list);
-        para = null;
-        continue;
-      }
-      if (/^\s*\|/.test(line) && TABLE_RULE.test(lines[i + 1] || "") && lines[i + 1].indexOf("-") >= 0) {
+      } else if (block.kind === "table") {
         var box = el("div", { "class": "table" }), table = el("table"), thead = el("thead"), head = el("tr");
         var body = el("tbody");
-        cells(line).forEach(function (c) { var th = el("th", { scope: "col" }); inline(th, c, cite); head.appendChild(th); });
+        block.head.forEach(function (c) { var th = el("th", { scope: "col" }); inline(th, c, cite); head.appendChild(th); });
         thead.appendChild(head);
-        for (i += 2; i < lines.length && /^\s*\|/.test(lines[i]); i++) {
+        block.rows.forEach(function (cellsOfRow) {
           var row = el("tr");
-          cells(lines[i]).forEach(function (c) { var td = el("td"); inline(td, c, cite); row.appendChild(td); });
+          cellsOfRow.forEach(function (c) { var td = el("td"); inline(td, c, cite); row.appendChild(td); });
           body.appendChild(row);
-        }
+        });
         table.appendChild(thead); table.appendChild(body); box.appendChild(table); target.appendChild(box);
-        para = null;
-        continue;
+      } else {
+        var para = el("p");
+        block.lines.forEach(function (line, n) { if (n) para.appendChild(el("br")); inline(para, line, cite); });
+        target.appendChild(para);
       }
-      if (!line.trim()) { para = null; i++; continue; }
-      if (para) para.appendChild(el("br"));
-      else { para = el("p"); target.appendChild(para); }
-      inline(para, line, cite);
-      i++;
-    }
+    });
   }
 
-  /* The answer as plain text for the clipboard: its text without the bold marks, then its sources
-     with their dates, places, papers and links. */
+  /* The text of ``text`` as a paste shows it: no bold marks, list items as "• ", a table's rows as
+     its cells joined by " | " (without the |---| row) with a blank line around the table; blank
+     lines elsewhere as written; the [n] markers kept, for the sources listed after them. */
+  function plainText(text) {
+    var out = "", previous = null;
+    blocks(text).forEach(function (block) {
+      var lines;
+      if (block.kind === "ul") lines = block.items.map(function (line) { return "• " + line.trim(); });
+      else if (block.kind === "table") lines = [block.head].concat(block.rows).map(function (row) { return row.join(" | "); });
+      else lines = block.lines.map(function (line) { return line.trim(); });
+      if (previous) out += block.gap || block.kind === "table" || previous === "table" ? "\n\n" : "\n";
+      previous = block.kind;
+      out += lines.join("\n").replace(BOLD, "$1");
+    });
+    return out;
+  }
+
+  /* A source as the clipboard gives it: title, date, place and paper (the link comes after). */
+  function sourceText(c, t) {
+    return c.title + " — " + formatDate(c.date, t) + " · " + (c.place || t.noPlace) + (c.paper ? " · " + c.paper : "");
+  }
+
+  /* The answer for the clipboard: plain text (see plainText), then its sources with their dates,
+     places, papers and links. */
   function plainAnswer(item, t) {
-    var out = (item.text || "").replace(/\*\*(\S(?:.*?\S)?)\*\*/g, "$1").trim();
+    var out = plainText(item.text);
     var sources = (item.citations || []).map(function (c, i) {
       var url = c.url && safeUrl(c.url);
-      return "[" + (i + 1) + "] " + c.title + " — " + formatDate(c.date, t) + " · " + (c.place || t.noPlace) +
-             (c.paper ? " · " + c.paper : "") + (url ? " — " + url : "");
+      return "[" + (i + 1) + "] " + sourceText(c, t) + (url ? " — " + url : "");
     });
     return sources.length ? out + "\n\n" + t.sources + ":\n" + sources.join("\n") : out;
+  }
+
+  /* The same answer as HTML for the clipboard (a mail or a document keeps the bold, the list and the
+     table): built as nodes like the bubble, then serialised, so the text in it is always escaped. */
+  function htmlAnswer(item, t) {
+    var box = el("div");
+    renderRich(box, item.text, null);
+    var citations = item.citations || [];
+    if (citations.length) {
+      box.appendChild(el("p", null, t.sources + ":"));
+      var list = el("ol");
+      citations.forEach(function (c) {
+        var li = el("li", null, sourceText(c, t));
+        var url = c.url && safeUrl(c.url);
+        if (url) { li.appendChild(document.createTextNode(" — ")); li.appendChild(el("a", { href: url }, url)); }
+        list.appendChild(li);
+      });
+      box.appendChild(list);
+    }
+    return box.innerHTML;
   }
 
   function clip(text, n) { text = text || ""; return text.length > n ? text.slice(0, n - 1) + "…" : text; }
@@ -326,10 +388,13 @@
     var heading = (chart.measure || t.chart) + (chart.unit ? " (" + chart.unit + ")" : "");
     figure.appendChild(el("figcaption", null, heading));
     var max = Math.max.apply(null, series.map(function (p) { return p.value; })) || 1;
-    function point(node, p) {
+    /* `name` is what the point is called aloud; by default its full title. A bar's name is instead
+       the words it shows, in the order shown, so that a voice command naming them reaches it and
+       its text is part of its name (WCAG 2.5.3); the title keeps the words unshortened. */
+    function point(node, p, name) {
       var title = p.label + ": " + p.value_text + (p.period ? " — " + p.period : "") + " [" + p.citation + "]";
       node.setAttribute("role", "button"); node.setAttribute("tabindex", "0");
-      node.setAttribute("aria-label", title + ", " + t.openQuote);
+      node.setAttribute("aria-label", (name || title) + ", " + t.openQuote);
       node.setAttribute("data-citation", String(p.citation));
       if (node.namespaceURI === SVG_NS) node.appendChild(svgEl("title", null, title));
       else node.setAttribute("title", title);
@@ -368,15 +433,20 @@
       series.forEach(function (p) {
         var item = el("div", { "class": "item" });
         var head = el("div", { "class": "head" });
-        head.appendChild(el("span", { "class": "label" }, clip(p.label, 40)));
-        head.appendChild(el("span", { "class": "period" }, clip(p.period || "", 40)));
+        var shown = [clip(p.label, 40), clip(p.period || "", 40), clip(p.value_text, 24)];
+        /* The spaces keep the shown words apart when the text is read as one string (as checkers
+           compare it with the name); between flex items and blocks they take no room. */
+        head.appendChild(el("span", { "class": "label" }, shown[0]));
+        head.appendChild(document.createTextNode(" "));
+        head.appendChild(el("span", { "class": "period" }, shown[1]));
         var track = el("div", { "class": "track" });
         var bar = el("span", { "class": "bar" });
         bar.style.width = Math.max(0.6, (p.value / max) * 62.5) + "%";
         track.appendChild(bar);
-        track.appendChild(el("span", { "class": "value" }, clip(p.value_text, 24)));
-        item.appendChild(head); item.appendChild(track);
-        point(item, p);
+        track.appendChild(document.createTextNode(" "));
+        track.appendChild(el("span", { "class": "value" }, shown[2]));
+        item.appendChild(head); item.appendChild(document.createTextNode(" ")); item.appendChild(track);
+        point(item, p, shown.filter(Boolean).join(" ") + " [" + p.citation + "]");
         bars.appendChild(item);
       });
       figure.appendChild(bars);
@@ -416,7 +486,9 @@
       var root = this.attachShadow({ mode: "open" });
       var style = el("style", null, CSS);
       root.appendChild(style);
-      var wrap = el("div", { "class": "wrap " + opt.position });
+      /* lang: the widget's own words are read out in its language whatever the page's; the
+         articles' titles and quotes are Vietnamese in either. */
+      var wrap = el("div", { "class": "wrap " + opt.position, lang: opt.language });
       var colours = accentColours(opt.accent);
       if (colours) {
         wrap.style.setProperty("--accent", colours.accent);
@@ -536,28 +608,80 @@
       this.lockPage(this.modal);
     }
 
-    /* Stop the host page from scrolling under the full-screen panel, and give it back its own
-       overflow afterwards (inline and important, so that the page's own !important rules yield). */
+    /* Hold the host page still under the full-screen panel, and give it back as it was. Hidden
+       overflow alone does not stop a touch scroll on iOS before 16, so the body is pinned too
+       (position: fixed, moved up by the page's scroll offset so that nothing seems to move; the
+       offset is scrolled back to on release), and a touch that would scroll nothing inside the panel
+       is cancelled (see guardTouch: iOS before 16 has no overscroll-behavior either). Inline and
+       important, so that the page's own !important rules yield; its own inline values come back. */
     lockPage(lock) {
-      var nodes = [document.documentElement, document.body], sides = ["overflow-x", "overflow-y"];
-      if (lock && !this.pageOverflow) {
-        this.pageOverflow = nodes.map(function (n) {
-          return sides.map(function (side) {
-            var saved = [n.style.getPropertyValue(side), n.style.getPropertyPriority(side)];
-            n.style.setProperty(side, "hidden", "important");
+      var root = document.documentElement, body = document.body;
+      if (lock && !this.pageStyle && body) {
+        var x = window.pageXOffset || 0, y = window.pageYOffset || 0;
+        var rules = [[root, "overflow-x", "hidden"], [root, "overflow-y", "hidden"], [root, "scroll-behavior", "auto"],
+                     [body, "overflow-x", "hidden"], [body, "overflow-y", "hidden"], [body, "position", "fixed"],
+                     [body, "top", -y + "px"], [body, "left", -x + "px"], [body, "right", x + "px"]];
+        this.pageStyle = {
+          x: x, y: y,
+          saved: rules.map(function (r) {
+            var saved = [r[0], r[1], r[0].style.getPropertyValue(r[1]), r[0].style.getPropertyPriority(r[1])];
+            r[0].style.setProperty(r[1], r[2], "important");
             return saved;
-          });
-        });
-      } else if (!lock && this.pageOverflow) {
-        var saved = this.pageOverflow;
-        this.pageOverflow = null;
-        nodes.forEach(function (n, i) {
-          sides.forEach(function (side, j) {
-            if (saved[i][j][0]) n.style.setProperty(side, saved[i][j][0], saved[i][j][1]);
-            else n.style.removeProperty(side);
-          });
-        });
+          })
+        };
+        this.guardTouch(true);
+      } else if (!lock && this.pageStyle) {
+        var page = this.pageStyle;
+        this.pageStyle = null;
+        this.guardTouch(false);
+        var put = function (s) { if (s[2]) s[0].style.setProperty(s[1], s[2], s[3]); else s[0].style.removeProperty(s[1]); };
+        var smooth = page.saved.filter(function (s) { return s[1] === "scroll-behavior"; });
+        page.saved.filter(function (s) { return s[1] !== "scroll-behavior"; }).forEach(put);
+        window.scrollTo(page.x, page.y);  // at once: the page's own smooth scrolling is still off
+        smooth.forEach(put);
       }
+    }
+
+    /* While the page is held: cancel a touch move that would scroll nothing inside the panel (or
+       would only pull the log past its end, which an old iOS passes on to the page). */
+    guardTouch(on) {
+      var self = this, options = { passive: false, capture: true };
+      if (on && !this.touchGuard) {
+        var last = null;
+        this.touchStart = function (e) { var p = e.touches[0]; last = p ? [p.clientX, p.clientY] : null; };
+        this.touchGuard = function (e) {
+          var p = e.touches[0];
+          if (!p || e.touches.length > 1 || !e.cancelable) return;  // a pinch zooms, as the user wants
+          var dx = last ? p.clientX - last[0] : 0, dy = last ? p.clientY - last[1] : 0;
+          last = [p.clientX, p.clientY];
+          if ((dx || dy) && !self.scrollsInside(e.composedPath(), dx, dy)) e.preventDefault();
+        };
+        document.addEventListener("touchstart", this.touchStart, options);
+        document.addEventListener("touchmove", this.touchGuard, options);
+      } else if (!on && this.touchGuard) {
+        document.removeEventListener("touchstart", this.touchStart, options);
+        document.removeEventListener("touchmove", this.touchGuard, options);
+        this.touchGuard = this.touchStart = null;
+      }
+    }
+
+    /* Whether a finger moving by (dx, dy) on the elements of ``path`` scrolls something inside the
+       panel: the first of them that scrolls that way (the log, a wide table, a text box), unless it
+       is already at its end. */
+    scrollsInside(path, dx, dy) {
+      var across = Math.abs(dx) > Math.abs(dy);
+      for (var i = 0; i < path.length && path[i] !== this.panel; i++) {
+        var n = path[i];
+        if (n.nodeType !== 1) continue;
+        var style = getComputedStyle(n);
+        if (!across && /auto|scroll/.test(style.overflowY) && n.scrollHeight > n.clientHeight) {
+          return dy > 0 ? n.scrollTop > 0 : n.scrollTop + n.clientHeight < n.scrollHeight - 1;
+        }
+        if (across && /auto|scroll/.test(style.overflowX) && n.scrollWidth > n.clientWidth) {
+          return dx > 0 ? n.scrollLeft > 0 : n.scrollLeft + n.clientWidth < n.scrollWidth - 1;
+        }
+      }
+      return false;
     }
 
     /* Tab and Shift+Tab go round the controls of the modal panel instead of leaving it. */
@@ -788,12 +912,12 @@
         var list = el("ol", { id: listId });
         citations.forEach(function (c) {
           var li = el("li", { tabindex: "-1" });
-          li.appendChild(el("div", { "class": "title" }, c.title));
+          li.appendChild(el("div", { "class": "title", lang: "vi" }, c.title));
           li.appendChild(el("div", { "class": "meta" }, formatDate(c.date, t) + " · " + (c.place || t.noPlace) +
                                                          (c.paper ? " · " + c.paper : "")));
           var details = el("details");
           details.appendChild(el("summary", null, t.quote));
-          details.appendChild(el("blockquote", null, c.quote));
+          details.appendChild(el("blockquote", { lang: "vi" }, c.quote));
           li.appendChild(details);
           quotes.push(details);
           var url = c.url && safeUrl(c.url);
@@ -849,14 +973,24 @@
       node.appendChild(actions);
     }
 
-    /* Copy the answer and its sources (see plainAnswer): through the Clipboard API, else through a
-       hidden text box and execCommand (older browsers, pages that deny the API). The button shows a
-       tick for a moment and a status line says what happened. */
+    /* Copy the answer and its sources as plain text (see plainAnswer) and, where the browser takes
+       it, as HTML too (see htmlAnswer): through the Clipboard API, else through a hidden text box and
+       execCommand (older browsers, pages that deny the API). The button shows a tick for a moment and
+       a status line says what happened. */
     async copyAnswer(button, said, item) {
-      var t = this.t, text = plainAnswer(item, t), copied = false;
-      try {
-        if (navigator.clipboard && navigator.clipboard.writeText) { await navigator.clipboard.writeText(text); copied = true; }
-      } catch (e) { copied = false; }
+      var t = this.t, text = plainAnswer(item, t), copied = false, clipboard = navigator.clipboard;
+      if (clipboard && clipboard.write && window.ClipboardItem) {
+        try {
+          await clipboard.write([new ClipboardItem({
+            "text/plain": new Blob([text], { type: "text/plain" }),
+            "text/html": new Blob([htmlAnswer(item, t)], { type: "text/html" })
+          })]);
+          copied = true;
+        } catch (e) { copied = false; }
+      }
+      if (!copied && clipboard && clipboard.writeText) {
+        try { await clipboard.writeText(text); copied = true; } catch (e) { copied = false; }
+      }
       if (!copied) copied = this.copyByHand(text, button);
       said.textContent = copied ? t.copied : t.copyFailed;
       button.textContent = "";
