@@ -1,10 +1,11 @@
-"""The htxbot command line: ask, ingest, sources, stats, eval."""
+"""The htxbot command line: ask, ingest, sources, stats, eval, serve, telegram, backup, restore."""
 
 from __future__ import annotations
 
 import json
 import logging
 import os
+import signal
 import sys
 import time
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from pydantic import ValidationError
 from pydantic_settings import SettingsError
 
 from bot.formatting import format_answer_text
+from bot.logs import configure_logging
 from bot.settings import Settings
 from retrieval.errors import ConfigError, HtxError, InputError
 
@@ -82,7 +84,7 @@ def _settings(ctx: typer.Context) -> Settings:
     if options.settings is None:
         options.settings = _read_settings(options.data_dir)
         level = logging.INFO if options.verbose else getattr(logging, options.settings.log_level)
-        logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+        configure_logging(level, options.settings.log_format)
     return options.settings
 
 
@@ -299,9 +301,17 @@ def serve(
                 raise ConfigError("webhook mode needs HTX_PUBLIC_URL and HTX_TELEGRAM_WEBHOOK_SECRET")
             telegram_application = build_application(services)
         app_ = create_app(services, telegram_application=telegram_application)
+        # uvicorn handles SIGTERM/SIGINT while it serves (a graceful shutdown), then raises the signal
+        # again under the handler found before it: a no-op here, so that the services are closed
+        # and the exit status is 0 after a clean stop.
+        signal.signal(signal.SIGTERM, _after_graceful_shutdown)
         uvicorn.run(app_, **server_options(settings, host=host, port=port))
     finally:
         services.close()
+
+
+def _after_graceful_shutdown(signum: int, frame: object) -> None:
+    """Take the SIGTERM uvicorn raises again once it has shut down gracefully (see serve)."""
 
 
 @app.command()
@@ -316,6 +326,38 @@ def telegram(ctx: typer.Context) -> None:
         run_polling(services)
     finally:
         services.close()
+
+
+@app.command()
+def backup(
+    ctx: typer.Context,
+    archive: Annotated[Path, typer.Argument(help="the .tar.gz file to write (replaced if it exists)")],
+    wait: Annotated[float, typer.Option("--wait", help="seconds to wait for a running ingest to finish")] = 600.0,
+) -> None:
+    """Copy the data folder into one archive, consistent while servers run (it waits for a running ingest)."""
+    from bot.backup import backup as write_backup
+    from bot.wiring import app_version
+
+    data_dir = _settings(ctx).data_dir
+    report = write_backup(data_dir, archive, wait_s=wait, version=app_version())
+    typer.echo(f"{report.summary('backed up')} of {data_dir} to {archive}")
+
+
+@app.command()
+def restore(
+    ctx: typer.Context,
+    archive: Annotated[Path, typer.Argument(help="a file written by 'htxbot backup'")],
+    force: Annotated[
+        bool, typer.Option("--force", help="replace the contents of a data folder that is not empty")
+    ] = False,
+    wait: Annotated[float, typer.Option("--wait", help="seconds to wait for a running ingest to finish")] = 600.0,
+) -> None:
+    """Restore a backup into the data folder (an empty or new one; --force replaces a folder's contents)."""
+    from bot.backup import restore as read_backup
+
+    data_dir = _settings(ctx).data_dir
+    report = read_backup(archive, data_dir, force=force, wait_s=wait)
+    typer.echo(f"{report.summary('restored')} from {archive} into {data_dir}")
 
 
 def main() -> None:

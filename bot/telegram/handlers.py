@@ -256,7 +256,7 @@ async def sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def new_conversation(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Forget the chat's conversation so the next question stands alone."""
-    state_of(context).memory.clear(chat_of(update).id)
+    await asyncio.to_thread(state_of(context).memory.clear, chat_of(update).id)
     await message_of(update).reply_text(NEW_CONVERSATION_EN if english(update) else NEW_CONVERSATION)
 
 
@@ -347,7 +347,11 @@ async def rate_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if message is None:  # a button of an inline-mode message: no answer of ours is stored for it
         await query.answer(INLINE_BUTTON.format(username=context.bot.username))
         return
-    asked = state_of(context).memory.pop_answer(message.chat.id, message.message_id)
+    memory, chat_lock = state_of(context).memory, state_of(context).chat_locks[message.chat.id]
+    asked = await asyncio.to_thread(memory.pop_answer, message.chat.id, message.message_id)
+    if asked is None and chat_lock.locked():  # not remembered yet? Its question's turn ends first: then again
+        async with chat_lock:
+            asked = await asyncio.to_thread(memory.pop_answer, message.chat.id, message.message_id)
     if asked is None:
         await query.answer(EXPIRED_RATING)
         return
@@ -397,7 +401,7 @@ async def answer_question(
         await context.bot.send_message(chat.id, too_many.format(limit=state.rate_limit.limit), reply_parameters=reply)
         return
     async with state.chat_locks[chat.id]:
-        history = state.memory.history(chat.id)
+        history = await asyncio.to_thread(state.memory.history, chat.id)  # the database: off the event loop
         answer: Answer
         sent: Message
         try:
@@ -410,8 +414,8 @@ async def answer_question(
         except HtxError as exc:
             await context.bot.send_message(chat.id, friendly_error(exc, en=en), reply_parameters=reply)
             return
-        state.memory.add_turn(chat.id, question, answer.text)
-        state.memory.remember_answer(chat.id, sent.message_id, question, answer.text)
+        await asyncio.to_thread(state.memory.add_turn, chat.id, question, answer.text)
+        await asyncio.to_thread(state.memory.remember_answer, chat.id, sent.message_id, question, answer.text)
         if answer.chart is not None:  # sent in the chat's turn, so that it comes before the next answer
             await send_chart(context, chat.id, answer, reply)
 

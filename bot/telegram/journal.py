@@ -9,6 +9,14 @@ once its handlers have run. At start-up the updates still in the journal are que
 handled lately are kept as well, so that an update Telegram sends again (its confirmation did not
 reach Telegram before the crash) is not answered twice.
 
+The journal is the state of the one process that took the updates, not state replicas share (so
+it is not in the shared database): Telegram delivers each update to one place — long polling allows
+one `htxbot telegram` per bot, a webhook calls one address — and the process that crashed is the one
+restarted to finish them. Behind a load balancer, Telegram's retry of an update whose webhook call
+a crash cut short may reach another replica, which answers it as well: twice rather than never, as
+with the retries of sends. Two processes must not share a journal file: webhook replicas each have
+their own data folder, or Telegram is left to one process.
+
 Everything here runs on the Application's event loop, one call at a time: no lock is needed.
 """
 

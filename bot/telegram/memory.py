@@ -1,112 +1,123 @@
-"""Per-chat conversation memory and the answers awaiting a rating, kept in a JSON file across restarts."""
+"""Per-chat conversation memory and the answers awaiting a rating, kept in the shared database
+(``bot.database``) so that a restart, or another replica, finds them; and the per-user rate limit."""
 
 from __future__ import annotations
 
-import json
 import logging
-import os
-import threading
 import time
 from collections.abc import Callable
-from pathlib import Path
-from typing import Any
+
+from sqlalchemy import ColumnElement, and_, delete, insert, select
+
+from bot import schema
+from bot.database import Database, DatabaseUnavailable
 
 log = logging.getLogger(__name__)
 
-MEMORY_FILE = "telegram_memory.json"
 MAX_RATED_ANSWERS = 1000
 
 
 class ConversationMemory:
     """Recent question/answer turns per chat, each expiring ``ttl_seconds`` after it was said.
 
-    The file is rewritten (atomically) after every change: the data are small and a restart of the
-    bot must find the conversations where they were.
+    A database that cannot be used does not stop the answers: ``history`` is then empty and a turn
+    or an answer to rate is not remembered (each logged). Forgetting a conversation (/moi) and
+    taking a rated answer raise DatabaseUnavailable instead, so that the user is told to try again
+    rather than that it was done.
     """
 
     def __init__(
-        self, path: Path | None, *, ttl_seconds: float, max_turns: int, clock: Callable[[], float] = time.time
+        self, database: Database, *, ttl_seconds: float, max_turns: int, clock: Callable[[], float] = time.time
     ):
-        self.path = path
+        self.database = database
         self.ttl_seconds = ttl_seconds
         self.max_turns = max_turns
         self.clock = clock
-        self._lock = threading.Lock()
-        self._chats: dict[str, list[dict[str, Any]]] = {}
-        self._answers: dict[str, dict[str, str]] = {}
-        self._load()
 
     def history(self, chat_id: int) -> list[dict[str, str]]:
         """Return the chat's unexpired turns as answerer history: user and assistant messages in order."""
-        with self._lock:
-            turns = self._fresh(str(chat_id))
+        if not self.max_turns:
+            return []
+        turns = schema.turns
+        try:
+            with self.database.transaction() as connection:
+                newest_first = connection.execute(
+                    select(turns.c.question, turns.c.answer)
+                    .where(and_(turns.c.chat_id == chat_id, turns.c.at >= self.clock() - self.ttl_seconds))
+                    .order_by(turns.c.at.desc(), turns.c.id.desc())
+                    .limit(self.max_turns)
+                ).all()
+        except DatabaseUnavailable as exc:
+            log.warning("answering without the conversation memory: %s", exc)
+            return []
         return [
             message
-            for turn in turns
-            for message in (
-                {"role": "user", "content": turn["question"]},
-                {"role": "assistant", "content": turn["answer"]},
-            )
+            for question, answer in reversed(newest_first)
+            for message in ({"role": "user", "content": question}, {"role": "assistant", "content": answer})
         ]
 
     def add_turn(self, chat_id: int, question: str, answer: str) -> None:
-        """Remember one question and its answer, keeping the last ``max_turns``."""
-        with self._lock:
-            turns = self._fresh(str(chat_id))
-            turns.append({"question": question, "answer": answer, "at": self.clock()})
-            self._chats[str(chat_id)] = turns[-self.max_turns :] if self.max_turns else []
-            self._save()
+        """Remember one question and its answer, keeping the last ``max_turns``; forget expired turns."""
+        turns = schema.turns
+        now = self.clock()
+        try:
+            with self.database.transaction() as connection:
+                if self.max_turns:
+                    connection.execute(insert(turns).values(chat_id=chat_id, question=question, answer=answer, at=now))
+                kept = (
+                    select(turns.c.id)
+                    .where(turns.c.chat_id == chat_id)
+                    .order_by(turns.c.at.desc(), turns.c.id.desc())
+                    .limit(self.max_turns)
+                )
+                connection.execute(delete(turns).where(and_(turns.c.chat_id == chat_id, turns.c.id.not_in(kept))))
+                connection.execute(delete(turns).where(turns.c.at < now - self.ttl_seconds))
+        except DatabaseUnavailable as exc:
+            log.warning("a turn of chat %d is not remembered: %s", chat_id, exc)
 
     def clear(self, chat_id: int) -> None:
         """Forget the chat's conversation (/moi)."""
-        with self._lock:
-            if self._chats.pop(str(chat_id), None) is not None:
-                self._save()
+        with self.database.transaction() as connection:
+            connection.execute(delete(schema.turns).where(schema.turns.c.chat_id == chat_id))
 
     def remember_answer(self, chat_id: int, message_id: int, question: str, answer: str) -> None:
         """Keep the question and answer of a sent message until it is rated (the newest ones only)."""
-        with self._lock:
-            self._answers[f"{chat_id}:{message_id}"] = {"question": question, "answer": answer}
-            while len(self._answers) > MAX_RATED_ANSWERS:
-                self._answers.pop(next(iter(self._answers)))
-            self._save()
+        answers = schema.answers
+        now = self.clock()
+        try:
+            with self.database.transaction() as connection:
+                connection.execute(delete(answers).where(_sent(chat_id, message_id)))
+                connection.execute(
+                    insert(answers).values(
+                        chat_id=chat_id, message_id=message_id, question=question, answer=answer, at=now
+                    )
+                )
+                oldest_kept = (
+                    select(answers.c.at)
+                    .order_by(answers.c.at.desc())
+                    .offset(MAX_RATED_ANSWERS - 1)
+                    .limit(1)
+                    .scalar_subquery()
+                )
+                connection.execute(delete(answers).where(answers.c.at < oldest_kept))
+        except DatabaseUnavailable as exc:
+            log.warning("an answer in chat %d cannot be rated (not remembered): %s", chat_id, exc)
 
     def pop_answer(self, chat_id: int, message_id: int) -> dict[str, str] | None:
-        """Return and forget the question and answer of a sent message, None when unknown."""
-        with self._lock:
-            found = self._answers.pop(f"{chat_id}:{message_id}", None)
-            if found is not None:
-                self._save()
-            return found
+        """Return and forget the question and answer of a sent message, None when unknown (or taken
+        by another replica at the same moment)."""
+        answers = schema.answers
+        with self.database.transaction() as connection:
+            found = connection.execute(
+                select(answers.c.question, answers.c.answer).where(_sent(chat_id, message_id))
+            ).first()
+            if found is None or connection.execute(delete(answers).where(_sent(chat_id, message_id))).rowcount != 1:
+                return None
+        return {"question": found.question, "answer": found.answer}
 
-    def _fresh(self, key: str) -> list[dict[str, Any]]:
-        oldest = self.clock() - self.ttl_seconds
-        return [turn for turn in self._chats.get(key, []) if turn["at"] >= oldest]
 
-    def _load(self) -> None:
-        if self.path is None or not self.path.exists():
-            return
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-            self._chats = {str(k): list(v) for k, v in data.get("chats", {}).items()}
-            self._answers = dict(data.get("answers", {}))
-        except (OSError, ValueError, AttributeError) as exc:
-            # A damaged memory file costs the conversations, not the bot.
-            log.warning("ignoring unreadable conversation memory %s: %s", self.path, exc)
-            self._chats, self._answers = {}, {}
-
-    def _save(self) -> None:
-        if self.path is None:
-            return
-        oldest = self.clock() - self.ttl_seconds
-        chats = {k: [t for t in v if t["at"] >= oldest] for k, v in self._chats.items()}
-        self._chats = {k: v for k, v in chats.items() if v}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_suffix(".tmp")
-        temporary.write_text(
-            json.dumps({"chats": self._chats, "answers": self._answers}, ensure_ascii=False), encoding="utf-8"
-        )
-        os.replace(temporary, self.path)
+def _sent(chat_id: int, message_id: int) -> ColumnElement[bool]:
+    return and_(schema.answers.c.chat_id == chat_id, schema.answers.c.message_id == message_id)
 
 
 class UserRateLimit:

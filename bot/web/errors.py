@@ -16,14 +16,17 @@ from slowapi.errors import RateLimitExceeded
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from bot.database import DatabaseUnavailable
 from retrieval.errors import EmbeddingError, HtxError, IndexBusyError, IndexCorruptError, InputError
 
 log = logging.getLogger(__name__)
 
 BUSY_RETRY_AFTER_S = 60  # an ingest holding the catalog finishes its write within about a minute
+DATABASE_RETRY_AFTER_S = 30
 INDEX_BUSY = "The article index is being updated; please try again in a minute."
 INDEX_DAMAGED = "The article index cannot be read right now; its operator has to rebuild it. Please try again later."
 MODEL_DOWN = "The search model is not available right now; please try again later."
+DATABASE_DOWN = "Feedback cannot be stored right now; please try again later."
 INTERNAL = "internal error; please try again"
 
 
@@ -49,6 +52,9 @@ def http_error(exc: HtxError) -> HttpError:
     if isinstance(exc, EmbeddingError):
         log.error("answered 503: %s", exc)
         return HttpError(503, MODEL_DOWN)
+    if isinstance(exc, DatabaseUnavailable):  # its message names the URL (password hidden) and what to do
+        log.warning("answered 503: %s", exc)
+        return HttpError(503, DATABASE_DOWN, {"Retry-After": str(DATABASE_RETRY_AFTER_S)})
     log.error("answered 500: %s: %s", type(exc).__name__, exc)
     return HttpError(500, INTERNAL)
 

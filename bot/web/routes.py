@@ -1,4 +1,4 @@
-"""The routes: the JSON and streaming (SSE) API, sources and feedback under /api; health, metrics,
+"""The routes: the JSON and streaming (SSE) API, sources and feedback under /api; health, readiness, metrics,
 the widget and its demo page, the favicon and the OpenAPI docs (with Swagger UI's own files) at the root."""
 
 from __future__ import annotations
@@ -14,12 +14,13 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sse_starlette.sse import EventSourceResponse
 from swagger_ui_bundle import swagger_ui_path
 
 from bot.feedback import Feedback
+from bot.readiness import Readiness, check_readiness, readiness_body
 from bot.stats_table import MEASURE_NAMES, STATS_SORTS, row_views, sort_stat_rows, to_csv
 from bot.web.deps import AskedDep, MetricsDep, ServicesDep, SettingsDep, spend_feedback_post, spend_question
 from bot.web.errors import INTERNAL, http_error
@@ -59,12 +60,18 @@ async def ask(asked: AskedDep, svc: ServicesDep, settings: SettingsDep, metrics:
 
 
 @api.post("/ask/stream", dependencies=[Depends(spend_question)])
-async def ask_stream(response: Response, asked: AskedDep, svc: ServicesDep, metrics: MetricsDep) -> EventSourceResponse:
+async def ask_stream(
+    response: Response, asked: AskedDep, svc: ServicesDep, settings: SettingsDep, metrics: MetricsDep
+) -> EventSourceResponse:
     """Answer as Server-Sent Events: `delta` pieces of text, then `citations` (with the `chart`
     when there is one, and a refusal's `suggestions`), then `done` (or an `error` event with a readable message)."""
     events = _answer_events(svc.answerer, asked.question, asked.history, metrics)
     # A response returned as it is gets no headers from the dependencies: the rate-limit ones are copied.
-    return EventSourceResponse(events, ping=15, headers=dict(response.headers))
+    # On SIGTERM sse-starlette would end every stream at once; an answer in progress gets the
+    # shutdown timeout to finish instead (uvicorn waits a little longer, see server_options).
+    return EventSourceResponse(
+        events, ping=15, headers=dict(response.headers), shutdown_grace_period=settings.shutdown_timeout
+    )
 
 
 async def _answer_events(
@@ -181,6 +188,18 @@ async def healthz(svc: ServicesDep) -> dict[str, Any]:
     """Tell whether the index is loaded and how many documents it holds."""
     count = await asyncio.to_thread(svc.index.catalog.count_documents)
     return {"status": "ok", "index_loaded": count > 0, "documents": count}
+
+
+@site.get(
+    "/readyz",
+    response_model=Readiness,
+    responses={503: {"model": Readiness, "description": "a part is not ready; `not_ready` names it"}},
+)
+async def readyz(svc: ServicesDep) -> JSONResponse:
+    """Tell whether this process can answer now: the index loaded, the vector store reachable, the
+    embedding model warm, the database reachable (503, naming what is not, otherwise)."""
+    body = readiness_body(await check_readiness(svc))
+    return JSONResponse(body, status_code=503 if body["not_ready"] else 200, headers={"Cache-Control": "no-store"})
 
 
 @site.get("/metrics", include_in_schema=False)

@@ -1,4 +1,5 @@
-"""How `htxbot serve` runs the app under uvicorn: a deadline for slow clients, which proxies to trust."""
+"""How `htxbot serve` runs the app under uvicorn: a deadline for slow clients, which proxies to trust,
+graceful shutdown, and uvicorn's logs in the configured format."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from bot.settings import Settings
 from retrieval.errors import ConfigError
 
 log = logging.getLogger(__name__)
+
+SHUTDOWN_MARGIN_S = 2  # uvicorn's wait beyond the streams' own, so that it never cuts one first
 
 
 def _timeout_reply(seconds: float) -> bytes:
@@ -111,6 +114,11 @@ def server_options(settings: Settings, host: str | None = None, port: int | None
         "host": host or settings.host,
         "port": port or settings.port,
         "log_level": settings.log_level.lower(),
+        # JSON logs: uvicorn's records go to the root logger's JSON handler (bot.logs), not its own.
+        **({"log_config": None} if settings.log_format == "json" else {}),
+        # On SIGTERM uvicorn stops accepting connections and waits for the answers in progress; a
+        # stream gets shutdown_timeout from sse-starlette (routes.ask_stream), uvicorn a little more.
+        "timeout_graceful_shutdown": settings.shutdown_timeout + SHUTDOWN_MARGIN_S,
         "http": with_read_deadline(AutoHTTPProtocol, settings.read_timeout),
         "timeout_keep_alive": settings.keep_alive_timeout,
         # X-Forwarded-For is read only from the listed proxies; with none, not at all (uvicorn's own

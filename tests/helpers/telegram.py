@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from dataclasses import replace
 from pathlib import Path
 
+from bot.database import open_database
 from bot.feedback import FeedbackStore
 from bot.telegram.application import build_application, start_application, stop_application
 from bot.wiring import Services
@@ -69,8 +70,8 @@ async def running(services: Services, api: FakeBotApi) -> AsyncIterator:
 
 def with_own_data_dir(services: Services, data_dir: Path, **settings: object) -> Iterator[Services]:
     """Yield ``services`` (the module's shared index) with this test's own data folder, so its
-    memory file and feedback store are its own, and ``settings`` changed; close the feedback store."""
+    database (feedback, conversation memory) is its own, and ``settings`` changed; close the database."""
     changed = services.settings.model_copy(update={"data_dir": data_dir, **settings})
-    feedback = FeedbackStore(changed.data_dir)
-    yield replace(services, settings=changed, feedback=feedback)
-    feedback.close()
+    database = open_database(changed)
+    yield replace(services, settings=changed, database=database, feedback=FeedbackStore(database))
+    database.close()

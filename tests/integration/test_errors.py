@@ -123,10 +123,11 @@ def test_loaders_raise_our_errors_and_keep_one_problem_per_file(tmp_path):
 
 def test_prompt_and_feedback_errors_are_ours(tmp_path, closing):
     import prompts
+    from bot.database import open_database
     from bot.feedback import Feedback, FeedbackStore
 
     with pytest.raises(ConfigError, match="no prompt named"):
         prompts.render("no-such-prompt")
-    store = closing(FeedbackStore(tmp_path))
+    store = FeedbackStore(closing(open_database(Settings(data_dir=tmp_path))))
     with pytest.raises(InputError, match="rating must be one of up, down, got 'meh'"):
         store.add(Feedback(channel="web", session_id="s", question="q", answer="a", rating="meh"))

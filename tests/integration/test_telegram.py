@@ -13,10 +13,13 @@ import pytest
 from fastapi import FastAPI
 from pydantic import SecretStr
 
+from bot.database import open_database
 from bot.feedback import FeedbackStore
 from bot.telegram.application import build_application, run_polling, start_application, stop_application
 from bot.telegram.handlers import (
     BAD_QUESTION,
+    EMPTY_QUESTION,
+    EMPTY_QUESTION_EN,
     FAILED,
     GREETING_EN,
     INDEX_BUSY,
@@ -85,14 +88,12 @@ async def test_memory_survives_a_restart_and_expires(services, api):
     assert "44" in follow_up["text"]
 
     now = [1000.0]
-    memory = ConversationMemory(
-        services.settings.data_dir / "m.json", ttl_seconds=60, max_turns=2, clock=lambda: now[0]
-    )
+    memory = ConversationMemory(services.database, ttl_seconds=60, max_turns=2, clock=lambda: now[0])
     for n in range(3):
         memory.add_turn(7, f"q{n}", f"a{n}")
     assert [m["content"] for m in memory.history(7)] == ["q1", "a1", "q2", "a2"]
     now[0] += 61
-    assert ConversationMemory(memory.path, ttl_seconds=60, max_turns=2, clock=lambda: now[0]).history(7) == []
+    assert ConversationMemory(services.database, ttl_seconds=60, max_turns=2, clock=lambda: now[0]).history(7) == []
 
 
 async def test_start_examples_help_and_sources(services, api):
@@ -139,6 +140,11 @@ async def test_a_user_whose_telegram_is_in_english_is_spoken_to_in_english(servi
         assert refused["text"] == NO_WORDS_EN
         [vietnamese] = await ask(api, message("???"))  # the same chat, a Vietnamese user
         assert vietnamese["text"] == NO_WORDS
+        # An empty question is told so in one language (the core's English reason is only logged).
+        [empty_en] = await ask(api, message(" \n ", user=ENGLISH_USER))
+        assert empty_en["text"] == EMPTY_QUESTION_EN
+        [empty] = await ask(api, message(" \n "))
+        assert empty["text"] == EMPTY_QUESTION and "empty" not in empty["text"]
 
         menus = api.calls_of("setMyCommands")
         assert [m.get("language_code") for m in menus] == [None, "en"]
@@ -232,9 +238,11 @@ async def test_a_refusal_lists_places_and_offers_questions_it_answers(services, 
         [refused] = await ask(api, message("Huyện Ba Bể có bao nhiêu HTX?"))
         check_telegram_html(refused["text"])
         assert "\n• Huyện Chợ Đồn, tỉnh Bắc Kạn" in refused["text"]  # a bulleted list, not a comma run
+        places = [line for line in refused["text"].splitlines() if line.startswith("• ")]
+        assert 2 <= len(places) <= 8 and {"• Tỉnh Hòa Bình", "• Tỉnh Lạng Sơn"} <= set(places)  # one a line
         rows = refused["reply_markup"]["inline_keyboard"]
         offered = [b for row in rows for b in row if b["callback_data"].startswith("sq:")]
-        assert 1 <= len(offered) <= 3
+        assert 2 <= len(offered) <= 3
         assert all(b["callback_data"] == "sq:" + b["text"] for b in offered)
         assert [b["callback_data"] for b in rows[-1]] == ["fb:up", "fb:down"]
 
@@ -527,10 +535,12 @@ async def test_llm_answers_stream_by_editing_one_message(lexical_services, api, 
                 "llm_timeout": 5,
             }
         )
+        database = closing(open_database(settings))
         services = replace(
             lexical_services,
             settings=settings,
-            feedback=closing(FeedbackStore(settings.data_dir)),
+            database=database,
+            feedback=FeedbackStore(database),
             answerer=LLMAnswerer(lexical_services.answerer, create_chat_model(settings)),
         )
         async with running(services, api):
