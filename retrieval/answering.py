@@ -22,6 +22,7 @@ from retrieval.composition import (
     capitalise,
     cite,
     marker,
+    nested_quotes,
     part_of_lead,
     place_notes,
     quote_of,
@@ -229,7 +230,7 @@ class ExtractiveAnswerer:
             (texts["gap"] if pick.temporal_gap else "")
             + (texts["target_only"] if goal else "")
             + part_of_lead(q, pick.clauses)
-            + texts["quote"].format(quote=short, marked=marker(short, 1))
+            + texts["quote"].format(quote=nested_quotes(short) if q.english else short, marked=marker(short, 1))
         )
         if item is not None:
             text += "\n" + texts["lowest_item" if lowest else "highest_item"].format(item=item)

@@ -315,6 +315,23 @@ def sentence_case(text: str) -> str:
     return capitalise(text.strip())
 
 
+def nested_quotes(text: str) -> str:
+    """Turn the double quotation marks of a quote into single ones, for an answer that puts the
+    quote itself in double quotation marks: '" Bè cá gồm 39 lồng … ", người này nói' becomes
+    "'Bè cá gồm 39 lồng …', người này nói" (scraped pages space their marks; they alternate)."""
+    opening = True
+
+    def mark(match: re.Match[str]) -> str:
+        nonlocal opening
+        before, after = match.group(1), match.group(2)
+        out = (before + "'") if opening else ("'" + after)
+        opening = not opening
+        return out
+
+    text = re.sub(r'(\s*)"(\s*)', mark, text)
+    return text.translate({ord("“"): "‘", ord("”"): "’"})
+
+
 def marker(text: str, number: int) -> str:
     """Put the citation marker before the final full stop: "… 42 HTX [1]."."""
     text = text.rstrip()

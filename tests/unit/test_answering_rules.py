@@ -214,3 +214,16 @@ def test_when_the_first_passages_hold_no_answer_deeper_ones_are_read(tmp_path):
         index.close()
     assert deep.found and "173 HTX" in deep.text
     assert not shallow.found
+
+
+def test_an_english_answer_quoting_speech_has_one_pair_of_double_quotation_marks(tmp_path):
+    (answer,) = _answers(
+        tmp_path,
+        {
+            "hop-luc.txt": "Bè cá của HTX Hợp Lực\n\nÔng Dương là công nhân Hợp tác xã Hợp Lực, xã Thạch Bằng, huyện Lộc Hà. "
+            '" Bè cá gồm 39 lồng, được đầu tư với chi phí khoảng 1,3 tỷ đồng ", người này nói.\n'
+        },
+        ["What did it cost to invest in the fish raft of the Hop Luc cooperative?"],
+    )
+    assert "1,3 tỷ" in answer.text
+    assert "'Bè cá gồm 39 lồng" in answer.text and '""' not in answer.text and '" Bè' not in answer.text
