@@ -145,16 +145,13 @@ def _merge(base: str, question: str) -> str:
     own = re.sub(r"\s+(?:thì sao|thế nào|ở đó|tại đó|there)$", "", own, flags=re.IGNORECASE)
     inherited = []
     old_places = find_places(base)
-    if old_places and not new_places:
+    # A place the gazetteer does not know ("huyện Lộc Hà", "xã Đông Tảo") is inherited as written,
+    # before the district or province it lies in: it is the place the conversation is about.
+    unknown = _UNKNOWN_MENTION_RE.search(base)
+    if unknown and not new_places and not any(p.key == fold(unknown.group(1)).lower() for p in old_places):
+        inherited.append(("ở " if not _english(question) else "in ") + unknown.group(0).rstrip("?,.()"))
+    elif old_places and not new_places:
         inherited.append(("ở " if not _english(question) else "in ") + old_places[0].label())
-    elif not new_places:
-        # A place the gazetteer does not know ("huyện Lộc Hà") is inherited as written.
-        unknown = re.search(
-            rf"\b(?:[Hh]uyện|[Tt]ỉnh|[Tt]hành phố|[Tt]hị xã|[Qq]uận)\s+[{CAPITALS}]\S*(?:\s+[{CAPITALS}]\S*){{0,3}}",
-            base,
-        )
-        if unknown:
-            inherited.append(("ở " if not _english(question) else "in ") + unknown.group(0).rstrip("?,.()"))
     old_years = years(base)
     if old_years and not new_years:
         inherited.append(("năm " if not _english(question) else "in ") + str(old_years[0]))
@@ -163,6 +160,12 @@ def _merge(base: str, question: str) -> str:
         if measures and len(words) <= 3:
             inherited.insert(0, measures[0].label_en if _english(question) else measures[0].label_vi)
     return f"{own} {' '.join(inherited)}?".replace("  ", " ") if inherited else question
+
+
+_UNKNOWN_MENTION_RE = re.compile(
+    rf"\b(?:[Hh]uyện|[Tt]ỉnh|[Tt]hành phố|[Tt]hị xã|[Qq]uận|(?<![Tt]ác )[Xx]ã|[Pp]hường|[Tt]hị trấn)\s+"
+    rf"([{CAPITALS}]\S*(?:\s+[{CAPITALS}]\S*){{0,3}})"
+)
 
 
 def _english(text: str) -> bool:

@@ -914,6 +914,16 @@ def _naming_unknown_places(q: Question, candidates: Sequence[Clause]) -> list[Cl
     def names_it(text: str) -> bool:
         return any(re.search(pattern, _folded(text)) for pattern in patterns)
 
+    # "Số gà trên toàn xã xấp xỉ 50.000" is of the commune asked ("xã Đông Tảo"); "toàn tỉnh", "cả
+    # nước" turn away from it.
+    own = {"xa"} if re.search(r"\b(?:xa|phuong|thi tran) \w", _folded(q.text)) else set()
+
+    def turns_away(sentence: str) -> bool:
+        units = re.findall(
+            r"\b(?:toan|ca|tren dia ban) (tinh|thanh pho|huyen|quan|thi xa|xa|vung|nuoc)\b", _folded(sentence)
+        )
+        return any(u not in own for u in units) or _says_national(sentence)
+
     # The known places the question names around it ("xã Xuân Phú, huyện Quan Hóa (Thanh Hóa)").
     around = [p for p in find_places(q.text) if not p.qualifier]
 
@@ -936,8 +946,7 @@ def _naming_unknown_places(q: Question, candidates: Sequence[Clause]) -> list[Cl
             # country: the article's own place, or "Chủ tịch Hội Nông dân xã Mai Phụ cho biết: … .
             # Thu nhập …" (the sentences before it).
             not find_places(c.sentence)
-            and not _WHOLE_UNIT_WORDS_RE.search(_folded(c.sentence))
-            and not _says_national(c.sentence)
+            and not turns_away(c.sentence)
             and (
                 names_it((c.document.place or "") + " " + c.document.title + " " + c.document.text[:300])
                 or names_it(" ".join(_sentences_before(c.context[-800:])))

@@ -220,10 +220,25 @@ def test_an_english_answer_quoting_speech_has_one_pair_of_double_quotation_marks
     (answer,) = _answers(
         tmp_path,
         {
-            "hop-luc.txt": "Bè cá của HTX Hợp Lực\n\nÔng Dương là công nhân Hợp tác xã Hợp Lực, xã Thạch Bằng, huyện Lộc Hà. "
+            "hop-luc.txt": "Bè cá của HTX Hợp Lực\n\n"
+            "Ông Dương là công nhân Hợp tác xã Hợp Lực, xã Thạch Bằng, huyện Lộc Hà. "
             '" Bè cá gồm 39 lồng, được đầu tư với chi phí khoảng 1,3 tỷ đồng ", người này nói.\n'
         },
         ["What did it cost to invest in the fish raft of the Hop Luc cooperative?"],
     )
     assert "1,3 tỷ" in answer.text
     assert "'Bè cá gồm 39 lồng" in answer.text and '""' not in answer.text and '" Bè' not in answer.text
+
+
+def test_the_whole_commune_asked_is_the_commune_and_the_whole_province_is_not(tmp_path):
+    article = (
+        "Gà chết ở Hưng Yên\n\nXã Đông Tảo (Khoái Châu, Hưng Yên) đã hình thành hợp tác xã nuôi gà với 16 hộ tham gia. "
+        "Số hộ nuôi gà trên toàn xã khoảng 300 hộ. Toàn tỉnh có 5.000 hộ nuôi gà.\n"
+    )
+    commune, other = _answers(
+        tmp_path,
+        {"dong-tao.txt": article},
+        ["Xã Đông Tảo có bao nhiêu hộ nuôi gà?", "Xã Tân Lân (Khoái Châu) có bao nhiêu hộ nuôi gà?"],
+    )
+    assert ("16 hộ" in commune.text or "300 hộ" in commune.text) and "5.000" not in commune.text
+    assert not other.found

@@ -490,3 +490,12 @@ def test_a_number_before_a_named_cooperative_is_not_a_count_of_cooperatives():
     ] == []
     assert [(f.number, f.measure) for f in figures("toàn TP có 173 HTX vận tải")] == [("173", "htx_count")]
     assert [(f.number, f.measure) for f in figures("Huyện có 42 HTX. Hợp tác xã An Bình")] == [("42", "htx_count")]
+
+
+def test_a_followup_inherits_the_commune_asked_not_only_its_district():
+    history = [{"role": "user", "content": "Xã Đông Tảo (Khoái Châu, Hưng Yên) có bao nhiêu hộ nuôi gà?"}]
+    standalone = resolve_followup("Thế còn tổng đàn gà của cả xã lúc đó khoảng bao nhiêu con?", history)
+    assert "Đông Tảo" in standalone
+    assert analyse(standalone).unknown_places == ("Đông Tảo",)
+    history = [{"role": "user", "content": "Huyện Chợ Đồn có bao nhiêu HTX?"}]
+    assert resolve_followup("Trong số đó có bao nhiêu HTX nông nghiệp?", history).endswith("ở huyện Chợ Đồn?")
