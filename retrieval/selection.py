@@ -907,7 +907,7 @@ def _naming_unknown_places(q: Question, candidates: Sequence[Clause]) -> list[Cl
     patterns = [
         rf"\b{re.escape(n)}\b"
         if len(n.split()) > 1
-        else rf"\b(?:huyen|tinh|thi xa|thanh pho|tp|quan|xa|phuong) {re.escape(n)}\b"
+        else rf"\b(?:huyen|tinh|thi xa|thanh pho|tp|quan|xa|phuong|thi tran) {re.escape(n)}\b"
         for n in (" ".join(canonical_words(name)) for name in q.unknown_places)
     ]
 

@@ -482,6 +482,7 @@ def test_a_commune_is_a_place_the_gazetteer_lacks_and_a_cooperative_is_not_a_com
     assert q.unknown_places == ("Thạch Kim",) and q.places == ()
     assert analyse("Hợp tác xã Tân Tiến có bao nhiêu xã viên?").unknown_places == ()
     assert analyse("Phường Bến Nghé có bao nhiêu HTX?").unknown_places == ("Bến Nghé",)
+    assert analyse("Nữ chủ nhiệm HTX ở thị trấn Lim (Tiên Du) tên là gì?").unknown_places == ("Lim",)
 
 
 def test_a_number_before_a_named_cooperative_is_not_a_count_of_cooperatives():

@@ -583,3 +583,15 @@ def test_a_sum_asked_of_a_named_body_is_its_articles_sum_where_the_article_place
     province = text.replace('" Bè cá gồm 39 lồng', '" Toàn tỉnh có 39 lồng')
     whole = pick(question, province)
     assert isinstance(whole, Refusal) or "1,3 tỷ" not in quoted(whole)
+
+
+def test_a_one_syllable_town_asked_is_found_with_its_unit_word():
+    text = (
+        "Công an đã bắt nghi phạm giết hại nữ Chủ nhiệm HTX ở thị trấn Lim, huyện Tiên Du. "
+        "Nạn nhân là bà Nguyễn Thị Huấn, Chủ nhiệm HTX Nông nghiệp thôn Duệ Đông."
+    )
+    assert "Nguyễn Thị Huấn" in quoted(pick("Nữ chủ nhiệm HTX ở thị trấn Lim (Tiên Du, Bắc Ninh) tên là gì?", text))
+    # "lim" alone is an ordinary word elsewhere: it needs its unit word
+    assert isinstance(
+        pick("Nữ chủ nhiệm HTX ở thị trấn Lim tên là gì?", text.replace("thị trấn Lim", "xã Lim")), Refusal
+    )
