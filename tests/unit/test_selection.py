@@ -591,7 +591,7 @@ def test_a_one_syllable_town_asked_is_found_with_its_unit_word():
         "Nạn nhân là bà Nguyễn Thị Huấn, Chủ nhiệm HTX Nông nghiệp thôn Duệ Đông."
     )
     assert "Nguyễn Thị Huấn" in quoted(pick("Nữ chủ nhiệm HTX ở thị trấn Lim (Tiên Du, Bắc Ninh) tên là gì?", text))
-    # "lim" alone is an ordinary word elsewhere: it needs its unit word
+    # another town's article does not answer for Lim
     assert isinstance(
-        pick("Nữ chủ nhiệm HTX ở thị trấn Lim tên là gì?", text.replace("thị trấn Lim", "xã Lim")), Refusal
+        pick("Nữ chủ nhiệm HTX ở thị trấn Lim tên là gì?", text.replace("thị trấn Lim", "thị trấn Chờ")), Refusal
     )
