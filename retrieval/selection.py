@@ -114,7 +114,7 @@ class Clause:
         found = [s for f in self.figures for s in [self.figure_subject(f.position)] if s]
         if not found:
             found = [self.figure_subject(10**6)]
-        return list(dict.fromkeys(p for group in found for p in group))
+        return [_situated(p, self.sentence, self.document) for p in dict.fromkeys(p for group in found for p in group)]
 
     @cached_property
     def figures(self) -> tuple[Figure, ...]:
@@ -164,6 +164,20 @@ class Clause:
                 if same:
                     return same[-1:]
         return figure_subject(self.text, self.before, self.sentence, self.document, position)
+
+
+def _situated(place: Place, sentence: str, document: Document) -> Place:
+    """Return a district the gazetteer puts in a province its article never names, in the one
+    province its sentence names instead: "Chi cục trưởng Thuỷ sản … Hoà Bình cho biết, huyện Kỳ
+    Sơn thiệt hại hơn 35 tấn" is Hòa Bình's Kỳ Sơn (merged in 2020, so the gazetteer knows only
+    Nghệ An's)."""
+    if place.kind not in ("district", "city") or not place.parent:
+        return place
+    if re.search(rf"\b{re.escape(place.parent)}\b", _folded(document.title + " " + document.text)):
+        return place
+    named = [p for p in find_places(sentence) if p.key != place.key]
+    provinces = {p.key if p.kind in (None, "province") else p.parent for p in named} - {None}
+    return replace(place, parent=provinces.pop()) if len(provinces) == 1 else place
 
 
 @lru_cache(maxsize=4096)

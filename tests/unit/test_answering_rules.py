@@ -242,3 +242,18 @@ def test_the_whole_commune_asked_is_the_commune_and_the_whole_province_is_not(tm
     )
     assert ("16 hộ" in commune.text or "300 hộ" in commune.text) and "5.000" not in commune.text
     assert not other.found
+
+
+def test_a_district_the_gazetteer_puts_elsewhere_is_in_the_province_its_sentence_names(tmp_path):
+    # vietnamadminunits knows only Nghệ An's Kỳ Sơn; Hòa Bình's was merged in 2020.
+    article = (
+        "Cá lồng chết trên sông Đà\n\nChi cục trưởng Thuỷ sản (Sở Nông nghiệp và Phát triển nông thôn Hoà Bình) "
+        "cho biết, huyện Kỳ Sơn thiệt hại hơn 35 tấn, thành phố Hoà Bình 16 tấn cá lồng.\n"
+    )
+    hoa_binh, nghe_an = _answers(
+        tmp_path,
+        {"song-da.txt": article},
+        ["Huyện Kỳ Sơn (Hòa Bình) thiệt hại bao nhiêu tấn cá?", "Huyện Kỳ Sơn (Nghệ An) thiệt hại bao nhiêu tấn cá?"],
+    )
+    assert "35 tấn" in hoa_binh.text
+    assert not nghe_an.found and "35" not in nghe_an.text
