@@ -166,7 +166,7 @@ class ExtractiveAnswerer:
             return self._compare_owners(q, passages)
         if q.intent == "rank":
             return self._rank(q, passages)
-        if q.intent == "trend" and q.asked:
+        if q.intent == "trend" and q.asked and not _asks_two_kinds(q):
             return self._trend(q, passages)
         return self._single(q, passages)
 
@@ -483,6 +483,14 @@ class ExtractiveAnswerer:
             self._suggested.clear()
         self._suggested[key] = tuple(found)
         return self._suggested[key]
+
+
+def _asks_two_kinds(q: Question) -> bool:
+    """Tell whether a question asks two figures of different kinds one after the other ("năm 2020
+    thành lập mới được mấy HTX, và chỉ tiêu … cho năm 2021 là bao nhiêu?": an actual and a goal),
+    which are two answers, not one series."""
+    parts = question_parts(q)
+    return len(parts) == 2 and parts[0].qualifiers != parts[1].qualifiers
 
 
 def _with_legacy_units(text: str, q: Question) -> str:

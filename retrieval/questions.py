@@ -613,8 +613,14 @@ def question_parts(q: Question) -> list[Question]:
     breaks = [m for m in _PART_BREAK_RE.finditer(q.text) if asks[0] < m.start() < asks[1]]
     if not breaks:
         return []
-    # ", và …" / "; còn …" part the question; a bare "còn" may be a verb ("dư nợ còn bao nhiêu").
-    cut = next((m for m in reversed(breaks) if m.group(0)[0] in ",;"), breaks[-1])
+
+    # ", và …" / "; còn …" part the question, before a bare comma (which may list: "thành lập mới
+    # HTX, liên hiệp HTX") and before a bare "còn" (which may be a verb: "dư nợ còn bao nhiêu").
+    def strength(m: re.Match[str]) -> int:
+        mark, word = m.group(0)[0] in ",;", bool(re.search(r"\w", m.group(0)))
+        return 3 if mark and word else 2 if m.group(0)[0] == ";" else 1 if mark else 0
+
+    cut = max(reversed(breaks), key=strength)
     first, second = q.text[: cut.start()].strip(), q.text[cut.end() :].strip()
     if len(first.split()) < 3 or len(second.split()) < 2:
         return []
@@ -626,6 +632,9 @@ def question_parts(q: Question) -> list[Question]:
                 part,
                 places=part.places or q.places,
                 organisations=part.organisations or q.organisations,
+                # "doanh thu … năm 2020 là bao nhiêu, và năm 2021 đặt chỉ tiêu tăng bao nhiêu?": the
+                # measure said once is asked of both parts
+                asked=part.asked or (q.asked if part.noun is None else ()),
                 # "…cuối năm 2016, và đến nay còn bao nhiêu?": the part about now is not of 2016.
                 years=part.years or (() if _NOW_RE.search(fold(text).lower()) else q.years),
             )

@@ -257,3 +257,22 @@ def test_a_district_the_gazetteer_puts_elsewhere_is_in_the_province_its_sentence
     )
     assert "35 tấn" in hoa_binh.text
     assert not nghe_an.found and "35" not in nghe_an.text
+
+
+def test_an_actual_and_a_goal_asked_one_after_the_other_are_both_quoted(tmp_path):
+    from pathlib import Path
+
+    from retrieval.answering import ExtractiveAnswerer
+    from retrieval.index import Index
+
+    seed = Path(__file__).resolve().parents[2] / "seeds" / "001_1a9eb9ec0dc31760.txt"  # Hòa Bình, 2020
+    index = Index(tmp_path / "data", None)
+    try:
+        index.ingest([seed])
+        answer = ExtractiveAnswerer(index).answer(
+            "Tỉnh Hòa Bình năm 2020 đã thành lập mới được mấy HTX, và chỉ tiêu thành lập mới HTX, liên hiệp HTX "
+            "cho năm 2021 được đặt ra là bao nhiêu?"
+        )
+    finally:
+        index.close()
+    assert "66 HTX" in answer.text and "65 HTX" in answer.text

@@ -500,3 +500,17 @@ def test_a_followup_inherits_the_commune_asked_not_only_its_district():
     assert analyse(standalone).unknown_places == ("Đông Tảo",)
     history = [{"role": "user", "content": "Huyện Chợ Đồn có bao nhiêu HTX?"}]
     assert resolve_followup("Trong số đó có bao nhiêu HTX nông nghiệp?", history).endswith("ở huyện Chợ Đồn?")
+
+
+def test_two_parts_are_cut_at_comma_and_conjunction_and_share_the_measure_said_once():
+    from retrieval.questions import question_parts
+
+    q = analyse(
+        "Tỉnh Hòa Bình năm 2020 đã thành lập mới được mấy HTX, và chỉ tiêu thành lập mới HTX, liên hiệp HTX "
+        "cho năm 2021 được đặt ra là bao nhiêu?"
+    )
+    first, second = question_parts(q)
+    assert first.text.endswith("mấy HTX") and second.text.startswith("chỉ tiêu thành lập mới HTX, liên hiệp HTX")
+    assert "target" in second.qualifiers and "target" not in first.qualifiers
+    q = analyse("Doanh thu bình quân một HTX năm 2020 là bao nhiêu, và năm 2021 tỉnh đặt chỉ tiêu tăng bao nhiêu?")
+    assert [[m.name for m in p.asked] for p in question_parts(q)] == [["revenue"], ["revenue"]]
