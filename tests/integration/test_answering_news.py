@@ -100,8 +100,8 @@ def test_the_first_articles_are_read_whole_not_only_their_matching_chunk(answere
     index, _ = answerer_over([article, HTX_HANOI])
     assert len(index.document_passages("vung-dbscl")) >= 3
     question = "ĐBSCL và Đông Nam Bộ chiếm bao nhiêu phần trăm số hợp tác xã cả nước?"
-    one_chunk = ExtractiveAnswerer(index, AnswerConfig(passages=1, read=1, whole_articles=0)).answer(question)
+    one_chunk = ExtractiveAnswerer(index, AnswerConfig(passages=1, read=1, whole_articles=0, deeper=0)).answer(question)
     assert "15,16" not in one_chunk.text
-    whole = ExtractiveAnswerer(index, AnswerConfig(passages=1, read=1, whole_articles=1)).answer(question)
+    whole = ExtractiveAnswerer(index, AnswerConfig(passages=1, read=1, whole_articles=1, deeper=0)).answer(question)
     assert whole.found and "15,16%" in whole.text
     assert [c.source for c in whole.citations] == [index.document("vung-dbscl").cited_as]
