@@ -15,13 +15,15 @@ FLOORS = {
     "tuning": 0.92,
     "tuning2": 0.85,
     "tuning3": 0.85,
-    "tuning4": 0.7,
+    "tuning4": 0.8,
     "tuning5": 0.75,
-    "tuning6": 0.5,
+    "tuning6": 0.6,
+    "tuning7": 0.7,
     "heldout": 0.72,
     "heldout2": 0.55,
     "heldout3": 0.5,
     "heldout4": 0.4,
+    "heldout5": 0.5,
 }
 
 
