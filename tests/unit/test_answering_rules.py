@@ -66,74 +66,17 @@ def test_a_followup_that_compares_keeps_both_places():
 
 
 def test_a_goal_given_for_a_question_that_asks_no_goal_is_said_to_be_one(tmp_path):
-    from retrieval.answering import ExtractiveAnswerer
-    from retrieval.index import Index
-
-    article = tmp_path / "bach-thong.txt"
-    article.write_text(
+    article = (
         "Phát triển HTX ở Bạch Thông\n\nHuyện Bạch Thông hiện có 31 HTX. "
-        "Phấn đấu đến năm 2025, doanh thu bình quân của HTX đạt 2 tỷ đồng/HTX.\n",
-        encoding="utf-8",
+        "Phấn đấu đến năm 2025, doanh thu bình quân của HTX đạt 2 tỷ đồng/HTX.\n"
     )
-    index = Index(tmp_path / "data", None)
-    try:
-        index.ingest([article])
-        answerer = ExtractiveAnswerer(index)
-        revenue = answerer.answer("Doanh thu bình quân của HTX ở Bạch Thông là bao nhiêu?")
-        count = answerer.answer("Bạch Thông có bao nhiêu HTX?")
-    finally:
-        index.close()
+    revenue, count = _answers(
+        tmp_path,
+        {"bach-thong.txt": article},
+        ["Doanh thu bình quân của HTX ở Bạch Thông là bao nhiêu?", "Bạch Thông có bao nhiêu HTX?"],
+    )
     assert "2 tỷ" in revenue.text and revenue.text.startswith("Số liệu dưới đây là mục tiêu")
     assert "31 HTX" in count.text and "mục tiêu" not in count.text
-
-
-def test_each_part_of_a_two_part_question_quotes_its_own_clause(tmp_path):
-    from retrieval.answering import ExtractiveAnswerer
-    from retrieval.index import Index
-
-    article = tmp_path / "thuy-loi.txt"
-    article.write_text(
-        "Tiêu chí hỗ trợ hạ tầng cho HTX nông nghiệp\n\n"
-        "Công trình thủy lợi nội đồng: diện tích đất sản xuất do hợp tác xã nông nghiệp đảm nhận tưới tiêu "
-        "tối thiểu phải đạt 50 ha; riêng đối với công trình cấp nước đầu mối phục vụ tưới tiết kiệm là 10 ha. "
-        "b) Đường trục chính giao thông nội đồng: vùng sản xuất phải có diện tích tối thiểu 50 ha; "
-        "riêng đối với đường lâm nghiệp nội vùng phải có diện tích tối thiểu là 100 ha.\n",
-        encoding="utf-8",
-    )
-    index = Index(tmp_path / "data", None)
-    try:
-        index.ingest([article])
-        answer = ExtractiveAnswerer(index).answer(
-            "Diện tích HTX nông nghiệp đảm nhận tưới tiêu tối thiểu phải đạt bao nhiêu ha, "
-            "còn công trình cấp nước đầu mối phục vụ tưới tiết kiệm thì yêu cầu bao nhiêu?"
-        )
-    finally:
-        index.close()
-    assert "50 ha" in answer.text and "10 ha" in answer.text
-    assert "100 ha" not in answer.text  # the whole question's second guess is not quoted
-
-
-def test_a_place_in_brackets_in_the_sentence_before_is_an_aside_not_the_subject(tmp_path):
-    from retrieval.answering import ExtractiveAnswerer
-    from retrieval.index import Index
-
-    article = tmp_path / "lon.txt"
-    article.write_text(
-        "Chăn nuôi lợn ở Hà Nội\n\n"
-        "TP Hà Nội có tổng số lợn đứng thứ hai cả nước với gần 2 triệu con (sau Đồng Nai). "
-        "Trong đó có trên 280 công ty, xí nghiệp, hợp tác xã chăn nuôi lợn.\n",
-        encoding="utf-8",
-    )
-    index = Index(tmp_path / "data", None)
-    try:
-        index.ingest([article])
-        answerer = ExtractiveAnswerer(index)
-        hanoi = answerer.answer("Hà Nội có bao nhiêu công ty, xí nghiệp, hợp tác xã chăn nuôi lợn?")
-        dongnai = answerer.answer("Đồng Nai có bao nhiêu công ty, xí nghiệp, hợp tác xã chăn nuôi lợn?")
-    finally:
-        index.close()
-    assert "280" in hanoi.text and hanoi.found
-    assert "280" not in dongnai.text
 
 
 def _answers(tmp_path, articles, questions):
@@ -151,6 +94,44 @@ def _answers(tmp_path, articles, questions):
         return [answerer.answer(q) for q in questions]
     finally:
         index.close()
+
+
+def test_each_part_of_a_two_part_question_quotes_its_own_clause(tmp_path):
+    article = (
+        "Tiêu chí hỗ trợ hạ tầng cho HTX nông nghiệp\n\n"
+        "Công trình thủy lợi nội đồng: diện tích đất sản xuất do hợp tác xã nông nghiệp đảm nhận tưới tiêu "
+        "tối thiểu phải đạt 50 ha; riêng đối với công trình cấp nước đầu mối phục vụ tưới tiết kiệm là 10 ha. "
+        "b) Đường trục chính giao thông nội đồng: vùng sản xuất phải có diện tích tối thiểu 50 ha; "
+        "riêng đối với đường lâm nghiệp nội vùng phải có diện tích tối thiểu là 100 ha.\n"
+    )
+    (answer,) = _answers(
+        tmp_path,
+        {"thuy-loi.txt": article},
+        [
+            "Diện tích HTX nông nghiệp đảm nhận tưới tiêu tối thiểu phải đạt bao nhiêu ha, "
+            "còn công trình cấp nước đầu mối phục vụ tưới tiết kiệm thì yêu cầu bao nhiêu?"
+        ],
+    )
+    assert "50 ha" in answer.text and "10 ha" in answer.text
+    assert "100 ha" not in answer.text  # the whole question's second guess is not quoted
+
+
+def test_a_place_in_brackets_in_the_sentence_before_is_an_aside_not_the_subject(tmp_path):
+    article = (
+        "Chăn nuôi lợn ở Hà Nội\n\n"
+        "TP Hà Nội có tổng số lợn đứng thứ hai cả nước với gần 2 triệu con (sau Đồng Nai). "
+        "Trong đó có trên 280 công ty, xí nghiệp, hợp tác xã chăn nuôi lợn.\n"
+    )
+    hanoi, dongnai = _answers(
+        tmp_path,
+        {"lon.txt": article},
+        [
+            "Hà Nội có bao nhiêu công ty, xí nghiệp, hợp tác xã chăn nuôi lợn?",
+            "Đồng Nai có bao nhiêu công ty, xí nghiệp, hợp tác xã chăn nuôi lợn?",
+        ],
+    )
+    assert "280" in hanoi.text and hanoi.found
+    assert "280" not in dongnai.text
 
 
 def test_a_figure_of_the_past_gives_way_to_the_latest_for_a_question_that_asks_no_year(tmp_path):
