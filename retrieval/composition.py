@@ -248,11 +248,18 @@ def trim(text: str, q: Question) -> str:
         # "… là 11 tỷ đồng, tăng 4 tỷ đồng, …": the change said of the figure stays with it.
         while keep + 1 < len(segments) and CHANGE_RE.match(" ".join(canonical_words(segments[keep + 1]))):
             keep += 1
+    # "Với mức đầu tư khoảng 1,8 tỷ đồng một chiếc, xe buýt 2 tầng, có sức chở 120 người được đưa vào
+    # hoạt động …": a segment that opens with a verb is the predicate of the one before; the quote
+    # never stops at a subject without it.
+    while keep + 1 < len(segments) and _PREDICATE_RE.match(" ".join(canonical_words(segments[keep + 1]))):
+        keep += 1
     trimmed = ", ".join(segments[: keep + 1])
     if len(trimmed.split()) < 5:
         return text
     return trimmed if len(text) - len(trimmed) > 30 else text
 
+
+_PREDICATE_RE = re.compile(r"(?:co|duoc|la|da|se|dang|bi|van|deu|dat|chiem)\b")
 
 _EN_PERIODS = (
     (r"^(?:tinh |luy ke )?(?:den|toi) (?:het |cuoi )?(?:ngay )?(\d{1,2}/\d{1,2}/\d{4})", "as of {0}"),

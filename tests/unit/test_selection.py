@@ -595,3 +595,21 @@ def test_a_one_syllable_town_asked_is_found_with_its_unit_word():
     assert isinstance(
         pick("Nữ chủ nhiệm HTX ở thị trấn Lim tên là gì?", text.replace("thị trấn Lim", "thị trấn Chờ")), Refusal
     )
+
+
+def test_a_quote_never_stops_at_a_subject_before_its_verb():
+    from retrieval.composition import trim
+
+    sentence = (
+        "Với mức đầu tư khoảng 1,8 tỷ đồng một chiếc, xe buýt 2 tầng, có sức chở 120 người được đưa vào "
+        "hoạt động tại TP HCM từ năm 2005."
+    )
+    quoted = trim(sentence, analyse("What did each double-decker bus cost to buy, and at what price is it sold now?"))
+    assert "có sức chở 120 người" in quoted and not quoted.endswith("xe buýt 2 tầng")
+    text = (
+        "Hiện nay, huyện Chợ Đồn có 42 HTX với 500 thành viên, các HTX của huyện đã chủ động tìm đầu ra cho sản phẩm "
+        "và liên kết với doanh nghiệp trong tỉnh"
+    )
+    assert (
+        trim(text, analyse("Huyện Chợ Đồn có bao nhiêu HTX?")) == "Hiện nay, huyện Chợ Đồn có 42 HTX với 500 thành viên"
+    )
