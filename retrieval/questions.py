@@ -127,6 +127,9 @@ _INTERROGATIVE_RE = re.compile(
 # English phrases whose words mean something else alone ("cooperative" is an HTX, a "cooperative
 # group" a tổ hợp tác): translated first, and their words are not looked up again.
 _PHRASES = {
+    # the articles mostly write "TP. HCM"
+    "ho chi minh city": "thành phố Hồ Chí Minh TP HCM",
+    "hcmc": "thành phố Hồ Chí Minh TP HCM",
     "cooperative group": "tổ hợp tác",
     "cooperative groups": "tổ hợp tác",
     "cooperative union": "liên hiệp hợp tác xã",
