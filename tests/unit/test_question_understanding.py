@@ -514,3 +514,8 @@ def test_two_parts_are_cut_at_comma_and_conjunction_and_share_the_measure_said_o
     assert "target" in second.qualifiers and "target" not in first.qualifiers
     q = analyse("Doanh thu bình quân một HTX năm 2020 là bao nhiêu, và năm 2021 tỉnh đặt chỉ tiêu tăng bao nhiêu?")
     assert [[m.name for m in p.asked] for p in question_parts(q)] == [["revenue"], ["revenue"]]
+
+
+def test_an_english_city_is_searched_as_the_articles_write_it():
+    assert "TP HCM" in analyse("How many transport cooperatives does Ho Chi Minh City have?").search_text
+    assert "TP HCM" in analyse("How many cooperatives are there in HCMC?").search_text
