@@ -24,7 +24,7 @@ from retrieval.measures import (
 )
 from retrieval.periods import years
 from retrieval.places import REGION_NAMES_RE, Place, find_places, within
-from retrieval.vietnamese import CAPITALS, bigrams, canonical_words, fold, is_english, nfc
+from retrieval.vietnamese import CAPITALS, bigrams, canonical_words, fold, has_diacritics, is_english, nfc
 
 # Folded function words and question words that carry no topic.
 _STOPWORDS = frozenset(
@@ -559,9 +559,16 @@ _NOT_TRADE = frozenset(
 )
 
 
+_NOT_TRADE_ACCENTED = frozenset(
+    "ở tại của trên thuộc trong và có là huyện tỉnh xã thành phố tp quận phường thị trấn vùng năm tháng "
+    "nào gì bao nhiêu mấy số như hay hoặc với cho đến từ hiện đã đang sẽ được bị những các một".split()
+)
+
+
 def organisations(text: str) -> tuple[str, ...]:
     """Return the folded proper names of the cooperatives and firms ``text`` names ("tang hoa")."""
     found: list[str] = []
+    accented = has_diacritics(text)
     for match in _ORGANISATION_RE.finditer(text):
         before = text[: match.start()].rstrip().rsplit(" ", 1)[-1].lower()
         if before in ("các", "những", "số", "cac", "nhung", "so"):
@@ -571,7 +578,9 @@ def organisations(text: str) -> tuple[str, ...]:
             bare = word.rstrip(",.;:?!)")
             lower = bare.lower()
             trade_word = not bare[:1].isupper() and lower not in ("mây", "máy")
-            if not bare.isalpha() or lower == "mấy" or (trade_word and fold(lower) in _NOT_TRADE):
+            # Accented, the word itself decides: "nuôi trồng" is a trade, "trong" (in) is not.
+            stop = lower in _NOT_TRADE_ACCENTED if accented else fold(lower) in _NOT_TRADE
+            if not bare.isalpha() or lower == "mấy" or (trade_word and stop):
                 break
             words.append(bare)
             if bare != word:
