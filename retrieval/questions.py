@@ -366,6 +366,18 @@ def asked_places(text: str) -> tuple[Place, ...]:
     return tuple(kept)
 
 
+# A clause that only says when ("lúc công bố sẽ bán …", "khi mới thành lập", "sau khi được giao …").
+_TIME_CLAUSE_RE = re.compile(r"^(?:luc|khi|hoi|sau khi|truoc khi|dip|nhan dip|vao luc|when|while|after|before)\b")
+
+
+def _without_time_clauses(text: str) -> str:
+    """Return ``text`` without the comma-separated clauses that only say when: their plan words
+    ("Hồi giữa năm 2017, lúc công bố sẽ bán …, hệ thống … có bao nhiêu siêu thị?") are not asked."""
+    segments = re.split(r"(?<=,)\s+", text)
+    kept = [seg for seg in segments if not _TIME_CLAUSE_RE.match(fold(seg).lower().strip())]
+    return " ".join(kept) if kept else text
+
+
 def analyse(text: str) -> Question:
     """Read the places, years, quantity cue, measures, intent and topic terms of a question."""
     english = is_english(text)
@@ -392,7 +404,7 @@ def analyse(text: str) -> Question:
         tokens = canonical_words(match_text)
         measures = _measures(cue_words(match_text))
     topic = _topic_tokens(tokens, named)
-    qualifiers = question_qualifiers(match_text)
+    qualifiers = question_qualifiers(_without_time_clauses(match_text))
     # "HTX Chợ Mới có bao nhiêu?" asks the cooperatives of a place, not one body named Chợ Mới.
     place_keys = {p.key for p in named}
     bodies = tuple(b for b in organisations(text) if b not in place_keys)

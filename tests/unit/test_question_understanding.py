@@ -522,3 +522,16 @@ def test_two_parts_are_cut_at_comma_and_conjunction_and_share_the_measure_said_o
 def test_an_english_city_is_searched_as_the_articles_write_it():
     assert "TP HCM" in analyse("How many transport cooperatives does Ho Chi Minh City have?").search_text
     assert "TP HCM" in analyse("How many cooperatives are there in HCMC?").search_text
+
+
+@pytest.mark.parametrize(
+    ("question", "qualifiers"),
+    [
+        ("Hồi giữa năm 2017, lúc công bố sẽ bán thực phẩm hữu cơ, hệ thống Saigon Co.op có bao nhiêu siêu thị?", set()),
+        ("Khi mới thành lập, HTX có bao nhiêu thành viên?", set()),
+        ("Đến năm 2025, huyện Chợ Đồn phấn đấu có bao nhiêu HTX?", {"target"}),
+        ("Năm 2020 có bao nhiêu HTX thành lập mới?", {"new"}),
+    ],
+)
+def test_a_clause_that_only_says_when_asks_no_plan_and_no_new_ones(question, qualifiers):
+    assert set(analyse(question).qualifiers) == qualifiers
