@@ -292,7 +292,7 @@ def serve(
     services = _services(ctx)
     settings = services.settings
     try:
-        services.ensure_seeded()
+        _seed_unless_store_down(services)
         telegram_application = None
         if settings.telegram_mode == "webhook" and settings.telegram_token:
             from bot.telegram.application import build_application
@@ -310,6 +310,18 @@ def serve(
         services.close()
 
 
+def _seed_unless_store_down(services: Services) -> None:
+    """Ingest the seeds into an empty index; a Chroma server that is down does not stop a server or
+    the Telegram bot from starting: they answer that the index is unavailable (503 on the web, with
+    /readyz naming the server) until it is back."""
+    from retrieval.store import StoreUnavailable
+
+    try:
+        services.ensure_seeded()
+    except StoreUnavailable as exc:
+        logging.getLogger(__name__).error("%s", exc)
+
+
 def _after_graceful_shutdown(signum: int, frame: object) -> None:
     """Take the SIGTERM uvicorn raises again once it has shut down gracefully (see serve)."""
 
@@ -321,7 +333,7 @@ def telegram(ctx: typer.Context) -> None:
 
     services = _services(ctx)
     try:
-        services.ensure_seeded()
+        _seed_unless_store_down(services)
         services.warm_up()
         run_polling(services)
     finally:

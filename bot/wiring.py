@@ -20,6 +20,7 @@ from retrieval.errors import HtxError
 from retrieval.index import Index, IngestReport, SearchConfig
 from retrieval.parts import ProgressFactory
 from retrieval.places import gazetteer
+from retrieval.store import ChromaServerConfig
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -138,6 +139,7 @@ def build_services(
         search=search,
         progress=bars,
         reset=reset,
+        server=chroma_server(settings),
     )
     extractive = ExtractiveAnswerer(
         index,
@@ -151,6 +153,18 @@ def build_services(
     database = open_database(settings)
     return Services(
         settings=settings, index=index, answerer=answerer, feedback=FeedbackStore(database), database=database
+    )
+
+
+def chroma_server(settings: Settings) -> ChromaServerConfig | None:
+    """The Chroma server the settings name (HTX_CHROMA_*), or None for the embedded Chroma."""
+    if not settings.chroma_url:
+        return None
+    return ChromaServerConfig(
+        url=settings.chroma_url,
+        token=settings.chroma_token.get_secret_value() if settings.chroma_token else None,
+        tenant=settings.chroma_tenant,
+        database=settings.chroma_database,
     )
 
 

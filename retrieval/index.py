@@ -20,7 +20,7 @@ from retrieval.parts import IndexParts, ProgressFactory
 from retrieval.stats import StatRow, StatsQuery, extract, filter_rows
 
 if TYPE_CHECKING:
-    from retrieval.store import VectorStore
+    from retrieval.store import ChromaServerConfig, VectorStore
 
 __all__ = ["FUSION_METHODS", "Index", "IngestReport", "SearchConfig", "fuse"]
 
@@ -28,7 +28,8 @@ log = logging.getLogger(__name__)
 
 
 class Index:
-    """Catalog (SQLite) + vector store (Chroma) + lexical index (bm25s) in one data folder."""
+    """Catalog (SQLite) + vector store (Chroma) + lexical index (bm25s) in one data folder; with a
+    Chroma ``server``, the index is the server's and the folder a cache of it (``retrieval.replication``)."""
 
     def __init__(
         self,
@@ -39,8 +40,9 @@ class Index:
         search: SearchConfig | None = None,
         progress: ProgressFactory | None = None,
         reset: bool = False,
+        server: ChromaServerConfig | None = None,
     ):
-        self.parts = IndexParts(data_dir, embedder, progress=progress, reset=reset)
+        self.parts = IndexParts(data_dir, embedder, progress=progress, reset=reset, server=server)
         self.data_dir = self.parts.data_dir
         self.embedder = embedder
         self.chunk_chars = chunk_chars
@@ -75,11 +77,13 @@ class Index:
         self.parts.warm_up()
 
     def is_empty(self) -> bool:
-        """Tell whether no document is indexed."""
+        """Tell whether no document is indexed (with a Chroma server: on the server)."""
+        self.parts.follow_server(now=True)
         return self.catalog.count_documents() == 0
 
     def documents(self) -> list[tuple[Document, int]]:
         """Return every document with its chunk count."""
+        self.parts.follow_server()
         return self.catalog.documents()
 
     def covered_places(self, limit: int = 8) -> list[str]:
@@ -97,6 +101,7 @@ class Index:
         them again first; a read-only one reads its documents instead.
         """
         query = query or StatsQuery()
+        self.parts.follow_server()
         catalog = self.catalog
         if not catalog.stats_current():
             if catalog.read_only:
@@ -139,13 +144,16 @@ class Index:
         """
         started = time.perf_counter()
         folders = [Path(p) for p in paths]
-        with self.parts.ingest_lock(), preparing(self.parts, self.chunk_chars, rebuild=rebuild) as chunker:
-            batch = read_paths(folders, self.parts.progress, on_document=chunker.add)
-            return apply_batch(self.parts, batch, folders, chunker, rebuild=rebuild, prune=prune, started=started)
+        with self.parts.ingest_lock():
+            self.parts.before_ingest()
+            with preparing(self.parts, self.chunk_chars, rebuild=rebuild) as chunker:
+                batch = read_paths(folders, self.parts.progress, on_document=chunker.add)
+                return apply_batch(self.parts, batch, folders, chunker, rebuild=rebuild, prune=prune, started=started)
 
     def ingest_documents(self, documents: Iterable[Document], *, rebuild: bool = False) -> IngestReport:
         """Index documents built in memory (benchmarks, tests); nothing is removed unless ``rebuild``."""
         with self.parts.ingest_lock():
+            self.parts.before_ingest()
             return ingest_documents(self.parts, documents, rebuild=rebuild, chunk_chars=self.chunk_chars)
 
     # --- search ----------------------------------------------------------------------------------

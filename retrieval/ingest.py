@@ -329,9 +329,10 @@ def apply_batch(
 
 
 def finish(parts: IndexParts, report: IngestReport | None = None, *, rebuild: bool = False) -> int:
-    """Bring the saved lexical index and the vector store up to the catalog, then mark the
-    generation; return how many chunks had to be embedded. A part that cannot be written raises,
-    and the generation marker stays where it was: servers keep answering from what they hold."""
+    """Bring the saved lexical index and the vector store (and a Chroma server's documents) up to
+    the catalog, then mark the generation; return how many chunks had to be embedded. A part that
+    cannot be written raises, and the generation marker stays where it was: servers keep answering
+    from what they hold."""
     generation = parts.catalog.get_meta("catalog_generation")
     if generation is None:  # an index from before generations were recorded
         generation = parts.catalog.get_meta("generation") or uuid.uuid4().hex
@@ -347,6 +348,7 @@ def finish(parts: IndexParts, report: IngestReport | None = None, *, rebuild: bo
             if report is not None and not (moved or rebuild):
                 report.vectors_restored = restored
     refresh_stats(parts)
+    parts.publish()  # with a Chroma server: the replicas' copy, before the marker
     parts.mark_complete()
     if report is not None:
         report.chunks_total = parts.catalog.count_chunks()

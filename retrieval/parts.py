@@ -6,6 +6,10 @@ The lexical index remembers the generation it was built from, and the ``generati
 written last, once every part has caught up: a part behind the catalog (an ingest killed after
 its catalog commit, a disk that filled up, a deleted folder) is brought up to date from the
 catalog by the next ingest, and a server watching ``generation`` reloads only complete indexes.
+
+With a Chroma server (``server``), the server holds the index and the folder is a cache of it; see
+``retrieval.replication``: an ingest starts from the server's documents and publishes to it before
+the marker is written, and a reader follows the server's generation instead of the folder's.
 """
 
 from __future__ import annotations
@@ -31,7 +35,8 @@ from retrieval.models import Chunk
 from retrieval.vietnamese import LEXICAL_VERSION
 
 if TYPE_CHECKING:
-    from retrieval.store import VectorStore
+    from retrieval.replication import SharedIndex, SharedState
+    from retrieval.store import ChromaServer, ChromaServerConfig, VectorStore
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +84,13 @@ class IndexParts:
     RELOAD_CHECK_S = 2.0  # how often a search looks whether another process changed the index
 
     def __init__(
-        self, data_dir: Path, embedder: Embedder | None, *, progress: ProgressFactory | None = None, reset: bool = False
+        self,
+        data_dir: Path,
+        embedder: Embedder | None,
+        *,
+        progress: ProgressFactory | None = None,
+        reset: bool = False,
+        server: ChromaServerConfig | None = None,
     ):
         self.data_dir = Path(data_dir)
         try:
@@ -96,6 +107,16 @@ class IndexParts:
         self._opening = threading.RLock()  # concurrent first requests open each part once
         self.generation = self.catalog.get_meta("generation")  # changed by every complete ingest
         self._checked = time.monotonic()
+        self.server: ChromaServer | None = None
+        self.shared: SharedIndex | None = None
+        if server is not None:
+            from retrieval.replication import SharedIndex
+            from retrieval.store import ChromaServer
+
+            self.server = ChromaServer(server)
+            self.shared = SharedIndex(self.server)
+            self._checked = -float("inf")  # a replica looks at the server before its first answer
+        self._pulling = threading.Lock()  # one thread of a replica pulls; the others answer meanwhile
         self.dense_ok = self._embedder_matches()
 
     # --- the ingest lock ---------------------------------------------------------------------------
@@ -197,10 +218,13 @@ class IndexParts:
         if self._store is None and self.embedder is not None:
             with self._opening:
                 if self._store is None:
-                    from retrieval.store import ChromaStore
+                    from retrieval.store import ChromaStore, ServerChromaStore
 
                     name = "chunks_" + "".join(ch if ch.isalnum() else "_" for ch in self.embedder.key)[:50]
-                    self._store = ChromaStore(self.data_dir / "chroma", name.strip("_"))
+                    if self.server is not None:
+                        self._store = ServerChromaStore(self.server, name.strip("_"))
+                    else:
+                        self._store = ChromaStore(self.data_dir / "chroma", name.strip("_"))
         return self._store
 
     def _embedder_store(self) -> VectorStore:
@@ -329,6 +353,44 @@ class IndexParts:
             self.catalog.set_meta("embedder", key)
         return len(missing)
 
+    def publish(self) -> None:
+        """With a Chroma server: after an ingest, put what the catalog holds on the server and then
+        its generation, for the replicas (nothing when the server already has this generation)."""
+        if self.shared is None:
+            return
+        from retrieval.replication import SharedState
+
+        generation = self.catalog.get_meta("catalog_generation")
+        state = self.shared.state()
+        if generation is None or (state is not None and state.generation == generation):
+            return
+        report = self.shared.publish(self.catalog)
+        self.shared.set_state(SharedState(generation, self.catalog.get_meta("embedder")))
+        log.info(
+            "published to the Chroma server %s: %d documents written, %d removed (generation %s)",
+            self.shared.server.shown,
+            report.written,
+            report.removed,
+            generation,
+        )
+
+    def before_ingest(self) -> None:
+        """With a Chroma server: start an ingest from the server's documents (another process may
+        have published since); a server never written to gets this folder's index at the end."""
+        if self.shared is None:
+            return
+        state = self.shared.state()
+        if state is None or state.generation == self.catalog.get_meta("catalog_generation"):
+            return
+        report = self.shared.pull(self.catalog, state)
+        self.dense_ok = self._embedder_matches()
+        log.info(
+            "read %d documents (%d removed) from the Chroma server %s before the ingest",
+            report.written,
+            report.removed,
+            self.shared.server.shown,
+        )
+
     def mark_complete(self) -> None:
         """Write the generation marker once every part matches the catalog."""
         generation = self.catalog.get_meta("catalog_generation")
@@ -342,7 +404,11 @@ class IndexParts:
     def reload_if_changed(self) -> None:
         """Pick up an ingest made by another process (the ingest timer beside a running server):
         every RELOAD_CHECK_S, read the generation the last complete ingest wrote; if it changed,
-        reopen the lexical index and the vector store from disk."""
+        reopen the lexical index and the vector store from disk (with a Chroma server: see
+        :meth:`follow_server`)."""
+        if self.shared is not None:
+            self.follow_server()
+            return
         now = time.monotonic()
         if now - self._checked < self.RELOAD_CHECK_S:
             return
@@ -363,9 +429,70 @@ class IndexParts:
                     forget_open_stores()
         self.warm_up()
 
+    def follow_server(self, *, now: bool = False) -> None:
+        """With a Chroma server: every RELOAD_CHECK_S (at once with ``now``), read the server's
+        generation; when another process published a new one, bring the catalog and the BM25
+        files of this folder up to the server's. While the server cannot be reached this raises
+        StoreUnavailable at every call, and answering goes on once it is back."""
+        if self.shared is None:
+            return
+        started = time.monotonic()
+        if not now and started - self._checked < self.RELOAD_CHECK_S:
+            return
+        state = self.shared.state()
+        self._checked = started
+        if state is None or state.generation == self.generation:
+            return
+        if not self._pulling.acquire(blocking=now):
+            return  # another thread is pulling: this one answers from what the folder holds
+        try:
+            if state.generation != self.generation:
+                self._pull(state)
+        finally:
+            self._pulling.release()
+
+    def _pull(self, state: SharedState) -> None:
+        """Bring this folder's catalog and BM25 files up to the server's ``state``, under the
+        folder's ingest lock (replicas or a writer may share the folder: a writer at work in it
+        brings it up to date itself, so this waits for nothing and looks again later)."""
+        assert self.shared is not None
+        lock = FileLock(str(self.data_dir / LOCK_FILE))
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            log.info("an ingest is running in %s: the index is read from the server after it", self.data_dir)
+            return
+        try:
+            # Its own connection: questions answered meanwhile read the catalog's last commit.
+            catalog = Catalog(self.data_dir / "catalog.sqlite3")
+            try:
+                report = self.shared.pull(catalog, state)
+            finally:
+                catalog.close()
+            # The saved BM25 files, when a process sharing the folder already built them for this
+            # generation; else rebuilt from the catalog (a whole rebuild: BM25 weights are corpus-wide).
+            saved = self.lexical_saved_from() == state.generation
+            lexical = self._open_lexical() if saved else self.rebuild_lexical()
+            with self.catalog.db:
+                self.catalog.set_meta("generation", state.generation)
+        finally:
+            lock.release()
+        with self._opening:
+            self._lexical = lexical
+            self.generation = state.generation
+            self.dense_ok = self._embedder_matches()  # it may have been re-embedded
+        log.info(
+            "the index was updated on the Chroma server %s: %d documents read, %d removed",
+            self.shared.server.shown,
+            report.written,
+            report.removed,
+        )
+
     def warm_up(self) -> None:
         """Open every part now (BM25 arrays, vector store, embedding model) so that the first
-        question does not pay for it; a server calls this before it accepts requests."""
+        question does not pay for it; a server calls this before it accepts requests (with a Chroma
+        server, after reading what changed there)."""
+        self.follow_server(now=True)
         _ = self.lexical
         if self.embedder is not None and self.dense_ok:
             if self._embedder_store().count() == 0 and self.catalog.count_chunks():

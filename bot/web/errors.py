@@ -18,15 +18,18 @@ from starlette.responses import JSONResponse, Response
 
 from bot.database import DatabaseUnavailable
 from retrieval.errors import EmbeddingError, HtxError, IndexBusyError, IndexCorruptError, InputError
+from retrieval.store import StoreUnavailable
 
 log = logging.getLogger(__name__)
 
 BUSY_RETRY_AFTER_S = 60  # an ingest holding the catalog finishes its write within about a minute
 DATABASE_RETRY_AFTER_S = 30
+STORE_RETRY_AFTER_S = 30
 INDEX_BUSY = "The article index is being updated; please try again in a minute."
 INDEX_DAMAGED = "The article index cannot be read right now; its operator has to rebuild it. Please try again later."
 MODEL_DOWN = "The search model is not available right now; please try again later."
 DATABASE_DOWN = "Feedback cannot be stored right now; please try again later."
+STORE_DOWN = "The article index server cannot be reached right now; please try again in a minute."
 INTERNAL = "internal error; please try again"
 
 
@@ -52,6 +55,9 @@ def http_error(exc: HtxError) -> HttpError:
     if isinstance(exc, EmbeddingError):
         log.error("answered 503: %s", exc)
         return HttpError(503, MODEL_DOWN)
+    if isinstance(exc, StoreUnavailable):  # its message names the Chroma server's URL and what to do
+        log.error("answered 503: %s", exc)
+        return HttpError(503, STORE_DOWN, {"Retry-After": str(STORE_RETRY_AFTER_S)})
     if isinstance(exc, DatabaseUnavailable):  # its message names the URL (password hidden) and what to do
         log.warning("answered 503: %s", exc)
         return HttpError(503, DATABASE_DOWN, {"Retry-After": str(DATABASE_RETRY_AFTER_S)})

@@ -35,8 +35,6 @@ VENV_BIN = "/opt/htxbot/.venv/bin/"  # where the units expect the checkout's vir
 SERVICES = ["htxbot-web@.service", "htxbot-telegram.service", "htxbot-chroma.service", "htxbot-ingest.service"]
 LONG_RUNNING = ["htxbot-web@.service", "htxbot-telegram.service", "htxbot-chroma.service"]
 COMMANDS = typer.main.get_command(app).commands  # type: ignore[attr-defined]
-# Settings that other parts of issue 13 add (the Chroma server): named by the deploy files already.
-PENDING_SETTINGS = {"HTX_CHROMA_URL"} - {f"HTX_{name.upper()}" for name in Settings.model_fields}
 
 
 def missing_tool(name: str, why: str) -> None:
@@ -158,7 +156,7 @@ def test_the_environment_file_is_valid_settings():
     assert settings.trusted_proxies == ["127.0.0.1"] and settings.log_format == "json"
     assert str(settings.data_dir) == "/var/lib/htxbot/data"
     commented = set(re.findall(r"^#(HTX_\w+)=", text, flags=re.MULTILINE))
-    assert commented <= known | PENDING_SETTINGS, commented - known
+    assert commented <= known, commented - known
 
 
 # --- nginx ------------------------------------------------------------------------------------------
@@ -361,7 +359,7 @@ def test_the_compose_file_runs_the_bot_as_the_nginx_site_expects():
         check_htxbot_command(argv[1:], f"compose {name}")
         variables = set(services[name]["environment"])
         known = {f"HTX_{field.upper()}" for field in Settings.model_fields}
-        assert variables <= known | PENDING_SETTINGS, variables - known
+        assert variables <= known, variables - known
         assert services[name]["stop_grace_period"] == "45s"
     assert services["web-1"]["depends_on"]["ingest"]["condition"] == "service_completed_successfully"
     # the replicas are published where deploy/nginx-htxbot.conf's upstream looks for them
