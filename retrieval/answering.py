@@ -138,7 +138,7 @@ class ExtractiveAnswerer:
         else:
             passages = self._retrieve(standalone, q, self.config.passages)
             answer = self._route(q, passages)
-            if not answer.found and self.config.deeper > len(passages):
+            if not answer.found and self.config.deeper > len(passages) and _names_asked_places(q, passages):
                 # The first passages hold no quotable answer; the article that does may rank lower
                 # when the question's words are common ("TP.HCM có bao nhiêu HTX vận tải?"). The
                 # same rules (place safety first) read the deeper passages; a refusal stays one.
@@ -483,6 +483,19 @@ class ExtractiveAnswerer:
             self._suggested.clear()
         self._suggested[key] = tuple(found)
         return self._suggested[key]
+
+
+def _names_asked_places(q: Question, passages: Sequence[Passage]) -> bool:
+    """Tell whether the passages read name every place the question asks (or it asks none): a
+    place no passage of the first ones names is not found by reading deeper, and a question about
+    a place the articles do not cover is refused at once."""
+    if not q.places and not q.unknown_places:
+        return True
+    named = {place.key for passage in passages for place in find_places(passage.text)}
+    text = " ".join(canonical_words(" ".join(p.text for p in passages)))
+    return all(p.key in named for p in q.places) and all(
+        re.search(rf"\b{re.escape(' '.join(canonical_words(n)))}\b", text) for n in q.unknown_places
+    )
 
 
 def _asks_two_kinds(q: Question) -> bool:

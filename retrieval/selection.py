@@ -166,6 +166,12 @@ class Clause:
         return figure_subject(self.text, self.before, self.sentence, self.document, position)
 
 
+@lru_cache(maxsize=256)
+def _folded_article(doc_id: str, title: str, text: str) -> str:
+    """Return an article's title and text folded (kept for the articles in use)."""
+    return _folded(title + " " + text)
+
+
 def _situated(place: Place, sentence: str, document: Document) -> Place:
     """Return a district the gazetteer puts in a province its article never names, in the one
     province its sentence names instead: "Chi cục trưởng Thuỷ sản … Hoà Bình cho biết, huyện Kỳ
@@ -173,7 +179,7 @@ def _situated(place: Place, sentence: str, document: Document) -> Place:
     Nghệ An's)."""
     if place.kind not in ("district", "city") or not place.parent:
         return place
-    if re.search(rf"\b{re.escape(place.parent)}\b", _folded(document.title + " " + document.text)):
+    if re.search(rf"\b{re.escape(place.parent)}\b", _folded_article(document.id, document.title, document.text)):
         return place
     named = [p for p in find_places(sentence) if p.key != place.key]
     provinces = {p.key if p.kind in (None, "province") else p.parent for p in named} - {None}
