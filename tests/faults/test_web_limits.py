@@ -22,6 +22,7 @@ import httpx
 import pytest
 
 from tests.helpers.processes import stop
+from tests.helpers.serving import wait_healthy
 from tests.live_server import free_port
 
 REPO = Path(__file__).resolve().parents[2]
@@ -54,14 +55,7 @@ def serve(private_lexical_dir: Path, **settings: str) -> Iterator[tuple[str, int
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and process.poll() is None:
-            try:
-                if httpx.get(url + "/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
+        if not wait_healthy(url, process, 30):
             why = process.stderr.read().decode()[-2000:] if process.poll() is not None else "timeout"
             pytest.fail(f"htxbot serve did not start: {why}")
         yield url, port

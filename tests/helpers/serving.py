@@ -28,6 +28,19 @@ class Served:
     log: Path
 
 
+def wait_healthy(url: str, process: subprocess.Popen, timeout: float) -> bool:
+    """Wait until ``url``/healthz answers 200 while ``process`` runs; False when it exits or the
+    time is up."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            if httpx.get(url + "/healthz", timeout=1).status_code == 200:
+                return True
+        except httpx.TransportError:
+            time.sleep(0.1)
+    return False
+
+
 @contextmanager
 def htxbot_serve(data_dir: Path, log: Path, *, start_timeout: float = 60, **settings: str) -> Iterator[Served]:
     """Run `htxbot serve` on ``data_dir`` (BM25 only unless ``embedder=`` says otherwise) with
@@ -48,14 +61,7 @@ def htxbot_serve(data_dir: Path, log: Path, *, start_timeout: float = 60, **sett
         )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + start_timeout
-        while time.monotonic() < deadline and process.poll() is None:
-            try:
-                if httpx.get(url + "/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
+        if not wait_healthy(url, process, start_timeout):
             raise AssertionError(f"htxbot serve did not start: {log.read_text(errors='replace')[-2000:]}")
         yield Served(url, port, process, log)
     finally:
