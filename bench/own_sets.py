@@ -39,6 +39,8 @@ SETS = {
     "heldout4": REPO / "tests" / "data" / "questions_heldout4.jsonl",  # scored only
     "tuning7": REPO / "tests" / "data" / "questions_tuning7.jsonl",  # statistics asked as officials do (helper-written)
     "heldout5": REPO / "tests" / "data" / "questions_heldout5.jsonl",  # scored only
+    "tuning8": REPO / "tests" / "data" / "questions_tuning8.jsonl",  # statistics asked as officials do (helper-written)
+    "heldout6": REPO / "tests" / "data" / "questions_heldout6.jsonl",  # scored only
     "heldout": REPO / "tests" / "data" / "questions_heldout.jsonl",
     "dev": SHARED / "eval" / "questions.jsonl",
 }

@@ -24,6 +24,8 @@ FLOORS = {
     "heldout3": 0.5,
     "heldout4": 0.4,
     "heldout5": 0.5,
+    "tuning8": 0.5,
+    "heldout6": 0.6,
 }
 
 
