@@ -212,6 +212,8 @@ class ExtractiveAnswerer:
             return self._refuse(q, passages, pick)
         if pick.conflicts:
             return self._disagreement(q, passages, pick)
+        if len({c.document.id for c in pick.clauses}) > 1:
+            return self._two_sources(q, passages, pick)
         citation, period = cite(pick.clauses, q)
         texts = texts_for(q)
         short = " ".join(quote_of(c, q) for c in pick.clauses)
@@ -238,34 +240,84 @@ class ExtractiveAnswerer:
 
     def _with_parts(self, q: Question, candidates: Sequence[Clause], pick: Selection | Refusal) -> Selection | Refusal:
         """A question that asks two things ("… có hơn bao nhiêu ha đất, và đến năm 1986 … mượn bao
-        nhiêu ha?"): each part is also selected on its own, and a part's sentence the selection
-        lacks is added when it comes from the same article (one citation holds them)."""
+        nhiêu ha?"): each part is also selected on its own. Parts answered from one article answer
+        for the whole question when its own selection lacks their sentences or is of another
+        article; parts answered from two articles answer only a question the whole selection
+        refuses, each with its own citation; otherwise a part's sentence of the selection's article
+        is added to it."""
         parts = question_parts(q)
         if not parts or (isinstance(pick, Selection) and pick.conflicts):
             return pick
-        picks = [self._pick(part, candidates) for part in parts]
-        found = [p.clauses[0] for p in picks if isinstance(p, Selection)]
+        first = self._pick(parts[0], candidates)
+        if isinstance(first, Selection) and _leans_on_first(parts[1]):
+            # "…, trên diện tích bao nhiêu?": a part that names nothing of its own asks it of what
+            # the first part is about, in the article its sentence comes from.
+            article = first.clauses[0].document.id
+            second = self._pick(parts[1], [c for c in candidates if c.document.id == article])
+        else:
+            second = self._pick(parts[1], candidates)
+        # Each part's own sentence: a part whose best sentence the other part took gives its next
+        # one ("What did each bus cost to buy, and at what price … sell them?").
+        found: list[Clause] = []
+        for part_pick in (first, second):
+            if isinstance(part_pick, Selection):
+                taken = {c.text for c in found}
+                found.append(next((c for c in part_pick.clauses if c.text not in taken), part_pick.clauses[0]))
+        articles = {c.document.id for c in found}
+        if len(found) == 2 and (len(articles) == 1 or isinstance(pick, Refusal)):
+            whole = pick.clauses if isinstance(pick, Selection) and pick.clauses[0].document.id in articles else ()
+            clauses = list(found) if not whole or whole[0].text in {c.text for c in found} else [*whole, *found]
+            unique = list({c.text: c for c in clauses}.values())[:3]
+            order = {doc: i for i, doc in enumerate(dict.fromkeys(c.document.id for c in unique))}
+            unique.sort(key=lambda c: (order[c.document.id], c.document.text.find(c.text[:60])))
+            gap = any(isinstance(p, Selection) and p.temporal_gap for p in (first, second))
+            return Selection(tuple(unique), gap, ())
         if isinstance(pick, Refusal):
-            if len(found) < 2 or found[0].document.id != found[1].document.id:
-                return pick
-            pick, found = Selection((found[0],), False, ()), found[1:]
-        if (
-            len(found) == len(parts)
-            and len({c.text for c in found}) == len(found)
-            and found[0].text == pick.clauses[0].text
-            and found[1].document.id == found[0].document.id
-        ):
-            # Each part found its own clause of one article ("… đạt 50 ha; riêng đối với công trình
-            # cấp nước đầu mối … là 10 ha"): those clauses answer, not the whole question's second guess.
-            pick, found = replace(pick, clauses=(found[0],)), found[1:]
+            return pick
         clauses = list(pick.clauses)
         for clause in found:
             if clause.document.id == clauses[0].document.id and all(clause.text != c.text for c in clauses):
                 clauses.append(clause)
-        if len(clauses) == len(pick.clauses):
-            return pick
         text = clauses[0].document.text
-        return replace(pick, clauses=tuple(sorted(clauses[:3], key=lambda c: text.find(c.text[:60]))))
+        clauses = sorted(clauses[:3], key=lambda c: text.find(c.text[:60]))
+        if len(found) == 2:
+            # Parts of two articles and a selection that answers one of them: the other part's
+            # sentence is quoted too, with its own citation.
+            answered = [isinstance(self._pick(part, clauses), Selection) for part in parts]
+            if answered.count(False) == 1:
+                other = found[answered.index(False)]
+                if other.document.id != clauses[0].document.id:
+                    clauses = [other, *clauses] if answered[1] else [*clauses, other]
+        return replace(pick, clauses=tuple(clauses)) if len(clauses) != len(pick.clauses) else pick
+
+    def _two_sources(self, q: Question, passages: list[Passage], pick: Selection) -> Answer:
+        """The two parts of a question answered from two articles: each quote with its own
+        citation and period."""
+        texts = texts_for(q)
+        groups = list(
+            {c.document.id: [x for x in pick.clauses if x.document.id == c.document.id] for c in pick.clauses}.values()
+        )
+        pieces, citations, periods = [], [], []
+        for number, group in enumerate(groups, 1):
+            citation, period = cite(group, q)
+            citations.append(citation)
+            quote = " ".join(quote_of(c, q) for c in group)
+            shown = nested_quotes(quote) if q.english else quote
+            pieces.append(
+                texts["source_quote"].format(quote=shown, marked=marker(shown, number), number=number)
+                + (texts["period_inline"].format(period=period) if period else "")
+            )
+            if period:
+                periods.append(period)
+        text = (
+            (texts["gap"] if pick.temporal_gap else "")
+            + part_of_lead(q, pick.clauses)
+            + texts["sources"]
+            + " ".join(pieces)
+        )
+        for note in place_notes(q, pick.clauses):
+            text += texts["about"].format(note=note)
+        return _answered(q, text, tuple(citations), passages, periods)
 
     def _disagreement(self, q: Question, passages: list[Passage], pick: Selection) -> Answer:
         """Articles that give different figures for the same place, measure and period: each one
@@ -496,6 +548,13 @@ def _names_asked_places(q: Question, passages: Sequence[Passage]) -> bool:
     return all(p.key in named for p in q.places) and all(
         re.search(rf"\b{re.escape(' '.join(canonical_words(n)))}\b", text) for n in q.unknown_places
     )
+
+
+def _leans_on_first(part: Question) -> bool:
+    """Tell whether the second part of a question names nothing of its own: no place, no body and
+    a few words ("trên diện tích bao nhiêu?", "bị phạt bao nhiêu tiền?")."""
+    own = analyse(part.text)
+    return not own.places and not own.organisations and len(part.text.split()) <= 6
 
 
 def _asks_two_kinds(q: Question) -> bool:

@@ -17,6 +17,8 @@ from retrieval.vietnamese import canonical_words, fold
 TEXTS = {
     "vi": {
         "quote": "{marked}",
+        "sources": "",
+        "source_quote": "{marked}",
         "gap": "Các bài viết chưa có số liệu cho thời điểm bạn hỏi. Số liệu gần nhất: ",
         "target_only": "Số liệu dưới đây là mục tiêu (chỉ tiêu) bài viết nêu, không phải số liệu đã đạt: ",
         "period": "\nThời điểm của số liệu: {period}.",
@@ -59,6 +61,8 @@ TEXTS = {
     },
     "en": {
         "quote": 'According to the source [1]: "{quote}"',
+        "sources": "According to the sources: ",
+        "source_quote": '"{quote}" [{number}]',
         "gap": "The articles hold no figure for the period you asked about. The latest one: ",
         "target_only": "This figure is a target the article sets, not an achieved one: ",
         "period": " Reference period: {period}.",

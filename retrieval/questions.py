@@ -262,6 +262,17 @@ _RANK_RE = re.compile(
 _WHICH_RE = re.compile(r"\b(nao|ai|gi|la ai|which|who|what product|whom|where|o dau)\b")
 
 
+def _two_asks_of_one(folded: str, places: Sequence[Place]) -> bool:
+    """Tell whether a question asks two things of what it names before them ("Xe khách … (Móng
+    Cái) bị công an Thanh Hóa dừng … chở bao nhiêu người và bị phạt bao nhiêu tiền?"): two asks,
+    no place named after the first. Such a "và" joins the asks, not two places to compare."""
+    asks = [m.start() for m in _QUANTITY_ASK_RE.finditer(folded)]
+    if len(asks) < 2:
+        return False
+    after = folded[asks[0] :]
+    return not any(re.search(rf"\b{re.escape(p.key)}\b", after) for p in places)
+
+
 def intent_of(text: str, places: Sequence[Place], years_asked: Sequence[int]) -> str:
     """Return what the question wants done: compare, trend, rank, which or lookup."""
     folded = " ".join(cue_words(text))
@@ -269,7 +280,10 @@ def intent_of(text: str, places: Sequence[Place], years_asked: Sequence[int]) ->
         return "trend"
     if _RANK_RE.search(folded):
         return "rank"
-    if len(places) >= 2 and (_COMPARE_RE.search(folded) or re.search(r"\b(va|and|voi|hay|or)\b", folded)):
+    if len(places) >= 2 and (
+        _COMPARE_RE.search(folded)
+        or (re.search(r"\b(va|and|voi|hay|or)\b", folded) and not _two_asks_of_one(folded, places))
+    ):
         return "compare"
     if len(set(years_asked)) >= 2:
         return "trend"
@@ -623,7 +637,10 @@ _ENGLISH_BODY_RE = re.compile(
 # Where a question that asks two things turns to the second: "…, và …", "…, còn …", "… and …".
 _PART_BREAK_RE = re.compile(r"(?:[,;]\s*(?:và|còn|rồi|and|while)?|\s(?:và|còn|and))\s+", re.IGNORECASE)
 _NOW_RE = re.compile(r"\b(?:den nay|hien nay|hien tai|bay gio|nay con|now|today|currently)\b")
-_ASKS_RE = re.compile(r"\b(?:bao nhieu|may|how many|how much)\b")
+_ASKS_RE = re.compile(r"\b(?:bao nhieu|may|nam nao|khi nao|bao gio|how many|how much|what|which|when|who)\b")
+_QUANTITY_ASK_RE = re.compile(r"\b(?:bao nhieu|may|how many|how much)\b")
+# "Lộc Hà có bao nhiêu HTX trên địa bàn bao nhiêu xã": the second ask opens with where it is.
+_WHERE_BREAK_RE = re.compile(r"\s+(?=(?:tren dia ban|tai|o|thuoc|trong|gom)\s+(?:\S+\s+){0,2}bao nhieu\b)")
 
 
 def question_parts(q: Question) -> list[Question]:
@@ -635,30 +652,47 @@ def question_parts(q: Question) -> list[Question]:
     if len(asks) != 2 or len(folded) != len(q.text):
         return []
     breaks = [m for m in _PART_BREAK_RE.finditer(q.text) if asks[0] < m.start() < asks[1]]
+    where = [m for m in _WHERE_BREAK_RE.finditer(folded) if asks[0] < m.start() < asks[1]]
+    if not breaks and where:
+        # The second ask says where the first counted thing is: it is asked of the whole subject,
+        # less the first ask ("Lộc Hà có HTX trên địa bàn bao nhiêu xã?").
+        ask_end = asks[0] + len(_ASKS_RE.match(folded, asks[0]).group(0))  # type: ignore[union-attr]
+        first = q.text[: where[0].start()].strip()
+        second = (q.text[: asks[0]] + q.text[ask_end:].lstrip()).strip()
+        return _parts(q, first, second)
     if not breaks:
         return []
 
     # ", và …" / "; còn …" part the question, before a bare comma (which may list: "thành lập mới
     # HTX, liên hiệp HTX") and before a bare "còn" (which may be a verb: "dư nợ còn bao nhiêu").
-    def strength(m: re.Match[str]) -> int:
+    def strength(m: re.Match[str]) -> float:
         mark, word = m.group(0)[0] in ",;", bool(re.search(r"\w", m.group(0)))
-        return 3 if mark and word else 2 if m.group(0)[0] == ";" else 1 if mark else 0
+        bare_and = not mark and fold(m.group(0)).strip().lower() in ("va", "and")
+        return 3 if mark and word else 2 if m.group(0)[0] == ";" else 1 if mark else 0.5 if bare_and else 0
 
     cut = max(reversed(breaks), key=strength)
-    first, second = q.text[: cut.start()].strip(), q.text[cut.end() :].strip()
+    return _parts(q, q.text[: cut.start()].strip(), q.text[cut.end() :].strip())
+
+
+def _parts(q: Question, first: str, second: str) -> list[Question]:
     if len(first.split()) < 3 or len(second.split()) < 2:
         return []
-    parts = []
+    parts: list[Question] = []
     for text in (first, second + ("" if second.endswith("?") else "?")):
         part = analyse(text)
         parts.append(
             replace(
                 part,
                 places=part.places or q.places,
-                organisations=part.organisations or q.organisations,
+                # A body named in the first part is the second's too ("HTX X … có bao nhiêu ha, và
+                # đến năm 1986 HTX đã cho mượn bao nhiêu?"); one named only in the second is not
+                # the first's ("lúc doanh nghiệp góp vốn …, còn khi giao HTX An Phát thì …").
+                organisations=part.organisations or (q.organisations if parts else ()),
                 # "doanh thu … năm 2020 là bao nhiêu, và năm 2021 đặt chỉ tiêu tăng bao nhiêu?": the
-                # measure said once is asked of both parts
-                asked=part.asked or (q.asked if part.noun is None else ()),
+                # measure said once is asked of both parts; a part that asks when or which
+                # ("In which year was … set up, and how many members …?") asks no measure.
+                asked=part.asked
+                or (q.asked if part.noun is None and _QUANTITY_ASK_RE.search(fold(text).lower()) else ()),
                 # "…cuối năm 2016, và đến nay còn bao nhiêu?": the part about now is not of 2016.
                 years=part.years or (() if _NOW_RE.search(fold(text).lower()) else q.years),
             )

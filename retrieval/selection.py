@@ -34,6 +34,7 @@ from retrieval.periods import period_for, period_key, years
 from retrieval.places import Place, find_places, place_mentions, situate, within
 from retrieval.questions import NATION_RE, Question
 from retrieval.sentence_ranker import asks_quantity, default_ranker
+from retrieval.units import admin_map
 from retrieval.vietnamese import (
     CAPITALS,
     bigrams,
@@ -72,6 +73,9 @@ class Weights:
     coverage_which: float = 0.1  # the share of question words a who / what sentence covers
     clause_words: float = 0.05  # ... and the share its own clause covers (which clause of a long sentence)
     misspelt: float = 0.4  # a question word found only with other diacritics ("tiên" for "tiến") counts this much
+    one_body: float = (
+        0.2  # a place asked and a figure of one body there ("20 tấn cá chết của một hợp tác xã thuộc huyện …")
+    )
     narrower: float = 0.2  # each figure of the asked measure counts a part not asked ("1.200 HTX nông nghiệp")
     same_figure: float = (
         1.0  # an undated figure is cited from a dated article giving it (same number and measure) within this
@@ -206,8 +210,10 @@ _ELABORATES_RE = re.compile(r"(?:cu the|trong do|trong so do|theo do|trong so na
 def figure_subject(text: str, before: str, sentence: str, document: Document, position: int) -> list[Place]:
     """Return the place(s) the figure at token ``position`` of clause ``text`` is about: the place
     named last before it in the clause, else the last named earlier in its sentence (``before``),
-    else the first named later in the clause or the sentence, else the article's place."""
-    own = _positioned(text)
+    else the first named later in the clause or the sentence, else the article's place. Places
+    joined by "và" ("gần 300 tấn cá lồng ở Hoà Bình và Phú Thọ") are one subject: the figure is of
+    them together, never of one of them."""
+    own = _joined(text)
     preceding = [(at, p) for at, p in own if at < position]
     if preceding:
         return [preceding[-1][1]]
@@ -223,13 +229,23 @@ def figure_subject(text: str, before: str, sentence: str, document: Document, po
                 return [place]
     earlier = _specific(find_places(before))
     if earlier:
-        return earlier[-1:]
+        return _joint_with(before, earlier[-1], last=True)
     if own:
         return [own[0][1]]
     whole = _specific(find_places(sentence))
     if whole:
-        return whole[:1]
+        return _joint_with(sentence, whole[0], last=False)
     return article_places(document)
+
+
+def _joint_with(text: str, place: Place, *, last: bool) -> list[Place]:
+    """Return ``place``, or the places listed together with it in ``text`` as one."""
+    listed = _joined(text)
+    if listed:
+        candidate = listed[-1 if last else 0][1]
+        if candidate.kind is None and " + " in candidate.key and place.key in candidate.key.split(" + "):
+            return [candidate]
+    return [place]
 
 
 _WHOLE_UNIT_RE = re.compile(r"\b(?:toan|ca) (tinh|thanh pho|tp|huyen|quan|thi xa)\b(?: \S+){0,3}$")
@@ -255,6 +271,54 @@ def _positioned(text: str, specific: bool = True) -> tuple[tuple[int, Place], ..
         at = next((i for i in range(len(tokens)) if tokens[i : i + len(words)] == words), 0)
         out.append((at, place))
     return tuple(sorted(out, key=lambda item: item[0]))
+
+
+# Words that may stand between places listed together: joiners and unit words ("huyện A và thành phố B").
+_JOINERS = frozenset({"va", "cung", "and", "&"})
+_UNIT_TOKENS = frozenset({"tinh", "thanh", "pho", "tp", "thi", "xa", "huyen", "quan", "province", "provinces"})
+
+
+@lru_cache(maxsize=16384)
+def _joined(text: str) -> tuple[tuple[int, Place], ...]:
+    """Return ``_positioned(text)`` with places listed together ("Hoà Bình và Phú Thọ", "4 tỉnh
+    (Đắk Lắk, Đắk Nông, Lâm Đồng và Gia Lai)") made one place: a list joined by "và" of places
+    none of which holds another. "Chợ Đồn, Bắc Kạn" (a district and its province) stays as it is."""
+    tokens = canonical_words(text)
+    out: list[tuple[int, Place]] = []
+    group: list[tuple[int, Place]] = []
+    joined = False
+
+    def flush() -> None:
+        if len(group) > 1 and joined:
+            places = [p for _, p in group]
+            key = " + ".join(p.key for p in places)
+            out.append((group[0][0], Place(key, " và ".join(p.name for p in places), None)))
+        else:
+            out.extend(group)
+
+    for at, place in _positioned(text):
+        if group and place.kind != "region" and group[-1][1].kind != "region":
+            last_at, last = group[-1]
+            gap = tokens[last_at + len(last.key.split()) : at]
+            between = [t for t in gap if t not in _UNIT_TOKENS]
+            separate = any(_nested(place, p) for _, p in group)
+            if len(gap) <= 4 and set(between) <= _JOINERS and not separate:
+                joined = joined or bool(between)
+                group.append((at, place))
+                continue
+        flush()
+        group, joined = [(at, place)], False
+    flush()
+    return tuple(out)
+
+
+def _nested(one: Place, other: Place) -> bool:
+    """Tell whether one place holds the other as the articles name them (a district and its
+    province); two legacy provinces merged in 2025 ("Hoà Bình và Phú Thọ") are two places."""
+    provinces = admin_map().provinces
+    if all(p.kind in (None, "province") and p.key in provinces for p in (one, other)):
+        return False
+    return within(one, other) or within(other, one)
 
 
 def article_places(document: Document) -> list[Place]:
@@ -612,6 +676,7 @@ def _select(
             for chunk, c in passages.items()
         }
         scored = [item for item in scored if max(item[1], reach[item[2].passage.chunk_id]) >= threshold]
+
     if not scored:
         return Refusal("topic")
     scored.sort(key=lambda item: -item[0])
@@ -1229,6 +1294,8 @@ def _clause_score(q: Question, clause: Clause, numeric: bool, w: Weights) -> flo
         # A part is no answer to "how many" ("1.200 HTX nông nghiệp"), but is the answer to "which
         # sector has the most" ("hợp tác xã nông nghiệp chiếm chủ yếu với 10.762").
         score += w.narrower if _CATEGORY_ASKED_RE.search(_folded(q.text)) else -w.narrower
+    if numeric and q.places and not q.organisations and _ONE_BODY_RE.search(_folded(clause.text)):
+        score -= w.one_body
     if q.dates and any(d in clause.text for d in q.dates):
         score += w.exact_date  # the exact date asked about ("đến 31/12/2021") is a strong signal
     elif q.dates and any(d in clause.sentence for d in q.dates):
@@ -1255,6 +1322,9 @@ def _clause_score(q: Question, clause: Clause, numeric: bool, w: Weights) -> flo
     return score
 
 
+_ONE_BODY_RE = re.compile(
+    r"\b(?:cua|thuoc) (?:mot|1) (?:htx|hop tac xa|ho|ho dan|gia dinh|doanh nghiep|cong ty|co so|trang trai)\b"
+)
 _PAST_RE = re.compile(r"\b(?:truoc (?:nam \d{4}|day|kia|do)|ban dau|luc (?:moi )?thanh lap|thoi diem (?:do|ay))\b")
 
 

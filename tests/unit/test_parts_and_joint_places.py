@@ -1,0 +1,128 @@
+"""Two-part questions, places listed together and figures of one body (other wordings than the question sets)."""
+
+from retrieval.questions import analyse, question_parts
+from tests.unit.test_answering_rules import _answers
+
+
+def test_a_figure_of_two_places_together_is_not_either_one(tmp_path):
+    article = (
+        "Rét đậm rét hại ở miền núi phía Bắc\n\n"
+        "Đợt rét kéo dài khiến gần 500 con trâu bò ở Lào Cai và Yên Bái bị chết. "
+        "Các hợp tác xã chăn nuôi đã che chắn chuồng trại. "
+        "Riêng tại Yên Bái có 180 con trâu bò bị chết rét.\n"
+    )
+    yen_bai, lao_cai = _answers(
+        tmp_path,
+        {"ret.txt": article},
+        ["Yên Bái có bao nhiêu con trâu bò bị chết rét?", "Ở Lào Cai có bao nhiêu con trâu bò bị chết rét?"],
+    )
+    assert "180" in yen_bai.text and "500" not in yen_bai.text
+    assert "500" not in lao_cai.text or "Lào Cai và Yên Bái" in lao_cai.text.split("500")[0][-200:]
+
+
+def test_a_figure_of_one_body_in_the_place_gives_way_to_the_place_s_own(tmp_path):
+    article = (
+        "Lũ quét gây thiệt hại nặng cho người nuôi cá lồng ở Sơn La\n\n"
+        "Theo Phòng Nông nghiệp, đến chiều 12/8 huyện Mường La thiệt hại hơn 45 tấn, huyện Quỳnh Nhai 16 tấn "
+        "cá lồng nuôi trên sông Đà. 18 tấn cá chết của một hợp tác xã thuộc huyện Mường La.\n"
+    )
+    (answer,) = _answers(
+        tmp_path, {"lu.txt": article}, ["Lũ quét làm cá lồng chết, huyện Mường La mất bao nhiêu tấn cá?"]
+    )
+    assert "45 tấn" in answer.text and "18 tấn" not in answer.text
+
+
+def test_a_second_ask_that_says_where_is_asked_of_the_whole_subject(tmp_path):
+    article = (
+        "Kinh tế tập thể ở Đức Thọ khởi sắc\n\n"
+        "Hiện nay, Đức Thọ có 61 HTX hoạt động trong các lĩnh vực nông nghiệp, thương mại, dịch vụ. "
+        "Hàng ngàn thành viên của 61 HTX trên địa bàn 16 xã đã góp phần thay đổi bộ mặt nông thôn.\n"
+    )
+    q = analyse("Đức Thọ có bao nhiêu HTX trên địa bàn bao nhiêu xã?")
+    assert [p.text for p in question_parts(q)] == [
+        "Đức Thọ có bao nhiêu HTX",
+        "Đức Thọ có HTX trên địa bàn bao nhiêu xã?",
+    ]
+    (answer,) = _answers(tmp_path, {"ductho.txt": article}, [q.text])
+    assert "61 HTX" in answer.text and "16 xã" in answer.text
+
+
+def test_a_which_year_part_asks_no_measure_and_both_parts_are_answered(tmp_path):
+    article = (
+        "Giữ giống chè quý ở Tân Cương\n\n"
+        "Anh Tuấn hiện là một trong 9 xã viên sáng lập ra Hợp tác xã chè Tân Cương Xanh vào năm 2012. "
+        "Mỗi năm hợp tác xã bán ra hàng chục tấn chè búp khô.\n"
+    )
+    question = "In which year was the Tan Cuong Xanh tea cooperative set up, and how many founding members did it have?"
+    first, second = question_parts(analyse(question))
+    assert first.asked == () and [m.name for m in second.asked] == ["members"]
+    (answer,) = _answers(tmp_path, {"che.txt": article}, [question])
+    assert answer.found and "2012" in answer.text and "9 xã viên" in answer.text
+
+
+def test_two_asks_of_one_vehicle_are_no_comparison_of_the_places_named_before_them():
+    q = analyse(
+        "Chiếc xe tải của HTX vận tải Hòa Bình (Móng Cái) bị công an Thanh Hóa kiểm tra chở bao nhiêu tấn hàng "
+        "và bị phạt bao nhiêu tiền?"
+    )
+    assert q.intent != "compare"
+    assert analyse("Chợ Đồn có bao nhiêu HTX và Chợ Mới có bao nhiêu HTX?").intent == "compare"
+
+
+def test_a_question_is_cut_at_and_before_a_bare_remaining():
+    parts = question_parts(
+        analyse("Diện tích chè của tỉnh Phú Thọ năm 2015 là bao nhiêu ha và đến cuối năm 2019 còn lại bao nhiêu?")
+    )
+    assert [p.text for p in parts] == [
+        "Diện tích chè của tỉnh Phú Thọ năm 2015 là bao nhiêu ha",
+        "đến cuối năm 2019 còn lại bao nhiêu?",
+    ]
+
+
+def test_two_parts_answered_by_one_sentence_quote_it_once(tmp_path):
+    articles = {
+        "a.txt": (
+            "Nghêu chết hàng loạt ở Tiền Giang\n\n"
+            "Đầu tháng 4, ông Sáu, Chủ nhiệm hợp tác xã nuôi nghêu Tân Thành, cho biết 3 ngày qua có khoảng "
+            "40 tấn nghêu bị chết, trên diện tích nuôi nghêu của hợp tác xã là 35 ha, với 12 xã viên.\n"
+        ),
+        "b.txt": (
+            "Thiệt hại do nghêu chết ở Gò Công Đông\n\n"
+            "Đợt nghêu chết đầu tháng 4 ở vùng biển Gò Công Đông gây thiệt hại lớn. "
+            "Riêng tại hai HTX bị thiệt hại gần 260 tấn nghêu, với diện tích 470 ha.\n"
+        ),
+    }
+    (answer,) = _answers(
+        tmp_path,
+        articles,
+        [
+            "Đợt nghêu chết đầu tháng 4 ở Gò Công Đông: riêng hai hợp tác xã nuôi nghêu bị thiệt hại "
+            "khoảng bao nhiêu tấn nghêu, trên diện tích bao nhiêu?"
+        ],
+    )
+    assert "260 tấn" in answer.text and "470 ha" in answer.text and "40 tấn" not in answer.text
+
+
+def test_two_parts_from_two_articles_are_both_quoted_each_with_its_citation(tmp_path):
+    articles = {
+        "a.txt": (
+            "Làm đường chở đá ở Phước Tân\n\n"
+            "Theo kế hoạch ban đầu, các doanh nghiệp khai thác đá góp vốn làm con đường chuyên dụng với tổng kinh phí "
+            "dự tính 86 tỷ đồng. Con đường dài hơn 7 km.\n"
+        ),
+        "b.txt": (
+            "Trạm thu phí BOT gây bức xúc\n\n"
+            "Khi chuyển sang hình thức BOT, HTX Tân Phát làm chủ đầu tư con đường với vốn đầu tư khoảng 200 tỷ đồng. "
+            "Nhiều doanh nghiệp phản đối mức phí.\n"
+        ),
+    }
+    question = (
+        "Con đường chở đá ở Phước Tân: lúc các doanh nghiệp góp vốn thì tổng kinh phí dự tính là bao nhiêu, "
+        "còn khi chuyển sang BOT giao HTX Tân Phát thì vốn đầu tư khoảng bao nhiêu?"
+    )
+    first, _ = question_parts(analyse(question))
+    assert first.organisations == ()  # the body named only in the second part is not the first's
+    (answer,) = _answers(tmp_path, articles, [question])
+    assert "86 tỷ đồng [1]" in answer.text and "200 tỷ đồng [2]" in answer.text
+    assert [c.source for c in answer.citations] == ["a", "b"]
+    assert "86 tỷ" in answer.citations[0].quote and "200 tỷ" in answer.citations[1].quote
