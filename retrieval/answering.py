@@ -265,8 +265,10 @@ class ExtractiveAnswerer:
                 found.append(next((c for c in part_pick.clauses if c.text not in taken), part_pick.clauses[0]))
         articles = {c.document.id for c in found}
         if len(found) == 2 and (len(articles) == 1 or isinstance(pick, Refusal)):
+            # Every sentence each part quotes (a who / what part may quote two).
+            every = [c for p in (first, second) if isinstance(p, Selection) for c in p.clauses]
             whole = pick.clauses if isinstance(pick, Selection) and pick.clauses[0].document.id in articles else ()
-            clauses = list(found) if not whole or whole[0].text in {c.text for c in found} else [*whole, *found]
+            clauses = every if not whole or whole[0].text in {c.text for c in found} else [*whole, *every]
             unique = list({c.text: c for c in clauses}.values())[:3]
             order = {doc: i for i, doc in enumerate(dict.fromkeys(c.document.id for c in unique))}
             unique.sort(key=lambda c: (order[c.document.id], c.document.text.find(c.text[:60])))

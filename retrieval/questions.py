@@ -609,8 +609,8 @@ def organisations(text: str) -> tuple[str, ...]:
             if not bare.isalpha() or lower == "mấy" or (trade_word and stop):
                 break
             words.append(bare)
-            if bare != word:
-                break
+            if bare != word and not (trade_word and word == bare + ","):
+                break  # a comma between trades goes on: "HTX sản xuất, kinh doanh rượu nếp Khánh Lộc"
         name: list[str] = []
         for word in reversed(words):
             if not word[:1].isupper():
@@ -635,9 +635,9 @@ _ENGLISH_BODY_RE = re.compile(
 
 
 # Where a question that asks two things turns to the second: "…, và …", "…, còn …", "… and …".
-_PART_BREAK_RE = re.compile(r"(?:[,;]\s*(?:và|còn|rồi|and|while)?|\s(?:và|còn|and))\s+", re.IGNORECASE)
+_PART_BREAK_RE = re.compile(r"(?:[,;]\s*(?:va|con|roi|and|while)?|\s(?:va|con|and))\s+")  # read on folded text
 _NOW_RE = re.compile(r"\b(?:den nay|hien nay|hien tai|bay gio|nay con|now|today|currently)\b")
-_ASKS_RE = re.compile(r"\b(?:bao nhieu|may|nam nao|khi nao|bao gio|how many|how much|what|which|when|who)\b")
+_ASKS_RE = re.compile(r"\b(?:bao nhieu|may|nao|la ai|khi nao|bao gio|how many|how much|what|which|when|who)\b")
 _QUANTITY_ASK_RE = re.compile(r"\b(?:bao nhieu|may|how many|how much)\b")
 # "Lộc Hà có bao nhiêu HTX trên địa bàn bao nhiêu xã": the second ask opens with where it is.
 _WHERE_BREAK_RE = re.compile(r"\s+(?=(?:tren dia ban|tai|o|thuoc|trong|gom)\s+(?:\S+\s+){0,2}bao nhieu\b)")
@@ -651,7 +651,7 @@ def question_parts(q: Question) -> list[Question]:
     asks = [m.start() for m in _ASKS_RE.finditer(folded)]
     if len(asks) != 2 or len(folded) != len(q.text):
         return []
-    breaks = [m for m in _PART_BREAK_RE.finditer(q.text) if asks[0] < m.start() < asks[1]]
+    breaks = [m for m in _PART_BREAK_RE.finditer(folded) if asks[0] < m.start() < asks[1]]
     where = [m for m in _WHERE_BREAK_RE.finditer(folded) if asks[0] < m.start() < asks[1]]
     if not breaks and where:
         # The second ask says where the first counted thing is: it is asked of the whole subject,

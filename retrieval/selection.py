@@ -676,7 +676,6 @@ def _select(
             for chunk, c in passages.items()
         }
         scored = [item for item in scored if max(item[1], reach[item[2].passage.chunk_id]) >= threshold]
-
     if not scored:
         return Refusal("topic")
     scored.sort(key=lambda item: -item[0])
@@ -1569,7 +1568,10 @@ def _role_pattern(roles: set[str], q: Question) -> re.Pattern[str] | None:
     role = "(?:" + "|".join(map(re.escape, sorted(roles))) + ")"
     body = "(?:" + "|".join(bodies) + ")"
     # "Giám đốc HTX dịch vụ … Tăng Hoà", or "HTX Lâm Phát Hưng do ông Lâm Văn Hộ làm chủ tịch".
-    return re.compile(rf"\b{role} (?:\S+ ){{0,6}}?{body}\b|\b{body} (?:\S+ ){{0,6}}?{role}\b")
+    # A long trade list is read only after the body's kind: "Giám đốc HTX Sản xuất, kinh doanh rượu
+    # nếp Khánh Lộc", not "Chủ tịch UBND xã, đã trao bằng khen cho HTX Ngọc Lan".
+    gap = r"(?:(?:htx|hop tac xa) (?:\S+ ){0,8}?|(?:\S+ ){0,6}?)"
+    return re.compile(rf"\b{role} {gap}{body}\b|\b{body} (?:\S+ ){{0,6}}?{role}\b")
 
 
 def _side_share(clause: Clause, side: Sequence[str]) -> float:

@@ -126,3 +126,36 @@ def test_two_parts_from_two_articles_are_both_quoted_each_with_its_citation(tmp_
     assert "86 tỷ đồng [1]" in answer.text and "200 tỷ đồng [2]" in answer.text
     assert [c.source for c in answer.citations] == ["a", "b"]
     assert "86 tỷ" in answer.citations[0].quote and "200 tỷ" in answer.citations[1].quote
+
+
+def test_a_body_whose_trades_are_listed_with_a_comma_is_named_whole_and_its_head_found(tmp_path):
+    from retrieval.questions import organisations
+
+    assert organisations("Ai là chủ nhiệm HTX dịch vụ, thương mại nước mắm Cửa Hội ở Nghệ An?") == ("cua hoi",)
+    assert organisations("HTX Tăng Hòa, huyện Gò Công Đông có bao nhiêu thành viên?") == ("tang hoa",)
+    article = (
+        "Nước mắm Cửa Hội tìm đường ra thị trường\n\n"
+        "Tỉnh Nghệ An có nhiều làng nghề nước mắm truyền thống. "
+        "Nói về khó khăn khi đăng ký nhãn hiệu, anh Nguyễn Văn Hải - Chủ nhiệm HTX Dịch vụ, thương mại nước mắm "
+        "Cửa Hội cho rằng thủ tục còn rườm rà.\n"
+    )
+    (answer,) = _answers(
+        tmp_path, {"mam.txt": article}, ["Ai là chủ nhiệm HTX dịch vụ, thương mại nước mắm Cửa Hội ở Nghệ An?"]
+    )
+    assert answer.found and "Nguyễn Văn Hải" in answer.text
+
+
+def test_which_body_and_how_much_unaccented_are_two_parts_both_answered(tmp_path):
+    question = "lo cam xuat sang han quoc duoc mua o vung trong cua htx nao va bao nhieu tan"
+    assert [p.text for p in question_parts(analyse(question))] == [
+        "lo cam xuat sang han quoc duoc mua o vung trong cua htx nao",
+        "bao nhieu tan?",
+    ]
+    article = (
+        "Cam Cao Phong xuất khẩu\n\n"
+        "Ngày 12/6, đã có 15 tấn cam tươi được xuất khẩu sang Hàn Quốc. "
+        "Số cam này được công ty Fruit Việt thu mua ở vùng trồng cam an toàn của hợp tác xã (HTX) dịch vụ "
+        "nông nghiệp Thống Nhất.\n"
+    )
+    (answer,) = _answers(tmp_path, {"cam.txt": article}, [question])
+    assert "15 tấn" in answer.text and "Thống Nhất" in answer.text
