@@ -7,6 +7,11 @@ and as a number with its unit, the period it refers to (and whether it is a targ
 is quoted: the sentence and the character span of the value in the article's text, so that every
 value round-trips to the exact characters of its quote.
 
+The table keeps a figure only when the text supports it (``doubt``): a place named in the sentence
+or the article's one place, never a foreign one; a measure and a value that are what they seem (no
+percentage of a count, no threshold, change, debt or comparison base); a period from the figure's own
+clause. A doubtful figure is left out rather than guessed (docs/stats_precision.md).
+
 Rows are derived data: the catalog rebuilds them when a document changes and when ``VERSION``
 changes. Aggregation (rankings, trends) is honest: it lists figures with their periods and never
 adds figures of different periods or overlapping places.
@@ -17,19 +22,20 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, fields, replace
+from itertools import combinations
 
 from retrieval.chunking import split_long, split_sentences
 from retrieval.guards import addresses_assistant
-from retrieval.measures import BY_NAME, Figure, figure_scope, figure_span, figure_spans, figures
+from retrieval.measures import BY_NAME, Figure, figure_scope, figure_span, figure_spans, figures, not_a_plan
 from retrieval.models import Document
-from retrieval.periods import period_for, period_key, years
-from retrieval.places import Place, current_province, find_places, place_level, within
+from retrieval.periods import display_date, find_period, period_for, period_key, years
+from retrieval.places import Place, current_province, find_places, place_level, place_mentions, within
 from retrieval.selection import figure_subject
 from retrieval.units import name_key
 from retrieval.vietnamese import canonical_words, fold, number_value
 
 SENTENCE_CHARS = 1500  # longer sentences are read in pieces (the cost of a sentence grows with its square)
-VERSION = "10"  # bump when extraction changes: the catalog then rebuilds every row
+VERSION = "11"  # bump when extraction changes: the catalog then rebuilds every row
 
 # The unit a count is given in, by measure.
 _COUNT_UNITS = {
@@ -57,15 +63,34 @@ _COUNT_NOUNS = frozenset(
     chợ lớp_học lợn bò gà trâu cá thùng vé cuốn gói đề_tài đề_án văn_bản nhiệm_vụ tiêu_chí chỉ_tiêu
     thủ_tục dự_thảo dự_luật địa_phương điểm_bán nội_dung hạng_mục công_trình chuỗi chuỗi_liên_kết
     liên_hiệp làng làng_nghề khu_công_nghiệp cụm_công_nghiệp khu_dân_cư trường_hợp hồ_sơ nhà_đầu_tư
+    tiểu_thương nhà_xe nhà_hàng nhà_kho nhà_máy nhà_vườn nhà_kính nhà_màng nhà_khoa_học nhà_bán_lẻ
+    nhà_sản_xuất nhà_văn_hóa nhà_văn_hoá loại_hình hội_nghị hội_quán hội_chợ tổ_công_tác tổ_tự_quản
     """.split()
 )
+# A one-syllable noun of the lexicon that heads a longer word the lexicon does not hold ("nhà"
+# of "nhà báo", "hội" of "hội viên", "tổ" of "tổ hợp tác", "phòng" of "phòng ngủ"): the number
+# does not count that noun, so no row.
+_HEAD_TAILS = {
+    "nhà": "báo nước nông thầu tuyển trường ở dân đất sàn tạm trọ nghỉ thờ",
+    "hội": "đồng thảo diễn thi",
+    "tổ": "hợp dân quốc",
+    "phòng": "ngủ khách ban họp",
+    "xã": "hội",
+    "loại": "trừ",
+    "trường": "học",
+    "chợ": "búa",
+    "máy": "móc",
+    "nước": "ngoài mắm",
+    "cá": "nhân",
+}
+_HEAD_OF = {head: frozenset(tails.split()) for head, tails in _HEAD_TAILS.items()}
 # Words before a number that make it part of a name or a reference, not a figure: "Quyết định
 # 2032", "quận 12", "lần thứ 11", "HTX Vận tải số 28", "Quốc lộ 1".
 _NAME_BEFORE = re.compile(  # on the lowercase text with its tones: "thứ" 11 is no "thu" 300 triệu
     r"(?:(?<!tổng )(?<!con )(?<!với )(?<!trong )\bsố|\bthứ|\bquyết định|\bnghị quyết|\bnghị định|\bthông tư|\bchỉ thị|"
     r"\bkế hoạch|\bcông văn|\bluật|\bquận|\bphường|\bkhóa|\bkhoá|\btuyến|\bđường|\bquốc lộ|\btỉnh lộ|"
     r"\bhương lộ|\btổ|\bxóm|\bấp|\bkhu phố|\btập|\btrang|\bđiều|\bkhoản|\bchương|\bmục|\bphòng|\blô|"
-    r"\bphiên|\bkỳ|\bkì|\bđợt|\btop|\btốp|\bhạng|\bbản|\bward|\bdistrict|\bno\.?|\bq\.|\bp\.)\s*$"
+    r"\bphiên|\bkỳ|\bkì|\bđợt|\btop|\btốp|\bhạng|\bbản|\btháng|\bngày|\bward|\bdistrict|\bno\.?|\bq\.|\bp\.)\s*$"
 )
 # "thành viên tham gia 150 người", "lao động thường xuyên 40 người": people counted as members/workers.
 _PEOPLE_NAMED = re.compile(r"\b(thanh vien|xa vien|lao dong)(?: \S+){0,3}$")
@@ -75,7 +100,8 @@ _RANGE_TO = re.compile(r"\s*(?:đến|tới)\s+\d")  # "từ 1 tỷ đến 8 t�
 _MULTIPLIERS = {"nghin": 1e3, "ngan": 1e3, "trieu": 1e6, "ty": 1e9, "ti": 1e9}
 # What follows a number and belongs to its value as written: "3,24 tỷ đồng", "4 triệu đồng/người/tháng".
 _MONEY_AFTER = re.compile(
-    r"\s*(?:(?:nghìn|ngàn|triệu|tỷ|tỉ)(?:\s+(?:tỷ|tỉ))?\s*)?(?:đồng|VNĐ|VND|đ|USD|usd)?(?:\s*/\s*[\wÀ-ỹ]+){0,3}"
+    r"\s*(?:(?:nghìn|ngàn|triệu|tỷ|tỉ)(?:\s+(?:tỷ|tỉ|triệu))?\s*)?(?:đồng|VNĐ|VND|đ|USD|usd)?"
+    r"(?:\s*/\s*(?:đơn vị|trang trại|lao động|thành viên|xã viên|hộ gia đình|hộ dân|nhân khẩu|[\wÀ-ỹ]+)){0,3}"
 )
 _COUNT_AFTER = re.compile(r"\s*(?:nghìn|ngàn|triệu)(?=\s)")
 _PERCENT_AFTER = re.compile(r"\s*%")
@@ -92,7 +118,32 @@ _MEMBERS_RE = re.compile(r"\b(xa vien|thanh vien)\b")
 _ACTUAL_RE = re.compile(r"\b(hien nay|hien tai|hien|den nay|tu dau nam|da|vua qua|nam qua|ket qua|thuc hien duoc)\b")
 _AS_OF_RE = re.compile(r"\btinh (?:den|toi)\b")  # "tính đến năm 2018, VN có 22.456 HTX": as of, not by
 _GOAL_RE = re.compile(r"\b(phan dau|muc tieu|chi tieu|ke hoach|du kien)\b")
+# Words that look like a goal and are not: "vượt chỉ tiêu" (done), "chia sẻ" (not "sẽ"), "Bộ Kế
+# hoạch - Đầu tư" (a ministry), "một số chỉ tiêu vượt ngưỡng" (indicators).
+_NOT_A_GOAL_RE = re.compile(
+    r"\bvuot (?:chi tieu|ke hoach|muc tieu)\b|\bchia se\b|\b(?:bo|so|phong) ke hoach\b"
+    r"|\b(?:mot so|cac|nhieu) chi tieu\b"
+)
+# A plan whose figure is spelled out in brackets after it: "vượt kế hoạch giao đầu năm (thành lập
+# mới 12 HTX)" (group 1: the bracket).
+_BRACKET_PLAN_RE = re.compile(r"\b(?:ke hoach|chi tieu)\b[^()]{0,40}?\s*(\()[^()]*$")
+_GOAL_NEAR_RE = re.compile(
+    r"\b(phan dau|muc tieu|chi tieu|ke hoach|du kien|se|target|goal|aim|plan|planned|expected)\b"
+)
 NATION = Place("viet nam", "Việt Nam", "country")
+
+
+def _latest_year(document: Document) -> int:
+    """Return the latest year an undated article writes (its date is at least that), 0 if none."""
+    return max(years(document.text), default=0)
+
+
+def _goal_near(words: str) -> bool:
+    """Tell whether the words just before a figure set it as a goal: a goal word with no clause
+    between ("khách hàng sẽ cần sản phẩm an toàn nên 10 thành viên … bắt tay": the "sẽ" is the
+    customers', not the figure's)."""
+    found = list(_GOAL_NEAR_RE.finditer(words))
+    return bool(found) and not re.search(r"\b(nen|thi|nhung|vi|ma|song)\b", words[found[-1].end() :])
 
 
 @dataclass(frozen=True)
@@ -211,9 +262,12 @@ def _amount(value_text: str, figure: Figure) -> tuple[float, str] | None:
 def _counted_noun(after: str) -> str:
     """Return the noun a number counts, from the words after it ("hải lý", "hộ"), or "" when they
     are no noun of a statistic: the longest of one to three syllables that the lexicon knows."""
-    words = [w.strip(',.;:()“”"') for w in after.split()[:3]]
+    raw = after.split()[:3]
+    words = [w.strip(',.;:()“”"') for w in raw]
     for n in (3, 2, 1):
         if len(words) >= n and (noun := " ".join(words[:n])) in _COUNT_NOUNS:
+            if n == 1 and len(raw) > 1 and raw[0] == words[0] and words[1] in _HEAD_OF.get(noun, ()):
+                return ""  # "5 nhà báo", "3 phòng ngủ": the noun heads another word
             return noun
     return ""
 
@@ -246,8 +300,11 @@ def measured(clause: str, figure: Figure) -> tuple[float, str, str] | None:
 def _subject(clause: str, before: str, sentence: str, document: Document, figure: Figure, at: int) -> Place | None:
     """Return the place the figure is about (the answers' own rule), or the nation for "cả nước"
     when the clause names no place before the figure."""
-    if _NATION_RE.search(fold(clause[:at])) and not find_places(clause[:at]):
+    if national(clause[:at]) and not find_places(clause[:at]):
         return NATION
+    read, mentions = place_mentions(clause[:at])
+    if mentions and national(read[max(end for _, _, end in mentions) :]):
+        return NATION  # "Đại biểu Mai Sĩ Diến (Thanh Hoá) thì lưu ý việc hiện cả nước có hơn 10.000 HTX"
     if _AREA_RE.search(fold(before + " " + clause[:at])) and not find_places(before + " " + clause[:at]):
         return None  # "Toàn vùng có … 5.500 HTX": a region the sentence does not name, not the article's province
     subjects = figure_subject(clause, before, sentence, document, figure.position)
@@ -269,8 +326,414 @@ def _place_source(place: Place | None, sentence: str, document: Document) -> str
     return "lead"
 
 
-def _period(clause: str, before: str, context: str, document: Document) -> tuple[str, str, int | None]:
-    label = period_for(clause, before, context[-1500:], document.date) or ""
+# --- confidence ----------------------------------------------------------------------------------
+# The table is a table of statistics: a figure becomes a row only when the text supports its place,
+# its measure and its value. A doubtful figure is left out rather than guessed (recall is measured
+# on the seeds; precision on a hand-judged sample, docs/stats_precision.md).
+
+# Countries and continents other than Việt Nam, as articles write them. The gazetteer knows none,
+# so a figure about them would get a Vietnamese place from the article's lead, or none.
+_FOREIGN_NAMES = sorted(
+    [
+        *"Đức Mỹ Lào Úc Cuba Iran Israel Italy Canada Brazil Mexico Chile Singapore Malaysia Indonesia".split(),
+        *"Philippines Myanmar Brunei Australia Hungary Ukraine Dubai Qatar Nga Anh Ý Áo Bỉ Nhật Pháp".split(),
+        *"Campuchia Séc EU Turin Paris London Tokyo Seoul Bangkok Moscow".split(),
+        "Hoa Kỳ",
+        "Nhật Bản",
+        "Hàn Quốc",
+        "Trung Quốc",
+        "Triều Tiên",
+        "Thái Lan",
+        "Hà Lan",
+        "Thụy Điển",
+        "Thuỵ Điển",
+        "Thụy Sĩ",
+        "Thuỵ Sĩ",
+        "Ấn Độ",
+        "Đài Loan",
+        "New Zealand",
+        "Đan Mạch",
+        "Na Uy",
+        "Phần Lan",
+        "Tây Ban Nha",
+        "Bồ Đào Nha",
+        "Mông Cổ",
+        "Nam Phi",
+        "Ai Cập",
+        "Ba Lan",
+        "Thổ Nhĩ Kỳ",
+        "Hồng Kông",
+        "Hong Kong",
+        "Bắc Kinh",
+        "Thượng Hải",
+        "châu Âu",
+        "châu Á",
+        "châu Phi",
+        "châu Mỹ",
+        "Châu Âu",
+        "Châu Á",
+        "Châu Phi",
+        "Bắc Mỹ",
+        "Mỹ Latinh",
+        "Liên Hiệp Quốc",
+        "Liên hợp quốc",
+        "Liên Hợp Quốc",
+    ],
+    key=len,
+    reverse=True,
+)
+_FOREIGN_RE = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, _FOREIGN_NAMES)) + r")(?!\w)")
+# One-syllable names that are also ordinary words ("anh", "ý", "áo", "pháp luật"): a country only
+# after a word that announces one ("nước Anh", "tại Nhật", "Vương quốc Anh").
+_AMBIGUOUS_FOREIGN = frozenset("Anh Ý Áo Bỉ Nhật Pháp Nga Séc".split())
+_COUNTRY_CUES = frozenset("nước tại ở của sang quốc người từ với và thị trường".split())
+_PERSON_WORDS = frozenset("ông bà anh chị em cô chú bác cụ cháu thầy vợ chồng con tên la".split())
+_DESTINATION_CUES = frozenset("sang qua đi tới".split())
+_FUNCTION_CAPS = frozenset("tại ở của từ sang với và người nước các những theo trong ngoài như cho đến tới".split())
+
+
+def foreign(text: str) -> bool:
+    """Tell whether ``text`` names a foreign country or continent ("các HTX tại Đức", "nông dân Mỹ
+    gốc Việt", "châu Á-Thái Bình Dương"), not a Vietnamese name that holds one ("Đức Hòa", "Lào
+    Cai", "ông Đức", "đô la Mỹ")."""
+    for match in _FOREIGN_RE.finditer(text):
+        before = re.search(r"(\S+)(\s+)$", text[: match.start()])
+        prev = before.group(1).strip("(,;:“”\"'") if before else ""
+        if text[match.end() : match.end() + 1] == " " and text[match.end() + 1 : match.end() + 2].isupper():
+            continue  # "Đức Hòa", "Lào Cai", "Mỹ Tho": the name goes on
+        if prev.lower() in _PERSON_WORDS or prev.lower().endswith("đô-la"):
+            continue
+        if prev.lower() in _DESTINATION_CUES:
+            continue  # "xuất khẩu sang Mỹ 12,8 tấn": where the goods go, not where the figure is
+        if prev[:1].isupper() and prev.lower() not in _FUNCTION_CAPS and text[: match.start()].rstrip()[-1:].isalpha():
+            continue  # "Nguyễn Đức", "Mộ Đức": the end of a longer name
+        if match.group(0) in _AMBIGUOUS_FOREIGN and prev.lower() not in _COUNTRY_CUES:
+            continue
+        return True
+    return False
+
+
+# An organisation's name that ends in the nation ("Tổng cục Đường bộ Việt Nam", "Liên minh HTX
+# Việt Nam", "Samsung Việt Nam") says who speaks, not that the figure is national.
+_ORG_HEADS_RE = re.compile(
+    r"(?:Tổng cục|Cục|Bộ|Hội|Liên minh|Liên hiệp|Ngân hàng|Công ty|Tập đoàn|Hiệp hội|Viện|Trung tâm|Ủy ban|Uỷ ban|"
+    r"Mặt trận|Đài|Báo|Thông tấn|Văn phòng|Quỹ|Đoàn|Phòng|Sở|Ban|Nhà nước|Chính phủ|Quốc hội)\b"
+)
+_NATION_NAME_RE = re.compile(r"(?<!\w)(?:Việt Nam|VN)(?!\w)")
+_NATIONWIDE_RE = re.compile(r"\b(ca nuoc|toan quoc|nationwide)\b")
+
+
+def national(text: str) -> bool:
+    """Tell whether ``text`` says its figure is the nation's: "cả nước", "toàn quốc", or Việt Nam
+    named as a place ("VN có 22.456 HTX", "tại Việt Nam"), not as the end of a name."""
+    if _NATIONWIDE_RE.search(fold(text)):
+        return True
+    text = re.sub(r"\s*\([^()]{1,12}\)", "", text)  # "Liên minh Hợp tác xã (HTX) Việt Nam"
+    for match in _NATION_NAME_RE.finditer(text):
+        run = re.split(r"[,.;:()“”\"!?–-]", text[: match.start()])[-1].split()[-6:]
+        if run and run[-1][:1].isupper() and run[-1].lower() not in _FUNCTION_CAPS:
+            continue  # "Samsung Việt Nam", "BHTG Việt Nam"
+        if _ORG_HEADS_RE.search(" ".join(run)):
+            continue  # "Hội Nông dân Việt Nam"
+        return True
+    return False
+
+
+# A legal threshold or ceiling ("doanh thu tối thiểu là 1,0 tỷ đồng/năm", "vay tín chấp tối đa 500
+# triệu đồng", "từ 100 triệu đồng trở xuống") is a rule, not a statistic of a place.
+_THRESHOLD_BEFORE = re.compile(
+    r"\b(toi thieu|toi da|it nhat|khong qua|khong vuot qua|khong duoi|khong thap hon|khong it hon|"
+    r"khong nho hon|khong lon hon|nguong|phai dat|phai co)\b|\bduoi\s*$"
+)
+_THRESHOLD_AFTER = re.compile(r"^\s*(?:\S+\s+){0,5}?(?:tro len|tro xuong)\b")
+# A change ("tăng 26 triệu đồng so với trước", "giảm 3 HTX") is no level of its measure.
+_CHANGE_BEFORE = re.compile(r"\b(tang|giam|tang them|giam di|giam bot|them duoc)\s*$")
+_BASE_RE = re.compile(r"\b(so voi|thay vi)\b")
+_FORMER_RE = re.compile(r"\b(tien than|truoc day|truoc kia)\b")
+_TIME_WORDS = frozenset("nam thang ngay tuan vu dem gio phut luot chuyen".split())
+# Money that is a debt, a loan or a sum taken ("nợ gốc lãi ... 1,1 tỉ đồng", "chiếm đoạt 17 tỉ
+# đồng", "lãi vay", "lãi suất 0%") is none of revenue, profit, income or capital.
+_DEBT_RE = re.compile(
+    r"\b(no|vay|goc|lai suat|lai vay|chiem doat|lua dao|khau tru|co tuc|boi thuong|bi phat|xu phat|tien phat|"
+    r"thiet hai|tai tro)\b"
+)
+# The words that name a money measure, as written, in the phrase of its figure.
+_MONEY_WORDS = {
+    "revenue": re.compile(r"doanh thu|doanh số|giá trị sản xuất|thu về|mức thu|\bbán\b"),
+    "profit": re.compile(r"lợi nhuận|\blãi\b|\blời\b"),
+    "income": re.compile(r"thu nhập"),
+    "capital": re.compile(r"\bvốn\b"),
+}
+_OTHER_CURRENCY_RE = re.compile(r"^\s*(?:euro|eur|€|yên|nhân dân tệ|NDT|bảng|won|baht|kíp|riel|rúp)\b", re.IGNORECASE)
+# Bodies whose members are no cooperative's: a steering committee, a club, a web page.
+_NOT_COOP_BODIES = (
+    "ban chi dao|truong ban|pho truong ban|cau lac bo|clb|facebook|fanpage|trang mang|trang web|nhom zalo|hoi dong|"
+    "ban chap hanh|ban thuong vu|doan|uy ban|hoi nong dan|hoi phu nu"
+)
+_BODIES_RE = re.compile(
+    rf"\b(?:(?P<other>{_NOT_COOP_BODIES})|htx|tht|qtdnd|lhhtx|hop tac xa|to hop tac|quy tin dung|xa vien)\b"
+)
+# A place that is part of the name of a road, a river, a market or a fund ("đường HCM", "cao tốc
+# Nội Bài - Lào Cai", "Quỹ tín dụng nhân dân Thái Bình") is not where the figure is.
+_NAMED_BY_RE = re.compile(
+    r"(?:đường|tuyến|cao tốc|quốc lộ|QL|bến xe|cầu|sông|chợ|quỹ tín dụng(?: nhân dân)?|QTDND|ngân hàng|chi nhánh|"
+    r"thủy điện|thuỷ điện|khách sạn|bệnh viện|Nội Bài|[-–])\s*$",
+    re.IGNORECASE,
+)
+
+
+# A landmark's district in brackets ("Bến xe miền Đông (Bình Thạnh) đến Bình Hưng Hoà (Bình Tân)"):
+# where the landmark is, not where the figure is.
+_LANDMARK_RE = re.compile(
+    r"(?:bến xe|chợ|cầu|sân bay|ga|cảng|khu công nghiệp|KCN)(?:\s+[^\s,;()]+){1,4}\s*\($", re.IGNORECASE
+)
+# A unit named with a capitalised name that the gazetteer may not know ("huyện Lộc Hà", "xã Mai
+# Phụ"): the article does say where, so an empty place is wrong.
+_UNIT_NAME_RE = re.compile(r"(?<!tác )\b(?:huyện|tỉnh|xã|thành phố|TP\.?|quận|thị xã|thị trấn|phường) [A-ZĐÂĂÊÔƠƯ]")
+_BARE_UNIT_RE = re.compile(r"(?<!tác )\b(?:tỉnh|huyện|thành phố|TP|thị xã|xã|quận)\b(?! viên)(?!\s*[A-ZĐ])")
+# A national or regional body or scope: the article's own place is not the figure's.
+_NATIONAL_CUE_RE = re.compile(
+    r"Việt Nam|\bVN\b|Trung ương|\bTƯ\b|Chính phủ|Thủ tướng|Quốc hội|cả nước|toàn quốc|trong và ngoài nước|"
+    r"miền (?:Trung|Bắc|Nam|Tây)\b|các tỉnh|\b(?:Luật|Nghị định|Thông tư|Chỉ thị)\b"
+)
+# The nation's figures told just before ("Thủ tướng dẫn ra … 42% số xã của Việt Nam …").
+_NATIONWIDE_BEFORE_RE = re.compile(r"cả nước|toàn quốc|(?:của|tại|ở) Việt Nam|Việt Nam (?:có|đã|hiện)|Thủ tướng")
+_NATIONAL_TITLE_RE = re.compile(r"Việt Nam|\bVN\b|Trung ương|Chính phủ|Thủ tướng|Quốc hội", re.IGNORECASE)
+# The words that open an organisation's name: a place in it without a unit word ("HTX … nông
+# nghiệp Thống Nhất", "Công ty TMDV Thuận Ý Gia Lai") is a name, not where the figure is.
+_ORG_NAME_RE = re.compile(
+    r"(?:\bHTX|[Hh]ợp tác xã|\bCông ty|\bCty|\bTổng công ty|\bDoanh nghiệp|\bDN)\b[^,.;:()]{0,60}$"
+)
+
+
+def _elsewhere(place: Place, document: Document) -> bool:
+    """Tell whether ``place`` is a district the gazetteer puts in a province the article never
+    names, while the article names another province ("xã Đức Hòa" of Quảng Ngãi read as Long An's
+    Đức Hòa, "xã An Nhơn" of Bến Tre read as Bình Định's An Nhơn)."""
+    if place.kind not in (None, "district", "city") or not place.parent:
+        return False
+    whole = f"{document.place or ''} {document.title or ''} {document.text}"
+    if re.search(rf"\b{re.escape(place.parent)}\b", fold(whole)) or any(
+        p.key == place.parent for p in find_places(whole)
+    ):
+        return False
+    named = find_places(f"{document.place or ''} {document.title or ''} {document.text[:300]}")
+    provinces = {p.parent or p.key for p in named if p.key != place.key and (p.parent or p.kind in (None, "province"))}
+    return bool(provinces - {place.parent})
+
+
+def _nested(a: Place, b: Place) -> bool:
+    """Tell whether two named places are one place or one lies inside the other."""
+    return a.compatible(b) or a.shares(b) or b.shares(a) or within(a, b) or within(b, a)
+
+
+def one_place(places: Sequence[Place]) -> bool:
+    """Tell whether the places named are one place at several levels ("xã …, huyện Đông Anh, Hà
+    Nội"), not two places ("Bình Thạnh … Bình Tân", "tại tỉnh Hà Nam … 16 tỉnh … Bắc Trung Bộ")."""
+    return all(_nested(a, b) for a, b in combinations(dict.fromkeys(places), 2))
+
+
+def _only_in_names(place: Place, sentence: str) -> bool:
+    """Tell whether every mention of ``place`` in the sentence is part of a name (a road, a river,
+    a fund) rather than where something is."""
+    read, mentions = place_mentions(sentence)
+    own = [(p, start) for p, start, end in mentions if p.key == place.key]
+    return bool(own) and all(
+        _NAMED_BY_RE.search(read[:start])
+        or _LANDMARK_RE.search(read[:start])
+        or (p.kind is None and _ORG_NAME_RE.search(read[:start]))
+        for p, start in own
+    )
+
+
+def _named_just_before(place: Place, before: str) -> bool:
+    """Tell whether ``place`` is the last place named before a figure, with no other number
+    between them ("Cục Thuế TP. HCM cho biết … toàn TP có 173 HTX", not "Q. Tân Bình có 18 HTX, Q.
+    10 có 17 HTX")."""
+    read, mentions = place_mentions(before)
+    if not mentions:
+        return False
+    last, start, end = max(mentions, key=lambda m: m[1])
+    aside = read[:start].count("(") > read[:start].count(")") and ")" in read[end:]
+    return last.key == place.key and not aside and not re.search(r"\d", read[end:])
+
+
+_SAIGON = Place("ho chi minh", "Hồ Chí Minh", "province")
+
+
+def _places(text: str) -> list[Place]:
+    """Return the places ``text`` names, "Sài Gòn" among them (the city's old name, which the
+    gazetteer does not hold: "Đặc sản quê đổ bộ chợ Tết Sài Gòn - Hà Nội" names two cities)."""
+    found = find_places(text)
+    return [*found, _SAIGON] if re.search(r"Sài Gòn|Sài gòn|Saigon", text) else found
+
+
+def _lead(document: Document) -> str:
+    return f"{document.place or ''} {document.title or ''} {document.text[:300]}"
+
+
+def doubt(row: StatRow, clause: str, span: tuple[int, int], document: Document, sentence_at: int) -> str:
+    """Return why a figure is too doubtful to be a row of the table ("" when it is not): its place
+    is not supported by the text, or its measure or value is not what it seems."""
+    before = fold(clause[: span[0]])
+    after = clause[span[1] :]
+    near = " ".join(before.split()[-8:])
+    if row.unit == "%":
+        return "percentage"  # "100% HTX", "tăng 8%", "25% vốn": a share or a rate, not the measure's amount
+    if _THRESHOLD_BEFORE.search(fold(row.sentence[: row.start - sentence_at])) or _THRESHOLD_AFTER.match(fold(after)):
+        return "threshold"
+    if re.search(r"\b(?:mọi|như mọi) năm\b", clause[: span[0]].lower()):
+        return "usual year"  # "mọi năm đến thời điểm này … 20.000 tấn": not this year's figure
+    if _CHANGE_BEFORE.search(before):
+        return "change"
+    if _FORMER_RE.search(re.split(r"[,;]", before)[-1]):
+        return "former state"  # "tiền thân là một tổ hợp tác với 53 thành viên": when, unsaid
+    if _BASE_RE.search(re.split(r"[,;]", before)[-1]):
+        return "comparison base"  # "so với 197 hộ … trước đây", "thay vì 30%": another time's figure
+    money = row.unit.startswith(("VND", "USD"))
+    if money and (_DEBT_RE.search(near) or _OTHER_CURRENCY_RE.match(after)):
+        return "debt or currency"
+    own_words = _MONEY_WORDS.get(row.measure)
+    numbers = [m for m in _NUMBER.finditer(clause[: span[0]]) if not re.fullmatch(r"(?:19|20)\d\d", m.group(0))]
+    since_last = clause[numbers[-1].end() if numbers else 0 : span[0]]
+    if own_words is not None and not own_words.search(since_last.lower()):
+        return "money not of its measure"  # "ngân sách … chỉ rót gần 1,6 tỉ" after "cả lãi lẫn gốc": no profit
+    if row.measure == "members":
+        bodies = list(_BODIES_RE.finditer(before))
+        if bodies and bodies[-1].group("other"):
+            return "members of another body"  # "Phó trưởng ban và 26 thành viên", "Câu lạc bộ … 20 thành viên"
+    if row.measure in _COUNT_UNITS:
+        first = after.split()[:1]
+        noun = _counted_noun(after) or (first[0].strip(',.;:()“”"') if first and first[0] in _COUNT_NOUNS else "")
+        words = " ".join(canonical_words(after[:40]))
+        counted = BY_NAME[row.measure].counted
+        if (
+            noun
+            and not any(words.startswith(c) for c in counted)
+            and not (noun == "người" and row.measure in ("members", "workers"))
+        ):
+            return "counts another noun"  # "trụ sở hợp tác xã … và 31 nhà dân": 31 houses, not HTX
+    if not money and row.unit != "%":
+        per = re.match(r"\s*(?:[^\s/,;.()]+\s+){0,3}?/\s*([^\s/,;.()]+)", after)
+        if per and per.group(1)[:1].isalpha() and fold(per.group(1)) not in _TIME_WORDS:
+            return "count per unit"  # "200 thành viên / HTX": per cooperative, not in all
+    if foreign(row.sentence):
+        return "foreign"
+    if row.place_from == "nation":
+        return ""
+    if row.place_from == "":
+        # An empty place is right only when the article names none (a provincial union's report
+        # that never names its province); otherwise the figure's place is unknown.
+        whole = f"{document.place or ''} {document.title or ''}\n{document.text}"
+        unnamed = not (find_places(whole) or foreign(whole) or national(whole) or _UNIT_NAME_RE.search(whole))
+        local = _BARE_UNIT_RE.search(row.sentence)  # "toàn tỉnh có 458 HTX": a province the article never names
+        return "" if unnamed and local and not _NATIONAL_CUE_RE.search(row.sentence) else "no place"
+    place = row.place_obj()
+    assert place is not None
+    named = find_places(row.sentence)
+    if _elsewhere(place, document):
+        return "namesake in another province"
+    if row.place_from == "sentence":
+        if _only_in_names(place, row.sentence):
+            return "place in a name"
+        if not one_place(named) and not _named_just_before(place, row.sentence[: row.start - sentence_at]):
+            return "several places"  # "… tại Q. Bình Thạnh với 23 HTX, Q. Tân Bình có 18 HTX": only its own
+        return ""
+    # The place is the article's (title, metadata or lead): only when the article is about that one
+    # place, and the text just before the figure names no other.
+    if (
+        foreign(_lead(document))
+        or _NATIONAL_TITLE_RE.search(document.title or "")
+        or _NATIONAL_CUE_RE.search(row.sentence)
+    ):
+        return "article abroad or national"  # "… Hội Nông dân Việt Nam", "Trung ương Đoàn", "4 tỉnh miền Trung"
+    if not one_place([place, *_places(_lead(document))]):
+        return "article of several places"
+    window = document.text[max(0, sentence_at - 500) : sentence_at]
+    if foreign(window) or not one_place([place, *_places(window)]):
+        return "another place just before"
+    if _NATIONWIDE_BEFORE_RE.search(window):
+        return "the nation just before"  # "… 42% số xã của Việt Nam … Có trên 13.000 HTX nông nghiệp"
+    return ""
+
+
+# Years that name something, not the figure's period: "Luật HTX năm 2012", "so với năm 2013".
+_NAMED_YEAR_RE = re.compile(
+    r"\b(?:(?:luat|nghi dinh|nghi quyet|thong tu|quyet dinh|chi thi|hien phap|bo luat)\b[^,.;]{0,40}?|"
+    r"so voi (?:cung ky )?(?:nam |thang \d{1,2}[/-])?|"
+    r"(?:thanh lap|ra doi|qua doi|chet|sinh) (?:tu |vao |nam |tu nam |vao nam )*)"
+    r"((?:19|20)\d\d)\b"
+)
+# A figure that has run since a date ("từ năm 2010 đến nay", "từ đầu năm đến nay") or over a span
+# of years ("từ năm 2012-2015"): the label is that phrase, not its first year.
+_SINCE_RE = re.compile(
+    r"\b(?:ke )?tu (?:dau |cuoi |giua )?(?:nam |thang \d{1,2}[/-])?(?:(?:19|20)\d\d )?(?:den|toi) nay\b"
+    r"|\b(?:ke )?tu dau nam (?:den|toi) nay\b"
+)
+_SPAN_RE = re.compile(r"\btu (?:nam )?((?:19|20)\d\d) ?(?:-|–|den|toi) ?(?:nam )?((?:19|20)\d\d)\b")
+_BEFORE_YEAR_RE = re.compile(r"\b(?:tu )?truoc nam ((?:19|20)\d\d)\b")  # "trước năm 2016 TP. HCM chỉ có 27 HTX"
+_FROM_YEAR_RE = re.compile(r"\b(?:ke )?tu (?:dau |cuoi |giua )?nam ((?:19|20)\d\d)\b(?! ?(?:-|–|den|toi))")
+# A month or a day without its year: a month said anywhere before the figure in its clause ("Trung
+# tuần tháng 9, HTX … gửi văn bản cho 20 hộ"), a day only in the figure's own phrase ("117 khách
+# ngày 24/2"; "Ngày 21-12, đại diện HTX cho biết …" dates the statement). Not a deadline ("trước
+# ngày 10/2") nor a name ("HTX 19 tháng 5").
+_UNDATED_MONTH_RE = re.compile(
+    r"(?<!trước )(?<!sau )(?<!đến )(?<!từ )(?<!hạn )(?<!\d )\b(?:(?:trung|thượng|hạ) tuần |(?:cuối|đầu|giữa) )?"
+    r"tháng \d{1,2}\b(?![/-]\d)"
+)
+_UNDATED_DAY_RE = re.compile(r"(?<!trước )(?<!sau )(?<!đến )(?<!từ )(?<!hạn )\bngày \d{1,2}[/-]\d{1,2}\b(?![/-]\d)")
+_AS_OF_DAY_RE = re.compile(r"\btính (?:đến|tới) (?:hết )?ngày \d{1,2}[/-]\d{1,2}\b(?![/-]\d)")
+_RELATIVE_YEARS = {"ngoái": -1, "trước": -1, "gần nhất": -1, "nay": 0}
+_RELATIVE_YEAR_RE = re.compile(r"(?<!nhiều )(?<!mấy )(?<!vài )(?<!các )(?<!những )\bnăm (ngoái|trước|gần nhất|nay)\b")
+# A dated event without "đến": "cuối tháng 9/2016", "tháng 11-2018", "ngày 24/2/2019".
+_DATED_RE = re.compile(r"\b(?:(?:cuoi|dau|giua) )?(?:thang \d{1,2}[/-]|ngay \d{1,2}/\d{1,2}/)((?:19|20)\d\d)\b")
+
+
+def _masked(text: str) -> str:
+    """Return ``text`` with the years that name something blanked (same length)."""
+    folded = fold(text)
+    if len(folded) != len(text):
+        return text
+    out = list(text)
+    for match in _NAMED_YEAR_RE.finditer(folded):
+        out[match.start(1) : match.end(1)] = "####"
+    return "".join(out)
+
+
+def _own_part(before: str) -> str:
+    """Return the part of the sentence before a clause that gives its period: the nearest part (cut
+    at semicolons) that names one ("…, Trong 10 tháng đầu năm …; tính đến thời điểm hiện tại …;
+    Tổng vốn … là 81.378 triệu đồng" is as of now, not of the ten months)."""
+    parts = re.split(r";\s+", before)
+    for part in reversed(parts):
+        if find_period(_masked(part)):
+            return part
+    return before
+
+
+def _since(text: str, note: str, doc_year: int | None) -> tuple[str, str, int | None] | None:
+    """Return the label of a figure that has run since a date ("từ năm 2010 đến nay", "từ đầu năm
+    đến nay": as of the article's date), over a span ("từ năm 2012-2015") or from a year on ("từ
+    năm 2016"), as written in ``text``; None when it says none of these."""
+    own = _masked(text)
+    folded = fold(own)
+    if len(folded) != len(own):
+        return None
+    if since := _SINCE_RE.search(folded):
+        label = text[since.start() : since.end()] + note
+        key = period_key(label)
+        return label, " ".join(key) if key else "", doc_year
+    if span := _SPAN_RE.search(folded):
+        return text[span.start() : span.end()], "", int(span.group(2))
+    if start := _FROM_YEAR_RE.search(folded):
+        return text[start.start() : start.end()], "", int(start.group(1))
+    if until := _BEFORE_YEAR_RE.search(folded):
+        return text[until.start() : until.end()], "", int(until.group(1))
+    return None
+
+
+def _keyed(label: str, doc_year: int | None) -> tuple[str, str, int | None]:
+    """Return a period label with its key and the year it refers to."""
     key = period_key(label)
     year = int(key[-1][:4]) if key and key[0] != "now" and re.match(r"\d{4}", key[-1]) else None
     if key and key[0] in ("months", "quarter"):
@@ -278,13 +741,60 @@ def _period(clause: str, before: str, context: str, document: Document) -> tuple
     if year is None and label:
         found = years(label)
         year = found[-1] if found else None
-    if year is None and document.date:
-        year = int(document.date[:4])
+    if year is None:
+        year = doc_year
     return label, " ".join(key) if key else "", year
 
 
-def extract(document: Document) -> list[StatRow]:
-    """Return the table rows of one document, in the order its figures are written."""
+def _period(clause: str, before: str, context: str, document: Document, at: int = -1) -> tuple[str, str, int | None]:
+    """Return the period label of the figure at ``at`` in ``clause``, its key and its year. The
+    period is read before the figure in its clause, then in the figure's own phrase after it (up to
+    a comma or a bracket: a year after it is another figure's), then in the nearest part of the
+    sentence before that names one; a dated event ("tháng 11-2017") when none says a period."""
+    doc_year = int(document.date[:4]) if document.date else None
+    shown = display_date(document.date)
+    note = f" (theo bài viết ngày {shown})" if shown else " (bài viết không rõ ngày)"
+    if at >= 0:
+        cut = re.search(r"[,;()]", clause[at:])
+        parts = [clause[:at], clause[at : at + cut.start()] if cut else clause[at:]]
+    else:
+        parts = [clause]
+    years_before = f"{context[-1500:]} {before}"
+    for part in [*parts, _own_part(before)]:
+        # The nearest phrase: "đến 31/12/2021, toàn tỉnh có 458 HTX …, năm 2021, toàn tỉnh thành
+        # lập mới 13 HTX" gives the 13 new ones the year 2021, not the stock's date.
+        for segment in reversed(re.split(r"[,;]\s*", part)):
+            if got := _since(segment, note, doc_year):
+                return got
+            own = _masked(segment)
+            if find_period(own):
+                return _keyed(period_for(own, "", years_before, document.date) or "", doc_year)
+    for part in parts:
+        own = _masked(part)
+        folded = fold(own)
+        if len(folded) == len(own) and (dated := _DATED_RE.search(folded)):
+            return part[dated.start() : dated.end()], "", int(dated.group(1))
+    for n, part in enumerate(parts):
+        # A month or a day without its year ("Trung tuần tháng 9", "117 khách ngày 24/2") or a
+        # year said relative to the article's ("năm gần nhất", "năm ngoái").
+        lower = part.lower()
+        day = (
+            _AS_OF_DAY_RE.search(lower)
+            or _UNDATED_MONTH_RE.search(lower)
+            or (_UNDATED_DAY_RE.search(lower) if n else None)
+        )
+        if day:
+            return part[day.start() : day.end()], "", doc_year
+        if relative := _RELATIVE_YEAR_RE.search(part.lower()):
+            shift = _RELATIVE_YEARS[relative.group(1)]
+            return part[relative.start() : relative.end()], "", doc_year + shift if doc_year else None
+    return "", "", doc_year
+
+
+def extract(document: Document, doubtful: list[tuple[StatRow, str]] | None = None) -> list[StatRow]:
+    """Return the table rows of one document, in the order its figures are written. The figures
+    too doubtful to be rows (see ``doubt``) are left out; with ``doubtful``, they are added to it
+    with the reason."""
     rows: list[StatRow] = []
     text = document.text
     context = ""
@@ -308,9 +818,21 @@ def extract(document: Document) -> list[StatRow]:
                 row = _row(
                     document, sentence, sentence_at + clause_at, clause, before, context, figure, number, len(rows)
                 )
-                if row is not None:
-                    own.append(row)
-                    rows.append(row)
+                if row is None:
+                    continue
+                reason = doubt(
+                    row,
+                    clause,
+                    (row.start - sentence_at - clause_at, row.end - sentence_at - clause_at),
+                    document,
+                    sentence_at,
+                )
+                if reason:
+                    if doubtful is not None:
+                        doubtful.append((row, reason))
+                    continue
+                own.append(row)
+                rows.append(row)
         plan = _carry_plan(plan, own, sentence, rows)
         context = f"{context[-1500:]} {sentence}"
     return rows
@@ -379,25 +901,35 @@ def _row(
         return None
     value, unit = amount
     if raw:
-        unit = raw
+        per_time = re.match(rf"\s*{re.escape(raw)}\s*/\s*(ngày đêm|năm|tháng|ngày|tuần|vụ)\b", clause[span[1] :])
+        unit = f"{raw}/{per_time.group(1)}" if per_time else raw  # "700 m3 / ngày đêm": a rate
     elif figure.unit == "count" and measure in _COUNT_UNITS:
         unit = _COUNT_UNITS[measure]
     place = _subject(clause, before, sentence, document, figure, span[0])
     place_from = _place_source(place, sentence, document)
-    label, key, year = _period(clause, before, context, document)
+    label, key, year = _period(clause, before, context, document, span[0])
     scope = figure_scope(clause, figure)
     named = _NAMED_BEFORE.search(" ".join(canonical_words(clause[: span[0]])))
     if scope == "" and named and named.group(1).strip():
         scope = named.group(1).strip()  # "Số HTX sản xuất sản phẩm OCOP là 4 HTX": 4 of a kind, not all
     doc_year = int(document.date[:4]) if document.date else None
+    head = fold(clause[: span[0]])
+    planned = _BRACKET_PLAN_RE.search(head) if len(head) == span[0] else None
+    if planned:  # "vượt kế hoạch giao đầu năm (thành lập mới 12 HTX)": the bracket spells out the plan
+        label = clause[planned.start() : planned.start(1)].strip() + (f" (năm {year})" if year else "")
+        key = ""
+    goal_words = _NOT_A_GOAL_RE.sub(" ", not_a_plan(head)) if not planned else head
     target = (
-        "target" in figure.qualifiers
-        or bool(_GOAL_RE.search(fold(clause[: span[0]])))
-        or (year is not None and doc_year is not None and year > doc_year)
+        bool(planned)
         or (
-            key.startswith("by ")
-            and (doc_year is None or (year or 0) >= doc_year)
-            and not _AS_OF_RE.search(fold(clause[: span[0]]))
+            ("target" in figure.qualifiers and _goal_near(" ".join(goal_words.split()[-10:])))
+            or bool(_GOAL_RE.search(goal_words))
+            or (year is not None and doc_year is not None and year > doc_year)
+            or (
+                key.startswith("by ")
+                and (year or 0) >= (doc_year or _latest_year(document))  # "Đến năm 1980, khi xây dựng …": past
+                and not _AS_OF_RE.search(fold(clause[: span[0]]))
+            )
         )
     )
     if BY_NAME.get(measure) is not None and BY_NAME[measure].is_value:
