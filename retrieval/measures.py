@@ -193,6 +193,8 @@ _ASK_MONEY_RE = re.compile(
     r"\b(?:bao nhieu tien|het bao nhieu|ton bao nhieu|gia bao nhieu|muc gia|muc phi|chi phi|kinh phi|how much|cost)\b"
     # a loan or a debt: "vay ngân hàng bao nhiêu", "dư nợ còn bao nhiêu"; a sum: "tiền … là bao nhiêu"
     r"|\b(?:vay|du no|no goc|no)\b(?: \S+){0,3} bao nhieu\b"
+    # a sum paid or taken: "đặt cọc bao nhiêu", "phải nộp bao nhiêu", "bị phạt bao nhiêu tiền"
+    r"|\b(?:dat coc|the chap|nop|bi phat|phat|phai tra)\b(?: \S+){0,2} bao nhieu(?: (?:tien|dong|moi|mot|o|tai|cho|voi|khi|neu|thi)\b|\s*$)"
 )
 
 
@@ -276,7 +278,9 @@ def question_measures(text: str, *, plain_count: bool = True) -> tuple[Measure, 
             if is_count and measure not in found:
                 found.append(measure)
     counts = list(found)
-    other_nouns = not counts and _counts_other_nouns(text)
+    # "… góp vốn thì tổng kinh phí dự tính là bao nhiêu?": a sum the lexicon does not measure is
+    # asked; the measure named before it only says of what.
+    other_nouns = not counts and (_counts_other_nouns(text) or _asks_other_sum(text))
     # Amounts named anywhere ("Doanh thu bình quân của HTX là bao nhiêu") when no count is asked.
     for measure in MEASURES:
         named = any(re.search(rf"\b{s}\b", folded) for s in measure.subject) or english & set(measure.english)
@@ -310,6 +314,20 @@ def question_measures(text: str, *, plain_count: bool = True) -> tuple[Measure, 
                 found.append(counted)
                 break
     return tuple(found)
+
+
+_OTHER_SUM_ASKED_RE = re.compile(r"\b(?:kinh phi|chi phi|ngan sach|so tien|tong tien)\b(?: \S+){0,5} bao nhieu\b")
+
+
+def _asks_other_sum(text: str) -> bool:
+    """Tell whether the clause that asks is about a sum the lexicon does not measure and names no
+    measure of it ("lúc … góp vốn thì tổng kinh phí dự tính là bao nhiêu?"), while a measure named
+    in another clause only says of what."""
+    clauses = re.split(r"[,;:]| thi ", " ".join(_tokens(text)))
+    asking = next((c for c in reversed(clauses) if re.search(r"\bbao nhieu\b", c)), "")
+    if not _OTHER_SUM_ASKED_RE.search(asking):
+        return False
+    return not any(re.search(rf"\b{w}\b", asking) for m in MEASURES if m.is_value for w in m.subject)
 
 
 # Words after "bao nhiêu"/"mấy" that are not the noun counted: a time, a sum of money, a linking word.

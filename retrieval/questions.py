@@ -257,7 +257,7 @@ _TREND_RE = re.compile(
 )
 _RANK_RE = re.compile(
     r"\b(?:(?:nhieu|cao|lon|it|thap|nho|dong)(?: \S+){0,5} nhat|(?<!nguoi )dung dau|"  # "người đứng đầu" is a head
-    r"most|highest|largest|lowest|fewest|least)\b"
+    r"most|highest|largest|lowest|fewest|(?<!at )least)\b"
 )
 _WHICH_RE = re.compile(r"\b(nao|ai|gi|la ai|which|who|what product|whom|where|o dau)\b")
 
@@ -649,8 +649,11 @@ def question_parts(q: Question) -> list[Question]:
     places and bodies of the whole; [] for a question that asks one thing."""
     folded = fold(q.text).lower()
     asks = [m.start() for m in _ASKS_RE.finditer(folded)]
-    if len(asks) != 2 or len(folded) != len(q.text):
+    if len(asks) < 2 or len(folded) != len(q.text):
         return []
+    # The last two asks part the question; an earlier one is the first part's ("fishermen who
+    # belong to a cooperative: how much …, and … what engine power?").
+    asks = asks[-2:]
     breaks = [m for m in _PART_BREAK_RE.finditer(folded) if asks[0] < m.start() < asks[1]]
     where = [m for m in _WHERE_BREAK_RE.finditer(folded) if asks[0] < m.start() < asks[1]]
     if not breaks and where:

@@ -159,3 +159,33 @@ def test_which_body_and_how_much_unaccented_are_two_parts_both_answered(tmp_path
     )
     (answer,) = _answers(tmp_path, {"cam.txt": article}, [question])
     assert "15 tấn" in answer.text and "Thống Nhất" in answer.text
+
+
+def test_a_sum_the_lexicon_does_not_measure_is_asked_not_the_measure_named_before_it():
+    from retrieval.measures import question_measures
+
+    assert question_measures("Khi các xã viên góp vốn thì tổng kinh phí xây chợ dự tính là bao nhiêu?") == ()
+    assert [m.name for m in question_measures("Vốn góp của HTX là bao nhiêu?")] == ["capital"]
+    assert [m.name for m in question_measures("Doanh thu và chi phí của HTX là bao nhiêu?")] == ["revenue"]
+
+
+def test_a_sum_paid_or_taken_is_money_not_a_count_of_the_body():
+    from retrieval.measures import asks_money, question_measures
+
+    question = "Những hộ có xe công nông thì HTX bắt thế chấp bao nhiêu ở xã Yên Phú?"
+    assert asks_money(question) and question_measures(question) == ()
+    assert asks_money("Hộ nuôi trên 20 con phải nộp bao nhiêu?")
+    assert not asks_money("HTX đã nộp bao nhiêu hồ sơ?")
+
+
+def test_at_least_is_a_threshold_not_a_ranking_and_the_last_two_asks_part_the_question():
+    question = (
+        "Quang Ngai supports farmers who join a cooperative: what share of the seed cost does the province pay, "
+        "and for fields of at least what size?"
+    )
+    q = analyse(question)
+    assert q.intent != "rank"
+    assert [p.text for p in question_parts(q)] == [
+        "Quang Ngai supports farmers who join a cooperative: what share of the seed cost does the province pay",
+        "for fields of at least what size?",
+    ]
