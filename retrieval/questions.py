@@ -289,7 +289,9 @@ def intent_of(text: str, places: Sequence[Place], years_asked: Sequence[int]) ->
         return "trend"
     if _COMPARE_RE.search(folded) or re.search(r"\b(?:hay|hoac|or)\b.*\b(?:hon|more|less|higher|lower)\b", folded):
         return "compare"
-    if _EACH_SIDE_RE.search(fold(nfc(text).lower())) and compare_sides(text):
+    if (_EACH_SIDE_RE.search(fold(nfc(text).lower())) or _each_body(text, fold(nfc(text).lower()))) and compare_sides(
+        text
+    ):
         return "compare"
     if _WHICH_RE.search(folded) and not _QUANTITY_RE.search(folded):
         return "which"
@@ -484,13 +486,22 @@ _SIDE_STOPWORDS = frozenset(
 NATION_RE = re.compile(r"\b(ca nuoc|toan quoc|nuoc ta|viet nam|nationwide|vietnam|national)\b")
 
 
+_EACH_BODY_RE = re.compile(r"\bmoi (?:htx|hop tac xa|cong ty|doanh nghiep|don vi)\b")
+
+
+def _each_body(text: str, folded: str) -> re.Match[str] | None:
+    """ "Mỗi HTX …" after two bodies named ("HTX Vĩnh Hưng … và HTX CN Thanh Tùng …. Mỗi HTX bị xử
+    phạt bao nhiêu?"): each of the two, not a figure per cooperative."""
+    return _EACH_BODY_RE.search(folded) if len(organisations(text)) >= 2 else None
+
+
 def compare_sides(text: str) -> tuple[tuple[str, ...], ...]:
     """Return the words that tell the two sides of "A hay B" / "A so với B" apart: for "Ở Kiên
     Lương, HTX Phát Tài hay HTX Tân Tiến có nhiều cán bộ … hơn?" (("phat", "tai"), ("tan", "tien",
     "can", "bo", …)); () when the question has no such pair."""
     folded = re.sub(r"[()\[\]\"“”]", " ", fold(nfc(text).lower()))
     connector = _SIDE_CONNECTOR_RE.search(folded)
-    each = _EACH_SIDE_RE.search(folded)
+    each = _EACH_SIDE_RE.search(folded) or _each_body(text, folded)
     boundary = _SIDE_BOUNDARY_RE
     if connector is None and each is not None:
         # "số hồ do xã, HTX quản lý và số hồ do doanh nghiệp quản lý, mỗi loại bao nhiêu?": the
@@ -499,8 +510,9 @@ def compare_sides(text: str) -> tuple[tuple[str, ...], ...]:
         boundary = _EACH_BOUNDARY_RE
     if connector is None:
         return ()
-    before = boundary.split(folded[: connector.start()])[-1]
-    after = _SIDE_BOUNDARY_RE.split(folded[connector.end() :])[0]
+    # "A …, so với B thì …": the comma before the connector does not end side A.
+    before = boundary.split(folded[: connector.start()].rstrip(" ,"))[-1]
+    after = _SIDE_BOUNDARY_RE.split(folded[connector.end() :].lstrip(" ,"))[0]
     left = [w for w in dict.fromkeys(canonical_words(before)) if w not in _SIDE_STOPWORDS]
     right = [w for w in dict.fromkeys(canonical_words(after)) if w not in _SIDE_STOPWORDS]
     only_left = tuple(w for w in left if w not in right)

@@ -676,14 +676,6 @@ def _select(
             for chunk, c in passages.items()
         }
         scored = [item for item in scored if max(item[1], reach[item[2].passage.chunk_id]) >= threshold]
-    import os  # TRACE
-
-    if os.environ.get("HTX_TRACE"):  # TRACE
-        print(
-            "TRACE domain", domain, "stated", stated, "threshold", threshold, "noun", q.noun, "n", len(scored)
-        )  # TRACE
-        for sc, cov, c in sorted(scored, key=lambda i: -i[0])[:6]:  # TRACE
-            print("TRACE", round(sc, 3), round(cov, 3), c.document.id, c.text[:110])  # TRACE
     if not scored:
         return Refusal("topic")
     scored.sort(key=lambda item: -item[0])

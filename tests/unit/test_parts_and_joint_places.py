@@ -189,3 +189,29 @@ def test_at_least_is_a_threshold_not_a_ranking_and_the_last_two_asks_part_the_qu
         "Quang Ngai supports farmers who join a cooperative: what share of the seed cost does the province pay",
         "for fields of at least what size?",
     ]
+
+
+def test_the_sides_of_a_comparison_hold_across_the_comma_before_so_voi(tmp_path):
+    question = (
+        "Trong đợt thay xe buýt ở Đà Nẵng, HTX vận tải Sông Hàn thay bao nhiêu xe cho tuyến 12, "
+        "so với Công ty TNHH vận tải Tiên Sa trên tuyến 8 thì nhiều hay ít hơn?"
+    )
+    q = analyse(question)
+    assert q.intent == "compare" and len(q.sides) == 2
+    assert "12" in q.sides[0] and "8" in q.sides[1]
+    article = (
+        "Đà Nẵng thay xe buýt mới\n\n"
+        "Công ty trách nhiệm hữu hạn vận tải Tiên Sa đưa vào hoạt động 18 xe buýt mới trên tuyến số 8. "
+        "Hợp tác xã vận tải Sông Hàn chịu trách nhiệm thay thế 11 xe buýt mới hoạt động trên tuyến số 12.\n"
+    )
+    (answer,) = _answers(tmp_path, {"xebuyt.txt": article}, [question])
+    assert "18 xe" in answer.text and "11 xe" in answer.text
+
+
+def test_each_cooperative_after_two_named_bodies_is_each_side_not_a_figure_per_cooperative():
+    q = analyse(
+        "Hai HTX bị phạt vì khai thác cát trái phép: HTX Thành Công ở xã Hòa Lợi và HTX Phú An ở xã Tân Bình. "
+        "Mỗi HTX bị phạt bao nhiêu tiền?"
+    )
+    assert q.intent == "compare" and len(q.sides) == 2
+    assert analyse("Bình quân mỗi HTX ở Hòa Bình có bao nhiêu thành viên?").intent != "compare"
