@@ -501,6 +501,10 @@ def compare_sides(text: str) -> tuple[tuple[str, ...], ...]:
     "can", "bo", …)); () when the question has no such pair."""
     folded = re.sub(r"[()\[\]\"“”]", " ", fold(nfc(text).lower()))
     connector = _SIDE_CONNECTOR_RE.search(folded)
+    compare = re.search(r"\bso sanh\b", folded)
+    if connector is None and compare is not None:
+        # "So sánh A với B": the "với" (or "và") after "so sánh" parts the two sides.
+        connector = re.compile(r"\b(?:voi|va)\b").search(folded, compare.end())
     each = _EACH_SIDE_RE.search(folded) or _each_body(text, folded)
     boundary = _SIDE_BOUNDARY_RE
     if connector is None and each is not None:

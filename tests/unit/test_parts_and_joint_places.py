@@ -215,3 +215,25 @@ def test_each_cooperative_after_two_named_bodies_is_each_side_not_a_figure_per_c
     )
     assert q.intent == "compare" and len(q.sides) == 2
     assert analyse("Bình quân mỗi HTX ở Hòa Bình có bao nhiêu thành viên?").intent != "compare"
+
+
+def test_so_sanh_a_voi_b_has_two_sides_each_quoted_from_its_own_article(tmp_path):
+    question = (
+        "So sánh số HTX của tỉnh theo Giám đốc Sở Nông nghiệp Trần Văn Hải với con số của Liên minh HTX tỉnh năm 2020."
+    )
+    q = analyse(question)
+    assert q.intent == "compare" and len(q.sides) == 2
+    assert "hai" in q.sides[0] and "lmhtx" in q.sides[1]
+    articles = {
+        "a.txt": (
+            "Hội nghị nông nghiệp tỉnh Yên Bái\n\n"
+            "Phát biểu tại hội nghị, ông Trần Văn Hải, Giám đốc Sở Nông nghiệp, cho biết hiện toàn tỉnh có 512 "
+            "hợp tác xã.\n"
+        ),
+        "b.txt": (
+            "Kinh tế tập thể Yên Bái năm 2020\n\n"
+            "Theo Liên minh HTX tỉnh, tính đến năm 2020, toàn tỉnh Yên Bái có 548 HTX đang hoạt động.\n"
+        ),
+    }
+    (answer,) = _answers(tmp_path, articles, [question.replace("của tỉnh", "của tỉnh Yên Bái")])
+    assert "512" in answer.text and "548" in answer.text
