@@ -23,8 +23,29 @@ _PERIOD_RES = [re.compile(rf"\b{p}\b") for p in _PERIOD_PATTERNS]
 
 
 def years(text: str) -> list[int]:
-    """Return the four-digit years written in ``text`` (1950-2099), in order."""
-    return [int(y) for y in YEAR_RE.findall(text)]
+    """Return the years written in ``text`` (1950-2099), in order: four digits, or a lunar year
+    named after "Tết", "năm" or "xuân" ("Tết Kỷ Hợi" is 2019)."""
+    found = [(m.start(), int(m.group(1))) for m in YEAR_RE.finditer(text)]
+    if "ết" in text or "ăm" in text or "uân" in text:  # cheap test before the lunar pattern
+        found += [(m.start(), _lunar_year(m.group(1), m.group(2))) for m in _LUNAR_RE.finditer(text.lower())]
+        found.sort()
+    return [year for _, year in found]
+
+
+# The ten stems and twelve branches of a lunar year, by year % 10 and year % 12 (2019 = Kỷ Hợi).
+_STEMS = ("canh", "tân", "nhâm", "quý", "giáp", "ất", "bính", "đinh", "mậu", "kỷ")
+_BRANCHES = ("thân", "dậu", "tuất", "hợi", "tý", "sửu", "dần", "mão", "thìn", "tỵ", "ngọ", "mùi")
+_LUNAR_RE = re.compile(
+    r"\b(?:tết|năm|xuân)\s+(canh|tân|nhâm|quý|quí|giáp|ất|bính|đinh|mậu|kỷ|kỉ)\s+"
+    r"(thân|dậu|tuất|hợi|tý|sửu|dần|mão|thìn|tỵ|ngọ|mùi)\b"
+)
+
+
+def _lunar_year(stem: str, branch: str) -> int:
+    """Return the year from 1990 to 2049 that has this stem and branch (once in 60 years)."""
+    stem_at = _STEMS.index({"quí": "quý", "kỉ": "kỷ"}.get(stem, stem))
+    branch_at = _BRANCHES.index(branch)
+    return next(y for y in range(1990, 2050) if y % 10 == stem_at and y % 12 == branch_at)
 
 
 def find_period(text: str) -> str | None:

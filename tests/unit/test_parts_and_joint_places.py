@@ -237,3 +237,20 @@ def test_so_sanh_a_voi_b_has_two_sides_each_quoted_from_its_own_article(tmp_path
     }
     (answer,) = _answers(tmp_path, articles, [question.replace("của tỉnh", "của tỉnh Yên Bái")])
     assert "512" in answer.text and "548" in answer.text
+
+
+def test_a_lunar_year_is_its_year_and_its_figure_is_no_figure_of_another_time(tmp_path):
+    from retrieval.periods import years
+
+    assert years("Dịp Tết Canh Tý vừa qua, và năm 2018") == [2020, 2018]
+    assert years("xuân Nhâm Dần, năm Giáp Ngọ") == [2022, 2014]
+    assert years("ông Kỷ nói") == []
+    article = (
+        "Bánh chưng Tranh Khúc vào mùa\n\n"
+        "Trong dịp Tết Canh Tý, HTX bánh chưng Tranh Khúc bán được khoảng 30.000 chiếc bánh, tăng 20% so với "
+        "năm trước.\n"
+    )
+    (answer,) = _answers(
+        tmp_path, {"banh.txt": article}, ["Tết Canh Tý 2020, HTX bánh chưng Tranh Khúc bán được bao nhiêu chiếc bánh?"]
+    )
+    assert "30.000" in answer.text and "chưa có số liệu cho thời điểm" not in answer.text
