@@ -654,6 +654,11 @@ _ENGLISH_BODY_RE = re.compile(
 _PART_BREAK_RE = re.compile(r"(?:[,;]\s*(?:va|con|roi|and|while)?|\s(?:va|con|and))\s+")  # read on folded text
 _NOW_RE = re.compile(r"\b(?:den nay|hien nay|hien tai|bay gio|nay con|now|today|currently)\b")
 _ASKS_RE = re.compile(r"\b(?:bao nhieu|may|nao|la ai|khi nao|bao gio|how many|how much|what|which|when|who)\b")
+# The country said as a place ("in Vietnam", "cả nước"), not as the end of a body's name ("Trung
+# tâm Sâm Việt Nam", "Liên minh HTX Việt Nam").
+_COUNTRY_AS_PLACE_RE = re.compile(
+    r"\b(?:ca nuoc|toan quoc|nuoc ta|nationwide|(?:in|of|o|tai|cua) (?:viet nam|vietnam))\b"
+)
 _QUANTITY_ASK_RE = re.compile(r"\b(?:bao nhieu|may|how many|how much)\b")
 # "Lộc Hà có bao nhiêu HTX trên địa bàn bao nhiêu xã": the second ask opens with where it is.
 _WHERE_BREAK_RE = re.compile(r"\s+(?=(?:tren dia ban|tai|o|thuoc|trong|gom)\s+(?:\S+\s+){0,2}bao nhieu\b)")
@@ -703,6 +708,9 @@ def _parts(q: Question, first: str, second: str) -> list[Question]:
             replace(
                 part,
                 places=part.places or q.places,
+                # "…, how many cooperatives and how many cooperative groups are there in Vietnam?":
+                # the country said once is both parts' place.
+                nation=part.nation or (not part.places and bool(_COUNTRY_AS_PLACE_RE.search(fold(q.text).lower()))),
                 # A body named in the first part is the second's too ("HTX X … có bao nhiêu ha, và
                 # đến năm 1986 HTX đã cho mượn bao nhiêu?"); one named only in the second is not
                 # the first's ("lúc doanh nghiệp góp vốn …, còn khi giao HTX An Phát thì …").

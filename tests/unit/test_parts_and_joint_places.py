@@ -254,3 +254,12 @@ def test_a_lunar_year_is_its_year_and_its_figure_is_no_figure_of_another_time(tm
         tmp_path, {"banh.txt": article}, ["Tết Canh Tý 2020, HTX bánh chưng Tranh Khúc bán được bao nhiêu chiếc bánh?"]
     )
     assert "30.000" in answer.text and "chưa có số liệu cho thời điểm" not in answer.text
+
+
+def test_the_country_said_once_is_the_place_of_both_parts():
+    parts = question_parts(
+        analyse("According to the 2019 report, how many cooperatives and how many members are there in Vietnam?")
+    )
+    assert len(parts) == 2 and all(p.nation for p in parts)
+    first, second = question_parts(analyse("Chợ Đồn có bao nhiêu HTX, còn cả nước có bao nhiêu HTX?"))
+    assert not first.nation and [p.key for p in first.places] == ["cho don"] and second.nation
