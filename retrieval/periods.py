@@ -37,14 +37,15 @@ _STEMS = ("canh", "tân", "nhâm", "quý", "giáp", "ất", "bính", "đinh", "m
 _BRANCHES = ("thân", "dậu", "tuất", "hợi", "tý", "sửu", "dần", "mão", "thìn", "tỵ", "ngọ", "mùi")
 _LUNAR_RE = re.compile(
     r"\b(?:tết|năm|xuân)\s+(canh|tân|nhâm|quý|quí|giáp|ất|bính|đinh|mậu|kỷ|kỉ)\s+"
-    r"(thân|dậu|tuất|hợi|tý|sửu|dần|mão|thìn|tỵ|ngọ|mùi)\b"
+    r"(thân|dậu|tuất|hợi|tý|tí|sửu|dần|mão|mẹo|thìn|tỵ|tị|ngọ|mùi)\b"
 )
+_SPELLINGS = {"quí": "quý", "kỉ": "kỷ", "tí": "tý", "mẹo": "mão", "tị": "tỵ"}
 
 
 def _lunar_year(stem: str, branch: str) -> int:
     """Return the year from 1990 to 2049 that has this stem and branch (once in 60 years)."""
-    stem_at = _STEMS.index({"quí": "quý", "kỉ": "kỷ"}.get(stem, stem))
-    branch_at = _BRANCHES.index(branch)
+    stem_at = _STEMS.index(_SPELLINGS.get(stem, stem))
+    branch_at = _BRANCHES.index(_SPELLINGS.get(branch, branch))
     return next(y for y in range(1990, 2050) if y % 10 == stem_at and y % 12 == branch_at)
 
 

@@ -9,8 +9,9 @@ value round-trips to the exact characters of its quote.
 
 The table keeps a figure only when the text supports it (``doubt``): a place named in the sentence
 or the article's one place, never a foreign one; a measure and a value that are what they seem (no
-percentage of a count, no threshold, change, debt or comparison base); a period from the figure's own
-clause. A doubtful figure is left out rather than guessed (docs/stats_precision.md).
+percentage of a count, no threshold, condition, change, debt, comparison base, figure per unit, nor a
+former or undated past state); a period from the figure's own clause. A doubtful figure is left out
+rather than guessed (docs/stats_precision.md).
 
 Rows are derived data: the catalog rebuilds them when a document changes and when ``VERSION``
 changes. Aggregation (rankings, trends) is honest: it lists figures with their periods and never
@@ -26,16 +27,25 @@ from itertools import combinations
 
 from retrieval.chunking import split_long, split_sentences
 from retrieval.guards import addresses_assistant
-from retrieval.measures import BY_NAME, Figure, figure_scope, figure_span, figure_spans, figures, not_a_plan
+from retrieval.measures import (
+    BY_NAME,
+    QUALIFIERS,
+    Figure,
+    figure_scope,
+    figure_span,
+    figure_spans,
+    figures,
+    not_a_plan,
+)
 from retrieval.models import Document
 from retrieval.periods import display_date, find_period, period_for, period_key, years
 from retrieval.places import Place, current_province, find_places, place_level, place_mentions, within
 from retrieval.selection import figure_subject
 from retrieval.units import name_key
-from retrieval.vietnamese import canonical_words, fold, number_value
+from retrieval.vietnamese import canonical_words, fold, has_diacritics, number_value
 
 SENTENCE_CHARS = 1500  # longer sentences are read in pieces (the cost of a sentence grows with its square)
-VERSION = "11"  # bump when extraction changes: the catalog then rebuilds every row
+VERSION = "12"  # bump when extraction changes: the catalog then rebuilds every row
 
 # The unit a count is given in, by measure.
 _COUNT_UNITS = {
@@ -130,6 +140,18 @@ _BRACKET_PLAN_RE = re.compile(r"\b(?:ke hoach|chi tieu)\b[^()]{0,40}?\s*(\()[^()
 _GOAL_NEAR_RE = re.compile(
     r"\b(phan dau|muc tieu|chi tieu|ke hoach|du kien|se|target|goal|aim|plan|planned|expected)\b"
 )
+# A plan or a duty said without a goal word ("chịu trách nhiệm thay thế 15 xe buýt mới", "đã cam kết
+# nhân rộng mô hình … lên 20 tuyến"): matched with tones ("sắp", not "sập" nor "sắp xếp").
+_PLAN_NEAR_RE = re.compile(
+    r"\b(?:chịu trách nhiệm|có trách nhiệm|cam kết|dự định|định hướng|hướng tới|tiến tới|sắp(?! xếp)|đặt mục tiêu)\b"
+)
+# Qualifiers read from the figure's own phrase only (the lexicon reads ten words back: "được thành
+# lập năm 2006, có 57 thành viên" is no new member, "hiện không thống nhất, theo 4 mô hình" no negative).
+_OWN_QUALIFIER_RES = {
+    name: re.compile(r"\b(?:" + "|".join(re.escape(w.strip()) for w in QUALIFIERS[name]) + r")\b")
+    for name in ("new", "dissolved", "negative")
+}
+_NEGATION_RE = re.compile(r"(?<!\w)(?:không|chưa|not yet|without)(?!\w)")
 NATION = Place("viet nam", "Việt Nam", "country")
 
 
@@ -144,6 +166,51 @@ def _goal_near(words: str) -> bool:
     customers', not the figure's)."""
     found = list(_GOAL_NEAR_RE.finditer(words))
     return bool(found) and not re.search(r"\b(nen|thi|nhung|vi|ma|song)\b", words[found[-1].end() :])
+
+
+def _planned(before: str) -> bool:
+    """Tell whether the words just before a figure make it a plan or a duty ("chịu trách nhiệm thay
+    thế 15 xe buýt mới"), with no clause between."""
+    words = " ".join(before.lower().split()[-10:])
+    found = list(_PLAN_NEAR_RE.finditer(words))
+    return bool(found) and not re.search(r"\b(?:nên|thì|nhưng|vì|mà|song)\b|[,;]", words[found[-1].end() :])
+
+
+def _has_figure(text: str) -> bool:
+    """Tell whether ``text`` holds a number other than a year."""
+    return any(not re.fullmatch(r"(?:19|20)\d\d", m.group(0)) for m in _NUMBER.finditer(text))
+
+
+def _own_phrase_before(before: str) -> str:
+    """Return the figure's own phrase before it: its part of the clause after the last comma, and
+    the list it ends ("thành lập mới 9 HTX, 120 thành viên": 120 is of the list of new ones)."""
+    parts = re.split(r"[,;]", before)
+    k = len(parts) - 1
+    while k > 0 and _has_figure(parts[k - 1]):
+        number = next((m for m in _NUMBER.finditer(parts[k]) if _has_figure(m.group(0))), None)
+        head = parts[k][: number.start()] if number else parts[k]
+        if len(head.split()) > 2:
+            break
+        k -= 1
+    return ",".join(parts[k:])
+
+
+def _own_qualifiers(clause: str, span: tuple[int, int], qualifiers: frozenset[str]) -> frozenset[str]:
+    """Return the qualifiers that the figure's own phrase says: new and dissolved in its part of
+    the clause, a negation only next to it, written with its tones ("còn 119 HTX thành lập mới chưa
+    bố trí", "8 hợp tác xã vẫn chưa ký"; not "Không phải ngẫu nhiên hơn 100 nông dân", nor "danh
+    sách khống")."""
+    before = _own_phrase_before(clause[: span[0]])
+    after = _own_after(clause, span[1], 5)
+    own = f" {' '.join(canonical_words(f'{before} {after}'))} "
+    own_found = {q for q in ("new", "dissolved") if _OWN_QUALIFIER_RES[q].search(own)}
+    near = f"{' '.join(before.split()[-3:])} | {after}".lower()
+    if has_diacritics(clause):
+        negated = bool(_NEGATION_RE.search(near))
+    else:
+        negated = bool(_OWN_QUALIFIER_RES["negative"].search(f" {' '.join(canonical_words(near))} "))
+    said = {"new": "new" in own_found, "dissolved": "dissolved" in own_found, "negative": negated}
+    return frozenset(q for q in qualifiers if said.get(q, True))
 
 
 @dataclass(frozen=True)
@@ -451,6 +518,100 @@ _CHANGE_BEFORE = re.compile(r"\b(tang|giam|tang them|giam di|giam bot|them duoc)
 _BASE_RE = re.compile(r"\b(so voi|thay vi)\b")
 _FORMER_RE = re.compile(r"\b(tien than|truoc day|truoc kia)\b")
 _TIME_WORDS = frozenset("nam thang ngay tuan vu dem gio phut luot chuyen".split())
+# A merged or former state said around the figure (VERSION 12): "sáp nhập 16 hợp tác xã thành …",
+# "16 Hợp tác xã trước đây", "hơn 1.000 xã viên trước đây đã không tham gia", "Từ 20m2 ban đầu": what
+# no longer is.
+_MERGED_BEFORE = re.compile(
+    r"\b(?:sáp nhập|hợp nhất)(?: lại)?(?: (?:các|những|cả))?(?: (?:hơn|gần|khoảng|trên|chừng))?\s*$"
+)
+_FORMER_AFTER = re.compile(
+    r"(?<!hơn )(?<!với )(?<!như )(?<!bằng )\b(?:trước đây|trước kia|ngày trước|lúc trước|hồi trước|ban đầu|lúc đầu|"
+    r"sáp nhập|hợp nhất)\b"
+)
+# A past time the text does not date, said before the figure in its clause ("thời điểm hoàng kim,
+# HTX … giải quyết việc làm cho 8.000 lao động", "thời điểm đó", "có thời điểm", "từng có", "thời
+# điểm hợp tác xã sản xuất 500ha"), unless the present comes after it ("trước đây …, nay …").
+_PAST_RE = re.compile(
+    r"(?<!trong )\b(?:thời điểm|thời kỳ|thời kì|thời|lúc|khi|hồi) "
+    r"(?:đó|ấy|đấy|bấy giờ|hoàng kim|cao điểm|đỉnh cao|đỉnh điểm)\b"
+    r"|\bthời (?:bao cấp|hoàng kim)\b|\bcó (?:thời điểm|thời kỳ|thời kì|lúc)\b"
+    r"|\b(?:trước đây|trước kia|ngày trước|hồi trước|lúc trước|ngày xưa)\b|(?:^|[,;:]\s*)(?:ban đầu|lúc đầu|mới đầu)\b"
+    r"|\b(?:khi|lúc|hồi|thời điểm) mới (?:thành lập|ra đời)\b"
+    r"|\btừng (?:có|là|đạt|lên|thu|được|sản xuất|nuôi|trồng|bán|chiếm|giải quyết|thu hút)\b"
+    r"|(?<!đến )(?<!tới )\bthời điểm (?!này\b|hiện|nay\b|bây giờ|\d|tháng|ngày|năm|quý|cuối|đầu|giữa|trước|sau)"
+)
+_PRESENT_RE = re.compile(
+    r"(?<!thực )(?<!thể )(?<!xuất )(?<!phát )(?<!biểu )\bhiện\b(?! trường)|\b(?:nay|bây giờ|giờ đây|chỉ còn|còn lại)\b"
+    r"|(?:19|20)\d\d"
+)
+# A rule in a condition ("nếu hộ nào còn nợ … thì bị … tạm giữ 100m2"), not a figure of a place;
+# not "Nếu như năm 2015 … thì nay …", which compares two dated facts.
+_CONDITION_RE = re.compile(r"\b(?:nếu|hễ|giả sử|giả như|miễn là)\b")
+_DATED_FACT_RE = re.compile(r"(?:19|20)\d\d|\b(?:trước đây|trước kia|hiện nay|hiện tại|năm ngoái|năm trước|năm nay)\b")
+# "mỗi hợp tác xã 600 ha", "chia nhau mỗi người 5 con": per unit ("mỗi X" before the number, or
+# right after its noun); "mỗi ngày … 2 tấn rau", "70 tấn sản phẩm mỗi ngày": a rate per time unit.
+_TIME_UNITS = ("ngày đêm", "ngày", "năm", "tháng", "tuần", "vụ", "quý", "đêm", "giờ")
+_EACH_BEFORE = re.compile(r"\b(?:mỗi|hằng|hàng)\s+([^\s,;.()\d]+(?:\s+[^\s,;.()\d]+)?)[^\d,;]*$")
+_EACH_AFTER = re.compile(r"^\s*(?:[^\s,;.()\d]+\s+){0,3}?(?:mỗi|(?P<one>một))\s+([^\s,;.()\d]+(?:\s+[^\s,;.()\d]+)?)")
+# A clause whose subject is a person named anew ("…; ông Bảy là cán bộ Phòng Kinh tế huyện Kế Sách;
+# bà Bích và ông Là làm giám đốc 2 hợp tác xã"): a place named only in an earlier clause is theirs.
+_PERSON_SUBJECT_RE = re.compile(r"\s*(?:còn |và |trong khi |riêng )?(?:ông|bà|anh|chị|cô|chú|em|cụ)\s+[A-ZĐ]")
+
+
+def _unbracketed(text: str) -> str:
+    """Return ``text`` with what is in brackets blanked (same length)."""
+    return re.sub(r"\([^()]*\)", lambda m: " " * len(m.group(0)), text)
+
+
+def _own_after(clause: str, end: int, words: int = 8) -> str:
+    """Return the figure's own phrase after its value, what is in brackets blanked ("20 tổ hợp tác
+    (THT) thành lập mới"): up to a comma, an open bracket or the next number."""
+    phrase = re.split(r"[,;()]|(?<!\w)\d", _unbracketed(clause[end:]), maxsplit=1)[0]
+    return " ".join(phrase.split()[:words])
+
+
+def _former(clause: str, span: tuple[int, int]) -> bool:
+    """Tell whether the figure counts what was merged away or was before ("sáp nhập 16 hợp tác
+    xã", "16 Hợp tác xã trước đây", "hơn 1.000 xã viên trước đây đã không tham gia")."""
+    lower = clause.lower()
+    return bool(_MERGED_BEFORE.search(lower[: span[0]]) or _FORMER_AFTER.search(_own_after(lower, span[1])))
+
+
+def _past(before: str) -> bool:
+    """Tell whether the words before a figure in its clause set it at a past time they do not date
+    ("thời điểm hoàng kim, …", "thời điểm đó", "có thời điểm", "từng có"), with no present or year
+    after that time ("trước đây chỉ có 20 thành viên, nay đã có 200": 200 is now)."""
+    lower = _unbracketed(before.lower())
+    found = list(_PAST_RE.finditer(lower))
+    return bool(found) and not _PRESENT_RE.search(lower[found[-1].end() :])
+
+
+def _conditional(before: str) -> bool:
+    """Tell whether a figure is part of a condition or its consequence ("nếu hộ nào còn nợ … thì bị
+    … tạm giữ 100m2"), not "Nếu như năm 2015 … thì nay …" (two dated facts compared)."""
+    lower = before.lower()
+    found = list(_CONDITION_RE.finditer(lower))
+    return bool(found) and not _DATED_FACT_RE.search(lower[found[-1].end() :])
+
+
+def _each(before: str, after: str) -> tuple[str, str]:
+    """Return how a figure is given per something: ("time", "ngày") for a rate ("mỗi ngày … 2 tấn
+    rau", "70 tấn sản phẩm mỗi ngày"), ("unit", "người") for a figure per unit ("mỗi hợp tác xã
+    600 ha", "mỗi người 5 con"), ("", "") when it is neither."""
+    found = []
+    if each := _EACH_BEFORE.search(re.split(r"[,;]", before)[-1].lower()):
+        found.append((each.group(0).split()[0], each.group(1)))
+    if each := _EACH_AFTER.match(after.lower()):
+        found.append(("một" if each.group("one") else "mỗi", each.group(2)))
+    for word, unit in found:
+        time = next((t for t in _TIME_UNITS if unit == t or unit.startswith(t + " ")), None)
+        if time:
+            return "time", time
+        if word == "mỗi":
+            return "unit", unit
+    return "", ""
+
+
 # Money that is a debt, a loan or a sum taken ("nợ gốc lãi ... 1,1 tỉ đồng", "chiếm đoạt 17 tỉ
 # đồng", "lãi vay", "lãi suất 0%") is none of revenue, profit, income or capital.
 _DEBT_RE = re.compile(
@@ -586,8 +747,12 @@ def doubt(row: StatRow, clause: str, span: tuple[int, int], document: Document, 
         return "usual year"  # "mọi năm đến thời điểm này … 20.000 tấn": not this year's figure
     if _CHANGE_BEFORE.search(before):
         return "change"
-    if _FORMER_RE.search(re.split(r"[,;]", before)[-1]):
-        return "former state"  # "tiền thân là một tổ hợp tác với 53 thành viên": when, unsaid
+    if _FORMER_RE.search(re.split(r"[,;]", before)[-1]) or _former(clause, span):
+        return "former state"  # "tiền thân là một tổ hợp tác với 53 thành viên", "sáp nhập 16 HTX": when, unsaid
+    if _past(clause[: span[0]]):
+        return "past time"  # "thời điểm hoàng kim, HTX … giải quyết việc làm cho 8.000 lao động"
+    if _conditional(clause[: span[0]]):
+        return "conditional"  # "nếu hộ nào còn nợ … thì bị … tạm giữ 100m2": a rule, not a figure
     if _BASE_RE.search(re.split(r"[,;]", before)[-1]):
         return "comparison base"  # "so với 197 hộ … trước đây", "thay vì 30%": another time's figure
     money = row.unit.startswith(("VND", "USD"))
@@ -613,6 +778,11 @@ def doubt(row: StatRow, clause: str, span: tuple[int, int], document: Document, 
             and not (noun == "người" and row.measure in ("members", "workers"))
         ):
             return "counts another noun"  # "trụ sở hợp tác xã … và 31 nhà dân": 31 houses, not HTX
+    each, _ = _each(clause[: span[0]], after)
+    if each == "unit" and "/" not in row.value_text:
+        return "money per unit" if money else "count per unit"  # "mỗi hợp tác xã 600 ha", "mỗi người 5 con"
+    if each == "time" and row.measure in _COUNT_UNITS:
+        return "count per unit"  # "mỗi năm … 20 HTX": a rate, not a number of cooperatives
     if not money and row.unit != "%":
         per = re.match(r"\s*(?:[^\s/,;.()]+\s+){0,3}?/\s*([^\s/,;.()]+)", after)
         if per and per.group(1)[:1].isalpha() and fold(per.group(1)) not in _TIME_WORDS:
@@ -636,6 +806,8 @@ def doubt(row: StatRow, clause: str, span: tuple[int, int], document: Document, 
     if row.place_from == "sentence":
         if _only_in_names(place, row.sentence):
             return "place in a name"
+        if not any(p.key == place.key for p in find_places(clause)) and _PERSON_SUBJECT_RE.match(clause):
+            return "place of another clause"  # "ông Bảy là cán bộ … huyện Kế Sách; bà Bích … 2 hợp tác xã"
         if not one_place(named) and not _named_just_before(place, row.sentence[: row.start - sentence_at]):
             return "several places"  # "… tại Q. Bình Thạnh với 23 HTX, Q. Tân Bình có 18 HTX": only its own
         return ""
@@ -671,6 +843,11 @@ _SINCE_RE = re.compile(
     r"|\b(?:ke )?tu dau nam (?:den|toi) nay\b"
 )
 _SPAN_RE = re.compile(r"\btu (?:nam )?((?:19|20)\d\d) ?(?:-|–|den|toi) ?(?:nam )?((?:19|20)\d\d)\b")
+# Two years joined ("giai đoạn cuối năm 2016 và đầu năm 2017"): the label is the phrase, the year its last.
+_PAIR_RE = re.compile(
+    r"\b(?:giai doan )?(?:(?:cuoi|dau|giua) )?nam ((?:19|20)\d\d) ?(?:va|den|toi|-|–) ?(?:(?:cuoi|dau|giua) )?"
+    r"nam ((?:19|20)\d\d)\b"
+)
 _BEFORE_YEAR_RE = re.compile(r"\b(?:tu )?truoc nam ((?:19|20)\d\d)\b")  # "trước năm 2016 TP. HCM chỉ có 27 HTX"
 _FROM_YEAR_RE = re.compile(r"\b(?:ke )?tu (?:dau |cuoi |giua )?nam ((?:19|20)\d\d)\b(?! ?(?:-|–|den|toi))")
 # A month or a day without its year: a month said anywhere before the figure in its clause ("Trung
@@ -685,6 +862,43 @@ _UNDATED_DAY_RE = re.compile(r"(?<!trước )(?<!sau )(?<!đến )(?<!từ )(?<!
 _AS_OF_DAY_RE = re.compile(r"\btính (?:đến|tới) (?:hết )?ngày \d{1,2}[/-]\d{1,2}\b(?![/-]\d)")
 _RELATIVE_YEARS = {"ngoái": -1, "trước": -1, "gần nhất": -1, "nay": 0}
 _RELATIVE_YEAR_RE = re.compile(r"(?<!nhiều )(?<!mấy )(?<!vài )(?<!các )(?<!những )\bnăm (ngoái|trước|gần nhất|nay)\b")
+# An event ("trong dịp Tết Kỷ Hợi", "dịp lễ 30/4", "trước Tết Nguyên đán") or a time relative to the
+# article ("Cách đây khoảng 10 ngày", "Một tuần trước", "3 ngày qua", "hôm qua") said before the
+# figure in its clause: the label is the phrase (VERSION 12).
+_EVENT_RE = re.compile(
+    r"\b(?:[Dd]ịp|[Mm]ùa)\s+(?:lễ\s+)?(?:Tết|tết|[A-ZĐ\d][^\s,;.()]*)(?:\s+(?:Nguyên\s+[Đđ]án|[A-ZĐ\d][^\s,;.()]*)){0,3}"
+    r"|\b(?:[Tt]rước|[Ss]au|[Cc]ận|[Gg]iáp|[Tt]rong|[Vv]ào)\s+(?:Tết|tết)(?:\s+(?:Nguyên\s+[Đđ]án|[A-ZĐ\d][^\s,;.()]*)){0,3}"
+)
+_HOW_MANY = r"(\d+|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|vài|mấy|những)"
+_RELATIVE_TIME_RE = re.compile(
+    r"\bcách đây\s+(?:khoảng\s+|gần\s+|hơn\s+|chừng\s+|trên\s+|độ\s+|chưa đầy\s+)?"
+    rf"{_HOW_MANY}\s+(ngày|tuần|tháng|năm)\b"
+    rf"|\b{_HOW_MANY}\s+(ngày|tuần|tháng|năm)\s+(?:về\s+)?trước\b(?!\s+(?:đó|đấy|nữa|thời điểm|khi|ngày|lúc))"
+    rf"|\b{_HOW_MANY}\s+(ngày|tuần|tháng|năm)\s+(?:vừa\s+)?qua\b"
+    r"|\b(?:tuần|tháng)\s+(?:trước|vừa\s+qua|qua)\b(?!\s+(?:đó|đấy))"
+    r"|\bhôm\s+(?:qua|kia|trước)\b|\b(?:đêm|sáng|trưa|chiều|tối)\s+qua\b",
+    re.IGNORECASE,
+)
+_NUMBER_WORDS = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "mười": 10}
+
+
+def _event_or_relative(segment: str, document: Document, doc_year: int | None) -> tuple[str, str, int | None] | None:
+    """Return the label and year of an event or of a time relative to the article in ``segment``."""
+    if event := _EVENT_RE.search(segment):
+        label = event.group(0)
+        found = years(label)  # "Tết Kỷ Hợi" is 2019
+        return label, "", found[-1] if found else doc_year
+    if relative := _RELATIVE_TIME_RE.search(segment):
+        label = relative.group(0)
+        groups = [g for g in relative.groups() if g]
+        if doc_year and len(groups) == 2 and groups[1] == "năm" and not label.lower().endswith("qua"):
+            count = groups[0].lower()
+            back = int(count) if count.isdigit() else _NUMBER_WORDS.get(count)
+            return label, "", doc_year - back if back else doc_year
+        return label, "", doc_year
+    return None
+
+
 # A dated event without "đến": "cuối tháng 9/2016", "tháng 11-2018", "ngày 24/2/2019".
 _DATED_RE = re.compile(r"\b(?:(?:cuoi|dau|giua) )?(?:thang \d{1,2}[/-]|ngay \d{1,2}/\d{1,2}/)((?:19|20)\d\d)\b")
 
@@ -723,7 +937,7 @@ def _since(text: str, note: str, doc_year: int | None) -> tuple[str, str, int | 
         label = text[since.start() : since.end()] + note
         key = period_key(label)
         return label, " ".join(key) if key else "", doc_year
-    if span := _SPAN_RE.search(folded):
+    if span := _SPAN_RE.search(folded) or _PAIR_RE.search(folded):
         return text[span.start() : span.end()], "", int(span.group(2))
     if start := _FROM_YEAR_RE.search(folded):
         return text[start.start() : start.end()], "", int(start.group(1))
@@ -755,20 +969,24 @@ def _period(clause: str, before: str, context: str, document: Document, at: int 
     shown = display_date(document.date)
     note = f" (theo bài viết ngày {shown})" if shown else " (bài viết không rõ ngày)"
     if at >= 0:
-        cut = re.search(r"[,;()]", clause[at:])
+        # The figure's own phrase runs to a comma or a bracket, not to the comma of a list of numbers
+        # ("16 xe buýt mới thuộc các tuyến buýt số 40, 146, 51 được đầu tư giai đoạn cuối năm 2016").
+        cut = re.search(r"[;()]|(?<!\d),|,(?!\s*\d)", clause[at:])
         parts = [clause[:at], clause[at : at + cut.start()] if cut else clause[at:]]
     else:
         parts = [clause]
     years_before = f"{context[-1500:]} {before}"
-    for part in [*parts, _own_part(before)]:
+    for n, part in enumerate([*parts, _own_part(before)]):
         # The nearest phrase: "đến 31/12/2021, toàn tỉnh có 458 HTX …, năm 2021, toàn tỉnh thành
         # lập mới 13 HTX" gives the 13 new ones the year 2021, not the stock's date.
-        for segment in reversed(re.split(r"[,;]\s*", part)):
+        for segment in reversed(re.split(r"(?<!\d),\s*|,(?!\s*\d)\s*|;\s*", part)):
             if got := _since(segment, note, doc_year):
                 return got
             own = _masked(segment)
             if find_period(own):
                 return _keyed(period_for(own, "", years_before, document.date) or "", doc_year)
+            if n == 0 and at >= 0 and (got := _event_or_relative(segment, document, doc_year)):
+                return got
     for part in parts:
         own = _masked(part)
         folded = fold(own)
@@ -900,9 +1118,14 @@ def _row(
     if amount is None:
         return None
     value, unit = amount
+    each, time = _each(clause[: span[0]], clause[span[1] :])
     if raw:
         per_time = re.match(rf"\s*{re.escape(raw)}\s*/\s*(ngày đêm|năm|tháng|ngày|tuần|vụ)\b", clause[span[1] :])
         unit = f"{raw}/{per_time.group(1)}" if per_time else raw  # "700 m3 / ngày đêm": a rate
+        if each == "time" and not per_time:
+            unit = f"{raw}/{time}"  # "mỗi ngày … 2 tấn rau", "70 tấn sản phẩm mỗi ngày"
+    elif figure.unit == "money" and each == "time" and "/" not in value_text:
+        unit = f"{unit}/{time}"  # "mỗi năm HTX thu về 2 tỷ đồng"
     elif figure.unit == "count" and measure in _COUNT_UNITS:
         unit = _COUNT_UNITS[measure]
     place = _subject(clause, before, sentence, document, figure, span[0])
@@ -924,6 +1147,7 @@ def _row(
         or (
             ("target" in figure.qualifiers and _goal_near(" ".join(goal_words.split()[-10:])))
             or bool(_GOAL_RE.search(goal_words))
+            or _planned(clause[: span[0]])
             or (year is not None and doc_year is not None and year > doc_year)
             or (
                 key.startswith("by ")
@@ -955,7 +1179,7 @@ def _row(
         period_key=key,
         year=year,
         status="target" if target else "actual",
-        qualifiers=",".join(sorted(figure.qualifiers - {"target"})),
+        qualifiers=",".join(sorted(_own_qualifiers(clause, span, figure.qualifiers) - {"target"})),
         scope="part" if scope is None else scope,
         sentence=sentence,
         start=clause_at + span[0],
