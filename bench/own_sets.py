@@ -41,6 +41,11 @@ SETS = {
     "heldout5": REPO / "tests" / "data" / "questions_heldout5.jsonl",  # scored only
     "tuning8": REPO / "tests" / "data" / "questions_tuning8.jsonl",  # statistics asked as officials do (helper-written)
     "heldout6": REPO / "tests" / "data" / "questions_heldout6.jsonl",  # scored only
+    "tuning9": REPO
+    / "tests"
+    / "data"
+    / "questions_tuning9.jsonl",  # two things at once, officials' wording (helper-written)
+    "heldout7": REPO / "tests" / "data" / "questions_heldout7.jsonl",  # scored only
     "heldout": REPO / "tests" / "data" / "questions_heldout.jsonl",
     "dev": SHARED / "eval" / "questions.jsonl",
 }

@@ -26,6 +26,8 @@ FLOORS = {
     "heldout5": 0.5,
     "tuning8": 0.5,
     "heldout6": 0.6,
+    "tuning9": 0.5,
+    "heldout7": 0.4,
 }
 
 
