@@ -33,7 +33,7 @@ _STOPWORDS = frozenset(
         "nhu the nao khong da se dang bi tu theo tren duoi ra vao nay do kia hay hoac ma neu vay huyen tinh "
         "thi xa tp dia ban toan bay gio hom nam thang ngay hien het how many much what which who when where "
         "is are was were the of in there does do did a an to for on by and or with at from as be been has "
-        "have had that this it its their than about hon nhieu nhat more fewer most"
+        "have had that this it its their than about hon nhieu nhat more fewer most khoang lam"
     ).split()
 )
 
@@ -435,6 +435,10 @@ def analyse(text: str) -> Question:
         topic = [t for t in topic if t not in _QUALIFIER_WORDS]
     terms: dict[str, float] = {t: 1.0 for t in topic}
     pairs = set(bigrams(tokens)) & set(bigrams(topic)) if not english else set()
+    # "bao nhiêu ha làm muối": the counted noun stands by the figure ("3.000 ha"), not by the words
+    # that say what it counts ("diện tích muối"), so no pair holds it.
+    counted = None if asked else counted_noun(text)  # a measure's own words ("thành viên") stay a pair
+    pairs = {pair for pair in pairs if counted not in pair.split("_")} if counted else pairs
     asked_years = tuple(years(text))
     cues = " ".join(cue_words(text))
     quantity = bool(_QUANTITY_RE.search(cues)) or bool(asked and _AMOUNT_RE.search(cues))

@@ -231,7 +231,19 @@ def figure_subject(text: str, before: str, sentence: str, document: Document, po
     if earlier:
         return _joint_with(before, earlier[-1], last=True)
     if own:
-        return [own[0][1]]
+        first = own[0][1]
+        if " + " in first.key and first.kind is None:
+            # "Ninh Thuận có … 4.200 ha tại huyện Ninh Hải và Thuận Nam": a figure spread over the
+            # places listed after it is of the place named before it that holds them all.
+            members = [p for p in find_places(first.name) if p.kind != "province"]
+            holder = [
+                p
+                for at, p in _positioned(text, specific=False)
+                if at < position and members and all(within(m, p) and m.key != p.key for m in members)
+            ]
+            if holder:
+                return holder[-1:]
+        return [first]
     whole = _specific(find_places(sentence))
     if whole:
         return _joint_with(sentence, whole[0], last=False)

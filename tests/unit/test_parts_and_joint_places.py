@@ -263,3 +263,16 @@ def test_the_country_said_once_is_the_place_of_both_parts():
     assert len(parts) == 2 and all(p.nation for p in parts)
     first, second = question_parts(analyse("Chợ Đồn có bao nhiêu HTX, còn cả nước có bao nhiêu HTX?"))
     assert not first.nation and [p.key for p in first.places] == ["cho don"] and second.nation
+
+
+def test_the_unit_counted_is_no_part_of_the_phrase_that_says_what_it_counts(tmp_path):
+    q = analyse("Ninh Thuận có khoảng bao nhiêu ha làm muối?")
+    assert not any("ha" in pair.split("_") for pair in q.pairs) and "khoang" not in q.terms
+    assert "thanh_vien" in analyse("Tỉnh Hòa Bình có bao nhiêu thành viên HTX?").pairs
+    article = (
+        "Diêm dân Ninh Thuận được mùa\n\n"
+        "Nhiều hộ diêm dân đã vào HTX để bán muối được giá. "
+        "Ninh Thuận có diện tích muối khoảng 4.200 ha tại huyện Ninh Hải và Thuận Nam, sản lượng khoảng 300 ngàn tấn.\n"
+    )
+    (answer,) = _answers(tmp_path, {"muoi.txt": article}, [q.text])
+    assert "4.200 ha" in answer.text
