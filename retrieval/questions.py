@@ -620,7 +620,7 @@ def organisations(text: str) -> tuple[str, ...]:
         if before in ("các", "những", "số", "cac", "nhung", "so"):
             continue
         words: list[str] = []  # trade words, then the name: the last run of capitalised words
-        for word in re.findall(r"\S+", text[match.end() :])[:8]:
+        for word in re.findall(r"\S+", text[match.end() :])[:10]:
             bare = word.rstrip(",.;:?!)")
             lower = bare.lower()
             trade_word = not bare[:1].isupper() and lower not in ("mây", "máy")

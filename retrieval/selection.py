@@ -81,6 +81,7 @@ class Weights:
         1.0  # an undated figure is cited from a dated article giving it (same number and measure) within this
     )
     figure_near: float = 0.3  # times how rare the question word found within 3 words of a figure
+    year_told: float = 0.3  # a question that asks when ("giải thể năm nào?") and a clause that names a year
     role_person: float = 1.2  # a name asked for a role ("giám đốc HTX X là ai?") and a sentence naming one in it
     listing: float = 0.5  # a ranking question and a sentence that lists figures of one kind ("60 thuyền nan, 115 …")
     figure_head: float = 0.6  # a figure within 3 words of the noun the question opens with ("thiệt hại gần 19 tỷ")
@@ -630,6 +631,7 @@ def _select(
     # there is none to give (a sentence about the body without the person is no answer).
     role_pattern = _role_pattern(roles, q)
     role_required = role_pattern is not None and bool(_COOPERATIVE_ROLE_RE.search(asked_text)) and not q.english
+    when_asked = bool(_WHEN_ASKED_RE.search(_folded(q.text)))
     spelled = question_spellings(q)
     scored = []
     for clause in candidates:
@@ -658,6 +660,8 @@ def _select(
             score += weights.role_person
         if q.intent == "rank" and listed_group(clause.sentence):
             score += weights.listing
+        if when_asked and years(clause.text):
+            score += weights.year_told
         if implicit and not stated:
             # No measure of the lexicon and no quantity word pick the figure ("Thiệt hại … bên nào
             # nặng hơn?"): the question's rarest words, and the noun it opens with, beside it do.
@@ -1606,6 +1610,7 @@ def _figure_near(term_weights: dict[str, float], text: str, reach: int = 3) -> f
 
 
 _YEAR_TOKEN_RE = re.compile(r"(?:19|20)\d\d")
+_WHEN_ASKED_RE = re.compile(r"\b(?:nam nao|khi nao|bao gio|luc nao|which year|what year|when)\b")
 
 
 _SHARE_OF_RE = re.compile(r"\d\s*%\s+([a-z]+)")

@@ -276,3 +276,18 @@ def test_the_unit_counted_is_no_part_of_the_phrase_that_says_what_it_counts(tmp_
     )
     (answer,) = _answers(tmp_path, {"muoi.txt": article}, [q.text])
     assert "4.200 ha" in answer.text
+
+
+def test_a_body_with_a_long_trade_list_is_named_and_a_when_question_gets_the_year(tmp_path):
+    from retrieval.questions import organisations
+
+    question = "Cho hỏi hợp tác xã sản xuất, dệt chiếu, thảm cói xuất khẩu Đông Hải ở Ninh Bình thành lập năm nào?"
+    assert organisations(question) == ("dong hai",)
+    article = (
+        "Giữ nghề cói ở Kim Sơn\n\n"
+        "Nghề dệt cói ở Kim Sơn (Ninh Bình) xuất hiện từ cuối thế kỷ 19 do cụ Nguyễn Công Trứ khai khẩn. "
+        "Năm 1992, những người thợ lập ra Hợp tác xã Đông Hải chuyên dệt chiếu, thảm cói xuất khẩu. "
+        "Đến nay cả huyện còn khoảng 200 hộ làm nghề.\n"
+    )
+    (answer,) = _answers(tmp_path, {"coi.txt": article}, [question])
+    assert "1992" in answer.text
