@@ -291,3 +291,13 @@ def test_a_body_with_a_long_trade_list_is_named_and_a_when_question_gets_the_yea
     )
     (answer,) = _answers(tmp_path, {"coi.txt": article}, [question])
     assert "1992" in answer.text
+
+
+def test_which_body_and_who_is_two_parts():
+    parts = question_parts(
+        analyse("Chiếc xe tải chở gỗ lậu bị bắt ở Kon Plông thuộc hợp tác xã nào, và ai là người cầm lái?")
+    )
+    assert [p.text for p in parts] == [
+        "Chiếc xe tải chở gỗ lậu bị bắt ở Kon Plông thuộc hợp tác xã nào",
+        "ai là người cầm lái?",
+    ]
