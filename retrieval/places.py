@@ -600,6 +600,9 @@ def _situate(mentions: list[_Mention], tokens: list[str], text: str, spans: list
         place = mention.place
         if n == qualifier:
             places.append(replace(place, qualifier=True))
+            following = mentions[n + 1] if n + 1 < len(mentions) else None
+            if following and _can_be_province(following.place, units) and _now_in(mention, following, tokens):
+                qualifier = n + 1  # "huyện Tây Hòa (Phú Yên cũ, nay thuộc Đắk Lắk)": its 2025 province too
             continue
         if place.parent is None and _can_be_district(place, units):
             following = mentions[n + 1] if n + 1 < len(mentions) else None
@@ -618,6 +621,16 @@ def _situate(mentions: list[_Mention], tokens: list[str], text: str, spans: list
             place = replace(place, parent=parent) if parent else place
         places.append(place)
     return places
+
+
+# "(Phú Yên cũ, nay thuộc Đắk Lắk)", "(Tiền Giang, now part of Đồng Tháp)": the 2025 province that
+# took in the province before it.
+_NOW_IN_GAP = {"cu", "nay", "thuoc", "la", "da", "sap", "nhap", "vao", "now", "part", "of", "in"}
+
+
+def _now_in(mention: _Mention, following: _Mention, tokens: list[str]) -> bool:
+    gap = set(tokens[mention.end : following.start])
+    return bool(gap) and gap <= _NOW_IN_GAP and bool(gap & {"nay", "now"})
 
 
 def _written_parent(

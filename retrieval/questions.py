@@ -307,6 +307,8 @@ _UNIT_NAME_RE = re.compile(
 _EN_UNIT_RE = re.compile(r"\b((?:[A-Z][a-z]+\s+){1,4})(?:district|province|city|town)\b")
 # Typed without diacritics; "quan" is left out: "binh quan", "lien quan" are no districts.
 _PLAIN_UNIT_RE = re.compile(r"(?:^|\s)(?:huyen|tinh|thi xa) ([a-z]+(?: [a-z]+)?)(?=\s|$)")
+# A commune typed without diacritics, its name capitalised ("xa Ich Hau"), never "hop tac xa".
+_PLAIN_COMMUNE_RE = re.compile(r"(?<![Tt]ac )\b(?:[Xx]a|[Pp]huong|[Tt]hi tran) ([A-Z][a-z]+(?: [A-Z][a-z]+){0,2})\b")
 _NOT_NAMES = frozenset(
     (
         "co bao nhieu la nao nay do ta minh ban toi chung the con va hay hoac o tai cua cac htx tht so doanh "
@@ -333,7 +335,8 @@ def unknown_places(text: str, known: Sequence[Place]) -> tuple[str, ...]:
     keys = {p.key for p in known} | {w for p in known for w in p.key.split()}
     found = []
     candidates = [m.group(1) for m in _UNIT_NAME_RE.finditer(text)] + [m.group(1) for m in _EN_UNIT_RE.finditer(text)]
-    if fold(text) == text.lower():
+    if fold(text) == text.lower():  # typed without diacritics
+        candidates += [m.group(1) for m in _PLAIN_COMMUNE_RE.finditer(" ".join(text.split()))]
         candidates += [m.group(1) for m in _PLAIN_UNIT_RE.finditer(" ".join(text.lower().split()))]
     for name in candidates:
         key = " ".join(re.findall(r"[a-z0-9]+", fold(name).lower()))
@@ -620,12 +623,15 @@ def organisations(text: str) -> tuple[str, ...]:
         if before in ("các", "những", "số", "cac", "nhung", "so"):
             continue
         words: list[str] = []  # trade words, then the name: the last run of capitalised words
-        for word in re.findall(r"\S+", text[match.end() :])[:10]:
+        following = re.findall(r"\S+", text[match.end() :])[:10]
+        for at, word in enumerate(following):
             bare = word.rstrip(",.;:?!)")
             lower = bare.lower()
             trade_word = not bare[:1].isupper() and lower not in ("mây", "máy")
             # Accented, the word itself decides: "nuôi trồng" is a trade, "trong" (in) is not.
             stop = lower in _NOT_TRADE_ACCENTED if accented else fold(lower) in _NOT_TRADE
+            if stop and fold(lower) == "va" and words and at + 1 < len(following) and following[at + 1][:1].islower():
+                stop = False  # "HTX nông nghiệp và dịch vụ Safe Farm": "và" between two trades
             if not bare.isalpha() or lower == "mấy" or (trade_word and stop):
                 break
             words.append(bare)

@@ -1003,12 +1003,17 @@ def _sentence_beside(clause: Clause, candidates: Sequence[Clause], *, after: boo
 def _naming_unknown_places(q: Question, candidates: Sequence[Clause]) -> list[Clause]:
     """Keep the clauses about a place the gazetteer does not know ("huyện Lộc Hà"): its name must be
     in the figure's sentence, or be the article's own place when the sentence names no other."""
+    names = [" ".join(canonical_words(name)) for name in q.unknown_places]
+    # "Xã Thịnh Lộc (huyện Lộc Hà, Hà Tĩnh)": the commune is asked; its district only says where it
+    # lies, and a figure of the district is no figure of the commune.
+    folded_question = " ".join(canonical_words(q.text))
+    communes = [n for n in names if re.search(rf"\b(?:xa|phuong|thi tran) {re.escape(n)}\b", folded_question)]
     # A one-syllable name ("Chũ") is an ordinary word too ("chủ động"): it needs its unit word.
     patterns = [
         rf"\b{re.escape(n)}\b"
         if len(n.split()) > 1
         else rf"\b(?:huyen|tinh|thi xa|thanh pho|tp|quan|xa|phuong|thi tran) {re.escape(n)}\b"
-        for n in (" ".join(canonical_words(name)) for name in q.unknown_places)
+        for n in (communes or names)
     ]
 
     def names_it(text: str) -> bool:

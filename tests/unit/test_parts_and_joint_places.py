@@ -301,3 +301,37 @@ def test_which_body_and_who_is_two_parts():
         "Chiếc xe tải chở gỗ lậu bị bắt ở Kon Plông thuộc hợp tác xã nào",
         "ai là người cầm lái?",
     ]
+
+
+def test_a_commune_asked_with_its_district_is_answered_only_by_its_own_figure(tmp_path):
+    article = (
+        "Kinh tế tập thể Lộc Hà\n\n"
+        "Đến thời điểm hiện tại, Lộc Hà có 80 HTX trên các lĩnh vực. "
+        "Chủ tịch Hội Nông dân xã Mai Phụ cho biết: “Đến thời điểm hiện tại, chúng tôi có 8 HTX”.\n"
+    )
+    assert "Ich Hau" in analyse("xa Ich Hau huyen Loc Ha co bao nhieu hop tac xa?").unknown_places
+    answers = _answers(
+        tmp_path,
+        {"locha.txt": article},
+        [
+            "Xã Thịnh Lộc (huyện Lộc Hà, Hà Tĩnh) có bao nhiêu hợp tác xã?",
+            "xa Ich Hau huyen Loc Ha co bao nhieu hop tac xa?",
+            "Huyện Lộc Hà có bao nhiêu HTX?",
+        ],
+    )
+    assert [a.found for a in answers] == [False, False, True]
+    assert all("80" not in a.text for a in answers[:2]) and "80 HTX" in answers[2].text
+
+
+def test_the_2025_province_said_after_a_district_only_says_where_it_lies():
+    q = analyse("Ở huyện Sơn Hòa (Phú Yên cũ, nay thuộc Đắk Lắk), HTX nông nghiệp có bao nhiêu thành viên?")
+    assert [p.key for p in q.places] == ["son hoa"]
+    q = analyse("Huyện Chợ Gạo (Tiền Giang cũ, nay thuộc Đồng Tháp) có bao nhiêu HTX?")
+    assert [p.key for p in q.places] == ["cho gao"]
+
+
+def test_a_body_whose_trades_are_joined_by_and_is_named():
+    from retrieval.questions import organisations
+
+    assert organisations("HTX nông nghiệp và dịch vụ Hòa Lạc của ông Tư ở Ba Vì bán rau giá bao nhiêu?") == ("hoa lac",)
+    assert organisations("HTX Tăng Hòa và HTX Phú An có bao nhiêu thành viên?") == ("tang hoa", "phu an")
