@@ -296,11 +296,11 @@ class ExtractiveAnswerer:
         """The two parts of a question answered from two articles: each quote with its own
         citation and period."""
         texts = texts_for(q)
-        groups = list(
-            {c.document.id: [x for x in pick.clauses if x.document.id == c.document.id] for c in pick.clauses}.values()
-        )
+        groups: dict[str, list[Clause]] = {}
+        for clause in pick.clauses:
+            groups.setdefault(clause.document.id, []).append(clause)
         pieces, citations, periods = [], [], []
-        for number, group in enumerate(groups, 1):
+        for number, group in enumerate(groups.values(), 1):
             citation, period = cite(group, q)
             citations.append(citation)
             quote = " ".join(quote_of(c, q) for c in group)

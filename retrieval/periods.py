@@ -26,10 +26,8 @@ def years(text: str) -> list[int]:
     """Return the years written in ``text`` (1950-2099), in order: four digits, or a lunar year
     named after "Tết", "năm" or "xuân" ("Tết Kỷ Hợi" is 2019)."""
     found = [(m.start(), int(m.group(1))) for m in YEAR_RE.finditer(text)]
-    if "ết" in text or "ăm" in text or "uân" in text:  # cheap test before the lunar pattern
-        found += [(m.start(), _lunar_year(m.group(1), m.group(2))) for m in _LUNAR_RE.finditer(text.lower())]
-        found.sort()
-    return [year for _, year in found]
+    lunar = [(m.start(), _lunar_year(m.group(1).lower(), m.group(2).lower())) for m in _LUNAR_RE.finditer(text)]
+    return [year for _, year in sorted(found + lunar)] if lunar else [year for _, year in found]
 
 
 # The ten stems and twelve branches of a lunar year, by year % 10 and year % 12 (2019 = Kỷ Hợi).
@@ -37,7 +35,8 @@ _STEMS = ("canh", "tân", "nhâm", "quý", "giáp", "ất", "bính", "đinh", "m
 _BRANCHES = ("thân", "dậu", "tuất", "hợi", "tý", "sửu", "dần", "mão", "thìn", "tỵ", "ngọ", "mùi")
 _LUNAR_RE = re.compile(
     r"\b(?:tết|năm|xuân)\s+(canh|tân|nhâm|quý|quí|giáp|ất|bính|đinh|mậu|kỷ|kỉ)\s+"
-    r"(thân|dậu|tuất|hợi|tý|tí|sửu|dần|mão|mẹo|thìn|tỵ|tị|ngọ|mùi)\b"
+    r"(thân|dậu|tuất|hợi|tý|tí|sửu|dần|mão|mẹo|thìn|tỵ|tị|ngọ|mùi)\b",
+    re.IGNORECASE,
 )
 _SPELLINGS = {"quí": "quý", "kỉ": "kỷ", "tí": "tý", "mẹo": "mão", "tị": "tỵ"}
 
