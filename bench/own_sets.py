@@ -46,6 +46,8 @@ SETS = {
     / "data"
     / "questions_tuning9.jsonl",  # two things at once, officials' wording (helper-written)
     "heldout7": REPO / "tests" / "data" / "questions_heldout7.jsonl",  # scored only
+    "tuning10": REPO / "tests" / "data" / "questions_tuning10.jsonl",  # half ask two things (helper-written)
+    "heldout8": REPO / "tests" / "data" / "questions_heldout8.jsonl",  # scored only
     "heldout": REPO / "tests" / "data" / "questions_heldout.jsonl",
     "dev": SHARED / "eval" / "questions.jsonl",
 }

@@ -28,6 +28,8 @@ FLOORS = {
     "heldout6": 0.6,
     "tuning9": 0.5,
     "heldout7": 0.4,
+    "tuning10": 0.6,
+    "heldout8": 0.4,
 }
 
 
