@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from retrieval.vietnamese import CAPITALS, canonical_words, fold, has_diacritics, nfc
+from retrieval.vietnamese import CAPITALS, canonical_words, fold, has_diacritics, is_english, nfc
 
 
 @dataclass(frozen=True)
@@ -265,7 +265,8 @@ def question_measures(text: str, *, plain_count: bool = True) -> tuple[Measure, 
     folded = re.sub(r"\bco ?operative (groups?|unions?|teams?)\b", r"\1", " ".join(_tokens(text)))
     tokens = folded.split()
     found: list[Measure] = []
-    english = set(re.findall(r"[a-z'-]+", nfc(text).lower()))
+    # English measure words in an English question: "Đài Loan" holds no loan.
+    english = set(re.findall(r"[a-z'-]+", nfc(text).lower())) if is_english(text) else set()
     # Counts: the words right after "bao nhiêu" / "mấy" / "số" / "how many" ("bao nhiêu quỹ tín
     # dụng ... có lãi" counts funds; the "lãi" after it does not make it a question about profit).
     for match in _ASK_COUNT_RE.finditer(folded):
@@ -391,6 +392,48 @@ def question_qualifiers(text: str) -> frozenset[str]:
 def wants_per_month(text: str) -> bool:
     """Tell whether a question asks an amount per month ("mỗi tháng", "monthly")."""
     return bool(_ASK_PER_MONTH_RE.search(" ".join(_tokens(text)))) or bool(re.search(r"/\s*tháng", text))
+
+
+# Units a price or an amount is given per, with their spellings: "bao nhiêu tiền mỗi con", "giá bao
+# nhiêu một ký", "how much per kilogram" ask a figure per that unit ("1 triệu đồng/con").
+_PER_UNITS = {
+    "kg": ("kg", "ky", "ki", "kilo", "kilogram", "kilograms", "can"),
+    "con": ("con", "head"),
+    "nguoi": ("nguoi", "person", "people", "member", "lao dong"),
+    "ha": ("ha", "hecta", "hectare"),
+    "tan": ("tan", "tonne", "ton"),
+    "chuc": ("chuc",),
+    "lit": ("lit", "litre", "liter"),
+    "qua": ("qua", "trai", "fruit"),
+    "cay": ("cay", "tree"),
+    "ngay": ("ngay", "day"),
+    "nam": ("nam", "year"),
+    "chuyen": ("chuyen", "luot", "trip"),
+}
+_PER_UNIT_OF = {spelling: unit for unit, spellings in _PER_UNITS.items() for spelling in spellings}
+_PER_ASK_RE = re.compile(
+    r"(?:\b(?:moi|mot|1|per|each|a)\s+|/\s*)(" + "|".join(sorted(_PER_UNIT_OF, key=len, reverse=True)) + r")\b"
+)
+_PER_FIGURE_RES = {  # the unit right after an amount: "1 triệu đồng/con", "12.000 đồng một ký"
+    unit: re.compile(
+        r"(?:\d|\b(?:dong|d|trieu|ty|nghin|ngan|usd|tan|kg|ha))\s*(?:/\s*|\s(?:moi|mot|1)\s+)(?:"
+        + "|".join(spellings)
+        + r")\b"
+    )
+    for unit, spellings in _PER_UNITS.items()
+}
+
+
+def asked_per_unit(text: str) -> str | None:
+    """Return the unit a question asks an amount per ("lỗ bao nhiêu tiền mỗi con" -> "con"), if any.
+    Months are read by ``wants_per_month``."""
+    found = _PER_ASK_RE.search(fold(nfc(text)).lower())
+    return _PER_UNIT_OF[found.group(1)] if found else None
+
+
+def states_per_unit(text: str, unit: str) -> bool:
+    """Tell whether a text gives an amount per ``unit`` ("1 triệu đồng/con", "12.000 đồng một ký")."""
+    return bool(_PER_FIGURE_RES[unit].search(fold(nfc(text)).lower()))
 
 
 def wants_percent(text: str) -> bool:

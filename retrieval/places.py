@@ -604,6 +604,14 @@ def _situate(mentions: list[_Mention], tokens: list[str], text: str, spans: list
             if following and _can_be_province(following.place, units) and _now_in(mention, following, tokens):
                 qualifier = n + 1  # "huyện Tây Hòa (Phú Yên cũ, nay thuộc Đắk Lắk)": its 2025 province too
             continue
+        following = mentions[n + 1] if n + 1 < len(mentions) else None
+        if (
+            following
+            and _can_be_province(place, units)
+            and _can_be_province(following.place, units)
+            and _now_in(mention, following, tokens)
+        ):
+            qualifier = n + 1  # "tỉnh Hòa Bình (nay thuộc Phú Thọ)": where the province asked lies now
         if place.parent is None and _can_be_district(place, units):
             following = mentions[n + 1] if n + 1 < len(mentions) else None
             parent = None
@@ -623,9 +631,12 @@ def _situate(mentions: list[_Mention], tokens: list[str], text: str, spans: list
     return places
 
 
-# "(Phú Yên cũ, nay thuộc Đắk Lắk)", "(Tiền Giang, now part of Đồng Tháp)": the 2025 province that
-# took in the province before it.
-_NOW_IN_GAP = {"cu", "nay", "thuoc", "la", "da", "sap", "nhap", "vao", "now", "part", "of", "in"}
+# "(Phú Yên cũ, nay thuộc Đắk Lắk)", "(Tiền Giang, now part of Đồng Tháp)", "(nay là một phần của
+# tỉnh Thái Nguyên)": the 2025 province that took in the province before it.
+_NOW_IN_GAP = {
+    *("cu", "nay", "thuoc", "la", "da", "sap", "nhap", "vao", "mot", "phan", "cua", "tinh", "thanh", "pho", "tp"),
+    *("now", "part", "of", "in", "province", "city"),
+}
 
 
 def _now_in(mention: _Mention, following: _Mention, tokens: list[str]) -> bool:

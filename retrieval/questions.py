@@ -14,6 +14,7 @@ from pathlib import Path
 
 from retrieval.measures import (
     Measure,
+    asked_per_unit,
     counted_noun,
     cue_words,
     question_measures,
@@ -94,6 +95,7 @@ class Question:
     noun: str | None = None  # the counted noun when the lexicon does not know it ("lop", "ho")
     qualifiers: frozenset[str] = frozenset()  # new, target, dissolved, negative
     per_month: bool = False  # an amount per month is asked ("mỗi tháng", "monthly")
+    per_unit: str | None = None  # an amount per another unit is asked: "con" in "lỗ bao nhiêu tiền mỗi con"
     owner: str | None = None  # whose measure: "htx" in "thành viên HTX", "tht" in "doanh thu của THT"
     owners: tuple[str, ...] = ()  # every entity named: "HTX và THT" asks a comparison of the two
     unknown_places: tuple[str, ...] = ()  # "huyện X" where X is no unit the gazetteer knows
@@ -246,7 +248,9 @@ _COMPARE_RE = re.compile(
 )
 _TREND_RE = re.compile(
     r"\b(thay doi|bien dong|qua cac nam|tang hay giam|tang giam|xu huong|tang them|"
-    r"truoc va sau|trend|changed?|over the years|grown|grew|"
+    r"truoc va sau|trend|changed?|over the years|"
+    # "how has it grown", not "grown at the cooperative" (cultivated there)
+    r"grown(?! (?:at|in|on|by|under|with|using|for)\b)|grew(?! (?:up|at|in|on|by)\b)|"
     # "ban đầu … nay", "lúc thành lập … hiện nay": a start and a later time; "thiệt hại ban đầu ước
     # bao nhiêu" is a first estimate, one figure
     r"(?:luc (?:moi )?thanh lap|ban dau)\b.*\b(?:nay|hien|hien tai|bay gio|sau|moi nhat|gan nhat|tang|giam)|"
@@ -466,6 +470,7 @@ def analyse(text: str) -> Question:
         noun=None if asked else (_english_noun(text) if english else counted_noun(text)),
         qualifiers=qualifiers,
         per_month=wants_per_month(text),
+        per_unit=asked_per_unit(text),
         percent=wants_percent(text),
         owner=question_owner(match_text, asked),
         owners=owners,
@@ -540,8 +545,9 @@ _HEAD_END = frozenset(
 _HEAD_OPENERS = frozenset(
     "huyen tinh thanh tp thi quan xa phuong theo o tai trong cho xin ban co nam hien nhung cac bao may "
     "ai nao gi vi sao tai khi con va hay neu the giua dau cuoi hoi luc thang ngay tuan quy sang chieu dip vao "
-    "tu den nhan sau truoc phat bieu".split()
-)  # a time or an occasion first ("Giữa tháng 7/2017, …", "Phát biểu tại …, Thủ tướng cho biết …")
+    "tu den nhan sau truoc phat bieu ong ba giam pho".split()
+)  # a time or an occasion first ("Giữa tháng 7/2017, …", "Phát biểu tại …, Thủ tướng cho biết …"), or
+# a speaker ("Ông Phó Giám đốc HTX … nói người nuôi lợn bị lỗ bao nhiêu?"): what they said is asked
 
 
 def question_head(text: str) -> tuple[str, ...]:
@@ -661,7 +667,7 @@ _ENGLISH_BODY_RE = re.compile(
 
 
 # Where a question that asks two things turns to the second: "…, và …", "…, còn …", "… and …".
-_PART_BREAK_RE = re.compile(r"(?:[,;]\s*(?:va|con|roi|and|while)?|\s(?:va|con|and))\s+")  # read on folded text
+_PART_BREAK_RE = re.compile(r"(?:[?!.]|[,;]\s*(?:va|con|roi|and|while)?|\s(?:va|con|and))\s+")  # read on folded text
 _NOW_RE = re.compile(r"\b(?:den nay|hien nay|hien tai|bay gio|nay con|now|today|currently)\b")
 _ASKS_RE = re.compile(r"\b(?:bao nhieu|may|nao|la ai|ai la|khi nao|bao gio|how many|how much|what|which|when|who)\b")
 # The country said as a place ("in Vietnam", "cả nước"), not as the end of a body's name ("Trung
@@ -700,6 +706,8 @@ def question_parts(q: Question) -> list[Question]:
     # ", và …" / "; còn …" part the question, before a bare comma (which may list: "thành lập mới
     # HTX, liên hiệp HTX") and before a bare "còn" (which may be a verb: "dư nợ còn bao nhiêu").
     def strength(m: re.Match[str]) -> float:
+        if m.group(0)[0] in "?!.":
+            return 4  # two questions one after the other: "… bao nhiêu tiền? Tổng số tiền … là bao nhiêu?"
         mark, word = m.group(0)[0] in ",;", bool(re.search(r"\w", m.group(0)))
         bare_and = not mark and fold(m.group(0)).strip().lower() in ("va", "and")
         return 3 if mark and word else 2 if m.group(0)[0] == ";" else 1 if mark else 0.5 if bare_and else 0

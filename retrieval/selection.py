@@ -28,6 +28,7 @@ from retrieval.measures import (
     figures,
     named_value,
     not_a_plan,
+    states_per_unit,
 )
 from retrieval.models import Document, Passage
 from retrieval.periods import period_for, period_key, years
@@ -81,6 +82,7 @@ class Weights:
         1.0  # an undated figure is cited from a dated article giving it (same number and measure) within this
     )
     figure_near: float = 0.3  # times how rare the question word found within 3 words of a figure
+    per_unit: float = 0.3  # an amount asked per a unit ("mỗi con") and a clause that gives one ("1 triệu đồng/con")
     year_told: float = 0.3  # a question that asks when ("giải thể năm nào?") and a clause that names a year
     role_person: float = 1.2  # a name asked for a role ("giám đốc HTX X là ai?") and a sentence naming one in it
     listing: float = 0.5  # a ranking question and a sentence that lists figures of one kind ("60 thuyền nan, 115 …")
@@ -606,17 +608,29 @@ def _select(
         candidates, stated = _prefer_units(q, _prefer_owner(q, qualified)), True
     elif q.noun and q.quantity:
         counting = [c for c in candidates if any(f.measure == f"count:{q.noun}" for f in c.figures)]
-        owned = [c for c in counting if any(f.measure == f"count:{q.noun}" and f.owner in q.owners for f in c.figures)]
+        # "phương tiện thuộc các HTX": the vehicles the cooperatives own. A body asked by name is
+        # the owner already: a count some other cooperative owns is no better ("xe khách … của HTX
+        # Ka Long … chở bao nhiêu người?").
+        owned = [
+            c
+            for c in counting
+            if not q.organisations and any(f.measure == f"count:{q.noun}" and f.owner in q.owners for f in c.figures)
+        ]
         if owned and q.years:
             # A sentence that names the year asked may leave the owner to the one before it
             # ("… hợp tác xã phát triển khoảng 1ha … Năm 2018 đã lên được 6ha").
             owned += [c for c in counting if c not in owned and set(q.years) & set(years(c.sentence))]
-        counting = owned or counting  # "phương tiện thuộc các HTX": the vehicles the cooperatives own
+        counting = owned or counting
         candidates, stated = counting or candidates, bool(counting)
+    elif numeric and q.per_unit is not None:
+        # "bán tại vườn bao nhiêu một ký?": an amount per the unit asked ("18.000 - 30.000 đồng/kg")
+        # states what is asked, as a measure does.
+        per_unit = [c for c in candidates if states_per_unit(c.text, q.per_unit)]
+        candidates, stated = per_unit or candidates, bool(per_unit)
 
     # A figure of a measure the lexicon knows (or of a noun counted in the passages, or a rate, or
     # a price) is chosen by measure, qualifiers and topic words; anything else by the learned ranker.
-    domain = stated or (numeric and (bool(q.measures) or asks_price(q.text)))
+    domain = stated or (numeric and (bool(q.measures) or asks_price(q.text) or q.per_unit is not None))
     term_weights = _term_weights(q, candidates)
     total = sum(term_weights.values()) or 1.0
     learned = _ranker_probabilities(q, candidates)
@@ -662,6 +676,8 @@ def _select(
             score += weights.listing
         if when_asked and years(clause.text):
             score += weights.year_told
+        if q.per_unit and numeric and states_per_unit(clause.text, q.per_unit):
+            score += weights.per_unit
         if implicit and not stated:
             # No measure of the lexicon and no quantity word pick the figure ("Thiệt hại … bên nào
             # nặng hơn?"): the question's rarest words, and the noun it opens with, beside it do.
@@ -672,6 +688,11 @@ def _select(
     # A clause that states the asked measure, for the asked place and qualifiers, needs less of
     # the question's other words ("Theo hội nghị tổng kết ... toàn tỉnh có bao nhiêu tổ hợp tác?").
     threshold = measure_coverage if stated else min_coverage if domain else min(min_coverage, which_coverage)
+    if numeric and q.organisations:
+        # A body asked by name, in the article that names it: the name and the words that tell the
+        # story ("ông Phó Giám đốc HTX … Thái Sơn (xã Tú Sơn …) nói …") are said once, before the
+        # figure ("… mà lỗ đến trên 1 triệu đồng/con"), which needs no more than a stated measure.
+        threshold = min(threshold, measure_coverage)
     if domain:
         # A clause of a long sentence may leave the topic words to the clauses before it ("…có
         # hơn 5.500 hợp tác xã nông nghiệp …; trong đó, số hợp tác xã … chiếm 76,8%"): its
@@ -1000,6 +1021,14 @@ def _sentence_beside(clause: Clause, candidates: Sequence[Clause], *, after: boo
     return nearest[1] if nearest else None
 
 
+# A place named as the seat of an authority: "UBND tỉnh Ninh Bình", "Sở NN&PTNT Hà Tĩnh".
+_AUTHORITY_RE = re.compile(
+    r"\b(?:UBND|HĐND|Ủy ban nhân dân|Uỷ ban nhân dân|Hội đồng nhân dân|Tỉnh ủy|Tỉnh uỷ|Huyện ủy|Huyện uỷ|"
+    rf"Sở(?: [{CAPITALS}][\w&]*){{1,4}}|Công an)"
+    rf"(?: (?:tỉnh|huyện|thành phố|TP\.?|thị xã|quận|xã))?(?: [{CAPITALS}]\w*){{1,3}}"
+)
+
+
 def _naming_unknown_places(q: Question, candidates: Sequence[Clause]) -> list[Clause]:
     """Keep the clauses about a place the gazetteer does not know ("huyện Lộc Hà"): its name must be
     in the figure's sentence, or be the article's own place when the sentence names no other."""
@@ -1042,6 +1071,18 @@ def _naming_unknown_places(q: Question, candidates: Sequence[Clause]) -> list[Cl
             and all(any(p.compatible(s) or within(p, s) or within(s, p) for s in around) for p in named)
         )
 
+    asked = find_places(q.text)  # with the units that only say where ("(Kim Sơn, Ninh Bình)")
+
+    def other_places(sentence: str) -> bool:
+        # An authority of a place the question puts the asked one in is no other subject ("Tổng
+        # vốn đầu tư ban đầu 3,5 tỷ đồng …, theo đề án … của UBND tỉnh Ninh Bình" for a commune of it).
+        named = find_places(sentence)
+        if not named:
+            return False
+        authorities = _AUTHORITY_RE.sub(" ", sentence)
+        holding = all(any(p.compatible(a) or within(a, p) for a in asked) for p in named)
+        return bool(find_places(authorities)) or not holding
+
     return [
         c
         for c in candidates
@@ -1050,7 +1091,7 @@ def _naming_unknown_places(q: Question, candidates: Sequence[Clause]) -> list[Cl
             # A sentence with no place, unless it turns to a whole unit ("Toàn tỉnh có …") or the
             # country: the article's own place, or "Chủ tịch Hội Nông dân xã Mai Phụ cho biết: … .
             # Thu nhập …" (the sentences before it).
-            not find_places(c.sentence)
+            not other_places(c.sentence)
             and not turns_away(c.sentence)
             and (
                 names_it((c.document.place or "") + " " + c.document.title + " " + c.document.text[:300])
@@ -1335,10 +1376,12 @@ def _clause_score(q: Question, clause: Clause, numeric: bool, w: Weights) -> flo
             score -= w.year_absent
     if q.places and any(p.compatible(s) for p in q.places for s in _specific(find_places(clause.sentence))):
         score += w.exact_place
-    if numeric and not q.years and q.intent != "trend" and _PAST_RE.search(_folded(clause.text)):
+    past = _PAST_RE.search(_folded(clause.text))
+    if numeric and not q.years and q.intent != "trend" and past:
         # "trước năm 2016 TP. HCM chỉ có 27 HTX vận tải nhưng đến nay đã có hàng trăm": a figure
-        # said to be of the past answers a question that asks no year only when nothing newer does.
-        score -= w.past
+        # said to be of the past answers a question that asks no year only when nothing newer does,
+        # or when the question asks that past ("tổng vốn đầu tư ban đầu là bao nhiêu?").
+        score += w.past if re.search(rf"\b{re.escape(past.group(0))}\b", _folded(q.text)) else -w.past
     return score
 
 

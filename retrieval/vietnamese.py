@@ -167,12 +167,25 @@ _ENGLISH_WORDS = frozenset(
 )
 
 
+# One Vietnamese syllable, folded: an onset, one to three vowels, a final. English words break it
+# ("shipment", "weighed", "tonnes", "how"); names and abbreviations can too ("htx", "ocop").
+_SYLLABLE_RE = re.compile(
+    r"(?:ngh|ng|gh|gi|kh|nh|ph|qu|th|tr|ch|[bcdghklmnpqrstvx])?[aeiouy]{1,3}(?:ch|ng|nh|[cmnpt])?"
+)
+
+
 def is_english(text: str) -> bool:
     """Guess whether a question is written in English rather than Vietnamese."""
     tokens = [t for t in words(text) if not t.isdigit()]
     if not tokens:
         return False
     hits = sum(1 for t in tokens if t in _ENGLISH_WORDS)
+    if not has_diacritics(text):
+        # Words no Vietnamese syllable spells weigh as English ones: "Vietnam's first mango
+        # shipment … weighed roughly how many tonnes?" names few words of the list.
+        foreign = sum(1 for t in tokens if t in _ENGLISH_WORDS or not _SYLLABLE_RE.fullmatch(fold(t)))
+        if foreign >= 4 and foreign / len(tokens) >= 0.6:
+            return True
     if has_diacritics(text):
         # Vietnamese names or terms inside an English sentence ("How many cooperatives does Chợ
         # Đồn have?", "cooperative groups (tổ hợp tác)"): English when its own words dominate.
