@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, fields, replace
+from datetime import date
 from itertools import combinations
 
 from retrieval.chunking import split_long, split_sentences
@@ -45,7 +46,7 @@ from retrieval.units import name_key
 from retrieval.vietnamese import canonical_words, fold, has_diacritics, number_value
 
 SENTENCE_CHARS = 1500  # longer sentences are read in pieces (the cost of a sentence grows with its square)
-VERSION = "12"  # bump when extraction changes: the catalog then rebuilds every row
+VERSION = "13"  # bump when extraction changes: the catalog then rebuilds every row
 
 # The unit a count is given in, by measure.
 _COUNT_UNITS = {
@@ -133,6 +134,22 @@ _GOAL_RE = re.compile(r"\b(phan dau|muc tieu|chi tieu|ke hoach|du kien)\b")
 _NOT_A_GOAL_RE = re.compile(
     r"\bvuot (?:chi tieu|ke hoach|muc tieu)\b|\bchia se\b|\b(?:bo|so|phong) ke hoach\b"
     r"|\b(?:mot so|cac|nhieu) chi tieu\b"
+    # A planned event ("cuộc họp dự kiến diễn ra ngày 8/10 giữa … cùng đại diện 3.000 hộ dân"): the
+    # plan is the event's day; who takes part is no goal (VERSION 13).
+    r"|\b(?:du kien|theo ke hoach|se)(?: se)? (?:dien ra|khai mac|be mac|hop|keo dai)\b"
+)
+# A heading that sets the plan of the whole clause ("Chỉ tiêu năm 2021, thành lập mới 65 HTX",
+# "Theo kế hoạch, …", "Phấn đấu đến năm 2025, …"): a goal word opens a short part before a comma.
+_GOAL_HEADING_RE = re.compile(
+    r"^\s*(?:(?:theo|ve|voi|dong thoi|cu the)\s+)?(?:phan dau|muc tieu|chi tieu|ke hoach|du kien)\b"
+)
+# A figure that is the subject of a plan or a duty said after it ("UBND 15 tỉnh khu vực … cần giải
+# thể các HTX", "11 HTX nông nghiệp thành viên sẽ cam kết"): the plan is what they are to do, the
+# count is a fact. Not a count to be reached ("60 HTX sẽ được thành lập", "sẽ đạt", "cần có").
+_SUBJECT_OF_PLAN_RE = re.compile(
+    r"\b(?:cần|sẽ|phải|dự kiến|phấn đấu|có kế hoạch|có trách nhiệm|chịu trách nhiệm|cam kết)\b"
+    r"(?!\s+(?:(?:được|tiếp tục|sớm|cùng|cố gắng|nỗ lực)\s+)*(?:thành lập|xây dựng|phát triển|hình thành|ra đời|"
+    r"đạt|tăng|lên|có|nâng|vượt|mở rộng|thu hút|kết nạp|giảm|còn|chiếm)\b)"
 )
 # A plan whose figure is spelled out in brackets after it: "vượt kế hoạch giao đầu năm (thành lập
 # mới 12 HTX)" (group 1: the bracket).
@@ -168,12 +185,40 @@ def _goal_near(words: str) -> bool:
     return bool(found) and not re.search(r"\b(nen|thi|nhung|vi|ma|song)\b", words[found[-1].end() :])
 
 
+def _goal_said(words: str) -> bool:
+    """Tell whether a goal word of the folded words before a figure sets the figure as a goal:
+    in the figure's own phrase (after the last comma, colon or semicolon, back over a list of
+    figures), or in a short heading of its clause ("Chỉ tiêu năm 2021, thành lập mới từ 65 HTX";
+    not "cuộc họp dự kiến diễn ra ngày 8/10 giữa sở Công Thương, …, cùng đại diện 3.000 hộ dân")."""
+    own = re.split(r":", _own_phrase_before(words))[-1]
+    if _GOAL_RE.search(own):
+        return True
+    return any(_GOAL_HEADING_RE.match(part) and len(part.split()) <= 8 for part in re.split(r"[,;:]", words)[:-1])
+
+
+def _plan_subject(clause: str, end: int) -> bool:
+    """Tell whether the figure ending at ``end`` is the subject of a plan or a duty said in its own
+    phrase after it ("từ nay đến năm 2020, UBND 15 tỉnh khu vực trung du và miền núi phía Bắc cần
+    giải thể các HTX …": 15 provinces are, the dissolving is the plan)."""
+    phrase = re.split(r"[,;:()]|(?<!\w)\d", clause[end:], maxsplit=1)[0]
+    return bool(_SUBJECT_OF_PLAN_RE.search(" ".join(phrase.lower().split()[:12])))
+
+
 def _planned(before: str) -> bool:
     """Tell whether the words just before a figure make it a plan or a duty ("chịu trách nhiệm thay
     thế 15 xe buýt mới"), with no clause between."""
     words = " ".join(before.lower().split()[-10:])
     found = list(_PLAN_NEAR_RE.finditer(words))
     return bool(found) and not re.search(r"\b(?:nên|thì|nhưng|vì|mà|song)\b|[,;]", words[found[-1].end() :])
+
+
+def _own_label(clause: str, span: tuple[int, int], label: str) -> bool:
+    """Tell whether a period label is said in the figure's own phrase: after the last comma, colon
+    or semicolon before it, or in its phrase after it."""
+    if not label:
+        return False
+    own = re.split(r"[,;:]", clause[: span[0]])[-1] + clause[span[1] :].split(",")[0]
+    return label in own
 
 
 def _has_figure(text: str) -> bool:
@@ -375,7 +420,25 @@ def _subject(clause: str, before: str, sentence: str, document: Document, figure
     if _AREA_RE.search(fold(before + " " + clause[:at])) and not find_places(before + " " + clause[:at]):
         return None  # "Toàn vùng có … 5.500 HTX": a region the sentence does not name, not the article's province
     subjects = figure_subject(clause, before, sentence, document, figure.position)
-    return subjects[0] if subjects else None
+    place = subjects[0] if subjects else None
+    if place is not None and not any(p.key == place.key for p in find_places(sentence)):
+        place = _lead_place(place, document)
+    return place
+
+
+def _lead_place(place: Place, document: Document) -> Place | None:
+    """Return the article's place for a figure whose sentence names none, when the lead names it
+    only in a name ("xe buýt … chạy hướng Bến xe miền Đông (Bình Thạnh) …; Hợp tác xã Đông Nam
+    (TP. HCM)": a landmark's district, as in the sentence): the place the lead names otherwise, or
+    None when it names no other one (VERSION 13)."""
+    heading = f"{document.place or ''} {document.title or ''}"
+    lead = _lead(document)
+    if any(p.key == place.key for p in find_places(heading)) or not _only_in_names(place, lead):
+        return place
+    others = [p for p in dict.fromkeys(_places(lead)) if p.key != place.key and not _only_in_names(p, lead)]
+    if not others or not one_place(others):
+        return None
+    return max(others, key=lambda p: sum(within(p, q) for q in others))
 
 
 def _place_source(place: Place | None, sentence: str, document: Document) -> str:
@@ -552,10 +615,64 @@ _DATED_FACT_RE = re.compile(r"(?:19|20)\d\d|\b(?:trước đây|trước kia|hi�
 # right after its noun); "mỗi ngày … 2 tấn rau", "70 tấn sản phẩm mỗi ngày": a rate per time unit.
 _TIME_UNITS = ("ngày đêm", "ngày", "năm", "tháng", "tuần", "vụ", "quý", "đêm", "giờ")
 _EACH_BEFORE = re.compile(r"\b(?:mỗi|hằng|hàng)\s+([^\s,;.()\d]+(?:\s+[^\s,;.()\d]+)?)[^\d,;]*$")
+_EACH_LIST_RE = re.compile(r"(\b(?:mỗi|hằng|hàng)\s+[^\s,;.()\d]+),\s*(?=[^\s,;.()\d]+\s)", re.IGNORECASE)
 _EACH_AFTER = re.compile(r"^\s*(?:[^\s,;.()\d]+\s+){0,3}?(?:mỗi|(?P<one>một))\s+([^\s,;.()\d]+(?:\s+[^\s,;.()\d]+)?)")
 # A clause whose subject is a person named anew ("…; ông Bảy là cán bộ Phòng Kinh tế huyện Kế Sách;
 # bà Bích và ông Là làm giám đốc 2 hợp tác xã"): a place named only in an earlier clause is theirs.
 _PERSON_SUBJECT_RE = re.compile(r"\s*(?:còn |và |trong khi |riêng )?(?:ông|bà|anh|chị|cô|chú|em|cụ)\s+[A-ZĐ]")
+
+
+# The end of a flow of goods ("mỗi ngày HTX đưa vào các hệ thống siêu thị ở TP.HCM khoảng 2 tấn rau",
+# "công ty cung ứng hơn 70 tấn sản phẩm mỗi ngày cho thị trường TP.HCM"): where the goods go, not
+# where the producer is, so no single place is the figure's (VERSION 13).
+_FLOW_VERB_RE = re.compile(
+    r"\b(?:cung cấp|cung ứng|đưa|bán|xuất|vận chuyển|chở|phân phối|tiêu thụ|giao|nhập|chuyển|đổ)\b", re.IGNORECASE
+)
+_DESTINATION_RE = re.compile(
+    r"(?:\b(?:cho|vào|ra|về|đến|tới|sang)\s+(?:(?:các|những|nhiều)\s+)?"
+    r"(?:(?:hệ thống|thị trường|siêu thị|chợ|cửa hàng|nhà hàng|bếp ăn|người tiêu dùng|khách hàng|đầu mối|bạn hàng)"
+    r"\b[^,;.\d()]{0,30}?)?"
+    r"|\b(?:thị trường|siêu thị|chợ đầu mối|hệ thống phân phối)\s+(?:[^\s,;.\d()]+\s+){0,3}?(?:(?:ở|tại)\s+)?)$",
+    re.IGNORECASE,
+)
+# The investment of a project (a bus station, a works) whose investor may be the cooperative ("Dự
+# án do hợp tác xã … làm chủ đầu tư với tổng số vốn lên đến 10 tỷ đồng", "dự án … với vốn đầu tư từ
+# ngân sách nhà nước gần 150 tỷ đồng"): not the cooperative's capital (VERSION 13).
+_PROJECT_RE = re.compile(r"\b(?:dự án|công trình|chủ đầu tư|hạng mục|gói thầu)\b")
+_OWN_CAPITAL_RE = re.compile(r"\bvốn (?:điều lệ|góp|hoạt động|đăng ký|chủ sở hữu|tự có|của (?:hợp tác xã|htx))\b")
+
+
+_ORIGIN_RE = re.compile(r"\btừ\s+(?:(?:ga|cảng|sân bay|chợ|tỉnh|thành phố|TP\.?)\s+)?$", re.IGNORECASE)
+
+
+# The partners of another body ("công ty PouYuen đang hợp tác với 10 công ty vận tải và 10 hợp tác xã
+# vận tải"): they may be anywhere, the body's place is not theirs, unless their own phrase says where
+# ("liên kết với 5 HTX trên địa bàn tỉnh") (VERSION 13).
+_PARTNERS_BEFORE_RE = re.compile(
+    r"(?<!tổ )\b(?:hợp tác(?! xã)|liên kết|ký kết|ký hợp đồng|bắt tay)\b[^,;.:()]{0,80}?"
+    r"\svới\s+(?:[^\s,;.:()]+\s+){0,8}$",
+    re.IGNORECASE,
+)
+_LOCAL_AFTER_RE = re.compile(
+    r"\b(?:trên địa bàn|trong tỉnh|trong huyện|của tỉnh|của huyện|tại địa phương|ở địa phương)\b"
+)
+
+
+def _flow_end(place: Place, sentence: str) -> bool:
+    """Tell whether every mention of ``place`` in the sentence is an end of a flow of goods: where
+    they are taken to ("cung ứng … cho thị trường TP.HCM", "đưa vào các hệ thống siêu thị ở
+    TP.HCM"), or where they come from on their way to another place ("vận chuyển … từ ga Hà Nội
+    vào Đà Nẵng")."""
+    read, mentions = place_mentions(sentence)
+
+    def destination(start: int) -> bool:
+        return bool(_DESTINATION_RE.search(read[max(0, start - 80) : start]) and _FLOW_VERB_RE.search(read[:start]))
+
+    ends = [start for _, start, _ in mentions if destination(start)]
+    own = [start for p, start, _ in mentions if p.key == place.key]
+    return bool(own) and all(
+        destination(start) or (_ORIGIN_RE.search(read[:start]) and any(end > start for end in ends)) for start in own
+    )
 
 
 def _unbracketed(text: str) -> str:
@@ -599,6 +716,9 @@ def _each(before: str, after: str) -> tuple[str, str]:
     rau", "70 tấn sản phẩm mỗi ngày"), ("unit", "người") for a figure per unit ("mỗi hợp tác xã
     600 ha", "mỗi người 5 con"), ("", "") when it is neither."""
     found = []
+    # "mỗi quận, huyện sẽ được trang bị thêm 1.000 thùng rác": the comma of a list after "mỗi" does not
+    # end the phrase (VERSION 13).
+    before = re.sub(_EACH_LIST_RE, r"\1 ", before)
     if each := _EACH_BEFORE.search(re.split(r"[,;]", before)[-1].lower()):
         found.append((each.group(0).split()[0], each.group(1)))
     if each := _EACH_AFTER.match(after.lower()):
@@ -763,6 +883,12 @@ def doubt(row: StatRow, clause: str, span: tuple[int, int], document: Document, 
     since_last = clause[numbers[-1].end() if numbers else 0 : span[0]]
     if own_words is not None and not own_words.search(since_last.lower()):
         return "money not of its measure"  # "ngân sách … chỉ rót gần 1,6 tỉ" after "cả lãi lẫn gốc": no profit
+    if (
+        row.measure == "capital"
+        and _PROJECT_RE.search(clause.lower())
+        and not _OWN_CAPITAL_RE.search(since_last.lower())
+    ):
+        return "investment of a project"  # "Dự án do hợp tác xã … làm chủ đầu tư với tổng số vốn … 10 tỷ đồng"
     if row.measure == "members":
         bodies = list(_BODIES_RE.finditer(before))
         if bodies and bodies[-1].group("other"):
@@ -789,6 +915,12 @@ def doubt(row: StatRow, clause: str, span: tuple[int, int], document: Document, 
             return "count per unit"  # "200 thành viên / HTX": per cooperative, not in all
     if foreign(row.sentence):
         return "foreign"
+    if (
+        row.place_from in ("lead", "title")
+        and _PARTNERS_BEFORE_RE.search(clause[: span[0]])
+        and not _LOCAL_AFTER_RE.search(_own_after(clause, span[1], 12).lower())
+    ):
+        return "partners of another body"  # "công ty PouYuen đang hợp tác với 10 công ty vận tải và 10 HTX"
     if row.place_from == "nation":
         return ""
     if row.place_from == "":
@@ -806,6 +938,8 @@ def doubt(row: StatRow, clause: str, span: tuple[int, int], document: Document, 
     if row.place_from == "sentence":
         if _only_in_names(place, row.sentence):
             return "place in a name"
+        if _flow_end(place, row.sentence):
+            return "end of a flow"  # "cung ứng hơn 70 tấn sản phẩm mỗi ngày cho thị trường TP.HCM"
         if not any(p.key == place.key for p in find_places(clause)) and _PERSON_SUBJECT_RE.match(clause):
             return "place of another clause"  # "ông Bảy là cán bộ … huyện Kế Sách; bà Bích … 2 hợp tác xã"
         if not one_place(named) and not _named_just_before(place, row.sentence[: row.start - sentence_at]):
@@ -880,6 +1014,42 @@ _RELATIVE_TIME_RE = re.compile(
     re.IGNORECASE,
 )
 _NUMBER_WORDS = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "mười": 10}
+
+
+# The day of an event said before the figure in its clause, without its year ("vào khoảng hơn 10h
+# sáng 3/2, … xảy ra một vụ TNGT giữa 3 xe"): not a deadline ("trước ngày 10/2").
+_EVENT_DAY_RE = re.compile(
+    r"(?<!trước )(?<!sau )(?<!đến )(?<!tới )(?<!từ )(?<!hạn )\b(?:sáng|trưa|chiều|tối|đêm|ngày|hôm)\s+"
+    r"(\d{1,2})[/-](\d{1,2})\b(?![/-]\d)",
+    re.IGNORECASE,
+)
+
+
+_PLANNED_DAY_RE = re.compile(r"\b(?:dự kiến|sẽ|sắp|tới đây|diễn ra|kế hoạch)\b")
+
+
+def _event_day(before: str, iso: str | None) -> tuple[str, str, int | None] | None:
+    """Return the label and year of an event's day said before a figure in its clause ("sáng 3/2")
+    when the article is undated or dated more than a month away from that day (a bulletin of 9/2
+    stored as of 8/5): the article's date would not say when. The year is the article's, or the
+    year before when the day would fall after the article (VERSION 13)."""
+    found = list(_EVENT_DAY_RE.finditer(before))
+    if not found or _PLANNED_DAY_RE.search(before.lower()):
+        return None  # "cuộc họp dự kiến diễn ra ngày 8/10", "vào thứ 2 (ngày 8/10) sắp tới": a day to come
+    day, month = int(found[-1].group(1)), int(found[-1].group(2))
+    if not (1 <= day <= 31 and 1 <= month <= 12):
+        return None
+    year = None
+    if iso:
+        try:
+            article = date.fromisoformat(iso[:10])
+            year = article.year if (month, day) <= (article.month, article.day) else article.year - 1
+            last = 28 if month == 2 else 30 if month in (4, 6, 9, 11) else 31
+            if abs((article - date(year, month, min(day, last))).days) <= 31:
+                return None
+        except ValueError:
+            return None
+    return found[-1].group(0), "", year
 
 
 def _event_or_relative(segment: str, document: Document, doc_year: int | None) -> tuple[str, str, int | None] | None:
@@ -1006,6 +1176,8 @@ def _period(clause: str, before: str, context: str, document: Document, at: int 
         if relative := _RELATIVE_YEAR_RE.search(part.lower()):
             shift = _RELATIVE_YEARS[relative.group(1)]
             return part[relative.start() : relative.end()], "", doc_year + shift if doc_year else None
+    if at >= 0 and (day := _event_day(parts[0], document.date)):
+        return day
     return "", "", doc_year
 
 
@@ -1142,17 +1314,26 @@ def _row(
         label = clause[planned.start() : planned.start(1)].strip() + (f" (năm {year})" if year else "")
         key = ""
     goal_words = _NOT_A_GOAL_RE.sub(" ", not_a_plan(head)) if not planned else head
+    subject = not planned and _plan_subject(clause, span[1])
+    if subject:
+        # The plan's subject: its period and status are the plan's, not the count's ("từ nay đến
+        # năm 2020, UBND 15 tỉnh … cần giải thể …"); only a period of its own phrase dates it.
+        own_label = _own_label(clause, span, label)
+        label, key, year = (label, key, year) if own_label else ("", "", doc_year)
     target = (
-        bool(planned)
-        or (
-            ("target" in figure.qualifiers and _goal_near(" ".join(goal_words.split()[-10:])))
-            or bool(_GOAL_RE.search(goal_words))
-            or _planned(clause[: span[0]])
-            or (year is not None and doc_year is not None and year > doc_year)
+        not subject
+        and (
+            bool(planned)
             or (
-                key.startswith("by ")
-                and (year or 0) >= (doc_year or _latest_year(document))  # "Đến năm 1980, khi xây dựng …": past
-                and not _AS_OF_RE.search(fold(clause[: span[0]]))
+                ("target" in figure.qualifiers and _goal_near(" ".join(goal_words.split()[-10:])))
+                or _goal_said(goal_words)
+                or _planned(clause[: span[0]])
+                or (year is not None and doc_year is not None and year > doc_year)
+                or (
+                    key.startswith("by ")
+                    and (year or 0) >= (doc_year or _latest_year(document))  # "Đến năm 1980, khi xây dựng …": past
+                    and not _AS_OF_RE.search(fold(clause[: span[0]]))
+                )
             )
         )
     )
