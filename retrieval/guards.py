@@ -208,9 +208,13 @@ def asks_price(text: str) -> bool:
     text = nfc(text).lower()
     if re.search(r"\b(giá|prices?|exchange rate)\b", text):
         return True
-    # Typed without diacritics, "gia" is also "tham gia", "quốc gia", "gia đình", "gia tăng"...
+    # Typed without diacritics, "gia" is also "tham gia", "quốc gia", "gia đình", "gia tăng"... and
+    # places: "Gia Lai", "Gia Lâm", "Gia Nghĩa", "Gia Viễn", "Gia Lộc", "Gia Bình", "Gia Rai".
     return fold(text) == text and bool(
-        re.search(r"(?<!tham )(?<!quoc )\bgia\b(?! (?:dinh|tang|tri|han|nhap|hoa))", text)
+        re.search(
+            r"(?<!tham )(?<!quoc )\bgia\b(?! (?:dinh|tang|tri|han|nhap|hoa|lai|lam|nghia|vien|loc|binh|rai|thanh))",
+            text,
+        )
     )
 
 

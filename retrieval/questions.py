@@ -24,7 +24,7 @@ from retrieval.measures import (
     wants_percent,
 )
 from retrieval.periods import years
-from retrieval.places import REGION_NAMES_RE, Place, find_places, within
+from retrieval.places import REGION_NAMES_RE, Place, find_places, place_mentions, within
 from retrieval.vietnamese import CAPITALS, bigrams, canonical_words, fold, has_diacritics, is_english, nfc
 
 # Folded function words and question words that carry no topic.
@@ -435,7 +435,7 @@ def analyse(text: str) -> Question:
     # noun the question opens with, not the count of cooperatives; its figure must stand beside
     # that noun (see selection), or the answer is a refusal.
     head = question_head(text)
-    asked = question_measures(text, plain_count=not bodies)
+    asked = question_measures(_without_place_names(text), plain_count=not bodies)
     if asked and qualifiers:
         # The qualifier is matched on the figure itself ("phấn đấu có 60 HTX" answers "mục tiêu"):
         # its words must not be required as topic words too.
@@ -548,6 +548,14 @@ _HEAD_OPENERS = frozenset(
     "tu den nhan sau truoc phat bieu ong ba giam pho".split()
 )  # a time or an occasion first ("Giữa tháng 7/2017, …", "Phát biểu tại …, Thủ tướng cho biết …"), or
 # a speaker ("Ông Phó Giám đốc HTX … nói người nuôi lợn bị lỗ bao nhiêu?"): what they said is asked
+
+
+def _without_place_names(text: str) -> str:
+    """Return ``text`` with the places it names blanked: "Gia Lai", "Lai Châu" say no profit (lãi)."""
+    written, mentions = place_mentions(text)
+    for _place, start, end in sorted(mentions, key=lambda m: -m[1]):
+        written = written[:start] + " " + written[end:]
+    return written
 
 
 def question_head(text: str) -> tuple[str, ...]:

@@ -33,7 +33,7 @@ from retrieval.measures import (
 from retrieval.models import Document, Passage
 from retrieval.periods import period_for, period_key, years
 from retrieval.places import Place, find_places, place_mentions, situate, within
-from retrieval.questions import NATION_RE, Question
+from retrieval.questions import NATION_RE, Question, organisations
 from retrieval.sentence_ranker import asks_quantity, default_ranker
 from retrieval.units import admin_map
 from retrieval.vietnamese import (
@@ -67,6 +67,7 @@ class Weights:
     year_match: float = 0.1  # the year asked is in the sentence
     year_absent: float = 0.05  # the year asked is nowhere near the clause
     exact_place: float = 0.1  # the clause names the asked place itself
+    other_number: float = 0.3  # the clause names by another number what the question names by its own ("tuyến 66")
     past: float = 0.2  # a figure said to be of the past ("trước năm 2016 … chỉ có 27") for a question that asks no year
     ranker: float = 1.0  # the learned sentence ranker's probability that the sentence answers (who/what/where)
     ranker_figure: float = 0.3  # ... for a figure asked without a quantity word ("HTX nào … lớn nhất?")
@@ -563,6 +564,13 @@ def _select(
                 for key in keys
             )
             return Refusal("place-figure" if mentioned else "place", inside[:4])
+        body_asked = not (q.quantity or q.asked) and _BODY_ASKED_RE.search(_folded(q.match_text))
+        if body_asked and not any(_names_a_body(c.sentence) for c in safe):
+            # "Chiếc xe … bị CSGT Phú Lộc dừng … là xe của hợp tác xã nào?": the article about what
+            # happened at the place asked names the body where it says whose it was ("Chủ xe là HTX
+            # vận tải Sông Giang (Quảng Bình)"), wherever the body is. No figure is asked.
+            articles = {c.document.id for c in safe}
+            safe += [c for c in candidates if c not in safe and c.document.id in articles and _names_a_body(c.sentence)]
         candidates = safe
 
     numeric = q.quantity or bool(q.asked)
@@ -720,6 +728,11 @@ def _select(
         scored = [i for i in scored if _PERSON_RE.search(i[2].sentence) and role_pattern.search(_folded(i[2].sentence))]
         if not scored:
             return Refusal("topic")
+    if not domain and _BODY_ASKED_RE.search(asked_text):
+        # "… là xe của hợp tác xã nào?", "which cooperative …": the answer names a cooperative other
+        # than those the question names, when any sentence read does.
+        naming = [i for i in scored if _names_a_body(i[2].sentence, q.organisations)]
+        scored = naming or scored
     best_score, _, best = scored[0]
 
     if domain and not _dated(best):
@@ -750,7 +763,10 @@ def _select(
             (
                 (s, c)
                 for s, _, c in scored[1:]
-                if c.passage.chunk_id == best.passage.chunk_id and c.sentence != best.sentence
+                if c.passage.chunk_id == best.passage.chunk_id
+                and c.sentence != best.sentence
+                # "Tuyến 71 … do hợp tác xã Quyết Thắng khai thác" is not about "tuyến số 42"
+                and not _other_number_named(q.text, c.text)
             ),
             None,
         )
@@ -1376,18 +1392,59 @@ def _clause_score(q: Question, clause: Clause, numeric: bool, w: Weights) -> flo
             score -= w.year_absent
     if q.places and any(p.compatible(s) for p in q.places for s in _specific(find_places(clause.sentence))):
         score += w.exact_place
+    if _other_number_named(q.text, clause.text):
+        score -= w.other_number
     past = _PAST_RE.search(_folded(clause.text))
-    if numeric and not q.years and q.intent != "trend" and past:
-        # "trước năm 2016 TP. HCM chỉ có 27 HTX vận tải nhưng đến nay đã có hàng trăm": a figure
-        # said to be of the past answers a question that asks no year only when nothing newer does,
-        # or when the question asks that past ("tổng vốn đầu tư ban đầu là bao nhiêu?").
-        score += w.past if re.search(rf"\b{re.escape(past.group(0))}\b", _folded(q.text)) else -w.past
+    # "trước năm 2016 TP. HCM chỉ có 27 HTX vận tải nhưng đến nay đã có hàng trăm": a figure said to
+    # be of the past answers a question that asks no year only when nothing newer does, or when the
+    # question asks that past ("tổng vốn đầu tư ban đầu là bao nhiêu?").
+    if (
+        numeric
+        and not q.years
+        and q.intent != "trend"
+        and past
+        and not re.search(rf"\b{re.escape(past.group(0))}\b", _folded(q.text))
+    ):
+        score -= w.past
     return score
 
 
 _ONE_BODY_RE = re.compile(
     r"\b(?:cua|thuoc) (?:mot|1) (?:htx|hop tac xa|ho|ho dan|gia dinh|doanh nghiep|cong ty|co so|trang trai)\b"
 )
+# A cooperative asked for by name: "hợp tác xã nào", "HTX vận tải nào", "which cooperative".
+_BODY_ASKED_RE = re.compile(
+    r"\b(?:htx|hop tac xa|lien hiep htx|lien hiep hop tac xa)(?: \w+){0,3}? nao\b|"
+    r"\bwhich (?:\w+ ){0,2}co-?operatives?\b"
+)
+
+_NUMBERED_BODY_RE = re.compile(r"\b(?:htx|hop tac xa)(?: \w+){0,4}? so \d+")
+
+
+def _names_a_body(sentence: str, besides: Sequence[str] = ()) -> bool:
+    """Tell whether a sentence names a cooperative other than ``besides``: by its name ("HTX vận
+    tải Sông Giang") or its number ("HTX vận tải số 26")."""
+    return bool(set(organisations(sentence)) - set(besides)) or bool(_NUMBERED_BODY_RE.search(_folded(sentence)))
+
+
+# A thing named by its number: "tuyến 65", "quốc lộ 1A", "Nghị quyết 13", "tiểu khu 1657".
+_NUMBERED_RE = re.compile(
+    r"\b(tuyen|xe buyt|quoc lo|tinh lo|nghi quyet|quyet dinh|thong tu|chi thi|tieu khu|lo|khu|"
+    r"route|resolution|decree)(?:\s+(?:xe\s+)?buyt)?\s+(?:so\s+)?(\d+[a-z]?)\b"
+)
+
+
+def _other_number_named(question: str, text: str) -> bool:
+    """Tell whether a clause names by another number what the question names by its number ("Tuyến
+    66 trước kia có vài chục xe" for "Tuyến xe buýt số 65 … có bao nhiêu xe?")."""
+    asked = {(m.group(1).split()[0], m.group(2)) for m in _NUMBERED_RE.finditer(_folded(question))}
+    if not asked:
+        return False
+    said = {(m.group(1).split()[0], m.group(2)) for m in _NUMBERED_RE.finditer(_folded(text))}
+    kinds = {kind for kind, _ in asked}
+    return any(kind in kinds and (kind, number) not in asked for kind, number in said) and not said & asked
+
+
 _PAST_RE = re.compile(r"\b(?:truoc (?:nam \d{4}|day|kia|do)|ban dau|luc (?:moi )?thanh lap|thoi diem (?:do|ay))\b")
 
 

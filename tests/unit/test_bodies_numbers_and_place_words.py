@@ -1,0 +1,46 @@
+"""Which cooperative, things named by their number, and place names that spell a measure word
+(other wordings than the question sets)."""
+
+from retrieval.guards import asks_price
+from retrieval.questions import analyse
+from tests.unit.test_answering_rules import _answers
+
+
+def test_a_place_name_spells_no_measure():
+    # "Gia Lai", "Lai Châu" hold "lai" (lãi, profit); "gia" is no price there.
+    assert analyse("nha xe thuoc htx van tai an khe (gia lai) ban ve bao nhieu tien").asked == ()
+    assert analyse("Tổ hợp tác ở Lai Châu được hỗ trợ bao nhiêu tiền?").asked == ()
+    assert [m.name for m in analyse("Lãi bình quân của HTX ở Gia Lai là bao nhiêu?").asked] == ["profit"]
+    assert not asks_price("htx o gia lai co bao nhieu thanh vien")
+    assert asks_price("gia ca phe o gia lai bao nhieu")
+
+
+def test_which_cooperative_is_answered_by_the_sentence_that_names_it(tmp_path):
+    article = (
+        "Xe khách chở quá tải bị xử phạt\n\n"
+        "Trạm CSGT huyện Diễn Châu đã dừng một xe khách 45 chỗ chở 70 người trên quốc lộ 1. "
+        "Tài xế Lê Văn Nam không xuất trình được phù hiệu xe. "
+        "Trạm CSGT Diễn Châu đã lập biên bản và xử phạt tài xế 15 triệu đồng. "
+        "Chủ xe là HTX vận tải Hòa Phát (Hà Tĩnh) cũng bị mời lên làm việc.\n"
+    )
+    (answer,) = _answers(
+        tmp_path,
+        {"xe.txt": article},
+        ["Xe khách 45 chỗ bị CSGT Diễn Châu dừng vì chở quá tải là xe của hợp tác xã nào?"],
+    )
+    assert "Hòa Phát" in answer.text
+
+
+def test_a_cooperative_named_by_its_number_names_a_body_and_another_number_is_another_thing(tmp_path):
+    article = (
+        "TP.HCM ngưng hai tuyến xe buýt vắng khách\n\n"
+        "Sở GTVT TP.HCM cho biết sẽ ngưng hoạt động hai tuyến xe buýt có trợ giá từ tháng 5. "
+        "Tuyến 71 trước nay do hợp tác xã Quyết Thắng khai thác, nhiều chuyến chỉ có vài khách. "
+        "Tuyến số 42 (Chợ Lớn – Khu công nghiệp Tân Tạo) do Hợp tác xã Vận tải số 15 đảm nhận cũng vắng khách.\n"
+    )
+    (answer,) = _answers(
+        tmp_path,
+        {"buyt.txt": article},
+        ["Tuyến buýt số 42 (Chợ Lớn – Tân Tạo) mà TP.HCM cho ngưng do hợp tác xã nào khai thác?"],
+    )
+    assert "số 15" in answer.text and "Quyết Thắng" not in answer.text
