@@ -46,7 +46,7 @@ from retrieval.units import name_key
 from retrieval.vietnamese import canonical_words, fold, has_diacritics, number_value
 
 SENTENCE_CHARS = 1500  # longer sentences are read in pieces (the cost of a sentence grows with its square)
-VERSION = "13"  # bump when extraction changes: the catalog then rebuilds every row
+VERSION = "14"  # bump when extraction changes: the catalog then rebuilds every row
 
 # The unit a count is given in, by measure.
 _COUNT_UNITS = {
@@ -853,6 +853,76 @@ def _lead(document: Document) -> str:
     return f"{document.place or ''} {document.title or ''} {document.text[:300]}"
 
 
+# A count that refers back to what the text has just named ("2 HTX trên chấm dứt việc thu", "5 hộ dân
+# trên còn nợ", "cả 5 doanh nghiệp trên đều bị", "2 công ty này"): those named, not a count of a place
+# (VERSION 14). Not a place ("2 người trên xe", "80 HTX trên các lĩnh vực", "trên địa bàn") nor "over"
+# ("203 THT với trên 3.000 thành viên").
+_REFERS_BACK_RE = re.compile(
+    r"^\s*(?:(?!(?:ở|tại|của|trong|cho|với|từ|thuộc|trên|và|là|có|gồm)\s)[^\s,.;:()\d]+\s+){1,4}?"
+    r"(?:nói trên|kể trên|nêu trên|vừa nêu|trên đây|này|(?:đó|ấy|đấy)(?!\s+là\b)"
+    r"|trên(?=\s*(?:[,.;:)]|$)|\s+(?:nên|thì|là|đã|đều|còn|chấm dứt|làm|phải|được|không|chưa|cũng|vẫn|đang|sẽ|bị"
+    r"|khẩn trương|cùng|tiếp tục)\b))(?!\w)"
+)
+# The whole that a located part lies in ("64,66 ha thuộc … xã Đồng Tâm, huyện Mỹ Đức (…) nằm trong diện
+# tích 239,9 ha đất sân bay Miếu Môn"): the place names where the part lies, not the whole (VERSION 14).
+_WHOLE_BEFORE_RE = re.compile(
+    r"\b(?:nằm trong|nằm trên|trong tổng(?: số)?|trên tổng(?: số)?|trong số)"
+    r"(?: (?:tổng )?(?:diện tích|quỹ đất|khu đất|phần đất|số))?(?: (?:khoảng|gần|hơn|trên|chừng|tới))?\s*$"
+)
+# The total of a unit below the row's place, named without a name the gazetteer knows ("toàn xã có 80
+# ha", "trên địa bàn xã"): the most specific unit the text names for it, or no row (VERSION 14).
+_UNIT_TOTAL_RE = re.compile(
+    r"\b(?:toàn|cả|trên địa bàn|địa bàn(?: của)?)\s+(xã|thôn|bản|làng|ấp|phường|thị trấn|huyện|quận|thị xã)\b"
+    r"(?!\s+(?:viên|hội|đoàn|giao))"
+)
+_UNIT_LEVELS = {"huyện": "district", "quận": "district", "thị xã": "district"}
+_LEVEL_RANK = {"country": 0, "region": 1, "province": 2, "district": 3, "city": 3, "commune": 4}
+# A forecast or an estimate ("ước tính năm nay sẽ thu hoạch 40 tấn", "dự báo … sẽ đạt"): neither a plan
+# nor a fact, and the table has no status for it (VERSION 14).
+_FORECAST_RE = re.compile(r"\b(?:ước (?:tính|đạt|khoảng|chừng|đoán|thu|cả năm)|dự báo|dự đoán)\b")
+_PLAN_WORDS_RE = re.compile(r"\b(?:kế hoạch|mục tiêu|chỉ tiêu|phấn đấu)\b")
+
+
+def _refers_back(after: str) -> bool:
+    """Tell whether a count names what the text has just named ("2 HTX trên", "5 hộ dân trên",
+    "2 công ty này")."""
+    return bool(_REFERS_BACK_RE.match(after.lower()))
+
+
+def _whole_of_part(place: Place, head: str) -> bool:
+    """Tell whether the figure after ``head`` (its sentence before it) is the whole that a part
+    located before it lies in ("3 đơn vị … 64,66 ha thuộc … huyện Mỹ Đức (…) nằm trong diện tích
+    239,9 ha"): the place is named only after an earlier figure, and the figure is said to contain it
+    (not "Cuối tháng 4, UBND TP. Hà Nội … thu hồi khoảng 8.000 m2 … (trong tổng 18.701 m2)")."""
+    if not _WHOLE_BEFORE_RE.search(head.lower()):
+        return False
+    read, mentions = place_mentions(head)
+    own = [start for p, start, _ in mentions if p.key == place.key]
+    numbers = [
+        m.start()
+        for m in _NUMBER.finditer(read)
+        if not re.fullmatch(r"(?:19|20)\d\d", m.group(0))
+        and not re.search(r"(?:tháng|ngày|năm|quý|số|lần|thứ)\s*$", read[: m.start()].lower())
+        and not re.match(r"[/-]\d", read[m.end() :])
+    ]
+    return bool(own) and bool(numbers) and numbers[0] < min(own)
+
+
+def _unit_total(before: str) -> str:
+    """Return the level of a smaller unit whose total the figure is ("toàn xã có 80 ha": "commune"),
+    "" when its clause names none before it."""
+    found = list(_UNIT_TOTAL_RE.finditer(before.lower()))
+    return _UNIT_LEVELS.get(found[-1].group(1), "commune") if found else ""
+
+
+def _forecast(before: str, status: str) -> bool:
+    """Tell whether a figure set in the future is a forecast, not a plan ("ước tính năm nay sẽ thu
+    hoạch 40 tấn"): an estimate word in its own phrase and no plan word after it."""
+    own = _own_phrase_before(before).lower()
+    found = list(_FORECAST_RE.finditer(own))
+    return status == "target" and bool(found) and not _PLAN_WORDS_RE.search(own[found[-1].end() :])
+
+
 def doubt(row: StatRow, clause: str, span: tuple[int, int], document: Document, sentence_at: int) -> str:
     """Return why a figure is too doubtful to be a row of the table ("" when it is not): its place
     is not supported by the text, or its measure or value is not what it seems."""
@@ -915,6 +985,13 @@ def doubt(row: StatRow, clause: str, span: tuple[int, int], document: Document, 
             return "count per unit"  # "200 thành viên / HTX": per cooperative, not in all
     if foreign(row.sentence):
         return "foreign"
+    if not money and _refers_back(after):
+        return "count that refers back"  # "đề nghị 2 HTX trên chấm dứt việc thu tiền": the two just named
+    if _forecast(clause[: span[0]], row.status):
+        return "forecast"  # "ước tính năm nay sẽ thu hoạch 40 tấn": neither a plan nor a fact
+    unit = _unit_total(clause[: span[0]])
+    if unit and _LEVEL_RANK.get(unit, 9) > _LEVEL_RANK.get(row.level or row.place_kind, 9):
+        return "total of a smaller unit"  # "toàn xã có 80 ha" placed in Hà Nội: the commune's, not the city's
     if (
         row.place_from in ("lead", "title")
         and _PARTNERS_BEFORE_RE.search(clause[: span[0]])
@@ -940,6 +1017,8 @@ def doubt(row: StatRow, clause: str, span: tuple[int, int], document: Document, 
             return "place in a name"
         if _flow_end(place, row.sentence):
             return "end of a flow"  # "cung ứng hơn 70 tấn sản phẩm mỗi ngày cho thị trường TP.HCM"
+        if _whole_of_part(place, row.sentence[: row.start - sentence_at]):
+            return "whole of a located part"  # "64,66 ha thuộc … huyện Mỹ Đức (…) nằm trong diện tích 239,9 ha"
         if not any(p.key == place.key for p in find_places(clause)) and _PERSON_SUBJECT_RE.match(clause):
             return "place of another clause"  # "ông Bảy là cán bộ … huyện Kế Sách; bà Bích … 2 hợp tác xã"
         if not one_place(named) and not _named_just_before(place, row.sentence[: row.start - sentence_at]):
@@ -983,6 +1062,7 @@ _PAIR_RE = re.compile(
     r"nam ((?:19|20)\d\d)\b"
 )
 _BEFORE_YEAR_RE = re.compile(r"\b(?:tu )?truoc nam ((?:19|20)\d\d)\b")  # "trước năm 2016 TP. HCM chỉ có 27 HTX"
+_AFTER_YEAR_RE = re.compile(r"\bsau (?:nam )?((?:19|20)\d\d)\b")  # "Sau năm 1975, khu đất được chia" (VERSION 14)
 _FROM_YEAR_RE = re.compile(r"\b(?:ke )?tu (?:dau |cuoi |giua )?nam ((?:19|20)\d\d)\b(?! ?(?:-|–|den|toi))")
 # A month or a day without its year: a month said anywhere before the figure in its clause ("Trung
 # tuần tháng 9, HTX … gửi văn bản cho 20 hộ"), a day only in the figure's own phrase ("117 khách
@@ -1073,6 +1153,10 @@ def _event_or_relative(segment: str, document: Document, doc_year: int | None) -
 _DATED_RE = re.compile(r"\b(?:(?:cuoi|dau|giua) )?(?:thang \d{1,2}[/-]|ngay \d{1,2}/\d{1,2}/)((?:19|20)\d\d)\b")
 
 
+# "Hiện" that opens a noun ("Hiện trường", "Hiện tượng", "hiện đại"): no "now".
+_NOT_NOW_RE = re.compile(r"\bhien(?= (?:truong|tuong|dai|thuc|vat|hinh|than)\b)")
+
+
 def _masked(text: str) -> str:
     """Return ``text`` with the years that name something blanked (same length)."""
     folded = fold(text)
@@ -1081,6 +1165,8 @@ def _masked(text: str) -> str:
     out = list(text)
     for match in _NAMED_YEAR_RE.finditer(folded):
         out[match.start(1) : match.end(1)] = "####"
+    for match in _NOT_NOW_RE.finditer(folded):
+        out[match.start() : match.end()] = "    "  # "Hiện trường vụ tai nạn": a scene, not "now" (VERSION 14)
     return "".join(out)
 
 
@@ -1113,6 +1199,8 @@ def _since(text: str, note: str, doc_year: int | None) -> tuple[str, str, int | 
         return text[start.start() : start.end()], "", int(start.group(1))
     if until := _BEFORE_YEAR_RE.search(folded):
         return text[until.start() : until.end()], "", int(until.group(1))
+    if after := _AFTER_YEAR_RE.search(folded):
+        return text[after.start() : after.end()], "", int(after.group(1))
     return None
 
 
@@ -1191,6 +1279,7 @@ def extract(document: Document, doubtful: list[tuple[StatRow, str]] | None = Non
     plan: StatRow | None = None  # the dated target of the plan the paragraph is setting out
     previous_end = 0
     after_coop = False  # the sentence before, in the same paragraph, is about cooperatives
+    previous = ""  # the sentence before (a paragraph of one sentence goes on in the next)
     for sentence_at, sentence in _sentences(text):
         if "\n" in text[previous_end:sentence_at]:
             plan = None  # a plan is carried to the sentences of its paragraph only
@@ -1199,6 +1288,7 @@ def extract(document: Document, doubtful: list[tuple[StatRow, str]] | None = Non
         coop = about_cooperatives(sentence)
         if addresses_assistant(sentence) or not (coop or after_coop):
             after_coop = coop
+            previous = sentence
             continue
         after_coop = coop
         own: list[StatRow] = []
@@ -1224,8 +1314,52 @@ def extract(document: Document, doubtful: list[tuple[StatRow, str]] | None = Non
                 own.append(row)
                 rows.append(row)
         plan = _carry_plan(plan, own, sentence, rows)
+        _carry_period(previous, own, sentence, context, document, rows)
         context = f"{context[-1500:]} {sentence}"
+        previous = sentence
     return rows
+
+
+# A sentence that goes on with the one before (VERSION 14): it opens with a word that refers back
+# ("Trong đó", "Các HTX này", "Số còn lại"), with a part or a total of what was just told ("Phần đất
+# do Nhà nước giao …", "Tổng vốn đăng ký khoảng 24 tỷ đồng"), or with who received it ("Người nhận
+# gồm …").
+_CONTINUES_RE = re.compile(
+    r"\s*(?:trong (?:đó|số (?:đó|này|trên))|số (?:còn lại|này|đó|trên)|còn lại|phần (?:đất|diện tích|còn lại)"
+    r"|tổng (?:số |cộng )?(?:vốn|diện tích|kinh phí|giá trị|doanh thu|số|thành viên|lao động)"
+    r"|(?:các|những|hai|ba|bốn|\d+) (?:[^\s,.;:()\d]+ ){1,3}?(?:này|đó|ấy|trên|nói trên|kể trên)"
+    r"|(?:những |các )?(?:người|hộ|đơn vị) (?:được )?nhận)\b",
+    re.IGNORECASE,
+)
+_YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+# A time of the sentence's own: it is not carried over.
+_OWN_TIME_RE = re.compile(
+    r"\b(?:hiện|nay|hôm|lúc|khi|thời điểm|thời kỳ|năm|tháng|quý|tuần|ngày|sáng|chiều|tối|đêm)\b|\d{1,2}[/-]\d{1,2}",
+    re.IGNORECASE,
+)
+
+
+def _carry_period(
+    previous: str, own: list[StatRow], sentence: str, context: str, document: Document, rows: list[StatRow]
+) -> None:
+    """Give the undated actual figures of a sentence that goes on with the one before ("Trong 6 tháng
+    đầu năm 2017, toàn tỉnh đã thành lập mới được 17 HTX … Tổng vốn đăng ký khoảng 24 tỷ đồng.") the
+    one dated period of that sentence, in place in ``rows``: only when the sentence opens by going on
+    with it, says no time and names no place of its own, and the period before is a past one with its
+    year, not a plan (VERSION 14)."""
+    if not previous or not own or not _CONTINUES_RE.match(sentence) or _OWN_TIME_RE.search(sentence):
+        return
+    if find_places(sentence) or any(r.period or r.status != "actual" for r in own):
+        return
+    folded = fold(previous)
+    if _GOAL_RE.search(_NOT_A_GOAL_RE.sub(" ", folded)) or len(set(_YEAR_RE.findall(_masked(previous)))) != 1:
+        return
+    label, key, year = _period(previous, "", context, document)
+    doc_year = int(document.date[:4]) if document.date else None
+    if not _YEAR_RE.search(label) or key.startswith("now") or (doc_year and (year or 0) > doc_year):
+        return
+    for row in own:
+        rows[row.seq] = replace(row, period=label, period_key=key, year=year)
 
 
 def about_cooperatives(sentence: str) -> bool:
@@ -1249,6 +1383,26 @@ def _carry_plan(plan: StatRow | None, own: list[StatRow], sentence: str, rows: l
     for row in own:
         rows[row.seq] = replace(row, period=plan.period, period_key=plan.period_key, year=plan.year, status="target")
     return plan
+
+
+# A time said with a plan ("kế hoạch giao đầu năm", "kế hoạch năm 2019"): the plan's period; a plan
+# without one ("theo kế hoạch") gives no period label (VERSION 14).
+_TIME_WORD_RE = re.compile(r"\b(?:năm|tháng|quý|kỳ|kì|vụ|giai đoạn|tuần|ngày|(?:19|20)\d\d)\b")
+# The dated occasion an article is about, in its title or lead ("vé xe khách Tết dương lịch 2019", "dịp
+# Tết Nguyên đán 2018").
+_OCCASION_RE = re.compile(
+    r"(?:\b[Dd]ịp\s+)?\b(?:Tết|tết|[Ll]ễ)(?:\s+(?:Nguyên\s+[Đđ]án|[Dd]ương\s+lịch|[Ââ]m\s+lịch|[A-ZĐ][^\s,;.()\d]*))?"
+    r"\s+(?:năm\s+)?((?:19|20)\d\d)\b"
+)
+
+
+def _occasion(document: Document) -> tuple[str, str, int | None] | None:
+    """Return the dated occasion the article is about (its title's, else its lead's): "dịp Tết
+    dương lịch 2019", with its year."""
+    for text in (document.title or "", document.text[:300]):
+        if found := _OCCASION_RE.search(text):
+            return found.group(0), "", int(found.group(1))
+    return None
 
 
 def _row(
@@ -1301,6 +1455,15 @@ def _row(
     elif figure.unit == "count" and measure in _COUNT_UNITS:
         unit = _COUNT_UNITS[measure]
     place = _subject(clause, before, sentence, document, figure, span[0])
+    if place is not None and _unit_total(clause[: span[0]]) == "district" and place_level(place)[0] == "province":
+        # "toàn huyện có 20 HTX" in an article placed in its province: the district the text names (VERSION 14).
+        named = [
+            p
+            for p in dict.fromkeys(_places(f"{sentence} {_lead(document)}"))
+            if place_level(p)[0] in ("district", "city") and within(p, place)
+        ]
+        if len({p.key for p in named}) == 1:
+            place = named[0]
     place_from = _place_source(place, sentence, document)
     label, key, year = _period(clause, before, context, document, span[0])
     scope = figure_scope(clause, figure)
@@ -1310,9 +1473,14 @@ def _row(
     doc_year = int(document.date[:4]) if document.date else None
     head = fold(clause[: span[0]])
     planned = _BRACKET_PLAN_RE.search(head) if len(head) == span[0] else None
-    if planned:  # "vượt kế hoạch giao đầu năm (thành lập mới 12 HTX)": the bracket spells out the plan
+    if planned and _TIME_WORD_RE.search(clause[planned.start() : planned.start(1)].lower()):
+        # "vượt kế hoạch giao đầu năm (thành lập mới 12 HTX)": the bracket spells out the plan of a time
         label = clause[planned.start() : planned.start(1)].strip() + (f" (năm {year})" if year else "")
         key = ""
+    elif planned and not label and (occasion := _occasion(document)):
+        # "bán hết toàn bộ vé theo kế hoạch (khoảng 145 chuyến / ngày" in an article on "Tết dương lịch
+        # 2019": a goal word is no period; the plan is the occasion's the article is about (VERSION 14).
+        label, key, year = occasion
     goal_words = _NOT_A_GOAL_RE.sub(" ", not_a_plan(head)) if not planned else head
     subject = not planned and _plan_subject(clause, span[1])
     if subject:
