@@ -256,11 +256,20 @@ def _phrase_at(tokens: list[str], start: int, phrases: tuple[str, ...]) -> str |
     return None
 
 
+_OTHER_WORKERS_RE = re.compile(
+    r"\b(?:health|healthcare|medical|hospital|aid|social|rescue|sanitation|postal|relief)[ -](?:care )?"
+    r"(?:workers?|staff|employees)\b",
+    re.IGNORECASE,
+)
+
+
 def question_measures(text: str, *, plain_count: bool = True) -> tuple[Measure, ...]:
     """Return the measures a question asks for, most specific first ("doanh thu" over "HTX").
 
     ``plain_count=False``: "HTX" with a quantity cue is not read as the count of cooperatives (the
     caller knows the question asks something else of one named body)."""
+    # "health workers" are cán bộ y tế, no workforce of cooperatives.
+    text = _OTHER_WORKERS_RE.sub(" ", text)
     # "cooperative groups" are tổ hợp tác and "cooperative unions" liên hiệp HTX, not cooperatives.
     folded = re.sub(r"\bco ?operative (groups?|unions?|teams?)\b", r"\1", " ".join(_tokens(text)))
     tokens = folded.split()

@@ -145,6 +145,13 @@ _PHRASES = {
     "fair or good": "tốt khá",
     "fair and good": "tốt khá",
     "rated fair": "khá",
+    # people who are not a cooperative's workforce
+    "health workers": "cán bộ y tế nhân viên y tế",
+    "medical workers": "cán bộ y tế nhân viên y tế",
+    "medical staff": "cán bộ y tế nhân viên y tế",
+    "local residents": "người dân",
+    "african swine fever": "dịch tả lợn châu Phi",
+    "swine fever": "dịch tả lợn",
 }
 _PHRASE_RE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, _PHRASES), key=len, reverse=True)) + r")\b")
 

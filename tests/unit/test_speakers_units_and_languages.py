@@ -115,3 +115,19 @@ def test_an_authority_of_the_province_is_no_other_subject_for_its_commune(tmp_pa
         tmp_path / "p", {"tinh.txt": province}, ["Xã Gia Tân (Gia Viễn, Ninh Bình) có tổng vốn bao nhiêu?"]
     )
     assert "500 tỷ" not in answer.text
+
+
+def test_health_workers_are_no_workforce_of_cooperatives(tmp_path):
+    assert question_measures("How many health workers were exposed after the crash?") == ()
+    assert [m.name for m in question_measures("How many workers does the cooperative employ?")] == ["workers"]
+    article = (
+        "Nghi phơi nhiễm HIV sau tai nạn xe khách ở Gia Lai\n\n"
+        "Sau vụ tai nạn giữa xe khách của HTX vận tải Đức Cơ và một xe tải, Sở Y tế Gia Lai cho biết có 12 cán bộ y tế "
+        "và 5 người dân tham gia cấp cứu nạn nhân và nghi bị phơi nhiễm HIV. HTX vận tải Đức Cơ có 40 lao động.\n"
+    )
+    (answer,) = _answers(
+        tmp_path,
+        {"hiv.txt": article},
+        ["After the coach crash in Gia Lai, how many health workers were suspected of HIV exposure?"],
+    )
+    assert "12 cán bộ y tế" in answer.text and "40 lao động" not in answer.text
