@@ -38,7 +38,7 @@ from retrieval.listing import extreme_item, wants_lowest
 from retrieval.models import Answer, Chart, ChartPoint, Citation, Document, Passage
 from retrieval.periods import years
 from retrieval.places import Place, find_places, legacy_provinces, place_mentions
-from retrieval.questions import Question, analyse, question_parts
+from retrieval.questions import Question, analyse, body_sides, question_parts
 from retrieval.selection import Clause, Refusal, Selection, candidates_from, select, select_series, states_target
 from retrieval.stats import StatRow, StatsQuery, measured
 from retrieval.tabular import rank_answer, trend_answer
@@ -160,6 +160,8 @@ class ExtractiveAnswerer:
         return passages
 
     def _route(self, q: Question, passages: list[Passage]) -> Answer:
+        if q.intent == "compare" and len(q.organisations) == 2 and (bodies := body_sides(q)):
+            return self._compare_bodies(q, passages, bodies)
         if q.intent == "compare" and len(q.places) >= 2:
             return self._compare(q, passages)
         if q.intent == "compare" and len(q.owners) >= 2 and q.asked:
@@ -404,6 +406,15 @@ class ExtractiveAnswerer:
                 if other.key != place.key and any(other.key == p.key for p in q.places):
                     query = query[:start] + " " + query[end:]
             sides.append((place.label(), replace(analyse(query), places=(place,)), place))
+        return self._compare_sides(q, passages, sides)
+
+    def _compare_bodies(self, q: Question, passages: list[Passage], bodies: list[tuple[str, str]]) -> Answer:
+        """A comparison of two named bodies, each with the places said with it ("HTX … Thanh Thủy (Phú
+        Thọ) và … HTX Hợp Lực (Lộc Hà, Hà Tĩnh) mỗi bên có bao nhiêu lồng?"): each asked on its own."""
+        sides = []
+        for (label, text), key in zip(bodies, q.organisations, strict=True):
+            side = analyse(text)
+            sides.append((label, replace(side, intent="lookup", organisations=(key,), sides=()), None))
         return self._compare_sides(q, passages, sides)
 
     def _compare_owners(self, q: Question, passages: list[Passage]) -> Answer:

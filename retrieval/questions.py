@@ -552,7 +552,7 @@ _HEAD_END = frozenset(
 _HEAD_OPENERS = frozenset(
     "huyen tinh thanh tp thi quan xa phuong theo o tai trong cho xin ban co nam hien nhung cac bao may "
     "ai nao gi vi sao tai khi con va hay neu the giua dau cuoi hoi luc thang ngay tuan quy sang chieu dip vao "
-    "tu den nhan sau truoc phat bieu ong ba giam pho".split()
+    "tu den nhan sau truoc phat bieu ong ba giam pho hai mot".split()
 )  # a time or an occasion first ("Giữa tháng 7/2017, …", "Phát biểu tại …, Thủ tướng cho biết …"), or
 # a speaker ("Ông Phó Giám đốc HTX … nói người nuôi lợn bị lỗ bao nhiêu?"): what they said is asked
 
@@ -673,6 +673,46 @@ def organisations(text: str) -> tuple[str, ...]:
         if len(key.split()) >= 2 and key not in found:
             found.append(key)
     return tuple(found)
+
+
+_BODY_KIND_RE = re.compile(r"\b(?:htx|hop tac xa|to hop tac|tht|cong ty|quy tin dung)\b")
+
+
+def body_sides(q: Question) -> list[tuple[str, str]]:
+    """Return, for a comparison of two named bodies ("HTX cá lồng Thanh Thủy (Phú Thọ) và bè cá của
+    HTX Hợp Lực (Lộc Hà, Hà Tĩnh) mỗi bên có bao nhiêu lồng?"), each body's name as written and the
+    question with the other body (and the places said with it) left out; [] when the question does
+    not name two bodies that way."""
+    text = nfc(q.text)
+    folded = fold(text).lower()
+    if len(folded) != len(text) or len(q.organisations) != 2:
+        return []
+    spans: list[tuple[int, int, int]] = []  # kind word start, name end, end of what is said with it
+    for key in q.organisations:
+        # The mention that follows its kind word ("Tàu Quê Hương 2 của HTX vận tải biển Quê Hương").
+        found = [
+            (name, kinds[-1])
+            for name in re.finditer(rf"\b{re.escape(key)}\b", folded)
+            for kinds in [list(_BODY_KIND_RE.finditer(folded, max(0, name.start() - 60), name.start()))]
+            if kinds
+        ]
+        if not found:
+            return []
+        name, kind = found[0]
+        end = name.end()
+        after = re.match(
+            r"\s*\([^)]*\)|\s+(?:o|tai|thuoc)\s+[^,;?]*?(?=\s+va\s|[,;?]|\.(?:\s|$)|$)", folded[end:]
+        )
+        spans.append((kind.start(), name.end(), end + (after.end() if after else 0)))
+    (a_start, _, a_end), (b_start, _, b_end) = spans
+    if a_start < b_end and b_start < a_end:
+        return []
+    sides = []
+    for (start, name_end, _), (other_start, _, other_end) in ((spans[0], spans[1]), (spans[1], spans[0])):
+        rest = text[:other_start] + " " + text[other_end:]
+        rest = re.sub(r"\s+(?:và|and|với)\s*(?=[,.;?:]|\s+(?:và|and|với)\b)", " ", rest)
+        sides.append((text[start:name_end], " ".join(rest.split())))
+    return sides
 
 
 # A body an English question names: capitalised words, then up to three trade words, then its kind.

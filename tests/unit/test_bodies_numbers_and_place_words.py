@@ -44,3 +44,25 @@ def test_a_cooperative_named_by_its_number_names_a_body_and_another_number_is_an
         ["Tuyến buýt số 42 (Chợ Lớn – Tân Tạo) mà TP.HCM cho ngưng do hợp tác xã nào khai thác?"],
     )
     assert "số 15" in answer.text and "Quyết Thắng" not in answer.text
+
+
+def test_two_bodies_compared_are_each_answered_with_the_places_said_with_them(tmp_path):
+    question = (
+        "Hai hợp tác xã cùng bị xử phạt: HTX Tân Tiến ở xã Hòa Long (TP Bà Rịa) và HTX Đại Thành ở huyện Mê Linh "
+        "(Hà Nội). Mỗi HTX bị xử phạt mức bao nhiêu?"
+    )
+    first = (
+        "Xưởng không phép ở Bà Rịa\n\n"
+        "Cơ sở sản xuất của HTX Tân Tiến ở xã Hòa Long, TP Bà Rịa xây nhà xưởng không phép. "
+        "UBND TP Bà Rịa đã xử phạt HTX Tân Tiến 45 triệu đồng và yêu cầu tháo dỡ.\n"
+    )
+    second = (
+        "Xây dựng trái phép ở Mê Linh\n\n"
+        "Thanh tra Sở Xây dựng Hà Nội đã xử phạt HTX Đại Thành (huyện Mê Linh) 60 triệu đồng vì xây dựng sai phép. "
+        "HTX Đại Thành có 120 thành viên.\n"
+    )
+    (answer,) = _answers(tmp_path, {"a.txt": first, "b.txt": second}, [question])
+    lines = answer.text.splitlines()
+    tan_tien = next(line for line in lines if line.startswith("- HTX Tân Tiến"))
+    dai_thanh = next(line for line in lines if line.startswith("- HTX Đại Thành"))
+    assert "45 triệu" in tan_tien and "60 triệu" in dai_thanh
