@@ -564,6 +564,13 @@ def _select(
                 for key in keys
             )
             return Refusal("place-figure" if mentioned else "place", inside[:4])
+        when_asked = not (q.quantity or q.asked) and _WHEN_ASKED_RE.search(_folded(q.match_text))
+        if when_asked:
+            # "… thành lập năm nào?": the article about the place asked tells the year where the
+            # story goes elsewhere ("Năm 2014, Nủ đến tận Ninh Bình học nghề và về bản Cát Cát thành
+            # lập HTX"). No figure is asked.
+            articles = {c.document.id for c in safe}
+            safe += [c for c in candidates if c not in safe and c.document.id in articles and years(c.sentence)]
         body_asked = not (q.quantity or q.asked) and _BODY_ASKED_RE.search(_folded(q.match_text))
         if body_asked and not any(_names_a_body(c.sentence) for c in safe):
             # "Chiếc xe … bị CSGT Phú Lộc dừng … là xe của hợp tác xã nào?": the article about what
@@ -1414,7 +1421,9 @@ _ONE_BODY_RE = re.compile(
 )
 # A cooperative asked for by name: "hợp tác xã nào", "HTX vận tải nào", "which cooperative".
 _BODY_ASKED_RE = re.compile(
-    r"\b(?:htx|hop tac xa|lien hiep htx|lien hiep hop tac xa)(?: \w+){0,3}? nao\b|"
+    # the words between are trades ("HTX vận tải nào"), not a verb or a time ("HTX thành lập năm nào")
+    r"\b(?:htx|hop tac xa|lien hiep htx|lien hiep hop tac xa)(?: (?!(?:nam|thanh|lap|duoc|co|la|da|o|tai)\b)\w+){0,3}? "
+    r"nao\b|"
     r"\bwhich (?:\w+ ){0,2}co-?operatives?\b"
 )
 

@@ -66,3 +66,15 @@ def test_two_bodies_compared_are_each_answered_with_the_places_said_with_them(tm
     tan_tien = next(line for line in lines if line.startswith("- HTX Tân Tiến"))
     dai_thanh = next(line for line in lines if line.startswith("- HTX Đại Thành"))
     assert "45 triệu" in tan_tien and "60 triệu" in dai_thanh
+
+
+def test_the_year_a_body_was_founded_is_told_where_the_story_goes_elsewhere(tmp_path):
+    article = (
+        "Thanh niên khởi nghiệp ở Mù Căng Chải\n\n"
+        "Anh Giàng A Dơ hiện là chủ nhiệm HTX Mông Sáng ở xã La Pán Tẩn, huyện Mù Căng Chải. "
+        "Năm 2016, Dơ xuống tận Thái Nguyên học làm chè và về bản thành lập HTX, anh vay vốn mua máy sao chè. "
+        "Nhiều thanh niên ở Mù Căng Chải đã học theo cách làm của Dơ.\n"
+    )
+    question = "chu nhiem htx mong sang o mu cang chai la ai, htx thanh lap nam nao"
+    (answer,) = _answers(tmp_path, {"che.txt": article}, [question])
+    assert "Giàng A Dơ" in answer.text and "2016" in answer.text
