@@ -700,9 +700,7 @@ def body_sides(q: Question) -> list[tuple[str, str]]:
             return []
         name, kind = found[0]
         end = name.end()
-        after = re.match(
-            r"\s*\([^)]*\)|\s+(?:o|tai|thuoc)\s+[^,;?]*?(?=\s+va\s|[,;?]|\.(?:\s|$)|$)", folded[end:]
-        )
+        after = re.match(r"\s*\([^)]*\)|\s+(?:o|tai|thuoc)\s+[^,;?]*?(?=\s+va\s|[,;?]|\.(?:\s|$)|$)", folded[end:])
         spans.append((kind.start(), name.end(), end + (after.end() if after else 0)))
     (a_start, _, a_end), (b_start, _, b_end) = spans
     if a_start < b_end and b_start < a_end:

@@ -564,14 +564,14 @@ def _select(
                 for key in keys
             )
             return Refusal("place-figure" if mentioned else "place", inside[:4])
-        when_asked = not (q.quantity or q.asked) and _WHEN_ASKED_RE.search(_folded(q.match_text))
-        if when_asked:
+        year_asked = not (q.quantity or q.asked) and bool(_WHEN_ASKED_RE.search(_folded(q.match_text)))
+        if year_asked:
             # "… thành lập năm nào?": the article about the place asked tells the year where the
             # story goes elsewhere ("Năm 2014, Nủ đến tận Ninh Bình học nghề và về bản Cát Cát thành
             # lập HTX"). No figure is asked.
             articles = {c.document.id for c in safe}
             safe += [c for c in candidates if c not in safe and c.document.id in articles and years(c.sentence)]
-        body_asked = not (q.quantity or q.asked) and _BODY_ASKED_RE.search(_folded(q.match_text))
+        body_asked = not (q.quantity or q.asked) and bool(_BODY_ASKED_RE.search(_folded(q.match_text)))
         if body_asked and not any(_names_a_body(c.sentence) for c in safe):
             # "Chiếc xe … bị CSGT Phú Lộc dừng … là xe của hợp tác xã nào?": the article about what
             # happened at the place asked names the body where it says whose it was ("Chủ xe là HTX

@@ -1264,8 +1264,8 @@ def _period(clause: str, before: str, context: str, document: Document, at: int 
         if relative := _RELATIVE_YEAR_RE.search(part.lower()):
             shift = _RELATIVE_YEARS[relative.group(1)]
             return part[relative.start() : relative.end()], "", doc_year + shift if doc_year else None
-    if at >= 0 and (day := _event_day(parts[0], document.date)):
-        return day
+    if at >= 0 and (event := _event_day(parts[0], document.date)):
+        return event
     return "", "", doc_year
 
 
@@ -1457,13 +1457,13 @@ def _row(
     place = _subject(clause, before, sentence, document, figure, span[0])
     if place is not None and _unit_total(clause[: span[0]]) == "district" and place_level(place)[0] == "province":
         # "toàn huyện có 20 HTX" in an article placed in its province: the district the text names (VERSION 14).
-        named = [
+        districts = [
             p
             for p in dict.fromkeys(_places(f"{sentence} {_lead(document)}"))
             if place_level(p)[0] in ("district", "city") and within(p, place)
         ]
-        if len({p.key for p in named}) == 1:
-            place = named[0]
+        if len({p.key for p in districts}) == 1:
+            place = districts[0]
     place_from = _place_source(place, sentence, document)
     label, key, year = _period(clause, before, context, document, span[0])
     scope = figure_scope(clause, figure)
