@@ -39,7 +39,17 @@ from retrieval.models import Answer, Chart, ChartPoint, Citation, Document, Pass
 from retrieval.periods import years
 from retrieval.places import Place, find_places, legacy_provinces, place_mentions
 from retrieval.questions import Question, analyse, body_sides, question_parts
-from retrieval.selection import Clause, Refusal, Selection, candidates_from, select, select_series, states_target
+from retrieval.selection import (
+    Clause,
+    Refusal,
+    Selection,
+    candidates_from,
+    clause_terms,
+    place_ok,
+    select,
+    select_series,
+    states_target,
+)
 from retrieval.stats import StatRow, StatsQuery, measured
 from retrieval.tabular import rank_answer, trend_answer
 from retrieval.vietnamese import canonical_words, fold
@@ -238,7 +248,10 @@ class ExtractiveAnswerer:
         )
         if item is not None:
             text += "\n" + texts["lowest_item" if lowest else "highest_item"].format(item=item)
-        return _found(q, text, pick, (citation,), passages, period)
+        others = _corroborating(q, pick.clauses, candidates)
+        if others:
+            text += texts["also"].format(markers=", ".join(f"[{n}]" for n in range(2, 2 + len(others))))
+        return _found(q, text, pick, (citation, *(cite([c], q)[0] for c in others)), passages, period)
 
     def _with_parts(self, q: Question, candidates: Sequence[Clause], pick: Selection | Refusal) -> Selection | Refusal:
         """A question that asks two things ("… có hơn bao nhiêu ha đất, và đến năm 1986 … mượn bao
@@ -625,6 +638,37 @@ def _chart(q: Question, kind: str, points: list[ChartPoint]) -> Chart | None:
     measure = q.asked[0] if q.asked else None
     label = (measure.label_en if q.english else measure.label_vi) if measure else ""
     return Chart.of(kind, label, points)
+
+
+# A figure with the word after it ("7 siêu thị", "5 triệu đồng"), not a year.
+_FIGURE_WORD_RE = re.compile(r"(?<![\d.,\-–])(?!(?:19|20)\d\d\b)\d+(?:[.,]\d+)*(?!\s*[\-–]\s*\d)\s+[^\W\d_]+")
+
+
+def _corroborating(q: Question, quoted: Sequence[Clause], candidates: Sequence[Clause], limit: int = 2) -> list[Clause]:
+    """Return sentences of other articles read that give the quoted figure with its word ("7 siêu
+    thị"), not as part of a range, on the question's topic and of the same places as the quote: the
+    same fact told by other papers, cited beside the quote."""
+    figures = {f for c in quoted for f in _FIGURE_WORD_RE.findall(c.sentence)}
+    if not figures or not q.terms:
+        return []
+    cited = {c.document.id for c in quoted}
+    about = {p.key for c in quoted for p in c.subjects()}
+    found: list[Clause] = []
+    for clause in candidates:
+        if clause.document.id in cited or len(found) >= limit:
+            continue
+        if not any(re.search(rf"(?<![\d.,]){re.escape(f)}\b", clause.sentence) for f in figures):
+            continue
+        words = clause_terms(clause.document.title + " " + clause.sentence)
+        if sum(1 for t in q.terms if t in words) < 0.5 * len(q.terms):
+            continue
+        if q.places and not any(place_ok(p, clause.subjects()) for p in q.places):
+            continue
+        if {p.key for p in clause.subjects()} != about:
+            continue  # the same number said of another place ("4 triệu đồng/người" in Hòa Bình)
+        cited.add(clause.document.id)
+        found.append(replace(clause, text=clause.sentence, before=""))
+    return found
 
 
 def _found(

@@ -17,6 +17,7 @@ from retrieval.vietnamese import canonical_words, fold
 TEXTS = {
     "vi": {
         "quote": "{marked}",
+        "also": " Cùng số liệu: {markers}.",
         "sources": "",
         "source_quote": "{marked}",
         "gap": "Các bài viết chưa có số liệu cho thời điểm bạn hỏi. Số liệu gần nhất: ",
@@ -61,6 +62,7 @@ TEXTS = {
     },
     "en": {
         "quote": 'According to the source [1]: "{quote}"',
+        "also": " The same figure is reported in {markers}.",
         "sources": "According to the sources: ",
         "source_quote": '"{quote}" [{number}]',
         "gap": "The articles hold no figure for the period you asked about. The latest one: ",

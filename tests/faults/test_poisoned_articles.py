@@ -196,4 +196,6 @@ def test_articles_that_disagree_in_english(tmp_path):
 def test_no_disagreement_without_two_figures_for_one_period(tmp_path, documents, figure):
     answer = answer_over(tmp_path, documents, "Hà Nội có bao nhiêu hợp tác xã?")
     assert answer.found and figure in answer.text and "khác nhau" not in answer.text, answer.text
-    assert len(answer.citations) == 1
+    # The same figure in a second article is cited beside the first (corroboration), never as a conflict.
+    assert len(answer.citations) == (2 if documents[1] is HANOI_SAME else 1)
+    assert all(figure in c.quote for c in answer.citations)
