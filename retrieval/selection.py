@@ -1096,6 +1096,20 @@ def _naming_unknown_places(q: Question, candidates: Sequence[Clause]) -> list[Cl
 
     asked = find_places(q.text)  # with the units that only say where ("(Kim Sơn, Ninh Bình)")
 
+    def mostly_about_it(document: Document) -> bool:
+        # "Ông Trần Văn Thắng (xã Định Thuỷ …) …", "tại xã Định Thuỷ …": an article that names the
+        # asked place again and again, and no known place more often than it, save those the question
+        # puts it in, is about that place.
+        folded = _folded(document.text)
+        times = sum(len(re.findall(pattern, folded)) for pattern in patterns)
+        if times < 2:
+            return False
+        holding = {p.key for p in asked}
+        others = [
+            p for p in find_places(document.text) if p.key not in holding and not any(within(a, p) for a in asked)
+        ]
+        return all(len(re.findall(rf"\b{re.escape(p.key)}\b", folded)) < times for p in others)
+
     def other_places(sentence: str) -> bool:
         # An authority of a place the question puts the asked one in is no other subject ("Tổng
         # vốn đầu tư ban đầu 3,5 tỷ đồng …, theo đề án … của UBND tỉnh Ninh Bình" for a commune of it).
@@ -1119,6 +1133,7 @@ def _naming_unknown_places(q: Question, candidates: Sequence[Clause]) -> list[Cl
             and (
                 names_it((c.document.place or "") + " " + c.document.title + " " + c.document.text[:300])
                 or names_it(" ".join(_sentences_before(c.context[-800:])))
+                or mostly_about_it(c.document)
             )
         )
         or _about_body_at(q, c, patterns)

@@ -78,3 +78,27 @@ def test_the_year_a_body_was_founded_is_told_where_the_story_goes_elsewhere(tmp_
     question = "chu nhiem htx mong sang o mu cang chai la ai, htx thanh lap nam nao"
     (answer,) = _answers(tmp_path, {"che.txt": article}, [question])
     assert "Giàng A Dơ" in answer.text and "2016" in answer.text
+
+
+def test_an_article_mostly_about_the_commune_asked_answers_from_a_sentence_without_a_place(tmp_path):
+    about = (
+        "Giá bưởi rớt mạnh, nông dân lao đao\n\n"
+        "Những ngày này, khi bưởi da xanh vào vụ thu hoạch rộ, nhiều nhà vườn vốn quen cảnh thương lái đến tận "
+        "vườn đặt cọc từ sớm nay phải tự chở bưởi ra chợ, đứng bán suốt buổi mà không hết hàng, trong khi chi "
+        "phí phân bón, thuốc bảo vệ thực vật và công chăm sóc vẫn tăng đều qua từng mùa, khiến không ít hộ đã "
+        "tính đến chuyện chặt bỏ vườn để chuyển sang trồng cây khác. "
+        "Ông Lê Văn Tư (xã Phước Lợi) có 2 ha bưởi da xanh. "
+        "Ông Nguyễn Văn Bảy, giám đốc HTX bưởi Phước Lợi (xã Phước Lợi), cho biết thương lái đã ngưng mua. "
+        "Thương lái nói thị trường phía Bắc đã chững lại. "
+        "Năm nay mưa nhiều nên bưởi kém ngọt. "
+        "Từ đỉnh 60.000 đồng một ký, giá bưởi rớt xuống còn 35.000 đồng cách đây một tháng và hiện chỉ còn "
+        "18.000 đồng.\n"
+    )
+    elsewhere = (
+        "Bưởi da xanh vào vụ\n\n"
+        "Ở xã Tân Hòa, bưởi da xanh được giá. Xã Tân Hòa có 300 ha bưởi, xã Tân Hòa còn trồng thêm 50 ha. "
+        "Một hộ ở xã Phước Lợi cũng trồng bưởi. Hiện giá bưởi tại vườn là 42.000 đồng một ký.\n"
+    )
+    asked = "Ở xã Phước Lợi (huyện Bến Lức), giá bưởi cách đây một tháng là bao nhiêu một ký?"
+    (answer,) = _answers(tmp_path, {"a.txt": about, "b.txt": elsewhere}, [asked])
+    assert "35.000" in answer.text and "42.000" not in answer.text
