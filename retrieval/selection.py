@@ -83,6 +83,7 @@ class Weights:
         1.0  # an undated figure is cited from a dated article giving it (same number and measure) within this
     )
     figure_near: float = 0.3  # times how rare the question word found within 3 words of a figure
+    names_body: float = 0.5  # a who / what question about a named body and a sentence that names it
     per_unit: float = 0.3  # an amount asked per a unit ("mỗi con") and a clause that gives one ("1 triệu đồng/con")
     year_told: float = 0.3  # a question that asks when ("giải thể năm nào?") and a clause that names a year
     role_person: float = 1.2  # a name asked for a role ("giám đốc HTX X là ai?") and a sentence naming one in it
@@ -679,6 +680,12 @@ def _select(
                 + weights.coverage_which * coverage
                 + _place_and_date_score(q, clause, weights)
             )
+            if q.organisations and any(
+                re.search(rf"\b{re.escape(n)}\b", _folded(clause.sentence)) for n in q.organisations
+            ):
+                # "gian hàng của HTX Năm Đặm … bán sản phẩm gì?": the sentence that names the body
+                # says what it sells, more than one about the whole fair.
+                score += weights.names_body
             if numeric:
                 score += weights.has_figure if _has_figure(clause.sentence) else weights.no_figure
                 # The clauses of one sentence read alike to the ranker: the one that holds the

@@ -102,3 +102,19 @@ def test_an_article_mostly_about_the_commune_asked_answers_from_a_sentence_witho
     asked = "Ở xã Phước Lợi (huyện Bến Lức), giá bưởi cách đây một tháng là bao nhiêu một ký?"
     (answer,) = _answers(tmp_path, {"a.txt": about, "b.txt": elsewhere}, [asked])
     assert "35.000" in answer.text and "42.000" not in answer.text
+
+
+def test_what_a_named_body_sells_is_told_by_the_sentence_that_names_it(tmp_path):
+    article = (
+        "Phiên chợ nông sản sạch ở Hà Nội\n\n"
+        "Gần 500 gian hàng với nhiều sản phẩm nông sản, đặc sản sạch của hàng trăm doanh nghiệp, HTX đã có mặt "
+        "tại phiên chợ nông sản sạch ở quận Đống Đa, Hà Nội. "
+        "Ngay từ sáng sớm, phiên chợ đã thu hút rất đông người dân đến mua sắm. "
+        "HTX Đồng Xanh (Sơn La) mang đến mật ong rừng, trà thảo mộc và nấm linh chi.\n"
+    )
+    (answer,) = _answers(
+        tmp_path,
+        {"cho.txt": article},
+        ["Ở phiên chợ nông sản sạch tại Hà Nội, gian hàng của HTX Đồng Xanh (Sơn La) bán sản phẩm gì?"],
+    )
+    assert "mật ong" in answer.text and "Gần 500" not in answer.text
