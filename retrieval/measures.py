@@ -317,6 +317,7 @@ def question_measures(text: str, *, plain_count: bool = True) -> tuple[Measure, 
         and not found
         and counted_noun(text) is None
         and not asks_money(text)
+        and not wants_percent(text)  # "… (Liên hiệp HTX …): … được giảm bao nhiêu phần trăm" asks a rate
         and re.search(r"\b(bao nhieu|may|so luong|tong so|how many)\b", folded)
     ):
         for token in tokens:

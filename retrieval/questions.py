@@ -793,6 +793,15 @@ def _parts(q: Question, first: str, second: str) -> list[Question]:
                 or (q.asked if part.noun is None and _QUANTITY_ASK_RE.search(fold(text).lower()) else ()),
                 # "…cuối năm 2016, và đến nay còn bao nhiêu?": the part about now is not of 2016.
                 years=part.years or (() if _NOW_RE.search(fold(text).lower()) else q.years),
+                # "… giảm bao nhiêu phần trăm, còn … được giảm bao nhiêu?": the rate asked once is
+                # asked of both parts.
+                percent=part.percent
+                or (
+                    q.percent
+                    and not part.asked
+                    and part.noun is None
+                    and bool(_QUANTITY_ASK_RE.search(fold(text).lower()))
+                ),
             )
         )
     return parts

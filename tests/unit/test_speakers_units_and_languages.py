@@ -131,3 +131,21 @@ def test_health_workers_are_no_workforce_of_cooperatives(tmp_path):
         ["After the coach crash in Gia Lai, how many health workers were suspected of HIV exposure?"],
     )
     assert "12 cán bộ y tế" in answer.text and "40 lao động" not in answer.text
+
+
+def test_a_rate_asked_once_is_asked_of_both_parts_and_a_union_s_name_asks_no_count(tmp_path):
+    question = (
+        "Tuần lễ trái cây Việt của Saigon Co.op (Liên hiệp HTX Thương mại TP.HCM): trái cây VietGAP được giảm "
+        "bao nhiêu phần trăm, còn các loại nước ép đóng chai được giảm bao nhiêu?"
+    )
+    q = analyse(question)
+    assert q.asked == () and q.percent
+    assert [p.percent for p in question_parts(q)] == [True, True]
+    article = (
+        "Saigon Co.op giảm giá trái cây Việt\n\n"
+        "Trong tuần lễ trái cây Việt, hệ thống Co.opmart của Saigon Co.op sẽ giảm giá từ 20% đến 40% cho trái cây "
+        "đạt chuẩn VietGAP. Ngoài ra, các loại nước ép đóng chai cũng được giảm giá từ 5% đến 15%. "
+        "Liên hiệp HTX Thương mại TP.HCM hiện có 800 điểm bán.\n"
+    )
+    (answer,) = _answers(tmp_path, {"co.txt": article}, [question])
+    assert "20% đến 40%" in answer.text and "5% đến 15%" in answer.text
