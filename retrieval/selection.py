@@ -1103,19 +1103,25 @@ def _naming_unknown_places(q: Question, candidates: Sequence[Clause]) -> list[Cl
 
     asked = find_places(q.text)  # with the units that only say where ("(Kim Sơn, Ninh Bình)")
 
+    about: dict[str, bool] = {}  # by article: its clauses ask the same
+
     def mostly_about_it(document: Document) -> bool:
         # "Ông Trần Văn Thắng (xã Định Thuỷ …) …", "tại xã Định Thuỷ …": an article that names the
         # asked place again and again, and no known place more often than it, save those the question
         # puts it in, is about that place.
-        folded = _folded(document.text)
-        times = sum(len(re.findall(pattern, folded)) for pattern in patterns)
-        if times < 2:
-            return False
-        holding = {p.key for p in asked}
-        others = [
-            p for p in find_places(document.text) if p.key not in holding and not any(within(a, p) for a in asked)
-        ]
-        return all(len(re.findall(rf"\b{re.escape(p.key)}\b", folded)) < times for p in others)
+        if document.id not in about:
+            folded = _folded_article(document.id, "", document.text)  # the text, as before: no title
+            times = sum(len(re.findall(pattern, folded)) for pattern in patterns)
+            holding = {p.key for p in asked}
+            others = {
+                p.key
+                for p in find_places(document.text)
+                if p.key not in holding and not any(within(a, p) for a in asked)
+            }
+            about[document.id] = times >= 2 and all(
+                len(re.findall(rf"\b{re.escape(key)}\b", folded)) < times for key in others
+            )
+        return about[document.id]
 
     def other_places(sentence: str) -> bool:
         # An authority of a place the question puts the asked one in is no other subject ("Tổng
@@ -1465,13 +1471,19 @@ _NUMBERED_RE = re.compile(
 )
 
 
+@lru_cache(maxsize=16384)
+def _numbered(text: str) -> frozenset[tuple[str, str]]:
+    """Return the things ``text`` names by their number, as (kind, number): ("tuyen", "65")."""
+    return frozenset((m.group(1).split()[0], m.group(2)) for m in _NUMBERED_RE.finditer(_folded(text)))
+
+
 def _other_number_named(question: str, text: str) -> bool:
     """Tell whether a clause names by another number what the question names by its number ("Tuyến
     66 trước kia có vài chục xe" for "Tuyến xe buýt số 65 … có bao nhiêu xe?")."""
-    asked = {(m.group(1).split()[0], m.group(2)) for m in _NUMBERED_RE.finditer(_folded(question))}
+    asked = _numbered(question)
     if not asked:
         return False
-    said = {(m.group(1).split()[0], m.group(2)) for m in _NUMBERED_RE.finditer(_folded(text))}
+    said = _numbered(text)
     kinds = {kind for kind, _ in asked}
     return any(kind in kinds and (kind, number) not in asked for kind, number in said) and not said & asked
 
