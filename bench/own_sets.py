@@ -48,6 +48,8 @@ SETS = {
     "heldout7": REPO / "tests" / "data" / "questions_heldout7.jsonl",  # scored only
     "tuning10": REPO / "tests" / "data" / "questions_tuning10.jsonl",  # half ask two things (helper-written)
     "heldout8": REPO / "tests" / "data" / "questions_heldout8.jsonl",  # scored only
+    "tuning11": REPO / "tests" / "data" / "questions_tuning11.jsonl",  # half ask two things (helper-written)
+    "heldout9": REPO / "tests" / "data" / "questions_heldout9.jsonl",  # scored only
     "heldout": REPO / "tests" / "data" / "questions_heldout.jsonl",
     "dev": SHARED / "eval" / "questions.jsonl",
 }

@@ -38,7 +38,7 @@ from retrieval.listing import extreme_item, wants_lowest
 from retrieval.models import Answer, Chart, ChartPoint, Citation, Document, Passage
 from retrieval.periods import years
 from retrieval.places import Place, find_places, legacy_provinces, place_mentions
-from retrieval.questions import Question, analyse, body_sides, question_parts
+from retrieval.questions import Question, analyse, body_sides, first_side, question_parts
 from retrieval.selection import (
     Clause,
     Refusal,
@@ -225,7 +225,7 @@ class ExtractiveAnswerer:
         if pick.conflicts:
             return self._disagreement(q, passages, pick)
         if len({c.document.id for c in pick.clauses}) > 1:
-            return self._two_sources(q, passages, pick)
+            return self._two_sources(q, passages, pick, candidates)
         citation, period = cite(pick.clauses, q)
         texts = texts_for(q)
         short = " ".join(quote_of(c, q) for c in pick.clauses)
@@ -307,9 +307,11 @@ class ExtractiveAnswerer:
                     clauses = [other, *clauses] if answered[1] else [*clauses, other]
         return replace(pick, clauses=tuple(clauses)) if len(clauses) != len(pick.clauses) else pick
 
-    def _two_sources(self, q: Question, passages: list[Passage], pick: Selection) -> Answer:
+    def _two_sources(
+        self, q: Question, passages: list[Passage], pick: Selection, candidates: Sequence[Clause]
+    ) -> Answer:
         """The two parts of a question answered from two articles: each quote with its own
-        citation and period."""
+        citation and period (and the other articles read that give the same figures)."""
         texts = texts_for(q)
         groups: dict[str, list[Clause]] = {}
         for clause in pick.clauses:
@@ -332,6 +334,11 @@ class ExtractiveAnswerer:
             + texts["sources"]
             + " ".join(pieces)
         )
+        others = _corroborating(q, pick.clauses, candidates)
+        if others:
+            start = len(citations) + 1
+            text += texts["also"].format(markers=", ".join(f"[{n}]" for n in range(start, start + len(others))))
+            citations += [cite([c], q)[0] for c in others]
         for note in place_notes(q, pick.clauses):
             text += texts["about"].format(note=note)
         return _answered(q, text, tuple(citations), passages, periods)
@@ -411,6 +418,7 @@ class ExtractiveAnswerer:
         """Each side of a comparison answered on its own (its figure, period and source), then which is larger."""
         sides = []
         written, mentions = place_mentions(q.text)
+        first = first_side(written, [m for m in mentions if any(m[0].key == p.key for p in q.places)])
         for place in q.places:
             # The question with the other places cut out, however they are written ("ĐBSCL -
             # Đông Nam Bộ" for "Đồng bằng sông Cửu Long và Đông Nam Bộ").
@@ -418,7 +426,14 @@ class ExtractiveAnswerer:
             for other, start, end in sorted(mentions, key=lambda m: -m[1]):
                 if other.key != place.key and any(other.key == p.key for p in q.places):
                     query = query[:start] + " " + query[end:]
-            sides.append((place.label(), replace(analyse(query), places=(place,)), place))
+            side = replace(analyse(query), places=(place,))
+            if first is not None and place.key == first[0]:
+                # "Thu nhập … của nông dân vùng ĐBSCL so với lao động … của Vinaseed ở Hà Nam": the
+                # first side is asked without the second side's words.
+                own = analyse(first[1])
+                if own.quantity or own.asked or side.asked:
+                    side = replace(own, places=(place,), asked=own.asked or side.asked, years=own.years or side.years)
+            sides.append((place.label(), side, place))
         return self._compare_sides(q, passages, sides)
 
     def _compare_bodies(self, q: Question, passages: list[Passage], bodies: list[tuple[str, str]]) -> Answer:
@@ -456,20 +471,28 @@ class ExtractiveAnswerer:
                 if sub.text != q.text
                 else []
             )
-            pick = self._select(sub, own + [p for p in passages if p.chunk_id not in {o.chunk_id for o in own}])
+            candidates = self._candidates(own + [p for p in passages if p.chunk_id not in {o.chunk_id for o in own}])
+            pick = self._pick(sub, candidates)
             if isinstance(pick, Refusal):
                 missing.append((label, place))
                 continue
+            # The side's quote, then the other articles read that give its figure.
             citation, period = cite(pick.clauses, sub)
-            number = next((i for i, c in enumerate(citations, 1) if c.source == citation.source), None)
-            if number is None:
-                citations.append(citation)
-                number = len(citations)
+            numbers = []
+            for source in (citation, *(cite([c], sub)[0] for c in _corroborating(sub, pick.clauses, candidates))):
+                number = next((i for i, c in enumerate(citations, 1) if c.source == source.source), None)
+                if number is None:
+                    citations.append(source)
+                    number = len(citations)
+                numbers.append(number)
+            number = numbers[0]
             quote = " ".join(quote_of(c, sub) for c in pick.clauses)
             line = f"- {capitalise(label)}: {marker(sentence_case(quote), number)}"
             if period:
                 line += texts["period_inline"].format(period=period)
                 periods.append(period)
+            if len(numbers) > 1:
+                line += texts["also"].format(markers=", ".join(f"[{n}]" for n in numbers[1:]))
             lines.append(line)
             value = _asked_value(sub, pick.clauses)
             values.append((label, value))
@@ -644,27 +667,38 @@ def _chart(q: Question, kind: str, points: list[ChartPoint]) -> Chart | None:
 _FIGURE_WORD_RE = re.compile(r"(?<![\d.,\-–])(?!(?:19|20)\d\d\b)\d+(?:[.,]\d+)*(?!\s*[\-–]\s*\d)\s+[^\W\d_]+")
 
 
+def _spelt(text: str) -> str:
+    """Return ``text`` with the two spellings of "tỷ" made one ("9,5 tỉ đồng" is "9,5 tỷ đồng")."""
+    return re.sub(r"\b(t)ỉ\b", r"\1ỷ", text, flags=re.IGNORECASE)
+
+
 def _corroborating(q: Question, quoted: Sequence[Clause], candidates: Sequence[Clause], limit: int = 2) -> list[Clause]:
     """Return sentences of other articles read that give the quoted figure with its word ("7 siêu
     thị"), not as part of a range, on the question's topic and of the same places as the quote: the
     same fact told by other papers, cited beside the quote."""
-    figures = {f for c in quoted for f in _FIGURE_WORD_RE.findall(c.sentence)}
-    if not figures or not q.terms:
+    # Each quoted sentence's figures, with the places that sentence is about.
+    told = [({_spelt(f) for f in _FIGURE_WORD_RE.findall(c.sentence)}, {p.key for p in c.subjects()}) for c in quoted]
+    if not any(figures for figures, _ in told) or not q.terms:
         return []
     cited = {c.document.id for c in quoted}
-    about = {p.key for c in quoted for p in c.subjects()}
     found: list[Clause] = []
     for clause in candidates:
         if clause.document.id in cited or len(found) >= limit:
             continue
-        if not any(re.search(rf"(?<![\d.,]){re.escape(f)}\b", clause.sentence) for f in figures):
+        spelt = _spelt(clause.sentence)
+        about = [
+            places
+            for figures, places in told
+            if any(re.search(rf"(?<![\d.,]){re.escape(f)}\b", spelt) for f in figures)
+        ]
+        if not about:
             continue
         words = clause_terms(clause.document.title + " " + clause.sentence)
         if sum(1 for t in q.terms if t in words) < 0.5 * len(q.terms):
             continue
         if q.places and not any(place_ok(p, clause.subjects()) for p in q.places):
             continue
-        if {p.key for p in clause.subjects()} != about:
+        if {p.key for p in clause.subjects()} not in about:
             continue  # the same number said of another place ("4 triệu đồng/người" in Hòa Bình)
         cited.add(clause.document.id)
         found.append(replace(clause, text=clause.sentence, before=""))

@@ -265,7 +265,9 @@ def trim(text: str, q: Question) -> str:
     return trimmed if len(text) - len(trimmed) > 30 else text
 
 
-_PREDICATE_RE = re.compile(r"(?:co|duoc|la|da|se|dang|bi|van|deu|dat|chiem)\b")
+# A verb that opens the predicate, or a restatement of the figure before it ("3,8 triệu đồng/năm,
+# tức 317.000đ/người/tháng", "tương đương 15%"): the quote keeps it.
+_PREDICATE_RE = re.compile(r"(?:co|duoc|la|da|se|dang|bi|van|deu|dat|chiem|tuc|tuong duong|nghia la)\b")
 
 _EN_PERIODS = (
     (r"^(?:tinh |luy ke )?(?:den|toi) (?:het |cuoi )?(?:ngay )?(\d{1,2}/\d{1,2}/\d{4})", "as of {0}"),

@@ -194,8 +194,10 @@ _ASK_MONEY_RE = re.compile(
     # a loan or a debt: "vay ngân hàng bao nhiêu", "dư nợ còn bao nhiêu"; a sum: "tiền … là bao nhiêu"
     r"|\b(?:vay|du no|no goc|no)\b(?: \S+){0,3} bao nhieu\b"
     # a sum paid or taken: "đặt cọc bao nhiêu", "phải nộp bao nhiêu", "bị phạt bao nhiêu tiền"
-    r"|\b(?:dat coc|the chap|nop|bi phat|phat|phai tra)\b(?: \S+){0,2} bao nhieu"
-    r"(?: (?:tien|dong|moi|mot|o|tai|cho|voi|khi|neu|thi)\b|\s*$)"
+    # … or paid out: "buộc bồi thường bao nhiêu", "được đền bù bao nhiêu", "chiếm đoạt bao nhiêu"
+    r"|\b(?:dat coc|the chap|nop|bi phat|phat|phai tra|boi thuong|den bu|chi tra|chiem doat|tham o|ung ho|tai tro"
+    r"|quyen gop|hoan tra|tri gia)\b(?: \S+){0,2} bao nhieu"
+    r"(?: (?:tien|dong|moi|mot|o|tai|cho|voi|khi|neu|thi|cua)\b|\s*$)"
 )
 
 

@@ -48,6 +48,9 @@ _QUANTITY_RE = re.compile(
     # money asked in English: "what did it cost", "what was the budget", "how large was the loan"
     r"what (?:did|does|do|was|is|were|are) (?:it |the |its |their )?(?:cost|price|budget|fee|fine|loan|salary|wage)s?|"
     r"(?:cost|costs|costing) (?:of|to)|"
+    # a size, a length, a price asked in English: "how large may a house be", "at what price"
+    r"how (?:large|big|long|far|high|tall|heavy|wide|deep|old)|"
+    r"what (?:area|size|amount|sum|total|value|price|volume|output|yield|capacity|length|distance)|"
     r"(?:nhieu|it)(?: \S+){1,3} (?:hon|nhat)|(?:more|fewer|most|fewest) (?:cooperatives?|members|groups))\b"
 )
 
@@ -315,7 +318,7 @@ _UNIT_NAME_RE = re.compile(
     r"(?<![Tt]ác )(?<!TÁC )[Xx]ã|[Pp]hường|[Tt]hị trấn)\s*"
     rf"((?:[{CAPITALS}][^\s,.?!;:()]*)(?:\s+[{CAPITALS}][^\s,.?!;:()]*){{0,3}})"
 )
-_EN_UNIT_RE = re.compile(r"\b((?:[A-Z][a-z]+\s+){1,4})(?:district|province|city|town)\b")
+_EN_UNIT_RE = re.compile(r"\b((?:[A-Z][a-z]+\s+){1,4})(?:district|province|city|town|commune|ward|township)\b")
 # Typed without diacritics; "quan" is left out: "binh quan", "lien quan" are no districts.
 _PLAIN_UNIT_RE = re.compile(r"(?:^|\s)(?:huyen|tinh|thi xa) ([a-z]+(?: [a-z]+)?)(?=\s|$)")
 # A commune typed without diacritics, its name capitalised ("xa Ich Hau"), never "hop tac xa".
@@ -541,6 +544,37 @@ def compare_sides(text: str) -> tuple[tuple[str, ...], ...]:
     only_left = tuple(w for w in left if w not in right)
     only_right = tuple(w for w in right if w not in left)
     return (only_left, only_right) if only_left and only_right else ()
+
+
+# What joins the two sides of a comparison of places, and where a side ends.
+_PLACE_CONNECTOR_RE = re.compile(
+    r"\s*(?:,\s*)?\b(?:so với|so voi|hay là|hay|hoặc|hoac|với|voi|và|va|còn|con"
+    r"|versus|vs\.?|compared (?:with|to)|than|or|and)\b\s*",
+    re.IGNORECASE,
+)
+_SIDE_END_RE = re.compile(r"[,;?!]|\s(?:thì|thi|then)\b", re.IGNORECASE)
+
+
+def first_side(text: str, mentions: Sequence[tuple[Place, int, int]]) -> tuple[str, str] | None:
+    """Return the first place compared and its question without the second side's own words: for
+    "Thu nhập mỗi tháng của nông dân vùng ĐBSCL so với lao động … của Vinaseed ở Hà Nam chênh nhau
+    thế nào?", "Thu nhập mỗi tháng của nông dân vùng ĐBSCL ?". The second side's words (from the
+    connector to the next boundary after its place) are cut; None without a connector between the
+    two places' words."""
+    ordered = sorted(mentions, key=lambda m: m[1])
+    if len({m[0].key for m in ordered}) != 2:
+        return None
+    first = ordered[0]
+    second = next(m for m in ordered if m[0].key != first[0].key)
+    if any(m[0].key == first[0].key and m[1] > second[1] for m in ordered):
+        return None  # a place named again after the other: no two plain segments
+    last_first = max((m for m in ordered if m[0].key == first[0].key), key=lambda m: m[2])
+    connectors = list(_PLACE_CONNECTOR_RE.finditer(text, last_first[2], second[1]))
+    if not connectors:
+        return None
+    end = _SIDE_END_RE.search(text, second[2])
+    tail = text[end.start() :] if end else "?"
+    return first[0].key, f"{text[: connectors[-1].start()]} {tail}".strip()
 
 
 # Words that end the noun a question opens with ("Thiệt hại | do nghêu chết của …"), and openers

@@ -30,6 +30,8 @@ FLOORS = {
     "heldout7": 0.4,
     "tuning10": 0.6,
     "heldout8": 0.4,
+    "tuning11": 0.6,
+    "heldout9": 0.4,
 }
 
 

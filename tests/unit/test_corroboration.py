@@ -27,3 +27,21 @@ def test_another_article_with_the_same_figure_of_the_same_place_is_cited_too(tmp
     assert len(sources) == 2 and not any(s.endswith("c.txt") or s == "c" for s in sources)
     # every cited article holds the quoted figure
     assert all("12 siêu thị" in c.quote for c in answer.citations)
+
+
+def test_the_same_sum_spelt_ti_or_ty_is_the_same_figure(tmp_path):
+    first = (
+        "HTX Hòa Phát bị phạt\n\n"
+        "Thanh tra tỉnh Nghệ An đã buộc HTX Hòa Phát (huyện Đô Lương) nộp lại 2,7 tỷ đồng tiền hỗ trợ sai quy định.\n"
+    )
+    second = (
+        "Thu hồi tiền hỗ trợ ở Đô Lương\n\n"
+        "HTX Hòa Phát ở Đô Lương (Nghệ An) phải nộp lại 2,7 tỉ đồng tiền hỗ trợ sai quy định, theo thanh tra.\n"
+    )
+    (answer,) = _answers(
+        tmp_path,
+        {"a.txt": first, "b.txt": second},
+        ["HTX Hòa Phát ở Đô Lương (Nghệ An) phải nộp lại bao nhiêu tiền hỗ trợ sai quy định?"],
+    )
+    assert answer.found and "2,7 t" in answer.text
+    assert len(answer.citations) == 2 and "Cùng số liệu" in answer.text
