@@ -267,6 +267,13 @@ _TREND_RE = re.compile(
     r"(?:nay|hien|hien tai|bay gio|sau|tang|giam)\b.*\b(?:luc (?:moi )?thanh lap|ban dau)|"
     # a figure before and one now: "trước năm 2016 và theo thống kê mới nhất", "so với trước"
     r"so voi (?:truoc|luc|ban dau|nam truoc)|"
+    # "tăng thế nào", "giảm ra sao", "phát triển như thế nào": how a figure moved
+    r"(?:tang|giam|phat trien|bien chuyen|chuyen bien)(?: len| xuong)? (?:the nao|ra sao|nhu the nao)|"
+    # "tăng bao nhiêu so với năm 2018", "so với cuối năm 2020": a figure against an earlier year
+    r"(?:tang|giam)(?: them)? bao nhieu(?: \S+){0,4} so voi|so voi (?:cuoi |dau )?(?:nam|thang) \d{4}|"
+    r"(?:by )?how much (?:\S+ ){0,10}(?:increase|decrease|rise|grow|decline|drop|fall)|"
+    # "tăng gấp mấy lần", "how many times over"
+    r"(?:gap|tang|giam) (?:may|bao nhieu) lan|how many times|how many fold|"
     r"truoc (?:nam \d{4}|day|kia)\b.*\b(?:hien nay|hien|den nay|bay gio|moi nhat|gan nhat|gan day))\b"
 )
 _RANK_RE = re.compile(
