@@ -50,6 +50,8 @@ SETS = {
     "heldout8": REPO / "tests" / "data" / "questions_heldout8.jsonl",  # scored only
     "tuning11": REPO / "tests" / "data" / "questions_tuning11.jsonl",  # half ask two things (helper-written)
     "heldout9": REPO / "tests" / "data" / "questions_heldout9.jsonl",  # scored only
+    "tuning12": REPO / "tests" / "data" / "questions_tuning12.jsonl",  # trend, rank, comparison (helper-written)
+    "heldout10": REPO / "tests" / "data" / "questions_heldout10.jsonl",  # scored only
     "heldout": REPO / "tests" / "data" / "questions_heldout.jsonl",
     "dev": SHARED / "eval" / "questions.jsonl",
 }

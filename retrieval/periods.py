@@ -16,7 +16,8 @@ _PERIOD_PATTERNS = [
     r"(?:trong |ca )?(?:\d+|sau|chin|muoi) thang (?:dau|cuoi) nam(?: \d{4})?",
     r"quy [ivx1-4]+(?:/| nam )\d{4}",
     r"(?:giai doan|nhiem ky) \d{4} ?- ?\d{4}",
-    r"(?:trong |ca )?nam \d{4}",
+    # not the base a figure is compared with: "cao hơn năm 2020", "so với (cùng kỳ) năm 2020"
+    r"(?<!so voi )(?<!hon )(?<!cung ky )(?:trong |ca )?nam \d{4}",
     r"(?:tinh )?den thoi diem hien tai|hien nay|luy ke (?:toi|den) nay|(?:tinh )?(?:den|toi) nay|trong nam|^hien",
 ]
 _PERIOD_RES = [re.compile(rf"\b{p}\b") for p in _PERIOD_PATTERNS]

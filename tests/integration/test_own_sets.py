@@ -32,6 +32,8 @@ FLOORS = {
     "heldout8": 0.4,
     "tuning11": 0.6,
     "heldout9": 0.4,
+    "tuning12": 0.6,
+    "heldout10": 0.3,
 }
 
 

@@ -28,3 +28,11 @@ def test_how_a_figure_moved_is_a_trend():
 def test_a_trend_asked_without_diacritics_quotes_both_dated_figures(tmp_path):
     (answer,) = _answers(tmp_path, {"lucnam.txt": ARTICLE}, ["so htx o luc nam tang the nao"])
     assert answer.found and "28 HTX" in answer.text and "61 HTX" in answer.text
+
+
+def test_the_year_a_figure_is_compared_with_is_not_its_period():
+    from retrieval.periods import find_period
+
+    assert find_period("Lãi bình quân một HTX đạt 280 triệu đồng, cao hơn năm 2020 là 60 triệu đồng") is None
+    assert find_period("doanh thu tăng 15% so với cùng kỳ năm 2022") is None
+    assert find_period("Năm 2023 doanh thu đạt 3.200 tỷ đồng, tăng 15% so với năm 2022") == "Năm 2023"
