@@ -1781,9 +1781,10 @@ def _has_figure(text: str) -> bool:
     return any(not (len(n) == 4 and n.startswith(("19", "20"))) for n in numbers(folded))
 
 
-# A date or time, not a quantity: "ngày 2/9", "tháng 6", "Sáng 28-12", "chiều 5/1", "đêm 3-4".
+# A date or time, not a quantity: "ngày 2/9", "tháng 6", "Sáng 28-12", "chiều 5/1" (not "tối", "đêm":
+# folded they are "tới 30 HTX", "đem về 50 triệu").
 _DATE_RE = re.compile(
-    r"\b(?:ngay|thang|quy|gio|lan thu|khoa|sang|trua|chieu|toi|dem|hom) \d+(?:[ /-]\d+)*\b"
+    r"\b(?:ngay|thang|quy|gio|lan thu|khoa|sang|trua|chieu|hom) \d+(?:[ /-]\d+)*\b"
     r"|\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b"
 )
 
