@@ -553,21 +553,19 @@ def compare_sides(text: str) -> tuple[tuple[str, ...], ...]:
     return (only_left, only_right) if only_left and only_right else ()
 
 
-# What joins the two sides of a comparison of places, and where a side ends.
+# What joins the two sides of a comparison of places.
 _PLACE_CONNECTOR_RE = re.compile(
     r"\s*(?:,\s*)?\b(?:so với|so voi|hay là|hay|hoặc|hoac|với|voi|và|va|còn|con"
     r"|versus|vs\.?|compared (?:with|to)|than|or|and)\b\s*",
     re.IGNORECASE,
 )
-_SIDE_END_RE = re.compile(r"[,;?!]|\s(?:thì|thi|then)\b", re.IGNORECASE)
 
 
 def first_side(text: str, mentions: Sequence[tuple[Place, int, int]]) -> tuple[str, str] | None:
     """Return the first place compared and its question without the second side's own words: for
     "Thu nhập mỗi tháng của nông dân vùng ĐBSCL so với lao động … của Vinaseed ở Hà Nam chênh nhau
-    thế nào?", "Thu nhập mỗi tháng của nông dân vùng ĐBSCL ?". The second side's words (from the
-    connector to the next boundary after its place) are cut; None without a connector between the
-    two places' words."""
+    thế nào?", "Thu nhập mỗi tháng của nông dân vùng ĐBSCL chênh nhau thế nào?". The words from the
+    connector to the second place are cut; None without a connector between the two places."""
     ordered = sorted(mentions, key=lambda m: m[1])
     if len({m[0].key for m in ordered}) != 2:
         return None
@@ -579,9 +577,8 @@ def first_side(text: str, mentions: Sequence[tuple[Place, int, int]]) -> tuple[s
     connectors = list(_PLACE_CONNECTOR_RE.finditer(text, last_first[2], second[1]))
     if not connectors:
         return None
-    end = _SIDE_END_RE.search(text, second[2])
-    tail = text[end.start() :] if end else "?"
-    return first[0].key, f"{text[: connectors[-1].start()]} {tail}".strip()
+    # What follows the second place is both sides' ("… hay tỉnh Lạng Sơn có nhiều HTX hơn?").
+    return first[0].key, f"{text[: connectors[-1].start()]} {text[second[2] :]}".strip()
 
 
 # Words that end the noun a question opens with ("Thiệt hại | do nghêu chết của …"), and openers

@@ -53,7 +53,8 @@ def test_own_question_sets(name, work, capsys):
     assert summary["all"]["missing"] == 0
     assert summary["all"]["correct"] >= FLOORS[name], summary["all"]["wrong"]
     # Refusals hold: no unanswerable question gets a figure, whatever else regresses.
-    assert summary["all"]["by_kind"]["unanswerable"] == 1.0, summary["all"]["wrong"]
+    # (tuning12 and heldout10 hold none.)
+    assert summary["all"]["by_kind"].get("unanswerable", 1.0) == 1.0, summary["all"]["wrong"]
 
 
 def test_question_sets_are_checked_against_the_articles():
