@@ -13,7 +13,7 @@ import asyncio
 import re
 import threading
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol, runtime_checkable
 
@@ -250,7 +250,7 @@ class ExtractiveAnswerer:
             text += "\n" + texts["lowest_item" if lowest else "highest_item"].format(item=item)
         others = _corroborating(q, pick.clauses, candidates)
         if others:
-            text += texts["also"].format(markers=", ".join(f"[{n}]" for n in range(2, 2 + len(others))))
+            text += _also(texts, range(2, 2 + len(others)))
         return _found(q, text, pick, (citation, *(cite([c], q)[0] for c in others)), passages, period)
 
     def _with_parts(self, q: Question, candidates: Sequence[Clause], pick: Selection | Refusal) -> Selection | Refusal:
@@ -337,7 +337,7 @@ class ExtractiveAnswerer:
         others = _corroborating(q, pick.clauses, candidates)
         if others:
             start = len(citations) + 1
-            text += texts["also"].format(markers=", ".join(f"[{n}]" for n in range(start, start + len(others))))
+            text += _also(texts, range(start, start + len(others)))
             citations += [cite([c], q)[0] for c in others]
         for note in place_notes(q, pick.clauses):
             text += texts["about"].format(note=note)
@@ -492,7 +492,7 @@ class ExtractiveAnswerer:
                 line += texts["period_inline"].format(period=period)
                 periods.append(period)
             if len(numbers) > 1:
-                line += texts["also"].format(markers=", ".join(f"[{n}]" for n in numbers[1:]))
+                line += _also(texts, numbers[1:])
             lines.append(line)
             value = _asked_value(sub, pick.clauses)
             values.append((label, value))
@@ -665,6 +665,11 @@ def _chart(q: Question, kind: str, points: list[ChartPoint]) -> Chart | None:
 
 # A figure with the word after it ("7 siêu thị", "5 triệu đồng"), not a year.
 _FIGURE_WORD_RE = re.compile(r"(?<![\d.,\-–])(?!(?:19|20)\d\d\b)\d+(?:[.,]\d+)*(?!\s*[\-–]\s*\d)\s+[^\W\d_]+")
+
+
+def _also(texts: dict[str, str], numbers: Iterable[int]) -> str:
+    """Return the line that cites the other articles giving the same figure ("Cùng số liệu: [2], [3].")."""
+    return texts["also"].format(markers=", ".join(f"[{n}]" for n in numbers))
 
 
 def _spelt(text: str) -> str:
