@@ -52,6 +52,8 @@ SETS = {
     "heldout9": REPO / "tests" / "data" / "questions_heldout9.jsonl",  # scored only
     "tuning12": REPO / "tests" / "data" / "questions_tuning12.jsonl",  # trend, rank, comparison (helper-written)
     "heldout10": REPO / "tests" / "data" / "questions_heldout10.jsonl",  # scored only
+    "tuning13": REPO / "tests" / "data" / "questions_tuning13.jsonl",  # every kind (helper-written)
+    "heldout11": REPO / "tests" / "data" / "questions_heldout11.jsonl",  # scored only
     "heldout": REPO / "tests" / "data" / "questions_heldout.jsonl",
     "dev": SHARED / "eval" / "questions.jsonl",
 }

@@ -34,6 +34,8 @@ FLOORS = {
     "heldout9": 0.4,
     "tuning12": 0.6,
     "heldout10": 0.3,
+    "tuning13": 0.3,
+    "heldout11": 0.3,
 }
 
 
