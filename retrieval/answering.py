@@ -35,11 +35,13 @@ from retrieval.errors import HtxError
 from retrieval.followups import Turn, is_small_talk, resolve_followup, strip_politeness
 from retrieval.guards import MAX_QUESTION_CHARS, is_only_instruction, strip_instructions, validate_question
 from retrieval.listing import extreme_item, wants_lowest
+from retrieval.measures import Figure
 from retrieval.models import Answer, Chart, ChartPoint, Citation, Document, Passage
 from retrieval.periods import years
-from retrieval.places import Place, find_places, legacy_provinces, place_mentions
-from retrieval.questions import Question, analyse, body_sides, first_side, question_parts
+from retrieval.places import Place, find_places, legacy_provinces, place_mentions, within
+from retrieval.questions import Question, analyse, body_sides, first_side, question_parts, second_side
 from retrieval.selection import (
+    DECISIVE,
     Clause,
     Refusal,
     Selection,
@@ -283,12 +285,8 @@ class ExtractiveAnswerer:
             # Every sentence each part quotes (a who / what part may quote two).
             every = [c for p in (first, second) if isinstance(p, Selection) for c in p.clauses]
             whole = pick.clauses if isinstance(pick, Selection) and pick.clauses[0].document.id in articles else ()
-            clauses = every if not whole or whole[0].text in {c.text for c in found} else [*whole, *every]
-            unique = list({c.text: c for c in clauses}.values())[:3]
-            order = {doc: i for i, doc in enumerate(dict.fromkeys(c.document.id for c in unique))}
-            unique.sort(key=lambda c: (order[c.document.id], c.document.text.find(c.text[:60])))
             gap = any(isinstance(p, Selection) and p.temporal_gap for p in (first, second))
-            return Selection(tuple(unique), gap, ())
+            return Selection(tuple(parts_quoted(found, every, whole)), gap, ())
         if isinstance(pick, Refusal):
             return pick
         clauses = list(pick.clauses)
@@ -418,13 +416,18 @@ class ExtractiveAnswerer:
         """Each side of a comparison answered on its own (its figure, period and source), then which is larger."""
         sides = []
         written, mentions = place_mentions(q.text)
-        first = first_side(written, [m for m in mentions if any(m[0].key == p.key for p in q.places)])
-        for place in q.places:
+        # "… ở Thừa Thiên Huế: huyện Phong Điền …, còn Quảng Điền …?": the province around the
+        # places compared only says where they lie; it is no side.
+        places = [p for p in q.places if not any(o.key != p.key and within(o, p) for o in q.places)]
+        places = places if len(places) >= 2 else list(q.places)
+        compared = [m for m in mentions if any(m[0].key == p.key for p in places)]
+        first, second = first_side(written, compared), second_side(written, compared)
+        for place in places:
             # The question with the other places cut out, however they are written ("ĐBSCL -
             # Đông Nam Bộ" for "Đồng bằng sông Cửu Long và Đông Nam Bộ").
             query = written
             for other, start, end in sorted(mentions, key=lambda m: -m[1]):
-                if other.key != place.key and any(other.key == p.key for p in q.places):
+                if other.key != place.key and any(other.key == p.key for p in places):
                     query = query[:start] + " " + query[end:]
             side = replace(analyse(query), places=(place,))
             if first is not None and place.key == first[0]:
@@ -433,6 +436,18 @@ class ExtractiveAnswerer:
                 own = analyse(first[1])
                 if own.quantity or own.asked or side.asked:
                     side = replace(own, places=(place,), asked=own.asked or side.asked, years=own.years or side.years)
+            elif second is not None and place.key == second[0]:
+                # "…, còn Hòa Bình lũy kế tới cuối năm 2020 có bao nhiêu HTX?": the second side asks
+                # its own question, in its own period.
+                own = analyse(second[1])
+                side = replace(
+                    own,
+                    places=(place,),
+                    asked=own.asked or side.asked,
+                    years=own.years or side.years,
+                    # "…, còn Lai Châu có bao nhiêu?": the measure's words are the first side's
+                    terms=own.terms if own.asked else {**side.terms, **own.terms},
+                )
             sides.append((place.label(), side, place))
         return self._compare_sides(q, passages, sides)
 
@@ -465,6 +480,7 @@ class ExtractiveAnswerer:
         values: list[tuple[str, tuple[float, str, str] | None]] = []
         points: list[ChartPoint] = []
         texts = texts_for(q)
+        picked = []
         for label, sub, place in sides:
             own = (
                 self.index.search(sub.text, self.config.passages, lexical_query=sub.search_text)
@@ -472,7 +488,11 @@ class ExtractiveAnswerer:
                 else []
             )
             candidates = self._candidates(own + [p for p in passages if p.chunk_id not in {o.chunk_id for o in own}])
-            pick = self._pick(sub, candidates)
+            picked.append((label, sub, place, candidates, self._pick(sub, candidates)))
+        found = [pick for *_, pick in picked if isinstance(pick, Selection)]
+        for label, sub, place, candidates, pick in picked:
+            if isinstance(pick, Refusal) and found:
+                pick = self._beside(sub, candidates, found)
             if isinstance(pick, Refusal):
                 missing.append((label, place))
                 continue
@@ -518,6 +538,18 @@ class ExtractiveAnswerer:
                     lines.append(texts["larger"].format(a=capitalise(hi), b=lo, va=vhi[2], vb=vlo[2]))
         text = texts["compare"] + "\n" + "\n".join(lines)
         return _answered(q, text, tuple(citations), passages, periods, _chart(q, "bar", points))
+
+    def _beside(self, side: Question, candidates: Sequence[Clause], found: Sequence[Selection]) -> Selection | Refusal:
+        """A side of a comparison the other side's article tells in its own words ("Tại Nghệ An, …
+        hơn 100 hồ … xuống mực nước chết … Tại Hà Tĩnh, … có 89 hồ … bị cạn nước"): its sentence
+        there with a figure of the same kind, whichever of the question's phrases it repeats."""
+        articles = {c.document.id for pick in found for c in pick.clauses}
+        kinds = {f.measure for pick in found for c in pick.clauses for f in c.figures if f.measure}
+        same = [c for c in candidates if c.document.id in articles and any(f.measure in kinds for f in c.figures)]
+        pick = self._pick(replace(side, pairs=()), same)
+        if isinstance(pick, Selection) and all(c.document.id in articles for c in pick.clauses):
+            return pick
+        return Refusal("topic")
 
     def _refuse(self, q: Question, passages: list[Passage], refusal: Refusal, place: Place | None = None) -> Answer:
         place = place or (q.places[0] if q.places else None)
@@ -599,6 +631,16 @@ def _names_asked_places(q: Question, passages: Sequence[Passage]) -> bool:
     )
 
 
+def parts_quoted(found: Sequence[Clause], every: Sequence[Clause], whole: Sequence[Clause]) -> list[Clause]:
+    """Return the sentences quoted for a two-part question: each part's own sentence (``found``)
+    first, so that the three quoted never leave a part unanswered, then the whole question's
+    (``whole``, unless its best is a part's already), then the parts' others; in article order."""
+    clauses = [*found, *every] if not whole or whole[0].text in {c.text for c in found} else [*found, *whole, *every]
+    unique = list({c.text: c for c in clauses}.values())[:3]
+    order = {doc: i for i, doc in enumerate(dict.fromkeys(c.document.id for c in unique))}
+    return sorted(unique, key=lambda c: (order[c.document.id], c.document.text.find(c.text[:60])))
+
+
 def _leans_on_first(part: Question) -> bool:
     """Tell whether the second part of a question names nothing of its own: no place, no body and
     a few words ("trên diện tích bao nhiêu?", "bị phạt bao nhiêu tiền?")."""
@@ -638,22 +680,23 @@ def _asked_value(q: Question, clauses: Sequence[Clause]) -> tuple[float, str, st
     """Return the first figure of the asked measure in the clauses: its value in its unit, the
     unit and the value as written ((3.24e9, "VND", "3,24 tỷ đồng")), if one."""
     names = {m.name for m in q.asked}
+    found: list[tuple[Figure, tuple[float, str, str]]] = []
     for clause in clauses:
         words = canonical_words(clause.text)
         for figure in clause.figures:
             if not q.nation and _NATIONAL_RE.search(" ".join(words[max(0, figure.position - 5) : figure.position])):
                 continue  # "trong khi cả nước chỉ đạt 30%, thì khu vực này là gần 42%": not the place's figure
-            if q.percent and not names and figure.unit == "percent":
-                value = measured(clause.text, figure)
-                if value is not None:
-                    return value
-            if figure.measure in names or (
-                not names and figure.measure and q.measures and figure.measure.endswith(q.measures[0])
+            if (q.percent and not names and figure.unit == "percent") or (
+                figure.measure in names
+                or (not names and figure.measure and q.measures and figure.measure.endswith(q.measures[0]))
             ):
                 value = measured(clause.text, figure)
                 if value is not None:
-                    return value
-    return None
+                    found.append((figure, value))
+    # "… có 17 HTX thành lập mới … 153 HTX": the figure with the question's own qualifiers (none
+    # asked: the stock, not the new ones), else the first.
+    wanted = q.qualifiers & DECISIVE
+    return next((v for f, v in found if f.qualifiers & DECISIVE == wanted), found[0][1] if found else None)
 
 
 def _chart(q: Question, kind: str, points: list[ChartPoint]) -> Chart | None:

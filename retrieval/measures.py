@@ -353,7 +353,24 @@ _NOT_NOUNS = frozenset(
 
 
 def _cue_noun(word: str) -> str | None:
-    return None if word in _NOT_NOUNS or word.isdigit() else word
+    return None if word in _NOT_NOUNS or word.isdigit() else unit_word(word)
+
+
+# A unit written two ways ("3.500 m lụa" for "bao nhiêu mét lụa", "ký" for "kg"), folded: counted
+# as one noun.
+_UNIT_WORDS = {
+    **dict.fromkeys(("m", "metre", "metres", "meter", "meters"), "met"),
+    **dict.fromkeys(("hecta", "hectare", "hectares"), "ha"),
+    **dict.fromkeys(("ky", "ki", "kilo", "kilogram", "kilograms"), "kg"),
+    **dict.fromkeys(("tonne", "tonnes", "ton", "tons"), "tan"),
+    **dict.fromkeys(("litre", "litres", "liter", "liters"), "lit"),
+    **dict.fromkeys(("kilomet", "kilometre", "kilometres", "kilometer", "kilometers"), "km"),
+}
+
+
+def unit_word(word: str) -> str:
+    """Return the one spelling of a unit a count is read in ("m" -> "met", "hecta" -> "ha")."""
+    return _UNIT_WORDS.get(word, word)
 
 
 def counted_noun(text: str) -> str | None:
@@ -575,7 +592,7 @@ def _figure(tokens: list[str], i: int, number: str, size: int, *, percent: bool,
         and not re.match(r"\s*\w+\s*/", after)  # "4 triệu/người/tháng" is money per person
     ):
         # "15 nghìn lợn thịt", "1,2 triệu con gà": a multiplier before a counted noun is no money.
-        money, measure = False, f"count:{following[1]}"
+        money, measure = False, f"count:{unit_word(following[1])}"
     if measure is None and not money and not percent:
         # "số xã viên uỷ quyền cho HTX là 3.133 người": the count named before the number.
         window = tokens[max(0, i - 16) : i]
@@ -593,7 +610,7 @@ def _figure(tokens: list[str], i: int, number: str, size: int, *, percent: bool,
     if measure is None and (money or percent):
         measure = _last_value(tokens[max(0, i - 22) : i])
     if measure is None and following and not money and not percent and following[0].isalpha():
-        measure = f"count:{following[0]}"
+        measure = f"count:{unit_word(following[0])}"
     unit = "percent" if percent else "money" if money else "count" if measure else ""
     before = " ".join(tokens[max(0, i - 10) : i])
     # "Mới", "giải thể", "chưa" qualify one figure: read up to the next "và" or number after

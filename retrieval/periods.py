@@ -7,6 +7,9 @@ import re
 from retrieval.vietnamese import fold
 
 YEAR_RE = re.compile(r"(?<![\d/.,])(19[5-9]\d|20\d\d)(?![\d])")
+# The year of a month or a day ("tháng 6/2017", "ngày 25/5/2018"), not of a decree number
+# ("Nghị định 02/2017/NĐ-CP"), which goes on with a slash.
+_DATED_YEAR_RE = re.compile(r"(?<![\d/.,])(?:\d{1,2}/)?(?:0?[1-9]|1[0-2])/(19[5-9]\d|20\d\d)(?![\d/])")
 
 # Ordered from the most to the least specific; matched on folded text, returned as written.
 _PERIOD_PATTERNS = [
@@ -27,6 +30,8 @@ def years(text: str) -> list[int]:
     """Return the years written in ``text`` (1950-2099), in order: four digits, or a lunar year
     named after "Tết", "năm" or "xuân" ("Tết Kỷ Hợi" is 2019)."""
     found = [(m.start(), int(m.group(1))) for m in YEAR_RE.finditer(text)]
+    found += [(m.start(1), int(m.group(1))) for m in _DATED_YEAR_RE.finditer(text)]
+    found.sort()
     lunar = [(m.start(), _lunar_year(m.group(1).lower(), m.group(2).lower())) for m in _LUNAR_RE.finditer(text)]
     return [year for _, year in sorted(found + lunar)] if lunar else [year for _, year in found]
 

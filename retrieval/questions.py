@@ -34,7 +34,7 @@ _STOPWORDS = frozenset(
         "nhu the nao khong da se dang bi tu theo tren duoi ra vao nay do kia hay hoac ma neu vay huyen tinh "
         "thi xa tp dia ban toan bay gio hom nam thang ngay hien het how many much what which who when where "
         "is are was were the of in there does do did a an to for on by and or with at from as be been has "
-        "have had that this it its their than about hon nhieu nhat more fewer most khoang lam"
+        "have had that this it its their than about hon nhieu nhat more fewer most khoang lam toi cu thuoc"
     ).split()
 )
 
@@ -229,6 +229,9 @@ _STOP_PHRASES = re.compile(
     r"thap hon|lon hon|"
     r"nho hon|chenh lech|so voi|khac nhau|giua|hay|compare|more|less|higher|lower|than|"
     r"difference|between|versus|vs|nguoi dung dau|who heads|"
+    # Fillers that say "all", "now", "each", "please": no topic ("có tất cả bao nhiêu HTX").
+    r"tat ca|tong cong|toan bo|ca thay|hien tai|hien gio|luc do|luc ay|khi do|khi ay|xap xi|cu the|"
+    r"lan luot|moi ben|giup|gium|nhe|thi tran|"
     # "Vùng nào…", "Địa phương nào…": the places asked about, which the place model reads.
     r"(?:vung|khu vuc|dia phuong|tinh thanh) nao|which (?:region|area|locality|localities|province)s?)\b"
 )
@@ -303,7 +306,11 @@ def intent_of(text: str, places: Sequence[Place], years_asked: Sequence[int]) ->
         return "rank"
     if len(places) >= 2 and (
         _COMPARE_RE.search(folded)
-        or (re.search(r"\b(va|and|voi|hay|or)\b", folded) and not _two_asks_of_one(folded, places))
+        or (
+            re.search(r"\b(va|and|voi|hay|or|con)\b", folded)
+            # place names as written: the cue words mark "Lai" of "Lai Châu" as no profit ("laiz")
+            and not _two_asks_of_one(fold(nfc(text).lower()), places)
+        )
     ):
         return "compare"
     if len(set(years_asked)) >= 2:
@@ -561,11 +568,11 @@ _PLACE_CONNECTOR_RE = re.compile(
 )
 
 
-def first_side(text: str, mentions: Sequence[tuple[Place, int, int]]) -> tuple[str, str] | None:
-    """Return the first place compared and its question without the second side's own words: for
-    "Thu nhập mỗi tháng của nông dân vùng ĐBSCL so với lao động … của Vinaseed ở Hà Nam chênh nhau
-    thế nào?", "Thu nhập mỗi tháng của nông dân vùng ĐBSCL chênh nhau thế nào?". The words from the
-    connector to the second place are cut; None without a connector between the two places."""
+def _two_segments(
+    text: str, mentions: Sequence[tuple[Place, int, int]]
+) -> tuple[tuple[Place, int, int], tuple[Place, int, int], re.Match[str]] | None:
+    """Return the first and the second place named and the last connector between them, when each
+    is named in its own plain segment ("A … so với B …")."""
     ordered = sorted(mentions, key=lambda m: m[1])
     if len({m[0].key for m in ordered}) != 2:
         return None
@@ -575,10 +582,41 @@ def first_side(text: str, mentions: Sequence[tuple[Place, int, int]]) -> tuple[s
         return None  # a place named again after the other: no two plain segments
     last_first = max((m for m in ordered if m[0].key == first[0].key), key=lambda m: m[2])
     connectors = list(_PLACE_CONNECTOR_RE.finditer(text, last_first[2], second[1]))
-    if not connectors:
+    return (first, second, connectors[-1]) if connectors else None
+
+
+def _asks_its_own(segment: str) -> bool:
+    """Tell whether a segment asks a quantity itself ("Lạng Sơn … có bao nhiêu HTX")."""
+    return bool(_QUANTITY_RE.search(" ".join(cue_words(segment))))
+
+
+def first_side(text: str, mentions: Sequence[tuple[Place, int, int]]) -> tuple[str, str] | None:
+    """Return the first place compared and its question without the second side's own words: for
+    "Thu nhập mỗi tháng của nông dân vùng ĐBSCL so với lao động … của Vinaseed ở Hà Nam chênh nhau
+    thế nào?", "Thu nhập mỗi tháng của nông dân vùng ĐBSCL chênh nhau thế nào?". The words from the
+    connector to the second place are cut; None without a connector between the two places."""
+    segments = _two_segments(text, mentions)
+    if segments is None:
         return None
+    first, second, connector = segments
+    head = text[: connector.start()]
+    if _asks_its_own(head):
+        # "Lạng Sơn … có bao nhiêu HTX, còn Hòa Bình lũy kế tới cuối năm 2020 có bao nhiêu?": all
+        # that follows is the second side's.
+        return first[0].key, head.strip()
     # What follows the second place is both sides' ("… hay tỉnh Lạng Sơn có nhiều HTX hơn?").
-    return first[0].key, f"{text[: connectors[-1].start()]} {text[second[2] :]}".strip()
+    return first[0].key, f"{head} {text[second[2] :]}".strip()
+
+
+def second_side(text: str, mentions: Sequence[tuple[Place, int, int]]) -> tuple[str, str] | None:
+    """Return the second place compared and its own question when each side asks its own ("Lạng
+    Sơn đến hết tháng 6/2017 có bao nhiêu HTX, còn Hòa Bình tới cuối năm 2020 có bao nhiêu HTX?"):
+    the words before the first place, then those from the connector on; None otherwise."""
+    segments = _two_segments(text, mentions)
+    if segments is None or not _asks_its_own(text[: segments[2].start()]):
+        return None
+    first, second, connector = segments
+    return second[0].key, f"{text[: first[1]]} {text[connector.end() :]}".strip()
 
 
 # Words that end the noun a question opens with ("Thiệt hại | do nghêu chết của …"), and openers

@@ -99,7 +99,7 @@ class Weights:
 
 WEIGHTS = Weights()
 # Qualifier groups compared between the question and a figure; "negative" is too common to decide.
-_DECISIVE = frozenset({"new", "target", "dissolved"})
+DECISIVE = frozenset({"new", "target", "dissolved"})
 _TODAY_RE = re.compile(r"\b(hom nay|today|right now)\b")
 
 
@@ -610,7 +610,7 @@ def _select(
         candidates, stated = rates, True
     elif q.asked:
         stating = [c for c in candidates if _measure_figures(q, c)]
-        wanted = q.qualifiers & _DECISIVE
+        wanted = q.qualifiers & DECISIVE
         if wanted and all(m.counted for m in q.asked) and not asks_twice(q):
             # A count of new (or dissolved, or planned) cooperatives is never answered with the stock.
             stating = [
@@ -986,7 +986,7 @@ def _comparable(
     places = clause.figure_subject(figure.position)
     if scope is None or period is None or value is None or not places:
         return None
-    qualifiers = (figure.qualifiers | _clause_target(clause)) & (_DECISIVE | {"negative"})
+    qualifiers = (figure.qualifiers | _clause_target(clause)) & (DECISIVE | {"negative"})
     return (figure.measure, qualifiers, scope, period), places, value
 
 
@@ -1261,7 +1261,7 @@ def _distinct_states(q: Question, ranked: Sequence[Clause], limit: int) -> list[
     for clause in ranked:
         figs = _measure_figures(q, clause) if q.asked else list(clause.figures)
         state = (
-            frozenset().union(*(f.qualifiers & _DECISIVE for f in figs)) if figs else frozenset(),
+            frozenset().union(*(f.qualifiers & DECISIVE for f in figs)) if figs else frozenset(),
             tuple(sorted(set(years(clause.text + " " + clause.before)))),
             clause.passage.doc_id,
         )
@@ -1342,7 +1342,7 @@ def states_target(q: Question, clause: Clause) -> bool:
 def _prefer_qualifiers(q: Question, clauses: list[Clause]) -> list[Clause]:
     """Keep the clauses whose figure is qualified as asked (new / target / dissolved), if any."""
     # Here "negative" counts too: "còn 119 HTX … chưa bố trí kinh phí" does not answer "bao nhiêu HTX mới".
-    kinds = _DECISIVE | {"negative"}
+    kinds = DECISIVE | {"negative"}
     wanted = q.qualifiers & kinds
 
     def state(c: Clause, f: Figure) -> frozenset[str]:

@@ -189,5 +189,12 @@ def is_english(text: str) -> bool:
     if has_diacritics(text):
         # Vietnamese names or terms inside an English sentence ("How many cooperatives does Chợ
         # Đồn have?", "cooperative groups (tổ hợp tác)"): English when its own words dominate.
-        return hits >= 4 and hits / len(tokens) >= 0.45
+        if hits >= 4 and hits / len(tokens) >= 0.45:
+            return True
+        # Or when the words written without diacritics are mostly no Vietnamese syllables and
+        # outnumber those with ("How many tonnes of vegetables a day does the Phước Thịnh
+        # cooperative in Tây Ninh supply …?").
+        plain = [t for t in tokens if not has_diacritics(t)]
+        foreign = sum(1 for t in plain if t in _ENGLISH_WORDS or not _SYLLABLE_RE.fullmatch(fold(t)))
+        return foreign >= 6 and foreign / len(plain) >= 0.6 and foreign >= 2 * (len(tokens) - len(plain))
     return hits >= 2 and hits / len(tokens) >= 0.3

@@ -29,7 +29,8 @@ def test_periods():
     assert find_period("Trong 6 tháng đầu năm 2017, toàn tỉnh") == "Trong 6 tháng đầu năm 2017"
     assert find_period("Kết quả, đến 31/12/2021, toàn tỉnh có 458 HTX") == "đến 31/12/2021"
     assert find_period("Hiện nay, huyện Chợ Đồn có 42 HTX") == "Hiện nay"
-    assert years("Năm 2020 và 6/2017, mã 12345") == [2020]
+    # the year of a month is a year; a decree's number is not
+    assert years("Năm 2020 và 6/2017, mã 12345, Nghị định 02/2017/NĐ-CP") == [2020, 2017]
 
 
 def test_period_without_year_takes_the_articles_context():

@@ -1,0 +1,134 @@
+"""Fillers that are no topic words, the year of a month, each side of a comparison asking its own
+question, the stock figure compared, and each part of a two-part question keeping its sentence
+(other wordings than the question sets)."""
+
+from types import SimpleNamespace
+
+from retrieval.answering import parts_quoted
+from retrieval.measures import counted_noun, figures
+from retrieval.periods import years
+from retrieval.places import place_mentions
+from retrieval.questions import analyse, first_side, second_side
+from retrieval.vietnamese import is_english
+from tests.unit.test_answering_rules import _answers
+
+DIEN_BIEN = (
+    "Kinh tế tập thể tỉnh Điện Biên\n\n"
+    "Trong 9 tháng đầu năm 2019, tỉnh Điện Biên thành lập mới 24 HTX. "
+    "Đến hết tháng 9/2019, toàn tỉnh Điện Biên có 215 HTX với hơn 6.100 thành viên.\n"
+)
+LAI_CHAU = (
+    "Lai Châu tổng kết kinh tế tập thể năm 2020\n\n"
+    "Năm 2020, tỉnh Lai Châu thành lập mới 31 HTX. "
+    "Lũy kế đến cuối năm 2020, toàn tỉnh Lai Châu có 236 HTX đang hoạt động.\n"
+)
+
+
+def test_fillers_are_no_topic_words():
+    q = analyse("Tỉnh Điện Biên có tất cả bao nhiêu HTX?")
+    assert q.pairs == () and not {"tat", "ca"} & set(q.terms)
+    assert not {"tong", "cong"} & set(analyse("Lai Châu tổng cộng có bao nhiêu hợp tác xã nhé?").terms)
+
+
+def test_a_count_asked_with_a_filler_is_answered(tmp_path):
+    (answer,) = _answers(tmp_path, {"dien_bien.txt": DIEN_BIEN}, ["Điện Biên có tất cả bao nhiêu hợp tác xã?"])
+    assert answer.found and "215 HTX" in answer.text
+
+
+def test_the_year_of_a_month_or_a_day_is_a_year_but_not_a_decree_number():
+    assert years("đến hết tháng 9/2019") == [2019]
+    assert years("Ngày 25/5/2018 và năm 2020") == [2018, 2020]
+    assert years("theo Nghị định 02/2017/NĐ-CP") == []
+    assert analyse("Điện Biên đến hết tháng 9/2019 có bao nhiêu HTX?").years == (2019,)
+
+
+def test_each_side_that_asks_its_own_question_keeps_its_own_period():
+    text = "Điện Biên đến hết tháng 9/2019 có bao nhiêu HTX, còn Lai Châu lũy kế tới cuối năm 2020 có bao nhiêu HTX?"
+    written, mentions = place_mentions(text)
+    key, first = first_side(written, mentions)  # type: ignore[misc]
+    assert key == "dien bien" and "9/2019" in first and "2020" not in first
+    key, second = second_side(written, mentions)  # type: ignore[misc]
+    assert key == "lai chau" and "2020" in second and "9/2019" not in second
+    # one question asked of both ("… hay Lai Châu có nhiều HTX hơn?"): no second question of its own
+    written, mentions = place_mentions("Điện Biên hay Lai Châu có nhiều HTX hơn?")
+    assert second_side(written, mentions) is None
+
+
+def test_the_stock_is_compared_not_the_new_cooperatives_of_the_same_sentence(tmp_path):
+    (answer,) = _answers(
+        tmp_path,
+        {"dien_bien.txt": DIEN_BIEN, "lai_chau.txt": LAI_CHAU},
+        ["Điện Biên đến hết tháng 9/2019 có tất cả bao nhiêu HTX, còn Lai Châu lũy kế tới cuối năm 2020 có bao nhiêu?"],
+    )
+    assert answer.found and "215 HTX" in answer.text and "236 HTX" in answer.text
+    assert "236 so với 215" in answer.text
+
+
+def test_the_sentences_quoted_for_two_parts_hold_each_part_s_own():
+    text = "A có 12,5 tỉ. B nói thêm. C đề nghị 12,5 tỉ. D buộc bồi thường 3,1 tỉ."
+    article = SimpleNamespace(id="toa", text=text)
+    a, b, c, d = (
+        SimpleNamespace(text=t, document=article)
+        for t in ("A có 12,5 tỉ.", "B nói thêm.", "C đề nghị 12,5 tỉ.", "D buộc bồi thường 3,1 tỉ.")
+    )
+    # part one quotes A and its runner-up B, part two D and C; the whole question's best is C
+    quoted = parts_quoted([a, d], [a, b, d, c], [c, a])  # type: ignore[list-item]
+    assert quoted == [a, c, d]  # D, part two's own sentence, is never cut by the three-sentence limit
+    assert parts_quoted([a, d], [a, b, d, c], [a]) == [a, b, d]  # type: ignore[list-item]
+
+
+def test_a_unit_written_two_ways_is_one_counted_noun():
+    assert counted_noun("Mỗi tháng xưởng dệt được bao nhiêu mét vải?") == "met"
+    assert any(f.measure == "count:met" for f in figures("mỗi tháng xưởng dệt khoảng 4.200 m vải"))
+    assert counted_noun("Vườn rộng bao nhiêu hecta?") == "ha"
+
+
+def test_an_english_question_naming_vietnamese_places_with_diacritics_is_english():
+    assert is_english(
+        "How many tonnes of rice a day does the Hòa Lợi cooperative in Vĩnh Long supply to Can Tho factories?"
+    )
+    assert is_english("How much did the Sóc Trăng department have to pay the Tân Phú cooperative for the damage?")
+    assert not is_english("Saigon Co.op có bao nhiêu siêu thị Co.opmart, Co.opXtra và Co.op Food?")
+    assert not is_english("Doanh thu của HTX Tân Phú (Sóc Trăng) năm 2018 là bao nhiêu?")
+
+
+DROUGHT = (
+    "Hạn hán gay gắt ở Bắc Trung Bộ\n\n"
+    "Tại Thanh Hóa, toàn tỉnh có 610 hồ đập, đến nay hơn 120 hồ loại nhỏ đã xuống mực nước chết hoặc trơ đáy. "
+    "Ông Lê Văn Tâm, Chi cục trưởng Thủy lợi cho biết, để chống hạn, tỉnh tập trung nạo vét kênh mương nội "
+    "đồng để đưa nước từ các trạm bơm về ruộng; lắp đặt các trạm bơm dã chiến; đắp đập tạm để trữ nước và "
+    "ngăn mặn; vận động bà con chuyển đổi cây trồng cạn thay cho lúa ở những chân ruộng thiếu nước, đồng thời "
+    "đề nghị các công ty thủy lợi điều tiết nước hợp lý giữa các vùng, ưu tiên nước cho sinh hoạt của người dân. "
+    "Tại Quảng Bình, đến cuối tháng 7 có 74 hồ trên địa bàn bị cạn nước. Nhiều diện tích lúa bị hạn.\n"
+)
+
+
+def test_the_other_side_of_a_comparison_is_read_in_its_own_words_in_the_same_article(tmp_path):
+    (answer,) = _answers(
+        tmp_path,
+        {"han.txt": DROUGHT},
+        ["Mùa hạn năm nay, Thanh Hóa và Quảng Bình mỗi tỉnh có bao nhiêu hồ chứa cạn hoặc xuống mực nước chết?"],
+    )
+    assert answer.found and "120 hồ" in answer.text and "74 hồ" in answer.text
+
+
+FLOOD = (
+    "Vỡ đê, lúa ngập ở Thừa Thiên Huế\n\n"
+    "Theo Sở NN&PTNT, trên địa bàn tỉnh Thừa Thiên Huế hiện có hơn 2.000 ha lúa đông xuân vẫn đang ngập nước. "
+    "Ông Trần Văn Minh, Chủ tịch UBND huyện Phong Điền cho biết, toàn huyện Phong Điền có gần 800 ha lúa "
+    "vụ đông xuân bị ngập nước. "
+    "Tại huyện Quảng Điền, toàn huyện Quảng Điền còn 320 ha lúa chưa gieo sạ được.\n"
+)
+
+
+def test_the_province_around_two_districts_compared_is_no_side(tmp_path):
+    (answer,) = _answers(
+        tmp_path,
+        {"de.txt": FLOOD},
+        [
+            "Đợt vỡ đê ở Thừa Thiên Huế (nay là thành phố Huế): huyện Phong Điền có bao nhiêu ha lúa bị ngập, "
+            "còn Quảng Điền có bao nhiêu ha chưa gieo sạ?"
+        ],
+    )
+    assert answer.found and "800 ha" in answer.text and "320 ha" in answer.text
+    assert "2.000 ha" not in answer.text  # the province's figure is no side
