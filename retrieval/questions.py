@@ -15,6 +15,7 @@ from pathlib import Path
 from retrieval.measures import (
     Measure,
     asked_per_unit,
+    asks_money,
     counted_noun,
     cue_words,
     question_measures,
@@ -34,7 +35,7 @@ _STOPWORDS = frozenset(
         "nhu the nao khong da se dang bi tu theo tren duoi ra vao nay do kia hay hoac ma neu vay huyen tinh "
         "thi xa tp dia ban toan bay gio hom nam thang ngay hien het how many much what which who when where "
         "is are was were the of in there does do did a an to for on by and or with at from as be been has "
-        "have had that this it its their than about hon nhieu nhat more fewer most khoang lam toi cu thuoc"
+        "have had that this it its their than about hon nhieu nhat more fewer most khoang lam toi cu thuoc hcm tphcm"
     ).split()
 )
 
@@ -231,7 +232,7 @@ _STOP_PHRASES = re.compile(
     r"difference|between|versus|vs|nguoi dung dau|who heads|"
     # Fillers that say "all", "now", "each", "please": no topic ("có tất cả bao nhiêu HTX").
     r"tat ca|tong cong|toan bo|ca thay|hien tai|hien gio|luc do|luc ay|khi do|khi ay|xap xi|cu the|"
-    r"lan luot|moi ben|giup|gium|nhe|thi tran|"
+    r"lan luot|moi ben|giup|gium|nhe|thi tran|phan tram|"
     # "Vùng nào…", "Địa phương nào…": the places asked about, which the place model reads.
     r"(?:vung|khu vuc|dia phuong|tinh thanh) nao|which (?:region|area|locality|localities|province)s?)\b"
 )
@@ -465,7 +466,11 @@ def analyse(text: str) -> Question:
         # its words must not be required as topic words too.
         topic = [t for t in topic if t not in _QUALIFIER_WORDS]
     terms: dict[str, float] = {t: 1.0 for t in topic}
-    pairs = set(bigrams(tokens)) & set(bigrams(topic)) if not english else set()
+    # Pairs of words said together, never across a comma ("… ký hợp đồng, trung tâm …").
+    said = {
+        pair for segment in re.split(r"[,;:()?!]|\s[-–]\s", match_text) for pair in bigrams(canonical_words(segment))
+    }
+    pairs = said & set(bigrams(topic)) if not english else set()
     # "bao nhiêu ha làm muối": the counted noun stands by the figure ("3.000 ha"), not by the words
     # that say what it counts ("diện tích muối"), so no pair holds it.
     counted = None if asked else counted_noun(text)  # a measure's own words ("thành viên") stay a pair
@@ -876,6 +881,7 @@ def _parts(q: Question, first: str, second: str) -> list[Question]:
                     q.percent
                     and not part.asked
                     and part.noun is None
+                    and not asks_money(text)  # "… đòi nợ bao nhiêu tiền?" asks a sum, not the other part's rate
                     and bool(_QUANTITY_ASK_RE.search(fold(text).lower()))
                 ),
             )

@@ -598,8 +598,9 @@ def _select(
             return Refusal("topic")
     placed = list(candidates)
     stated = False
-    if numeric and not q.asked and asks_money(q.text):
-        # "Tốn bao nhiêu", "what did it cost": a sum of money answers, never a count or a date.
+    if numeric and not q.asked and not q.percent and asks_money(q.text):
+        # "Tốn bao nhiêu", "what did it cost": a sum of money answers, never a count or a date (a
+        # rate asked of a sum, "tạm ứng mấy phần trăm kinh phí", is read below).
         sums = [c for c in candidates if any(f.unit == "money" for f in c.figures)]
         candidates = sums or candidates
     if q.percent and numeric:

@@ -8,7 +8,7 @@ from retrieval.answering import parts_quoted
 from retrieval.measures import counted_noun, figures
 from retrieval.periods import years
 from retrieval.places import place_mentions
-from retrieval.questions import analyse, first_side, second_side
+from retrieval.questions import analyse, first_side, question_parts, second_side
 from retrieval.vietnamese import is_english
 from tests.unit.test_answering_rules import _answers
 
@@ -132,3 +132,33 @@ def test_the_province_around_two_districts_compared_is_no_side(tmp_path):
     )
     assert answer.found and "800 ha" in answer.text and "320 ha" in answer.text
     assert "2.000 ha" not in answer.text  # the province's figure is no side
+
+
+def test_word_pairs_are_said_together_and_the_city_s_abbreviation_is_no_topic():
+    q = analyse("Với các HTX chưa ký hợp đồng, trung tâm đang tạm ứng mấy phần trăm kinh phí trợ giá?")
+    assert "dong_trung" not in q.pairs and "phan_tram" not in q.pairs and "tam_ung" in q.pairs
+    assert "hcm" not in analyse("TP.HCM có bao nhiêu HTX vận tải?").terms
+
+
+def test_a_sum_asked_in_one_question_does_not_take_the_next_question_s_rate():
+    first, second = question_parts(
+        analyse("HTX Bến Thành bị công ty xăng dầu đòi nợ bao nhiêu tiền? Trung tâm tạm ứng mấy phần trăm kinh phí?")
+    )
+    assert not first.percent and second.percent
+
+
+BUS = (
+    "Trợ giá xe buýt chậm, HTX khó khăn\n\n"
+    "Mỗi năm thành phố chi hơn 1.000 tỉ đồng kinh phí trợ giá cho các HTX xe buýt. "
+    "Theo ông Hải, do các HTX chưa ký hợp đồng đặt hàng nên trung tâm đã tạm ứng 60% kinh phí trợ giá hàng tháng. "
+    "Các HTX cho rằng số tiền trợ giá tạm ứng hơn 50 tỉ đồng mỗi tháng là không đủ.\n"
+)
+
+
+def test_a_rate_asked_of_a_sum_is_answered_with_the_rate(tmp_path):
+    (answer,) = _answers(
+        tmp_path,
+        {"bus.txt": BUS},
+        ["Với các HTX chưa ký hợp đồng, trung tâm đang tạm ứng mấy phần trăm kinh phí trợ giá mỗi tháng?"],
+    )
+    assert answer.found and "60%" in answer.text
