@@ -54,6 +54,8 @@ SETS = {
     "heldout10": REPO / "tests" / "data" / "questions_heldout10.jsonl",  # scored only
     "tuning13": REPO / "tests" / "data" / "questions_tuning13.jsonl",  # every kind (helper-written)
     "heldout11": REPO / "tests" / "data" / "questions_heldout11.jsonl",  # scored only
+    "tuning14": REPO / "tests" / "data" / "questions_tuning14.jsonl",  # every kind (helper-written)
+    "heldout12": REPO / "tests" / "data" / "questions_heldout12.jsonl",  # scored only
     "heldout": REPO / "tests" / "data" / "questions_heldout.jsonl",
     "dev": SHARED / "eval" / "questions.jsonl",
 }

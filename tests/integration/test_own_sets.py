@@ -36,6 +36,8 @@ FLOORS = {
     "heldout10": 0.3,
     "tuning13": 0.3,
     "heldout11": 0.3,
+    "tuning14": 0.5,
+    "heldout12": 0.3,
 }
 
 
