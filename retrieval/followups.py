@@ -33,8 +33,10 @@ _FOLLOWUP_START_RE = re.compile(r"^(con|the con|vay con|vay|the|va|con o|con tai
 
 _FOLLOWUP_WORDS_RE = re.compile(
     r"\b(thi sao|the thi sao|thi bao nhieu|trong so do|trong do|o do|tai do|cac htx do|htx do|dia phuong do|"
-    r"noi do|nam do|luc do|there|those|them|it|that place|of them|among them)\b"
+    r"noi do|nam do|luc do)\b"
 )
+# Read in English questions only: folded, "thêm" is "them" and "ít" is "it".
+_EN_FOLLOWUP_WORDS_RE = re.compile(r"\b(there|those|them|it|that place|of them|among them)\b")
 _STOP = frozenset(
     (
         "co la cua va cac nhung mot trong o tai cho den duoc may gi nao ai thi sao con ve voi bao nhieu the "
@@ -107,8 +109,13 @@ def _merge(base: str, question: str) -> str:
         rest = rest.replace(f" {place.key} ", " ")
     words = [w for w in rest.split() if w not in _STOP]
     starts_like_followup = bool(_FOLLOWUP_START_RE.search(folded))
-    refers_back = bool(_FOLLOWUP_WORDS_RE.search(folded)) or (
-        not new_places and bool(re.search(r"\b(?:thi|cua|o|tai) (?:huyen|tinh|thanh pho|thi xa|dia phuong)\b", folded))
+    refers_back = (
+        bool(_FOLLOWUP_WORDS_RE.search(folded))
+        or (_english(question) and bool(_EN_FOLLOWUP_WORDS_RE.search(folded)))
+        or (
+            not new_places
+            and bool(re.search(r"\b(?:thi|cua|o|tai) (?:huyen|tinh|thanh pho|thi xa|dia phuong)\b", folded))
+        )
     )
     looks_followup = starts_like_followup or refers_back or len(words) <= 3
     stands_alone = bool(new_places) and (bool(new_measures) or len(words) > 4) and not refers_back

@@ -163,6 +163,13 @@ class Clause:
                 named = [p for p in named if p.key not in aside] or named
                 if named:
                     return named[-1:]
+            if before and _speaker_goes_on(self.sentence, before[-1]):
+                # "… thăm gia đình anh Nguyễn Văn Tới - hộ chăn nuôi giỏi của xã Phú Lợi … Anh Tới
+                # nói, …": the person the sentence before introduced goes on speaking, of the
+                # places that sentence names as much as of the article's.
+                named = _specific(find_places(before[-1]))
+                if named:
+                    return list(dict.fromkeys([*named, *article_places(self.document)]))
             # "Phòng NN-PTNT huyện …" with no name after the unit word: the district the sentences
             # before it name (the last two), never another kind of unit.
             bare = _BARE_UNIT_RE.search(self.sentence)
@@ -336,6 +343,19 @@ def _nested(one: Place, other: Place) -> bool:
     if all(p.kind in (None, "province") and p.key in provinces for p in (one, other)):
         return False
     return within(one, other) or within(other, one)
+
+
+_SPEAKER_RE = re.compile(
+    rf"^\s*(?:[Tt]heo\s+)?(?:[Aa]nh|[Cc]hị|[Ôô]ng|[Bb]à|[Cc]ô|[Cc]hú)\s+((?:[{CAPITALS}]\w*\s*){{1,3}}?)"
+    r"(?:,|\s(?:nói|cho biết|cho hay|kể|chia sẻ|thừa nhận|khẳng định|bộc bạch|tâm sự)\b)"
+)
+
+
+def _speaker_goes_on(sentence: str, previous: str) -> bool:
+    """Tell whether a sentence opens with someone the sentence before it names ("Anh Tới nói, …"
+    after "… gia đình anh Nguyễn Văn Tới …"): what they say is about that sentence's place."""
+    match = _SPEAKER_RE.match(sentence)
+    return match is not None and re.search(rf"\b{re.escape(match.group(1).split()[-1])}\b", previous) is not None
 
 
 def article_places(document: Document) -> list[Place]:

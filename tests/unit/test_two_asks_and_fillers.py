@@ -5,6 +5,7 @@ question, the stock figure compared, and each part of a two-part question keepin
 from types import SimpleNamespace
 
 from retrieval.answering import parts_quoted
+from retrieval.followups import resolve_followup
 from retrieval.measures import counted_noun, figures
 from retrieval.periods import years
 from retrieval.places import place_mentions
@@ -162,3 +163,27 @@ def test_a_rate_asked_of_a_sum_is_answered_with_the_rate(tmp_path):
         ["Với các HTX chưa ký hợp đồng, trung tâm đang tạm ứng mấy phần trăm kinh phí trợ giá mỗi tháng?"],
     )
     assert answer.found and "60%" in answer.text
+
+
+PIGS = (
+    "Giá heo ở Hà Nội giảm, người nuôi lỗ nặng\n\n"
+    "Giá heo hơi tại Hà Nội tiếp tục giảm trong tháng 3. "
+    "Sáng 12/3, Chủ tịch UBND thành phố thăm gia đình anh Lê Văn Bình - hộ chăn nuôi giỏi của huyện Ba Vì. "
+    "Anh Bình nói, gia đình nuôi 200 con heo nhưng thương lái chỉ mua từ 31.000 đến 33.000 đồng mỗi ký, "
+    "khiến gia đình anh lỗ nặng.\n"
+)
+
+
+def test_someone_the_sentence_before_introduced_speaks_of_its_place(tmp_path):
+    (answer,) = _answers(
+        tmp_path, {"heo.txt": PIGS}, ["Ở Ba Vì (Hà Nội) thương lái mua heo của hộ nuôi với giá bao nhiêu một ký?"]
+    )
+    assert answer.found and "31.000" in answer.text
+
+
+def test_a_follow_up_that_asks_its_own_question_of_a_new_place_stands_alone():
+    history = [{"role": "user", "content": "HTX Tân Lập ở Thạnh Phú có bao nhiêu xã viên?"}]
+    question = "Thế còn HTX Hòa Bình ở Gò Công Đông thì từ đầu năm có thêm khoảng bao nhiêu hộ xin vào?"
+    # "thêm" folds to "them", which is no English pronoun pointing back in a Vietnamese question
+    assert resolve_followup(question, history) == question
+    assert "Gò Công Đông" in resolve_followup("Còn Gò Công Đông thì sao?", history)
