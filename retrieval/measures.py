@@ -204,7 +204,11 @@ _ASK_MONEY_RE = re.compile(
 def asks_money(text: str) -> bool:
     """Tell whether a question asks a sum of money ("tốn bao nhiêu", "chi phí", "what did it cost",
     "số tiền … là bao nhiêu")."""
-    return bool(_ASK_MONEY_RE.search(" ".join(_tokens(text))) or _MONEY_SUBJECT_RE.search(nfc(text).lower()))
+    text = _PLACE_TIEN_RE.sub(" ", nfc(text))  # "Tiền Giang", "Tiền Hải" name a place, not money
+    return bool(_ASK_MONEY_RE.search(" ".join(_tokens(text))) or _MONEY_SUBJECT_RE.search(text.lower()))
+
+
+_PLACE_TIEN_RE = re.compile(rf"\bTiền(?=\s+[{CAPITALS}][^\W\d_{CAPITALS}])")
 
 
 # "Tiền xây ki ốt … là bao nhiêu?": a sum named before the question word (accented: not "tiến").

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 from retrieval.answering import parts_quoted
 from retrieval.followups import resolve_followup
-from retrieval.measures import counted_noun, figures
+from retrieval.measures import asks_money, counted_noun, figures
 from retrieval.periods import years
 from retrieval.places import place_mentions
 from retrieval.questions import analyse, first_side, question_parts, second_side
@@ -187,3 +187,21 @@ def test_a_follow_up_that_asks_its_own_question_of_a_new_place_stands_alone():
     # "thêm" folds to "them", which is no English pronoun pointing back in a Vietnamese question
     assert resolve_followup(question, history) == question
     assert "Gò Công Đông" in resolve_followup("Còn Gò Công Đông thì sao?", history)
+
+
+FRUIT = (
+    "Liên hiệp HTX nông nghiệp Tiền Giang vươn ra thị trường\n\n"
+    "Liên hiệp HTX nông nghiệp Tiền Giang có 12 HTX thành viên, doanh thu năm 2019 đạt 20 tỷ đồng. "
+    "Trung bình mỗi ngày Liên hiệp HTX cung ứng cho các siêu thị 4 tấn trái cây đặc sản.\n"
+)
+
+
+def test_a_place_named_tien_is_no_sum_of_money(tmp_path):
+    assert not asks_money("Tiền Giang có bao nhiêu HTX?")
+    assert asks_money("Tiền xây chợ là bao nhiêu?")
+    (answer,) = _answers(
+        tmp_path,
+        {"fruit.txt": FRUIT},
+        ["Liên hiệp HTX nông nghiệp Tiền Giang mỗi ngày cung ứng cho các siêu thị khoảng bao nhiêu tấn trái cây?"],
+    )
+    assert answer.found and "4 tấn" in answer.text
