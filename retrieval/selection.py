@@ -225,7 +225,8 @@ def figure_subject(text: str, before: str, sentence: str, document: Document, po
     else the first named later in the clause or the sentence, else the article's place. Places
     joined by "và" ("gần 300 tấn cá lồng ở Hoà Bình và Phú Thọ") are one subject: the figure is of
     them together, never of one of them."""
-    own = _joined(text)
+    gone = _destinations(sentence)
+    own = tuple((at, p) for at, p in _joined(text) if p.key not in gone)
     preceding = [(at, p) for at, p in own if at < position]
     if preceding:
         return [preceding[-1][1]]
@@ -256,10 +257,29 @@ def figure_subject(text: str, before: str, sentence: str, document: Document, po
             if holder:
                 return holder[-1:]
         return [first]
-    whole = _specific(find_places(sentence))
+    whole = [p for p in _specific(find_places(sentence)) if p.key not in gone]
     if whole:
         return _joint_with(sentence, whole[0], last=False)
     return article_places(document)
+
+
+# A verb that sends goods somewhere: the place after it is where they go, not whose figure it is
+# ("mỗi ngày HTX đưa vào các hệ thống siêu thị ở TP.HCM khoảng 2 tấn rau").
+_SENT_TO_RE = re.compile(
+    r"\b(?:dua vao|dua ra|dua len|cung ung|cung cap|xuat khau|xuat sang|ban sang|ban ra|ban vao|phan phoi|"
+    r"van chuyen|cho ra|cho vao|giao cho|tieu thu tai|tieu thu o)\b(?:\s+\S+){0,6}\s*$"
+)
+
+
+@lru_cache(maxsize=4096)
+def _destinations(sentence: str) -> frozenset[str]:
+    """Return the places a sentence names only as where goods are sent."""
+    written, mentions = place_mentions(sentence)
+    folded = fold(written).lower()
+    sent = {p.key for p, start, _ in mentions if _SENT_TO_RE.search(folded[max(0, start - 60) : start])}
+    return frozenset(
+        sent - {p.key for p, start, _ in mentions if not _SENT_TO_RE.search(folded[max(0, start - 60) : start])}
+    )
 
 
 def _joint_with(text: str, place: Place, *, last: bool) -> list[Place]:
@@ -449,7 +469,12 @@ def _about_body_at(q: Question, clause: Clause, place_patterns: Sequence[str]) -
     body asked at the place asked: its article names the body there ("HTX Hợp Lực, xã Thạch Bằng,
     huyện Lộc Hà"), so "Bè cá gồm 39 lồng …, được đầu tư … 1,3 tỷ đồng" is that body's."""
     sentence = _folded(clause.sentence)
-    if find_places(clause.sentence) or _WHOLE_UNIT_WORDS_RE.search(sentence) or _says_national(clause.sentence):
+    gone = _destinations(clause.sentence)  # where goods go is no place of its own
+    if (
+        any(p.key not in gone for p in find_places(clause.sentence))
+        or _WHOLE_UNIT_WORDS_RE.search(sentence)
+        or _says_national(clause.sentence)
+    ):
         return False
     article = _folded(" ".join((clause.document.title, clause.document.text)))
     return any(

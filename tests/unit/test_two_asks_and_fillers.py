@@ -10,6 +10,7 @@ from retrieval.measures import asks_money, counted_noun, figures
 from retrieval.periods import years
 from retrieval.places import place_mentions
 from retrieval.questions import analyse, first_side, question_parts, second_side
+from retrieval.selection import _destinations
 from retrieval.vietnamese import is_english
 from tests.unit.test_answering_rules import _answers
 
@@ -205,3 +206,27 @@ def test_a_place_named_tien_is_no_sum_of_money(tmp_path):
         ["Liên hiệp HTX nông nghiệp Tiền Giang mỗi ngày cung ứng cho các siêu thị khoảng bao nhiêu tấn trái cây?"],
     )
     assert answer.found and "4 tấn" in answer.text
+
+
+VEGETABLES = (
+    "Rau an toàn của HTX Hòa Lợi vào siêu thị\n\n"
+    "Sáng cùng ngày, đoàn công tác thăm HTX nông nghiệp Hòa Lợi (tỉnh Vĩnh Long). "
+    "Ông Trần Văn Tư, Trưởng ban Quản trị HTX, cho biết mỗi ngày HTX đưa vào các hệ thống siêu thị ở TP.HCM "
+    "khoảng 3 tấn rau các loại.\n"
+)
+
+
+def test_where_goods_are_sent_is_no_place_of_the_figure(tmp_path):
+    assert _destinations("Mỗi ngày HTX đưa vào các siêu thị ở TP.HCM khoảng 3 tấn rau.") == {"ho chi minh"}
+    assert _destinations("Giá rau tại các siêu thị ở TP.HCM là 20.000 đồng/kg.") == set()
+    supplied, produced = _answers(
+        tmp_path,
+        {"rau.txt": VEGETABLES},
+        [
+            "HTX Hòa Lợi ở Vĩnh Long mỗi ngày đưa vào siêu thị bao nhiêu tấn rau?",
+            # the city the goods go to does not get the cooperative's figure
+            "TP.HCM mỗi ngày sản xuất bao nhiêu tấn rau?",
+        ],
+    )
+    assert supplied.found and "3 tấn" in supplied.text
+    assert "3 tấn" not in produced.text
