@@ -456,6 +456,15 @@ def analyse(text: str) -> Question:
     # "HTX Chợ Mới có bao nhiêu?" asks the cooperatives of a place, not one body named Chợ Mới.
     place_keys = {p.key for p in named}
     bodies = tuple(b for b in organisations(text) if b not in place_keys)
+    if english and not bodies:
+        # "the An Khê rattan and bamboo cooperative in Đà Nẵng": the capitalised words before
+        # "cooperative" name the body, even a place's name when the question says where it is.
+        bodies = tuple(dict.fromkeys(" ".join(canonical_words(m.group(1))) for m in _EN_BODY_RE.finditer(text)))
+        elsewhere = [p for p in places if p.key not in bodies]
+        if elsewhere and len(elsewhere) < len(places):
+            places = tuple(elsewhere)
+            place_tokens = {tok for p in places for tok in p.key.split()}
+        bodies = tuple(b for b in bodies if b not in {p.key for p in places})
     # "Vườn chuối của HTX Lâm Phát Hưng rộng bao nhiêu?": what is asked of one named body is the
     # noun the question opens with, not the count of cooperatives; its figure must stand beside
     # that noun (see selection), or the answer is a refusal.
@@ -713,6 +722,11 @@ _NOT_TRADE = frozenset(
 _NOT_TRADE_ACCENTED = frozenset(
     "ở tại của trên thuộc trong và có là huyện tỉnh xã thành phố tp quận phường thị trấn vùng năm tháng "
     "nào gì bao nhiêu mấy số như hay hoặc với cho đến từ hiện đã đang sẽ được bị những các một".split()
+)
+
+
+_EN_BODY_RE = re.compile(
+    rf"\bthe ((?:[{CAPITALS}][^\s,.?!;:()]*\s+){{1,3}}?)(?:[a-z][\w-]*\s+){{0,4}}(?:co-?operative|co-?op)s?\b"
 )
 
 

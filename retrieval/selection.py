@@ -477,8 +477,10 @@ def _about_body_at(q: Question, clause: Clause, place_patterns: Sequence[str]) -
     ):
         return False
     article = _folded(" ".join((clause.document.title, clause.document.text)))
+    # The place after the name, or just before it ("các HTX ở Đà Nẵng … thì HTX mây tre An Khê").
     return any(
         re.search(rf"\b{re.escape(name)}\b(?:\W+\w+){{0,12}}?\W+(?:{pattern})", article)
+        or re.search(rf"(?:{pattern})(?:\W+\w+){{0,15}}?\W+{re.escape(name)}\b", article)
         for name in q.organisations
         for pattern in place_patterns
     )

@@ -230,3 +230,25 @@ def test_where_goods_are_sent_is_no_place_of_the_figure(tmp_path):
     )
     assert supplied.found and "3 tấn" in supplied.text
     assert "3 tấn" not in produced.text
+
+
+RATTAN = (
+    "Những hợp tác xã vượt sóng\n\n"
+    "Ở Tiền Giang, Liên hiệp HTX nông nghiệp có 12 HTX thành viên, tổ chức được mạng lưới tiêu thụ ổn định tại "
+    "nhiều siêu thị, cung ứng trái cây đặc sản như vú sữa, xoài cát, bưởi da xanh, dừa, sầu riêng cho thị trường "
+    "trong nước và xuất khẩu; các HTX thành viên đều canh tác theo tiêu chuẩn VietGAP và được chứng nhận. "
+    "Trong khi các HTX ở Quảng Ngãi bị bao phen sóng gió thị trường đào thải thì HTX mây tre Kỳ Anh vẫn vững vàng "
+    "40 năm qua. Xuất khẩu chiếm 55% trong tổng doanh thu, HTX chia cổ tức 16% / năm.\n"
+)
+
+
+def test_an_english_question_names_the_body_before_cooperative_even_a_place_s_name(tmp_path):
+    q = analyse("What dividend does the Kỳ Anh rattan and bamboo cooperative in Quảng Ngãi pay each year?")
+    assert q.organisations == ("ky anh",) and [p.key for p in q.places] == ["quang ngai"]
+    (answer,) = _answers(
+        tmp_path,
+        {"may.txt": RATTAN},
+        ["What share of its revenue does the Kỳ Anh rattan and bamboo cooperative in Quảng Ngãi earn from exports?"],
+    )
+    # the article names the province just before the body: its sentences without a place are the body's
+    assert answer.found and "55%" in answer.text
