@@ -456,6 +456,13 @@ def analyse(text: str) -> Question:
     # "HTX Chợ Mới có bao nhiêu?" asks the cooperatives of a place, not one body named Chợ Mới.
     place_keys = {p.key for p in named}
     bodies = tuple(b for b in organisations(text) if b not in place_keys)
+    if places and NATION_RE.search(" ".join(canonical_words(match_text))):
+        # "At the Cần Thơ review …, how many … did he want the country to have?", "Tại hội nghị ở
+        # Cần Thơ, cả nước đặt mục tiêu …": the place of a meeting is no place asked.
+        held = _meeting_places(text)
+        if held and all(p.key in held for p in places):
+            places = ()
+            place_tokens = set()
     if english and not bodies:
         # "the An Khê rattan and bamboo cooperative in Đà Nẵng": the capitalised words before
         # "cooperative" name the body, even a place's name when the question says where it is.
@@ -484,7 +491,7 @@ def analyse(text: str) -> Question:
     # that say what it counts ("diện tích muối"), so no pair holds it.
     counted = None if asked else counted_noun(text)  # a measure's own words ("thành viên") stay a pair
     pairs = {pair for pair in pairs if counted not in pair.split("_")} if counted else pairs
-    asked_years = tuple(years(text))
+    asked_years = tuple(years(_LAW_YEAR_RE.sub(" ", text)))
     cues = " ".join(cue_words(text))
     quantity = bool(_QUANTITY_RE.search(cues)) or bool(asked and _AMOUNT_RE.search(cues))
     intent = intent_of(text, places, asked_years)
@@ -723,6 +730,31 @@ _NOT_TRADE_ACCENTED = frozenset(
     "ở tại của trên thuộc trong và có là huyện tỉnh xã thành phố tp quận phường thị trấn vùng năm tháng "
     "nào gì bao nhiêu mấy số như hay hoặc với cho đến từ hiện đã đang sẽ được bị những các một".split()
 )
+
+
+# The year in a law's name is no period asked: "Luật HTX năm 2012", "the 2012 Cooperative Law".
+_LAW_YEAR_RE = re.compile(
+    r"\b(?:[Ll]uật|[Ll]aw)(?:\s+[^\s\d,.?]+){0,4}?\s+(?:năm\s+)?(?:19|20)\d\d\b"
+    r"|\b(?:19|20)\d\d(?:\s+[A-Z]\w*){0,3}\s+[Ll]aw\b"
+)
+_MEETING_WORDS = r"(?:hoi nghi|hoi thao|dien dan|tong ket|so ket|review|conference|meeting|forum|workshop|summit)"
+# "hội nghị tổ chức tại Cần Thơ", "the conference in Can Tho": a meeting, then where it was held.
+_HELD_IN_RE = re.compile(rf"\b{_MEETING_WORDS}(?:\s+\S+){{0,4}}?\s+(?:o|tai|in|at)\s+$")
+# "At the Cần Thơ review of …": the place names the meeting.
+_NAMES_MEETING_RE = re.compile(rf"^\s+{_MEETING_WORDS}\b")
+
+
+def _meeting_places(text: str) -> set[str]:
+    """Return the keys of the places a question names only as where a meeting was held ("At the
+    Cần Thơ review of the Law", "tại hội nghị ở Cần Thơ")."""
+    written, mentions = place_mentions(text)
+    folded = fold(written).lower()
+    return {
+        p.key
+        for p, start, end in mentions
+        if _HELD_IN_RE.search(folded[max(0, start - 50) : start])
+        or (folded[max(0, start - 8) : start].endswith(("at the ", "tai ")) and _NAMES_MEETING_RE.match(folded[end:]))
+    }
 
 
 _EN_BODY_RE = re.compile(

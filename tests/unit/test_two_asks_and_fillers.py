@@ -252,3 +252,14 @@ def test_an_english_question_names_the_body_before_cooperative_even_a_place_s_na
     )
     # the article names the province just before the body: its sentences without a place are the body's
     assert answer.found and "55%" in answer.text
+
+
+def test_the_place_of_a_meeting_and_the_year_of_a_law_are_not_asked():
+    q = analyse("At the Huế review of the 2012 Cooperative Law, how many cooperatives did the country have?")
+    assert q.places == () and q.nation and q.years == ()
+    q = analyse("Tại hội nghị tổ chức ở Cần Thơ, cả nước có bao nhiêu HTX hoạt động hiệu quả?")
+    assert q.places == () and q.nation
+    assert analyse("Sau 5 năm thi hành Luật HTX năm 2012, Cần Thơ có bao nhiêu HTX?").years == ()
+    # a place asked beside the country stays asked
+    assert [p.key for p in analyse("Cần Thơ có bao nhiêu HTX so với cả nước?").places] == ["can tho"]
+    assert analyse("Năm 2012 Cần Thơ có bao nhiêu HTX?").years == (2012,)
