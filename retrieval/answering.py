@@ -645,7 +645,14 @@ def _leans_on_first(part: Question) -> bool:
     """Tell whether the second part of a question names nothing of its own: no place, no body and
     a few words ("trên diện tích bao nhiêu?", "bị phạt bao nhiêu tiền?")."""
     own = analyse(part.text)
-    return not own.places and not own.organisations and len(part.text.split()) <= 6
+    # "… và ai là chủ tịch HĐQT hợp tác xã chợ này?", "… đơn vị đó": a part that points back asks of
+    # what the first part is about, however long.
+    points_back = not own.english and bool(_POINTS_BACK_RE.search(part.text.lower()))
+    return not own.places and not own.organisations and (len(part.text.split()) <= 6 or points_back)
+
+
+# Accented: "này", "đó", "ấy" (folded they are "nay", "do", "ay", as in "hiện nay", "do HTX quản lý").
+_POINTS_BACK_RE = re.compile(r"(?<!\w)(?:này|đó|ấy|nói trên)(?!\w)")
 
 
 def _asks_two_kinds(q: Question) -> bool:

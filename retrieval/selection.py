@@ -1766,6 +1766,14 @@ def _years_around(clause: Clause) -> set[int]:
     return found
 
 
+# A board written short or in full: "Chủ tịch HĐQT" is "Chủ tịch Hội đồng quản trị".
+_BOARD_SPELLINGS = {
+    "hdqt": "(?:hdqt|hoi dong quan tri)",
+    "hdnd": "(?:hdnd|hoi dong nhan dan)",
+    "hdtv": "(?:hdtv|hoi dong thanh vien)",
+}
+
+
 def _role_pattern(roles: set[str], q: Question) -> re.Pattern[str] | None:
     """Return what a sentence must say to name the role asked of the body asked: "Đỗ Văn Tâm, Chủ
     nhiệm HTX Ngọc Lan" for the head of HTX Ngọc Lan, not "Chủ tịch UBND xã … HTX Ngọc Lan"; None
@@ -1776,7 +1784,11 @@ def _role_pattern(roles: set[str], q: Question) -> re.Pattern[str] | None:
     # tỉnh …" -> "ubnd"), else any cooperative.
     asked = _folded(q.match_text)
     after = [m.group(1) for role in roles for m in [re.search(rf"\b{re.escape(role)} (\w+)", asked)] if m]
-    bodies = [re.escape(n) for n in q.organisations] or [re.escape(w) for w in after] or ["htx", "tht", "qtdnd"]
+    bodies = (
+        [re.escape(n) for n in q.organisations]
+        or [_BOARD_SPELLINGS.get(w, re.escape(w)) for w in after]
+        or ["htx", "tht", "qtdnd"]
+    )
     role = "(?:" + "|".join(map(re.escape, sorted(roles))) + ")"
     body = "(?:" + "|".join(bodies) + ")"
     # "Giám đốc HTX dịch vụ … Tăng Hoà", or "HTX Lâm Phát Hưng do ông Lâm Văn Hộ làm chủ tịch".

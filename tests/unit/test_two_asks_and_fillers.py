@@ -4,7 +4,7 @@ question, the stock figure compared, and each part of a two-part question keepin
 
 from types import SimpleNamespace
 
-from retrieval.answering import parts_quoted
+from retrieval.answering import _leans_on_first, parts_quoted
 from retrieval.followups import resolve_followup
 from retrieval.measures import asks_money, counted_noun, figures
 from retrieval.periods import years
@@ -263,3 +263,30 @@ def test_the_place_of_a_meeting_and_the_year_of_a_law_are_not_asked():
     # a place asked beside the country stays asked
     assert [p.key for p in analyse("Cần Thơ có bao nhiêu HTX so với cả nước?").places] == ["can tho"]
     assert analyse("Năm 2012 Cần Thơ có bao nhiêu HTX?").years == (2012,)
+
+
+MARKET = (
+    "Tiểu thương chợ gốm Phù Lãng bức xúc\n\n"
+    "Nhiều tiểu thương tập trung trước cổng chợ gốm Phù Lãng (Bắc Ninh) bày tỏ sự bất bình. "
+    "Trong khu chợ có 95 gian hàng bày bán các sản phẩm gốm. Số hộ này là xã viên Hợp tác xã chợ gốm Phù Lãng. "
+    "Ông Lê Văn Nam, Chủ tịch Hội đồng quản trị Hợp tác xã chợ gốm Phù Lãng cho biết, mâu thuẫn phát sinh từ "
+    "hợp đồng thuê đất.\n"
+)
+AWARDS = (
+    "Bắc Ninh xét tặng danh hiệu công dân ưu tú\n\n"
+    "Các cá nhân được đề nghị gồm: Nhà giáo Trần Văn Hòa, Chủ tịch Hội đồng quản trị Trường Lý Thái Tổ; "
+    "bà Ngô Thị Lan, Chủ tịch Hội người mù thành phố Bắc Ninh.\n"
+)
+
+
+def test_a_second_part_that_points_back_is_asked_of_the_first_part_s_article(tmp_path):
+    assert _leans_on_first(analyse("ai là chủ tịch HĐQT hợp tác xã chợ này?"))
+    assert not _leans_on_first(analyse("hiện nay giám đốc Sở Nông nghiệp và Phát triển nông thôn là ai?"))
+    (answer,) = _answers(
+        tmp_path,
+        {"cho.txt": MARKET, "khen.txt": AWARDS},
+        ["Chợ gốm Phù Lãng ở Bắc Ninh có bao nhiêu gian hàng, và ai là chủ tịch HĐQT hợp tác xã chợ này?"],
+    )
+    # "HĐQT" is the "Hội đồng quản trị" the article writes in full
+    assert answer.found and "95 gian hàng" in answer.text and "Lê Văn Nam" in answer.text
+    assert "Trần Văn Hòa" not in answer.text
