@@ -696,6 +696,7 @@ def _asked_value(q: Question, clauses: Sequence[Clause]) -> tuple[float, str, st
             if (q.percent and not names and figure.unit == "percent") or (
                 figure.measure in names
                 or (not names and figure.measure and q.measures and figure.measure.endswith(q.measures[0]))
+                or (not names and q.noun is not None and figure.measure == f"count:{q.noun}")  # "27.000 ha"
             ):
                 value = measured(clause.text, figure)
                 if value is not None:

@@ -52,7 +52,9 @@ _QUANTITY_RE = re.compile(
     # a size, a length, a price asked in English: "how large may a house be", "at what price"
     r"how (?:large|big|long|far|high|tall|heavy|wide|deep|old)|"
     r"what (?:area|size|amount|sum|total|value|price|volume|output|yield|capacity|length|distance)|"
-    r"(?:nhieu|it)(?: \S+){1,3} (?:hon|nhat)|(?:more|fewer|most|fewest) (?:cooperatives?|members|groups))\b"
+    r"(?:nhieu|it)(?: \S+){1,3} (?:hon|nhat)|(?:more|fewer|most|fewest) (?:cooperatives?|members|groups)|"
+    # a gap between two figures: "… so với … chênh nhau thế nào?"
+    r"chenh (?:nhau|lech))\b"
 )
 
 # English question words mapped to the Vietnamese terms the articles use (for matching only): a
@@ -228,7 +230,7 @@ _STOP_PHRASES = re.compile(
     r"\b(bao nhieu|so luong|tong so|nhu the nao|thi sao|hien nay|so sanh|how many|how much|la gi|thanh pho|"
     r"bao cao|cho biet|cho hay|ghi nhan|thong ke|cong bo|thong tin|so lieu|moi nam|nhieu hon|it hon|cao hon|"
     r"thap hon|lon hon|"
-    r"nho hon|chenh lech|so voi|khac nhau|giua|hay|compare|more|less|higher|lower|than|"
+    r"nho hon|chenh lech|chenh nhau|so voi|khac nhau|giua|hay|compare|more|less|higher|lower|than|"
     r"difference|between|versus|vs|nguoi dung dau|who heads|"
     # Fillers that say "all", "now", "each", "please": no topic ("có tất cả bao nhiêu HTX").
     r"tat ca|tong cong|toan bo|ca thay|hien tai|hien gio|luc do|luc ay|khi do|khi ay|xap xi|cu the|"
@@ -500,6 +502,11 @@ def analyse(text: str) -> Question:
     # sentence without one does not answer it. Elsewhere "ban đầu", "lớn nhất" ask a name.
     owners = tuple(dict.fromkeys(t for t in canonical_words(match_text) if t in ("htx", "tht", "qtdnd")))
     quantity = quantity or (intent in ("compare", "trend", "rank") and bool(asked or owners or measures))
+    area = None if asked or english else counted_noun(text) or _area_noun(text, quantity, intent)
+    if area and not counted_noun(text):
+        # "Diện tích trồng nho … là bao nhiêu?": the hectares say the area ("có hơn 5.000 ha nho").
+        terms = {t: w for t, w in terms.items() if t not in ("dien", "tich")}
+        pairs = {pair for pair in pairs if not {"dien", "tich"} & set(pair.split("_"))}
     return Question(
         text=text,
         english=english,
@@ -512,7 +519,7 @@ def analyse(text: str) -> Question:
         dates=tuple(re.findall(r"\d{1,2}/\d{1,2}/\d{4}|\d{1,2}/\d{4}", text)),
         intent=intent,
         asked=asked,
-        noun=None if asked else (_english_noun(text) if english else counted_noun(text)),
+        noun=None if asked else (_english_noun(text) if english else area),
         qualifiers=qualifiers,
         per_month=wants_per_month(text),
         per_unit=asked_per_unit(text),
@@ -730,6 +737,14 @@ _NOT_TRADE_ACCENTED = frozenset(
     "ở tại của trên thuộc trong và có là huyện tỉnh xã thành phố tp quận phường thị trấn vùng năm tháng "
     "nào gì bao nhiêu mấy số như hay hoặc với cho đến từ hiện đã đang sẽ được bị những các một".split()
 )
+
+
+def _area_noun(text: str, quantity: bool, intent: str) -> str | None:
+    """Return "ha" for an area asked without its unit ("Diện tích trồng thanh long của Bình Thuận
+    so với Bà Rịa – Vũng Tàu chênh nhau thế nào?"): the articles give areas in hectares. A ranking
+    ("HTX nào được giao ít diện tích nhất?") is read from the list that names them instead."""
+    asked = quantity and intent in ("lookup", "compare")
+    return "ha" if asked and re.search(r"\bdien tich\b", fold(nfc(text)).lower()) else None
 
 
 # The year in a law's name is no period asked: "Luật HTX năm 2012", "the 2012 Cooperative Law".

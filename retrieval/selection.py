@@ -230,6 +230,11 @@ def figure_subject(text: str, before: str, sentence: str, document: Document, po
     preceding = [(at, p) for at, p in own if at < position]
     if preceding:
         return [preceding[-1][1]]
+    # "tỉnh Bà Rịa – Vũng Tàu hiện có hơn 300 ha …, tập trung ở 2 xã … (huyện Xuyên Mộc)": the
+    # province named before the figure is its subject; the district named after it says where in it.
+    named_before = [p for at, p in _positioned(text, specific=False) if at < position and p.key not in gone]
+    if named_before and own and all(within(p, named_before[-1]) for _, p in own):
+        return named_before[-1:]
     unit = _WHOLE_UNIT_RE.search(" ".join(canonical_words(text)[:position]))
     if unit:
         # "Cục Thuế TP. HCM cho biết toàn TP có 173 HTX, … tại Q. Bình Thạnh …": the whole unit

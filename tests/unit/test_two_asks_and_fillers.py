@@ -290,3 +290,29 @@ def test_a_second_part_that_points_back_is_asked_of_the_first_part_s_article(tmp
     # "HĐQT" is the "Hội đồng quản trị" the article writes in full
     assert answer.found and "95 gian hàng" in answer.text and "Lê Văn Nam" in answer.text
     assert "Trần Văn Hòa" not in answer.text
+
+
+GRAPES = (
+    "Giải cứu nho\n\n"
+    "Theo thống kê, hiện tỉnh Ninh Thuận có hơn 5.000 ha nho, tập trung nhiều nhất ở huyện Ninh Phước. "
+    "Không chỉ ở Ninh Thuận, hành trình giải cứu nho ở Khánh Hòa cũng đang rầm rộ. "
+    "Được biết, tỉnh Khánh Hòa hiện có hơn 800 ha đất trồng nho, tập trung ở 2 xã Cam Hải Tây và Cam Thành Bắc "
+    "(huyện Cam Lâm).\n"
+)
+
+
+def test_an_area_compared_without_its_unit_is_read_in_hectares(tmp_path):
+    q = analyse("Diện tích trồng nho của Ninh Thuận so với Khánh Hòa chênh nhau thế nào?")
+    assert q.quantity and q.noun == "ha"
+    assert analyse("HTX nào được giao ít diện tích nhất?").noun is None  # a ranking reads the list
+    (answer,) = _answers(
+        tmp_path, {"nho.txt": GRAPES}, ["Diện tích trồng nho của Ninh Thuận so với Khánh Hòa chênh nhau thế nào?"]
+    )
+    # the province named before "800 ha" is its subject, not the district named after it
+    assert answer.found and "5.000 ha" in answer.text and "800 ha" in answer.text
+    assert "5.000 so với 800" in answer.text
+
+
+def test_an_area_asked_without_its_unit_is_answered_by_the_hectares(tmp_path):
+    (answer,) = _answers(tmp_path, {"nho.txt": GRAPES}, ["Diện tích trồng nho của Ninh Thuận là bao nhiêu?"])
+    assert answer.found and "5.000 ha" in answer.text
