@@ -864,7 +864,10 @@ _ENGLISH_BODY_RE = re.compile(
 # Where a question that asks two things turns to the second: "…, và …", "…, còn …", "… and …".
 _PART_BREAK_RE = re.compile(r"(?:[?!.]|[,;]\s*(?:va|con|roi|and|while)?|\s(?:va|con|and))\s+")  # read on folded text
 _NOW_RE = re.compile(r"\b(?:den nay|hien nay|hien tai|bay gio|nay con|now|today|currently)\b")
-_ASKS_RE = re.compile(r"\b(?:bao nhieu|may|nao|la ai|ai la|khi nao|bao gio|how many|how much|what|which|when|who)\b")
+_ASKS_RE = re.compile(
+    r"\b(?:bao nhieu|may|nao|la ai|ai la|khi nao|bao gio|bao lau|how many|how much|what|which|when|who|"
+    r"how (?:long|large|big|far|old|high|often))\b"
+)
 # The country said as a place ("in Vietnam", "cả nước"), not as the end of a body's name ("Trung
 # tâm Sâm Việt Nam", "Liên minh HTX Việt Nam").
 _COUNTRY_AS_PLACE_RE = re.compile(

@@ -100,6 +100,8 @@ class Weights:
 WEIGHTS = Weights()
 # Qualifier groups compared between the question and a figure; "negative" is too common to decide.
 DECISIVE = frozenset({"new", "target", "dissolved"})
+_DURATION_ASK_RE = re.compile(r"\b(?:how long|bao lau)\b")
+_DURATION_RE = re.compile(r"\b\d+(?:[.,]\d+)?\s+(?:ngay|thang|nam|tuan|gio|days?|months?|years?|weeks?)\b")
 _TODAY_RE = re.compile(r"\b(hom nay|today|right now)\b")
 
 
@@ -655,6 +657,10 @@ def _select(
         # rate asked of a sum, "tạm ứng mấy phần trăm kinh phí", is read below).
         sums = [c for c in candidates if any(f.unit == "money" for f in c.figures)]
         candidates = sums or candidates
+    if numeric and _DURATION_ASK_RE.search(_folded(q.text)):
+        # "how long was the revocation?", "kéo dài bao lâu?": a figure of days, months or years.
+        lasting = [c for c in candidates if _DURATION_RE.search(_folded(c.text))]
+        candidates = lasting or candidates
     if q.percent and numeric:
         # "bao nhiêu phần trăm", "tỷ lệ": any rate answers; the measure words stay topic words.
         rates = [c for c in candidates if any(f.unit == "percent" for f in c.figures)]

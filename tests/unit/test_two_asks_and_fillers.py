@@ -316,3 +316,27 @@ def test_an_area_compared_without_its_unit_is_read_in_hectares(tmp_path):
 def test_an_area_asked_without_its_unit_is_answered_by_the_hectares(tmp_path):
     (answer,) = _answers(tmp_path, {"nho.txt": GRAPES}, ["Diện tích trồng nho của Ninh Thuận là bao nhiêu?"])
     assert answer.found and "5.000 ha" in answer.text
+
+
+BADGE = (
+    "Sở Giao thông vận tải bồi thường cho xã viên HTX\n\n"
+    "Thu hồi phù hiệu xe của xã viên hợp tác xã trái quy định, Sở Giao thông vận tải tỉnh Sóc Trăng phải bồi thường "
+    "65 triệu đồng. Ngày 12-4, phó giám đốc Sở ký quyết định thu hồi phù hiệu có thời hạn 4 tháng đối với xe của "
+    "bà Lan, xã viên Hợp tác xã vận tải Hòa Thuận. Bà Lan đã có đơn khiếu nại.\n"
+)
+
+
+def test_how_long_asks_a_duration_and_is_a_part_of_its_own(tmp_path):
+    q = analyse(
+        "How much did the department pay the member of the Hòa Thuận transport cooperative, and how long was it?"
+    )
+    assert len(question_parts(q)) == 2
+    (answer,) = _answers(
+        tmp_path,
+        {"badge.txt": BADGE},
+        [
+            "How much did the Sóc Trăng Department of Transport pay a member of the Hòa Thuận transport cooperative "
+            "for revoking her vehicle badge, and how long was the revocation?"
+        ],
+    )
+    assert answer.found and "65 triệu" in answer.text and "4 tháng" in answer.text
