@@ -205,7 +205,16 @@ def asks_money(text: str) -> bool:
     """Tell whether a question asks a sum of money ("tốn bao nhiêu", "chi phí", "what did it cost",
     "số tiền … là bao nhiêu")."""
     text = _PLACE_TIEN_RE.sub(" ", nfc(text))  # "Tiền Giang", "Tiền Hải" name a place, not money
-    return bool(_ASK_MONEY_RE.search(" ".join(_tokens(text))) or _MONEY_SUBJECT_RE.search(text.lower()))
+    return bool(
+        _ASK_MONEY_RE.search(" ".join(_tokens(text)))
+        or _MONEY_SUBJECT_RE.search(text.lower())
+        or _SPENT_RE.search(text.lower())
+    )
+
+
+# "HTX đã chi khoảng bao nhiêu?", "bỏ ra bao nhiêu", "đầu tư bao nhiêu": a sum spent (accented: folded,
+# "chi" is also "chỉ").
+_SPENT_RE = re.compile(r"(?<!\w)(?:chi|chi ra|bỏ ra|đầu tư)(?:\s+(?:ra|hết|khoảng|tổng cộng|gần|hơn))?\s+bao nhiêu\b")
 
 
 _PLACE_TIEN_RE = re.compile(rf"\bTiền(?=\s+[{CAPITALS}][^\W\d_{CAPITALS}])")

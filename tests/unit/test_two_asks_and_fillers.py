@@ -340,3 +340,11 @@ def test_how_long_asks_a_duration_and_is_a_part_of_its_own(tmp_path):
         ],
     )
     assert answer.found and "65 triệu" in answer.text and "4 tháng" in answer.text
+
+
+def test_a_sum_spent_is_money_asked_not_a_count_of_cooperatives():
+    assert asks_money("HTX đã chi khoảng bao nhiêu?") and asks_money("Xã đã bỏ ra bao nhiêu?")
+    assert analyse("HTX đã chi khoảng bao nhiêu?").asked == ()
+    # "chi hội" is a branch and "chỉ" is "only"
+    assert not asks_money("Chi hội có bao nhiêu hội viên?")
+    assert not asks_money("HTX chỉ có bao nhiêu thành viên?")
