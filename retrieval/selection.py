@@ -274,8 +274,10 @@ def figure_subject(text: str, before: str, sentence: str, document: Document, po
 # ("mỗi ngày HTX đưa vào các hệ thống siêu thị ở TP.HCM khoảng 2 tấn rau").
 _SENT_TO_RE = re.compile(
     r"\b(?:dua vao|dua ra|dua len|cung ung|cung cap|xuat khau|xuat sang|ban sang|ban ra|ban vao|phan phoi|"
-    r"van chuyen|cho ra|cho vao|giao cho|tieu thu tai|tieu thu o)\b(?:\s+\S+){0,6}\s*$"
+    r"giao cho|tieu thu tai|tieu thu o)\b(?:\s+\S+){0,6}\s*$"
 )
+# Goods carried "từ A vào B": both ends of a flow, which no place owns (read as such elsewhere).
+_FLOW_RE = re.compile(r"\btu\b(?:\s+\S+){1,6}\s+(?:vao|ve|ra|den|toi|sang|len)\b")
 
 
 @lru_cache(maxsize=4096)
@@ -283,6 +285,8 @@ def _destinations(sentence: str) -> frozenset[str]:
     """Return the places a sentence names only as where goods are sent."""
     written, mentions = place_mentions(sentence)
     folded = fold(written).lower()
+    if _FLOW_RE.search(folded):
+        return frozenset()
     sent = {p.key for p, start, _ in mentions if _SENT_TO_RE.search(folded[max(0, start - 60) : start])}
     return frozenset(
         sent - {p.key for p, start, _ in mentions if not _SENT_TO_RE.search(folded[max(0, start - 60) : start])}
