@@ -335,7 +335,11 @@ _UNIT_NAME_RE = re.compile(
     r"(?<![Tt]ác )(?<!TÁC )[Xx]ã|[Pp]hường|[Tt]hị trấn)\s*"
     rf"((?:[{CAPITALS}][^\s,.?!;:()]*)(?:\s+[{CAPITALS}][^\s,.?!;:()]*){{0,3}})"
 )
-_EN_UNIT_RE = re.compile(r"\b((?:[A-Z][a-z]+\s+){1,4})(?:district|province|city|town|commune|ward|township)\b")
+# The name before an English unit word, never a sentence's first function word ("In Khanh Loc commune").
+_EN_UNIT_RE = re.compile(
+    r"\b(?!(?:In|At|On|For|Of|From|The|And|To|By|With|About|Within|Across)\s)"
+    r"((?:[A-Z][a-z]+\s+){1,4})(?:district|province|city|town|commune|ward|township)\b"
+)
 # Typed without diacritics; "quan" is left out: "binh quan", "lien quan" are no districts.
 _PLAIN_UNIT_RE = re.compile(r"(?:^|\s)(?:huyen|tinh|thi xa) ([a-z]+(?: [a-z]+)?)(?=\s|$)")
 # A commune typed without diacritics, its name capitalised ("xa Ich Hau"), never "hop tac xa".

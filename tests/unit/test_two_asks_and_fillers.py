@@ -9,7 +9,7 @@ from retrieval.followups import resolve_followup
 from retrieval.measures import asks_money, counted_noun, figures
 from retrieval.periods import years
 from retrieval.places import place_mentions
-from retrieval.questions import analyse, first_side, question_parts, second_side
+from retrieval.questions import analyse, first_side, question_parts, second_side, unknown_places
 from retrieval.selection import _destinations
 from retrieval.vietnamese import is_english
 from tests.unit.test_answering_rules import _answers
@@ -348,3 +348,10 @@ def test_a_sum_spent_is_money_asked_not_a_count_of_cooperatives():
     # "chi hội" is a branch and "chỉ" is "only"
     assert not asks_money("Chi hội có bao nhiêu hội viên?")
     assert not asks_money("HTX chỉ có bao nhiêu thành viên?")
+
+
+def test_an_english_sentence_s_first_word_is_no_part_of_a_commune_s_name():
+    assert unknown_places("In Yen Phu commune (Yen Dinh, Thanh Hoa), what share of households raise goats?", ()) == (
+        "Yen Phu",
+    )
+    assert unknown_places("At Tan Lap ward, how many households sell vegetables?", ()) == ("Tan Lap",)
