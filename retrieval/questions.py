@@ -922,8 +922,12 @@ def _parts(q: Question, first: str, second: str) -> list[Question]:
     if len(first.split()) < 3 or len(second.split()) < 2:
         return []
     parts: list[Question] = []
-    for text in (first, second + ("" if second.endswith("?") else "?")):
-        part = analyse(text)
+    texts = (first, second + ("" if second.endswith("?") else "?"))
+    analysed = [analyse(text) for text in texts]
+    for at, (text, part) in enumerate(zip(texts, analysed, strict=True)):
+        # "… kim ngạch xuất khẩu là bao nhiêu, và … đặt mục tiêu bao nhiêu HTX?": a measure said in
+        # the second part only is not the first's (one said in the first is the second's too).
+        shared = q.asked if at else tuple(m for m in q.asked if m not in analysed[1].asked)
         parts.append(
             replace(
                 part,
@@ -939,7 +943,7 @@ def _parts(q: Question, first: str, second: str) -> list[Question]:
                 # measure said once is asked of both parts; a part that asks when or which
                 # ("In which year was … set up, and how many members …?") asks no measure.
                 asked=part.asked
-                or (q.asked if part.noun is None and _QUANTITY_ASK_RE.search(fold(text).lower()) else ()),
+                or (shared if part.noun is None and _QUANTITY_ASK_RE.search(fold(text).lower()) else ()),
                 # "…cuối năm 2016, và đến nay còn bao nhiêu?": the part about now is not of 2016.
                 years=part.years or (() if _NOW_RE.search(fold(text).lower()) else q.years),
                 # "… giảm bao nhiêu phần trăm, còn … được giảm bao nhiêu?": the rate asked once is

@@ -355,3 +355,15 @@ def test_an_english_sentence_s_first_word_is_no_part_of_a_commune_s_name():
         "Yen Phu",
     )
     assert unknown_places("At Tan Lap ward, how many households sell vegetables?", ()) == ("Tan Lap",)
+
+
+def test_a_measure_said_only_in_the_second_part_is_not_the_first_part_s():
+    first, second = question_parts(
+        analyse("Kim ngạch xuất khẩu nông sản năm 2019 là bao nhiêu, và đề án đặt mục tiêu bao nhiêu HTX đến năm 2020?")
+    )
+    assert first.asked == () and [m.name for m in second.asked] == ["htx_count"]
+    # a measure said in the first part is the second's too
+    first, second = question_parts(
+        analyse("Doanh thu của HTX Tân Phú năm 2020 là bao nhiêu, và năm 2021 tăng bao nhiêu?")
+    )
+    assert [m.name for m in second.asked] == ["revenue"]
