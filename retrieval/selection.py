@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache, partial
@@ -400,7 +401,20 @@ def article_places(document: Document) -> list[Place]:
             # lead: the region the article reports on is the one its lead names in full.
             fuller = [p for p in lead if p.kind == "region" == places[0].kind and places[0].key in p.key.split(" + ")]
             return fuller[:1] or list(_main_district(document.text, places[0])) or places[:1]
-    return lead or _only_place(document.text)
+    return lead or _only_place(document.text) or _dominant_place(document.text)
+
+
+@lru_cache(maxsize=4096)
+def _dominant_place(text: str) -> list[Place]:
+    """Return the place an article names far more often than any other (three times or more, every
+    other at most half as often), when its lead and title name none: "Giá tăng trở lại, nông dân
+    đua nhau nuôi heo" names Đồng Nai three times and its districts and one other province once."""
+    _, mentions = place_mentions(text)
+    counts = Counter(p.key for p, _, _ in mentions)
+    ranked = counts.most_common()
+    if not ranked or ranked[0][1] < 3 or any(n * 2 > ranked[0][1] for _, n in ranked[1:]):
+        return []
+    return [next(p for p, _, _ in mentions if p.key == ranked[0][0])]
 
 
 @lru_cache(maxsize=4096)

@@ -46,7 +46,7 @@ from retrieval.units import name_key
 from retrieval.vietnamese import canonical_words, fold, has_diacritics, number_value
 
 SENTENCE_CHARS = 1500  # longer sentences are read in pieces (the cost of a sentence grows with its square)
-VERSION = "15"  # bump when extraction changes: the catalog then rebuilds every row (15: places goods are sent to)
+VERSION = "15"  # bump when extraction changes: the catalog then rebuilds every row (15: figure subjects)
 
 # The unit a count is given in, by measure.
 _COUNT_UNITS = {

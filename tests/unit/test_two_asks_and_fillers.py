@@ -367,3 +367,24 @@ def test_a_measure_said_only_in_the_second_part_is_not_the_first_part_s():
         analyse("Doanh thu của HTX Tân Phú năm 2020 là bao nhiêu, và năm 2021 tăng bao nhiêu?")
     )
     assert [m.name for m in second.asked] == ["revenue"]
+
+
+PIGLETS = (
+    "Giá tăng trở lại, nông dân đua nhau nuôi heo\n\n"
+    "Sau gần hai tháng tăng, giá heo hơi những ngày qua đã giảm nhiệt và đứng ở mức cao, nhiều người chăn nuôi bắt "
+    "đầu mua heo giống tăng đàn, đẩy giá heo giống tăng mạnh. Các doanh nghiệp và hiệp hội chăn nuôi khuyến cáo người "
+    "dân hết sức thận trọng khi tăng đàn bởi nếu bắt đầu nuôi từ bây giờ thì phải mấy tháng nữa mới xuất chuồng. "
+    "Ông Lê Văn Hai, chủ trang trại ở huyện Thống Nhất, Đồng Nai, cho biết đã mua thêm 200 con heo giống. "
+    "Theo Hiệp hội Chăn nuôi Đồng Nai, nhu cầu heo giống tăng lên rõ ràng trong hai tháng qua. "
+    "Giá heo giống trong hơn hai tháng qua đã tăng từ mức trung bình 55.000 đồng / kg lên 85.000 đồng / kg. "
+    "Nhiều hộ ở Đồng Nai và một số hộ ở Lâm Đồng đã tái đàn.\n"
+)
+
+
+def test_the_place_an_article_names_far_more_often_is_its_place(tmp_path):
+    (answer,) = _answers(
+        tmp_path,
+        {"heo.txt": PIGLETS},
+        ["Giá heo giống ở Đồng Nai trong hơn hai tháng qua đã tăng từ bao nhiêu lên bao nhiêu một ký?"],
+    )
+    assert answer.found and "55.000" in answer.text and "85.000" in answer.text
