@@ -14,6 +14,13 @@ from retrieval.selection import _destinations
 from retrieval.vietnamese import is_english
 from tests.unit.test_answering_rules import _answers
 
+
+def _one(tmp_path, article, question):
+    """Answer one question over one invented article."""
+    (answer,) = _answers(tmp_path, {"article.txt": article}, [question])
+    return answer
+
+
 DIEN_BIEN = (
     "Kinh tế tập thể tỉnh Điện Biên\n\n"
     "Trong 9 tháng đầu năm 2019, tỉnh Điện Biên thành lập mới 24 HTX. "
@@ -33,7 +40,7 @@ def test_fillers_are_no_topic_words():
 
 
 def test_a_count_asked_with_a_filler_is_answered(tmp_path):
-    (answer,) = _answers(tmp_path, {"dien_bien.txt": DIEN_BIEN}, ["Điện Biên có tất cả bao nhiêu hợp tác xã?"])
+    answer = _one(tmp_path, DIEN_BIEN, "Điện Biên có tất cả bao nhiêu hợp tác xã?")
     assert answer.found and "215 HTX" in answer.text
 
 
@@ -106,10 +113,10 @@ DROUGHT = (
 
 
 def test_the_other_side_of_a_comparison_is_read_in_its_own_words_in_the_same_article(tmp_path):
-    (answer,) = _answers(
+    answer = _one(
         tmp_path,
-        {"han.txt": DROUGHT},
-        ["Mùa hạn năm nay, Thanh Hóa và Quảng Bình mỗi tỉnh có bao nhiêu hồ chứa cạn hoặc xuống mực nước chết?"],
+        DROUGHT,
+        "Mùa hạn năm nay, Thanh Hóa và Quảng Bình mỗi tỉnh có bao nhiêu hồ chứa cạn hoặc xuống mực nước chết?",
     )
     assert answer.found and "120 hồ" in answer.text and "74 hồ" in answer.text
 
@@ -124,13 +131,11 @@ FLOOD = (
 
 
 def test_the_province_around_two_districts_compared_is_no_side(tmp_path):
-    (answer,) = _answers(
+    answer = _one(
         tmp_path,
-        {"de.txt": FLOOD},
-        [
-            "Đợt vỡ đê ở Thừa Thiên Huế (nay là thành phố Huế): huyện Phong Điền có bao nhiêu ha lúa bị ngập, "
-            "còn Quảng Điền có bao nhiêu ha chưa gieo sạ?"
-        ],
+        FLOOD,
+        "Đợt vỡ đê ở Thừa Thiên Huế (nay là thành phố Huế): huyện Phong Điền có bao nhiêu ha lúa bị ngập, "
+        "còn Quảng Điền có bao nhiêu ha chưa gieo sạ?",
     )
     assert answer.found and "800 ha" in answer.text and "320 ha" in answer.text
     assert "2.000 ha" not in answer.text  # the province's figure is no side
@@ -158,10 +163,8 @@ BUS = (
 
 
 def test_a_rate_asked_of_a_sum_is_answered_with_the_rate(tmp_path):
-    (answer,) = _answers(
-        tmp_path,
-        {"bus.txt": BUS},
-        ["Với các HTX chưa ký hợp đồng, trung tâm đang tạm ứng mấy phần trăm kinh phí trợ giá mỗi tháng?"],
+    answer = _one(
+        tmp_path, BUS, "Với các HTX chưa ký hợp đồng, trung tâm đang tạm ứng mấy phần trăm kinh phí trợ giá mỗi tháng?"
     )
     assert answer.found and "60%" in answer.text
 
@@ -176,9 +179,7 @@ PIGS = (
 
 
 def test_someone_the_sentence_before_introduced_speaks_of_its_place(tmp_path):
-    (answer,) = _answers(
-        tmp_path, {"heo.txt": PIGS}, ["Ở Ba Vì (Hà Nội) thương lái mua heo của hộ nuôi với giá bao nhiêu một ký?"]
-    )
+    answer = _one(tmp_path, PIGS, "Ở Ba Vì (Hà Nội) thương lái mua heo của hộ nuôi với giá bao nhiêu một ký?")
     assert answer.found and "31.000" in answer.text
 
 
@@ -200,10 +201,10 @@ FRUIT = (
 def test_a_place_named_tien_is_no_sum_of_money(tmp_path):
     assert not asks_money("Tiền Giang có bao nhiêu HTX?")
     assert asks_money("Tiền xây chợ là bao nhiêu?")
-    (answer,) = _answers(
+    answer = _one(
         tmp_path,
-        {"fruit.txt": FRUIT},
-        ["Liên hiệp HTX nông nghiệp Tiền Giang mỗi ngày cung ứng cho các siêu thị khoảng bao nhiêu tấn trái cây?"],
+        FRUIT,
+        "Liên hiệp HTX nông nghiệp Tiền Giang mỗi ngày cung ứng cho các siêu thị khoảng bao nhiêu tấn trái cây?",
     )
     assert answer.found and "4 tấn" in answer.text
 
@@ -245,10 +246,10 @@ RATTAN = (
 def test_an_english_question_names_the_body_before_cooperative_even_a_place_s_name(tmp_path):
     q = analyse("What dividend does the Kỳ Anh rattan and bamboo cooperative in Quảng Ngãi pay each year?")
     assert q.organisations == ("ky anh",) and [p.key for p in q.places] == ["quang ngai"]
-    (answer,) = _answers(
+    answer = _one(
         tmp_path,
-        {"may.txt": RATTAN},
-        ["What share of its revenue does the Kỳ Anh rattan and bamboo cooperative in Quảng Ngãi earn from exports?"],
+        RATTAN,
+        "What share of its revenue does the Kỳ Anh rattan and bamboo cooperative in Quảng Ngãi earn from exports?",
     )
     # the article names the province just before the body: its sentences without a place are the body's
     assert answer.found and "55%" in answer.text
@@ -305,16 +306,14 @@ def test_an_area_compared_without_its_unit_is_read_in_hectares(tmp_path):
     q = analyse("Diện tích trồng nho của Ninh Thuận so với Khánh Hòa chênh nhau thế nào?")
     assert q.quantity and q.noun == "ha"
     assert analyse("HTX nào được giao ít diện tích nhất?").noun is None  # a ranking reads the list
-    (answer,) = _answers(
-        tmp_path, {"nho.txt": GRAPES}, ["Diện tích trồng nho của Ninh Thuận so với Khánh Hòa chênh nhau thế nào?"]
-    )
+    answer = _one(tmp_path, GRAPES, "Diện tích trồng nho của Ninh Thuận so với Khánh Hòa chênh nhau thế nào?")
     # the province named before "800 ha" is its subject, not the district named after it
     assert answer.found and "5.000 ha" in answer.text and "800 ha" in answer.text
     assert "5.000 so với 800" in answer.text
 
 
 def test_an_area_asked_without_its_unit_is_answered_by_the_hectares(tmp_path):
-    (answer,) = _answers(tmp_path, {"nho.txt": GRAPES}, ["Diện tích trồng nho của Ninh Thuận là bao nhiêu?"])
+    answer = _one(tmp_path, GRAPES, "Diện tích trồng nho của Ninh Thuận là bao nhiêu?")
     assert answer.found and "5.000 ha" in answer.text
 
 
@@ -331,13 +330,11 @@ def test_how_long_asks_a_duration_and_is_a_part_of_its_own(tmp_path):
         "How much did the department pay the member of the Hòa Thuận transport cooperative, and how long was it?"
     )
     assert len(question_parts(q)) == 2
-    (answer,) = _answers(
+    answer = _one(
         tmp_path,
-        {"badge.txt": BADGE},
-        [
-            "How much did the Sóc Trăng Department of Transport pay a member of the Hòa Thuận transport cooperative "
-            "for revoking her vehicle badge, and how long was the revocation?"
-        ],
+        BADGE,
+        "How much did the Sóc Trăng Department of Transport pay a member of the Hòa Thuận transport cooperative "
+        "for revoking her vehicle badge, and how long was the revocation?",
     )
     assert answer.found and "65 triệu" in answer.text and "4 tháng" in answer.text
 
@@ -382,9 +379,7 @@ PIGLETS = (
 
 
 def test_the_place_an_article_names_far_more_often_is_its_place(tmp_path):
-    (answer,) = _answers(
-        tmp_path,
-        {"heo.txt": PIGLETS},
-        ["Giá heo giống ở Đồng Nai trong hơn hai tháng qua đã tăng từ bao nhiêu lên bao nhiêu một ký?"],
+    answer = _one(
+        tmp_path, PIGLETS, "Giá heo giống ở Đồng Nai trong hơn hai tháng qua đã tăng từ bao nhiêu lên bao nhiêu một ký?"
     )
     assert answer.found and "55.000" in answer.text and "85.000" in answer.text
