@@ -684,8 +684,9 @@ _NATIONAL_RE = re.compile(r"\b(?:ca nuoc|toan quoc|binh quan chung|nationwide)\b
 
 
 def _asked_value(q: Question, clauses: Sequence[Clause]) -> tuple[float, str, str] | None:
-    """Return the first figure of the asked measure in the clauses: its value in its unit, the
-    unit and the value as written ((3.24e9, "VND", "3,24 tỷ đồng")), if one."""
+    """Return the figure of the asked measure in the clauses (the first with the question's
+    qualifiers, else the first): its value in its unit, the unit and the value as written ((3.24e9,
+    "VND", "3,24 tỷ đồng")), if one."""
     names = {m.name for m in q.asked}
     found: list[tuple[Figure, tuple[float, str, str]]] = []
     for clause in clauses:

@@ -288,10 +288,10 @@ def _destinations(sentence: str) -> frozenset[str]:
     folded = fold(written).lower()
     if _FLOW_RE.search(folded):
         return frozenset()
-    sent = {p.key for p, start, _ in mentions if _SENT_TO_RE.search(folded[max(0, start - 60) : start])}
-    return frozenset(
-        sent - {p.key for p, start, _ in mentions if not _SENT_TO_RE.search(folded[max(0, start - 60) : start])}
-    )
+    sent: dict[str, list[bool]] = {}  # each mention of a place: after a verb that sends goods?
+    for place, start, _ in mentions:
+        sent.setdefault(place.key, []).append(bool(_SENT_TO_RE.search(folded[max(0, start - 60) : start])))
+    return frozenset(key for key, each in sent.items() if all(each))
 
 
 def _joint_with(text: str, place: Place, *, last: bool) -> list[Place]:
