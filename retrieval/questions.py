@@ -925,9 +925,10 @@ def _parts(q: Question, first: str, second: str) -> list[Question]:
     texts = (first, second + ("" if second.endswith("?") else "?"))
     analysed = [analyse(text) for text in texts]
     for at, (text, part) in enumerate(zip(texts, analysed, strict=True)):
-        # "… kim ngạch xuất khẩu là bao nhiêu, và … đặt mục tiêu bao nhiêu HTX?": a measure said in
-        # the second part only is not the first's (one said in the first is the second's too).
-        shared = q.asked if at else tuple(m for m in q.asked if m not in analysed[1].asked)
+        # "… kim ngạch xuất khẩu là bao nhiêu, và … đặt mục tiêu bao nhiêu HTX?": a count said in the
+        # second part only is not the first's; an amount may be ("tổng kinh phí dự tính là bao nhiêu,
+        # còn … vốn đầu tư khoảng bao nhiêu?"), and one said in the first is the second's too.
+        shared = q.asked if at else tuple(m for m in q.asked if not (m.counted and m in analysed[1].asked))
         parts.append(
             replace(
                 part,
