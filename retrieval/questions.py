@@ -506,8 +506,9 @@ def analyse(text: str) -> Question:
     # sentence without one does not answer it. Elsewhere "ban đầu", "lớn nhất" ask a name.
     owners = tuple(dict.fromkeys(t for t in canonical_words(match_text) if t in ("htx", "tht", "qtdnd")))
     quantity = quantity or (intent in ("compare", "trend", "rank") and bool(asked or owners or measures))
-    area = None if asked or english else counted_noun(text) or _area_noun(text, quantity, intent)
-    if area and not counted_noun(text):
+    # A noun counted ("bao nhiêu ha"), else an area asked without its unit (read below in hectares).
+    area = None if asked or english else counted or _area_noun(text, quantity, intent)
+    if area and not counted:
         # "Diện tích trồng nho … là bao nhiêu?": the hectares say the area ("có hơn 5.000 ha nho").
         terms = {t: w for t, w in terms.items() if t not in ("dien", "tich")}
         pairs = {pair for pair in pairs if not {"dien", "tich"} & set(pair.split("_"))}

@@ -174,6 +174,11 @@ _SYLLABLE_RE = re.compile(
 )
 
 
+def _foreign(tokens: list[str]) -> int:
+    """Count the tokens that are English words or that no Vietnamese syllable spells."""
+    return sum(1 for t in tokens if t in _ENGLISH_WORDS or not _SYLLABLE_RE.fullmatch(fold(t)))
+
+
 def is_english(text: str) -> bool:
     """Guess whether a question is written in English rather than Vietnamese."""
     tokens = [t for t in words(text) if not t.isdigit()]
@@ -183,7 +188,7 @@ def is_english(text: str) -> bool:
     if not has_diacritics(text):
         # Words no Vietnamese syllable spells weigh as English ones: "Vietnam's first mango
         # shipment … weighed roughly how many tonnes?" names few words of the list.
-        foreign = sum(1 for t in tokens if t in _ENGLISH_WORDS or not _SYLLABLE_RE.fullmatch(fold(t)))
+        foreign = _foreign(tokens)
         if foreign >= 4 and foreign / len(tokens) >= 0.6:
             return True
     if has_diacritics(text):
@@ -195,6 +200,6 @@ def is_english(text: str) -> bool:
         # outnumber those with ("How many tonnes of vegetables a day does the Phước Thịnh
         # cooperative in Tây Ninh supply …?").
         plain = [t for t in tokens if not has_diacritics(t)]
-        foreign = sum(1 for t in plain if t in _ENGLISH_WORDS or not _SYLLABLE_RE.fullmatch(fold(t)))
+        foreign = _foreign(plain)
         return foreign >= 6 and foreign / len(plain) >= 0.6 and foreign >= 2 * (len(tokens) - len(plain))
     return hits >= 2 and hits / len(tokens) >= 0.3
