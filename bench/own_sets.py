@@ -56,6 +56,8 @@ SETS = {
     "heldout11": REPO / "tests" / "data" / "questions_heldout11.jsonl",  # scored only
     "tuning14": REPO / "tests" / "data" / "questions_tuning14.jsonl",  # every kind (helper-written)
     "heldout12": REPO / "tests" / "data" / "questions_heldout12.jsonl",  # scored only
+    "tuning15": REPO / "tests" / "data" / "questions_tuning15.jsonl",  # every kind (helper-written)
+    "heldout13": REPO / "tests" / "data" / "questions_heldout13.jsonl",  # scored only
     "heldout": REPO / "tests" / "data" / "questions_heldout.jsonl",
     "dev": SHARED / "eval" / "questions.jsonl",
 }

@@ -38,6 +38,8 @@ FLOORS = {
     "heldout11": 0.3,
     "tuning14": 0.5,
     "heldout12": 0.3,
+    "tuning15": 0.4,
+    "heldout13": 0.4,
 }
 
 
