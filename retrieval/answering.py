@@ -280,6 +280,21 @@ class ExtractiveAnswerer:
             if isinstance(part_pick, Selection):
                 taken = {c.text for c in found}
                 found.append(next((c for c in part_pick.clauses if c.text not in taken), part_pick.clauses[0]))
+        if len(found) == 2 and found[0].document.id != found[1].document.id:
+            # An article reprinted under another id: a part's sentence is read in the article the
+            # other part's comes from when it says it too, so that one article answers both.
+            for part_at, other_at in ((1, 0), (0, 1)):
+                twin = next(
+                    (
+                        c
+                        for c in candidates
+                        if c.document.id == found[other_at].document.id and c.text == found[part_at].text
+                    ),
+                    None,
+                )
+                if twin is not None:
+                    found[part_at] = twin
+                    break
         articles = {c.document.id for c in found}
         if len(found) == 2 and (len(articles) == 1 or isinstance(pick, Refusal)):
             # Every sentence each part quotes (a who / what part may quote two).
@@ -636,7 +651,11 @@ def parts_quoted(found: Sequence[Clause], every: Sequence[Clause], whole: Sequen
     first, so that the three quoted never leave a part unanswered, then the whole question's
     (``whole``, unless its best is a part's already), then the parts' others; in article order."""
     clauses = [*found, *every] if not whole or whole[0].text in {c.text for c in found} else [*found, *whole, *every]
-    unique = list({c.text: c for c in clauses}.values())[:3]
+    unique: list[Clause] = []  # a part's own clause, not another article's of the same text
+    for clause in clauses:
+        if all(clause.text != c.text for c in unique):
+            unique.append(clause)
+    unique = unique[:3]
     order = {doc: i for i, doc in enumerate(dict.fromkeys(c.document.id for c in unique))}
     return sorted(unique, key=lambda c: (order[c.document.id], c.document.text.find(c.text[:60])))
 

@@ -193,12 +193,25 @@ def _english_noun(text: str) -> str | None:
     return tokens[0] if tokens else None
 
 
+_EN_MONTHS = ("january february march april may june july august september october november december").split()
+# "7 September", "September 7" or a month alone; "may" only with a day or a year ("May 2019").
+_EN_MONTH_RE = re.compile(
+    r"\b(?:(\d{1,2})(?:st|nd|rd|th)? (?:of )?)?(january|february|march|april|june|july|august|september|"
+    r"october|november|december|may(?= \d))(?: (\d{1,2})(?:st|nd|rd|th)?\b)?\b"
+)
+
+
 def _translate(text: str) -> str:
     """Return an English question with its domain words followed by their Vietnamese terms."""
     # The places are read by the place model: "Mekong Delta and Southeast region" is no topic.
     lowered = REGION_NAMES_RE.sub(" ", " ".join(re.findall(r"[a-z0-9'-]+", text.lower())))
     extra = [_PHRASES[m.group(1)] for m in _PHRASE_RE.finditer(lowered)]
     extra += [_GLOSSARY[w] for w in re.findall(r"[a-z-]+", _PHRASE_RE.sub(" ", lowered)) if w in _GLOSSARY]
+    # A month as the articles write it: "in June" is "tháng 6", "on 7 September" is "7/9".
+    for match in _EN_MONTH_RE.finditer(lowered):
+        month = _EN_MONTHS.index(match.group(2)) + 1
+        day = match.group(1) or match.group(3)
+        extra.append(f"tháng {month}" + (f" {day}/{month}" if day else ""))
     # …and named as the articles name them, in their order, for the search (the topic drops them).
     extra += [f"vùng {place.name}" for place in find_places(text) if place.kind == "region"]
     return text + " " + " ".join(extra)

@@ -1373,11 +1373,14 @@ def _ranker_probabilities(q: Question, candidates: Sequence[Clause]) -> dict[str
 def _measure_figures(q: Question, clause: Clause) -> list[Figure]:
     """Return the clause's figures of the asked measures, about the asked place when one is asked."""
     names = {m.name for m in q.asked}
+    # A sentence that names the body asked and no place is about the body, where its article places
+    # it (see _anchored): "Bây giờ riêng HTX khoai deo Hải Ninh … thu lãi từ 250-300 triệu đồng".
+    anchored = bool(q.places) and not find_places(clause.sentence) and _anchored(q, clause)
     return [
         f
         for f in clause.figures
         if f.measure in names
-        and (not q.places or any(place_ok(p, clause.figure_subject(f.position)) for p in q.places))
+        and (not q.places or anchored or any(place_ok(p, clause.figure_subject(f.position)) for p in q.places))
     ]
 
 
