@@ -247,7 +247,8 @@ _STOP_PHRASES = re.compile(
     r"difference|between|versus|vs|nguoi dung dau|who heads|"
     # Fillers that say "all", "now", "each", "please": no topic ("có tất cả bao nhiêu HTX").
     r"tat ca|tong cong|toan bo|ca thay|hien tai|hien gio|luc do|luc ay|khi do|khi ay|xap xi|cu the|"
-    r"lan luot|moi ben|giup|gium|nhe|thi tran|phan tram|"
+    r"lan luot|moi ben|giup|gium|nhe|thi tran|phan tram|chuyen khac|cau khac|viec khac|"
+    r"(?:cho|xin)(?: toi| minh| em| phep)? hoi|"
     # "Vùng nào…", "Địa phương nào…": the places asked about, which the place model reads.
     r"(?:vung|khu vuc|dia phuong|tinh thanh) nao|which (?:region|area|locality|localities|province)s?)\b"
 )

@@ -653,7 +653,8 @@ def _select(
             safe += [c for c in candidates if c not in safe and c.document.id in articles and _names_a_body(c.sentence)]
         candidates = safe
 
-    numeric = q.quantity or bool(q.asked)
+    # "… đã góp vốn thành lập công ty nào?": a name is asked; the measure named is a topic word.
+    numeric = q.quantity or (bool(q.asked) and q.intent != "which")
     if numeric and q.organisations and q.head and not q.asked and not q.noun:
         # Something asked of one named body ("Vườn chuối … của HTX X rộng bao nhiêu?"): a figure
         # beside the noun asked ("vườn chuối … 87ha"), never any figure of its article.
@@ -685,7 +686,7 @@ def _select(
         if not rates:
             return Refusal("measure")
         candidates, stated = rates, True
-    elif q.asked:
+    elif q.asked and numeric:
         stating = [c for c in candidates if _measure_figures(q, c)]
         wanted = q.qualifiers & DECISIVE
         if wanted and all(m.counted for m in q.asked) and not asks_twice(q):
@@ -739,6 +740,7 @@ def _select(
     role_pattern = _role_pattern(roles, q)
     role_required = role_pattern is not None and bool(_COOPERATIVE_ROLE_RE.search(asked_text)) and not q.english
     when_asked = bool(_WHEN_ASKED_RE.search(_folded(q.text)))
+    kind_asked = _body_kind_asked(asked_text)
     spelled = question_spellings(q)
     scored = []
     for clause in candidates:
@@ -823,6 +825,10 @@ def _select(
         # "… là xe của hợp tác xã nào?", "which cooperative …": the answer names a cooperative other
         # than those the question names, when any sentence read does.
         naming = [i for i in scored if _names_a_body(i[2].sentence, q.organisations)]
+        scored = naming or scored
+    if not domain and kind_asked is not None:
+        # "… thành lập công ty nào?": the sentence that names a company the question does not.
+        naming = [i for i in scored if _names_new_body(kind_asked, i[2].sentence, asked_text)]
         scored = naming or scored
     best_score, _, best = scored[0]
 
@@ -1069,6 +1075,55 @@ def _comparable(
 
 _PERSON_ASKED_RE = re.compile(r"\b(ai|nguoi nao|who|whom)\b")
 # "Ai là giám đốc HTX X?", "Giám đốc HTX X tên là gì?": a role, and a name asked.
+# The kind of body other than a cooperative (see _BODY_ASKED_RE) a "which" question asks ("công ty
+# nào", "which brand"), and how articles write it.
+_BODY_KINDS = {
+    "cong ty": "công ty",
+    "doanh nghiep": "doanh nghiệp",
+    "to hop tac": "tổ hợp tác|tht",
+    "tht": "tổ hợp tác|tht",
+    "lien hiep": "liên hiệp",
+    "nha may": "nhà máy",
+    "thuong hieu": "thương hiệu",
+    "ngan hang": "ngân hàng",
+    "sieu thi": "siêu thị",
+    "company": "công ty",
+    "brand": "thương hiệu",
+}
+_BODY_KIND_ASKED_RE = re.compile(
+    r"\b(?:(" + "|".join(k for k in _BODY_KINDS if k not in ("company", "brand")) + r") nao"
+    r"|which (company|brand))\b"
+)
+
+
+def _body_kind_asked(folded_question: str) -> str | None:
+    """Return how articles write the kind of body a question asks by "nào" / "which", if any."""
+    match = _BODY_KIND_ASKED_RE.search(folded_question)
+    return _BODY_KINDS[match.group(1) or match.group(2)] if match else None
+
+
+@lru_cache(maxsize=4096)
+def _names_new_body(kind: str, sentence: str, folded_question: str) -> bool:
+    """Tell whether ``sentence`` names a body of ``kind`` ("Công ty Happy Coco", "Hợp tác xã (HTX)
+    Nông nghiệp … Hoà Hiệp Bắc") whose name the question does not already hold: the name a "which"
+    question asks. The name is the capitalised words after the kind and its trades."""
+    asked = set(folded_question.split())
+    for match in re.finditer(rf"(?i:\b(?:{kind}))(?:\s*\([^)]{{1,12}}\))?((?:\s+[^\s,.;:()]+){{1,10}})", sentence):
+        tokens = match.group(1).split()
+        start = next((i for i, t in enumerate(tokens[:7]) if t[0].isupper() or t[0].isdigit()), None)
+        if start is None:
+            continue
+        name = []
+        for token in tokens[start : start + 4]:
+            if not (token[0].isupper() or token[0].isdigit()):
+                break
+            name.append(token)
+        folded = set(_folded(" ".join(name)).split())
+        if folded and not folded <= asked and not all(t.isdigit() for t in folded):
+            return True
+    return False
+
+
 _NAME_ASKED_RE = re.compile(r"\b(ai|nguoi nao|ten (?:la )?gi|ho ten|who|whom|name)\b")
 # "Người đứng đầu HTX X là ai?": any head of a body.
 _HEAD_ROLE_RE = re.compile(r"\b(nguoi dung dau|lanh dao|head|leader|leads)\b")
