@@ -554,7 +554,10 @@ def analyse(text: str) -> Question:
 
 
 # "A và B, mỗi loại (bên, nơi) bao nhiêu?": each of two sides asked.
-_EACH_SIDE_RE = re.compile(r"\b(?:moi|tung) (?:loai|ben|noi|nhom|khoan)\b|\beach of (?:them|the two)\b")
+_EACH_SIDE_RE = re.compile(
+    r"\b(?:moi|tung) (?:loai|ben|noi|nhom|khoan|xa|huyen|tinh|thon|phuong|dia phuong|vung|du an|tuyen|mo hinh)\b"
+    r"|\beach of (?:them|the two)\b"
+)
 _EACH_BOUNDARY_RE = re.compile(r"[;:.?!]|\b(?:giua|thi|between)\b")
 _SIDE_CONNECTOR_RE = re.compile(r"\b(?:hay|hoac|so voi|or|versus|vs|compared with|compared to)\b")
 _SIDE_BOUNDARY_RE = re.compile(r"[,;:.?!]|\b(?:giua|thi|between)\b")
@@ -599,7 +602,9 @@ def compare_sides(text: str) -> tuple[tuple[str, ...], ...]:
         return ()
     # "A …, so với B thì …": the comma before the connector does not end side A.
     before = boundary.split(folded[: connector.start()].rstrip(" ,"))[-1]
-    after = _SIDE_BOUNDARY_RE.split(folded[connector.end() :].lstrip(" ,"))[0]
+    # "xã A và xã B mỗi xã có bao nhiêu HTX": side B ends where "mỗi" begins.
+    end = each.start() if each is not None and each.start() > connector.end() else len(folded)
+    after = _SIDE_BOUNDARY_RE.split(folded[connector.end() : end].lstrip(" ,"))[0]
     left = [w for w in dict.fromkeys(canonical_words(before)) if w not in _SIDE_STOPWORDS]
     right = [w for w in dict.fromkeys(canonical_words(after)) if w not in _SIDE_STOPWORDS]
     only_left = tuple(w for w in left if w not in right)

@@ -889,7 +889,11 @@ def _select(
                 None,
             )
             if extra is not None:
-                chosen.append(extra)
+                # A side named only in the sentence before is quoted with it, so the reader sees
+                # which side the figure is of.
+                own = set(canonical_words(extra.text))
+                previous = _previous_sentence(extra, placed) if not set(side) & own else None
+                chosen += [c for c in (previous, extra) if c is not None and all(c.text != e.text for e in chosen)]
         chosen = sorted(
             chosen, key=lambda c: (c.passage.doc_id != best.passage.doc_id, c.document.text.find(c.text[:60]))
         )
@@ -1886,9 +1890,27 @@ def _role_pattern(roles: set[str], q: Question) -> re.Pattern[str] | None:
 
 
 def _side_share(clause: Clause, side: Sequence[str]) -> float:
-    """Return the share of one side's words ("A hay B") that the clause holds."""
+    """Return the share of one side's words ("A hay B") that the clause holds, or that the sentence
+    before it holds when the clause names no place and goes on from it ("Chị Tâm - Chủ tịch Hội
+    LHPN xã Bình Lộc cho biết: … Trong số 5 HTX trên địa bàn thì …")."""
+    if not side:
+        return 0.0
     own = set(canonical_words(clause.text))
-    return sum(1 for w in side if w in own) / len(side) if side else 0.0
+    share = sum(1 for w in side if w in own) / len(side)
+    before = _sentences_before(clause.context[-800:]) if clause.context else ()
+    if share < 0.5 and before and not find_places(clause.sentence) and _goes_on(clause.sentence):
+        previous = set(canonical_words(before[-1]))
+        share = max(share, sum(1 for w in side if w in previous) / len(side))
+    return share
+
+
+# A sentence that goes on from the one before: it opens by narrowing or by pointing back
+# ("Trong số …", "Trong đó …", "Riêng …", "Hiện …", a quote).
+_GOES_ON_RE = re.compile(r"^(?:trong so|trong do|rieng|hien|hien nay|con|ngoai ra|dong thoi|cu the)\b")
+
+
+def _goes_on(sentence: str) -> bool:
+    return bool(_GOES_ON_RE.match(_folded(sentence).lstrip(" \"“”'"))) or bool(_ELABORATES_RE.match(_folded(sentence)))
 
 
 def _figure_near(term_weights: dict[str, float], text: str, reach: int = 3) -> float:

@@ -1,5 +1,6 @@
 """A "which company" question answered with the company's name, even when it names a measure
-("góp vốn"), and the polite openings that are no topic words (invented articles)."""
+("góp vốn"), the polite openings that are no topic words, and each of two communes with the
+sentence that names it (invented articles)."""
 
 from retrieval.questions import analyse
 from tests.unit.test_answering_rules import _answers
@@ -27,3 +28,23 @@ def test_polite_openings_and_a_change_of_subject_are_no_topic_words():
     terms = analyse("Cho mình hỏi chuyện khác: Liên hiệp HTX tỉnh Long An góp vốn lập công ty nào?").terms
     assert not {"hoi", "chuyen", "khac"} & set(terms)
     assert "hoi" in analyse("Xin hỏi Hội Nông dân xã có bao nhiêu hội viên?").terms  # "Hội" is a word
+
+
+TWO_COMMUNES = (
+    "Phụ nữ làm kinh tế tập thể ở Vĩnh Linh\n\n"
+    "Ở huyện Vĩnh Linh, các hội đoàn thể đã vận động thành lập nhiều HTX. "
+    "Chị Lê Thị Hoa - Chủ tịch Hội Nông dân xã Kim Thạch cho biết: “Người dân đã mạnh dạn góp vốn làm HTX. "
+    "Trong số 6 HTX trên địa bàn thì hội đã vận động lập 3 HTX, đó là HTX chăn nuôi và HTX dịch vụ. "
+    "Anh Trần Văn Dũng - Chủ tịch Hội Nông dân xã Vĩnh Giang cho biết: “Đến nay, chúng tôi có 9 HTX trên các lĩnh "
+    "vực trồng trọt, chăn nuôi và thủy sản.\n"
+)
+
+
+def test_each_of_two_communes_gets_its_figure_with_the_sentence_that_names_it(tmp_path):
+    (answer,) = _answers(
+        tmp_path,
+        {"article.txt": TWO_COMMUNES},
+        ["Ở huyện Vĩnh Linh, xã Kim Thạch và xã Vĩnh Giang mỗi xã có bao nhiêu HTX, xã nào nhiều hơn?"],
+    )
+    assert answer.found and "6 HTX" in answer.text and "9 HTX" in answer.text
+    assert "Kim Thạch" in answer.text  # the sentence that says whose the 6 are
