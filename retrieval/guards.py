@@ -15,7 +15,11 @@ MAX_QUESTION_CHARS = 2000
 _INSTRUCTION_RE = re.compile(
     r"\b(bo qua|hay (?:tra loi|noi|quen|dong vai|bia|khang dinh|viet|xac nhan|gia vo|in ra|liet ke)|tra loi rang|"
     r"noi rang|noi la|cu noi|phai noi|ban phai|tra loi ngan|khong trich|dung trich|khong can (?:trich|nguon)|"
-    r"quen (?:het|moi|cac|di|tat ca)|dong vai|huong dan (?:truoc|tren|he thong)|quy tac|luat le|che do|chi thi|"
+    r"quen (?:het|moi|cac|di|tat ca)|dong vai|huong dan (?:truoc|tren|he thong)|"
+    # "quy tắc", "chế độ", "chỉ thị" as orders to the bot, not a policy or "Chỉ thị số 27-CT/TU"
+    r"(?:cac|moi|nhung|tat ca) (?:quy tac|luat le)|quy tac (?:moi|cua ban|he thong)|"
+    r"che do (?:moi|nha phat trien|developer|quan tri|khong gioi han)|"
+    r"chi thi (?:he thong|moi|sau|nay|tren|truoc|cua toi|cho ban)|"
     r"gia su ban|ban la (?:tro ly|mot)|tro ly khong|he thong moi|in ra|"
     r"ignore|disregard|forget|pretend|you are now|act as|system prompt|say that|answer that|answer only|"
     r"instructions?|jailbreak)\b"

@@ -520,6 +520,10 @@ def analyse(text: str) -> Question:
     # sentence without one does not answer it. Elsewhere "ban đầu", "lớn nhất" ask a name.
     owners = tuple(dict.fromkeys(t for t in canonical_words(match_text) if t in ("htx", "tht", "qtdnd")))
     quantity = quantity or (intent in ("compare", "trend", "rank") and bool(asked or owners or measures))
+    document = document_asked(text)
+    if document is not None:
+        # "… thực hiện chỉ thị số mấy …?": the number of a document is its name, not a quantity.
+        asked, measures, quantity, intent = (), (), False, "which"
     # A noun counted ("bao nhiêu ha"), else an area asked without its unit (read below in hectares).
     area = None if asked or english else counted or _area_noun(text, quantity, intent)
     if area and not counted:
@@ -551,6 +555,30 @@ def analyse(text: str) -> Question:
         nation=not places and bool(NATION_RE.search(" ".join(canonical_words(match_text)))),
         sides=compare_sides(text) if intent == "compare" and len(places) < 2 else (),
     )
+
+
+# A document's number asked: "nghị quyết số mấy", "theo quyết định số bao nhiêu", "which decree".
+_DOCUMENT_ASKED_RE = re.compile(
+    r"\b(nghi quyet|chi thi|quyet dinh|ke hoach|thong tu|nghi dinh|cong van|ket luan|thong bao)"
+    r"(?: \w+){0,2}? so (?:may|bao nhieu|nao|gi)\b"
+    r"|\bwhich (resolution|directive|decision|decree|circular) number\b"
+)
+_DOCUMENT_KINDS = {
+    "resolution": "nghi quyet",
+    "directive": "chi thi",
+    "decision": "quyet dinh",
+    "decree": "nghi dinh",
+    "circular": "thong tu",
+}
+
+
+def document_asked(text: str) -> str | None:
+    """Return the folded kind of document whose number a question asks ("chi thi" for "chỉ thị số
+    mấy"), if any."""
+    match = _DOCUMENT_ASKED_RE.search(fold(nfc(text).lower()))
+    if match is None:
+        return None
+    return match.group(1) or _DOCUMENT_KINDS[match.group(2)]
 
 
 # "A và B, mỗi loại (bên, nơi) bao nhiêu?": each of two sides asked.

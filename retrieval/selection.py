@@ -34,7 +34,7 @@ from retrieval.measures import (
 from retrieval.models import Document, Passage
 from retrieval.periods import period_for, period_key, years
 from retrieval.places import Place, find_places, place_mentions, situate, within
-from retrieval.questions import NATION_RE, Question, organisations
+from retrieval.questions import NATION_RE, Question, document_asked, organisations
 from retrieval.sentence_ranker import asks_quantity, default_ranker
 from retrieval.units import admin_map
 from retrieval.vietnamese import (
@@ -826,6 +826,11 @@ def _select(
         # than those the question names, when any sentence read does.
         naming = [i for i in scored if _names_a_body(i[2].sentence, q.organisations)]
         scored = naming or scored
+    document = document_asked(q.text)
+    if not domain and document is not None:
+        # "… chỉ thị số mấy …?": the sentence that gives such a document's number ("Chỉ thị số 27-CT/TU").
+        numbered = [i for i in scored if re.search(rf"\b{document} so \d", _folded(i[2].sentence))]
+        scored = numbered or scored
     if not domain and kind_asked is not None:
         # "… thành lập công ty nào?": the sentence that names a company the question does not.
         naming = [i for i in scored if _names_new_body(kind_asked, i[2].sentence, asked_text)]
