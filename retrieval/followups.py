@@ -161,7 +161,12 @@ def _merge(base: str, question: str) -> str:
         inherited.append(("ở " if not _english(question) else "in ") + old_places[0].label())
     old_years = years(base)
     if old_years and not new_years:
-        inherited.append(("năm " if not _english(question) else "in ") + str(old_years[0]))
+        # "… đến năm 2025 phấn đấu có bao nhiêu HTX? — Trong số đó …": the year of a plan stays one.
+        planned = bool(_PLAN_RE.search(" ".join(canonical_words(base))))
+        if _english(question):
+            inherited.append(("by " if planned else "in ") + str(old_years[0]))
+        else:
+            inherited.append(("theo kế hoạch đến năm " if planned else "năm ") + str(old_years[0]))
     if not question_measures(own) and not re.search(r"\b(bao nhieu|how many|how much)\b", folded):
         measures = question_measures(base)
         if measures and len(words) <= 3:
@@ -169,6 +174,7 @@ def _merge(base: str, question: str) -> str:
     return f"{own} {' '.join(inherited)}?".replace("  ", " ") if inherited else question
 
 
+_PLAN_RE = re.compile(r"\b(phan dau|muc tieu|chi tieu|ke hoach|target|plan|plans|planned|aim|aims)\b")
 _UNKNOWN_MENTION_RE = re.compile(
     rf"\b(?:[Hh]uyện|[Tt]ỉnh|[Tt]hành phố|[Tt]hị xã|[Qq]uận|(?<![Tt]ác )[Xx]ã|[Pp]hường|[Tt]hị trấn)\s+"
     rf"([{CAPITALS}]\S*(?:\s+[{CAPITALS}]\S*){{0,3}})"
