@@ -473,7 +473,7 @@ class ExtractiveAnswerer:
         for (label, text), key in zip(bodies, q.organisations, strict=True):
             side = analyse(text)
             sides.append((label, replace(side, intent="lookup", organisations=(key,), sides=()), None))
-        return self._compare_sides(q, passages, sides)
+        return self._compare_sides(q, passages, sides, named=True)
 
     def _compare_owners(self, q: Question, passages: list[Passage]) -> Answer:
         """A comparison of cooperatives with cooperative groups (or funds) in the same place."""
@@ -486,8 +486,16 @@ class ExtractiveAnswerer:
         return self._compare_sides(q, passages, [(labels[o], replace(q, owner=o), None) for o in owners])
 
     def _compare_sides(
-        self, q: Question, passages: list[Passage], sides: Sequence[tuple[str, Question, Place | None]]
+        self,
+        q: Question,
+        passages: list[Passage],
+        sides: Sequence[tuple[str, Question, Place | None]],
+        *,
+        named: bool = False,
     ) -> Answer:
+        """Each side asked on its own, quoted with its citation and period, then which is larger.
+        ``named``: each side is a body asked by name; one clause given for both that names neither
+        gives way to the clauses that name each ("hợp tác xã Vững Mạnh được giao 851,8 ha")."""
         lines: list[str] = []
         citations: list[Citation] = []
         missing: list[tuple[str, Place | None]] = []
@@ -504,6 +512,17 @@ class ExtractiveAnswerer:
             )
             candidates = self._candidates(own + [p for p in passages if p.chunk_id not in {o.chunk_id for o in own}])
             picked.append((label, sub, place, candidates, self._pick(sub, candidates)))
+        quoted = [p.clauses[0] for *_, p in picked if isinstance(p, Selection)]
+        if named and len(quoted) == len(picked) == 2 and quoted[0].text == quoted[1].text:
+            # Two bodies answered by one clause that does not name them both ("toàn bộ diện tích
+            # nuôi nghêu rộng 1.000 ha"): each side is read in the clauses that name it.
+            again = []
+            for label, sub, place, candidates, pick in picked:
+                naming = [c for c in candidates if any(_names(key, c.text) for key in sub.organisations)]
+                if naming and not all(_names(key, quoted[0].text) for s in picked for key in s[1].organisations):
+                    pick = self._pick(sub, naming)
+                again.append((label, sub, place, candidates, pick))
+            picked = again
         found = [pick for *_, pick in picked if isinstance(pick, Selection)]
         for label, sub, place, candidates, pick in picked:
             if isinstance(pick, Refusal) and found:
@@ -658,6 +677,11 @@ def parts_quoted(found: Sequence[Clause], every: Sequence[Clause], whole: Sequen
     unique = unique[:3]
     order = {doc: i for i, doc in enumerate(dict.fromkeys(c.document.id for c in unique))}
     return sorted(unique, key=lambda c: (order[c.document.id], c.document.text.find(c.text[:60])))
+
+
+def _names(key: str, text: str) -> bool:
+    """Tell whether ``text`` names the body whose folded name is ``key``."""
+    return re.search(rf"\b{re.escape(key)}\b", " ".join(canonical_words(text))) is not None
 
 
 def _leans_on_first(part: Question) -> bool:

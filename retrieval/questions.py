@@ -781,13 +781,13 @@ _ORGANISATION_RE = re.compile(
 # Words that end a body's trade words: "các HTX ở Chợ Đồn" names a place, not a body.
 _NOT_TRADE = frozenset(
     "o tai cua tren thuoc trong va co la huyen tinh xa thanh pho tp quan phuong thi tran vung nam thang "
-    "nao gi bao nhieu may so nhu hay hoac voi cho den tu hien da dang se duoc bi nhung cac mot".split()
+    "nao gi bao nhieu may so nhu hay hoac voi cho den tu hien da dang se duoc bi nhung cac mot moi tung".split()
 )
 
 
 _NOT_TRADE_ACCENTED = frozenset(
     "ở tại của trên thuộc trong và có là huyện tỉnh xã thành phố tp quận phường thị trấn vùng năm tháng "
-    "nào gì bao nhiêu mấy số như hay hoặc với cho đến từ hiện đã đang sẽ được bị những các một".split()
+    "nào gì bao nhiêu mấy số như hay hoặc với cho đến từ hiện đã đang sẽ được bị những các một mỗi từng".split()
 )
 
 

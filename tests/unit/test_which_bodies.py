@@ -1,7 +1,7 @@
 """A "which company" question answered with the company's name, even when it names a measure
 ("góp vốn"), the polite openings that are no topic words, and each of two communes with the
 sentence that names it; the number of a document asked; a follow-up keeping the plan its year
-was of (invented articles)."""
+was of; two bodies compared each with its own figure (invented articles)."""
 
 from retrieval.questions import analyse
 from tests.unit.test_answering_rules import _answers
@@ -91,3 +91,20 @@ def test_a_narrowing_follow_up_keeps_the_plan_its_year_was_of():
     assert "target" in analyse(standalone).qualifiers
     actual = [{"role": "user", "content": "Năm 2020 huyện Mộc Châu có bao nhiêu HTX?"}]
     assert "kế hoạch" not in resolve_followup("Trong số đó có bao nhiêu HTX nông nghiệp?", actual)
+
+
+CLAM_COOPERATIVES = (
+    "Giao bãi bồi cho hợp tác xã nuôi nghêu ở Kiên Lương\n\n"
+    "Ông Năm khẳng định toàn bộ diện tích nuôi nghêu rộng 2.000 ha nói trên đều được giao cho hợp tác xã. "
+    "Hợp tác xã Tân Phước và hợp tác xã Hòa Thịnh đều nuôi nghêu trên bãi bồi ven biển. "
+    "Cụ thể, hợp tác xã Tân Phước được giao 500 ha; hợp tác xã Hòa Thịnh được giao 700 ha bãi bồi.\n"
+)
+
+
+def test_two_bodies_compared_are_not_both_given_one_figure_that_names_neither(tmp_path):
+    (answer,) = _answers(
+        tmp_path,
+        {"article.txt": CLAM_COOPERATIVES},
+        ["Ở Kiên Lương, HTX Tân Phước và HTX Hòa Thịnh mỗi HTX được giao bao nhiêu ha bãi bồi để nuôi nghêu?"],
+    )
+    assert answer.found and "500 ha" in answer.text and "700 ha" in answer.text, answer.text
