@@ -423,6 +423,8 @@ def not_a_plan(folded: str) -> str:
 def question_qualifiers(text: str) -> frozenset[str]:
     """Return the qualifiers a question asks for: new, target, dissolved, negative."""
     folded = " " + not_a_plan(" ".join(_tokens(text))) + " "
+    # "new-model cooperatives" are "HTX kiểu mới", of any age: no count of new ones.
+    folded = re.sub(r"\bnew (?:model|type|style|generation)\b", "kieu moi", folded)
     found = {name for name, pattern in _QUALIFIER_RES.items() if pattern.search(folded)}
     if re.search(r"\b(den nam|toi nam|by) (20[2-9]\d)\b", folded) and re.search(
         r"\b(phan dau|se|muc tieu|target)\b", folded

@@ -1,6 +1,6 @@
 """English months read as the articles write them, and each part of a two-part question keeping
 its own clause when another article reprints the same sentence, and a figure of a body asked by
-name in a sentence that names no place."""
+name in a sentence that names no place; "new-model" cooperatives, of any age."""
 
 from retrieval.answering import parts_quoted
 from retrieval.questions import analyse
@@ -46,3 +46,10 @@ def test_a_figure_of_the_body_asked_is_its_own_where_its_article_places_it(tmp_p
         ["HTX mây tre Phú Vinh ở huyện Chương Mỹ (Hà Nội) lãi mỗi năm khoảng bao nhiêu?"],
     )
     assert answer.found and "400 triệu" in answer.text
+
+
+def test_new_model_cooperatives_are_no_count_of_new_ones():
+    asked = analyse("How many effective new-model cooperatives did the Deputy Prime Minister want by 2020?")
+    assert "new" not in asked.qualifiers and "target" in asked.qualifiers
+    assert "kiểu mới" in asked.search_text
+    assert "new" in analyse("How many new cooperatives were set up in 2020?").qualifiers
