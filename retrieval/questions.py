@@ -290,7 +290,9 @@ _TREND_RE = re.compile(
     # "tăng thế nào", "giảm ra sao", "phát triển như thế nào": how a figure moved
     r"(?:tang|giam|phat trien|bien chuyen|chuyen bien)(?: len| xuong)? (?:the nao|ra sao|nhu the nao)|"
     # "tăng bao nhiêu so với năm 2018", "so với cuối năm 2020": a figure against an earlier year
-    r"(?:tang|giam)(?: them)? bao nhieu(?: \S+){0,4} so voi|so voi (?:cuoi |dau )?(?:nam|thang) \d{4}|"
+    # ("… tăng bao nhiêu phần trăm, so với mức VCCI đề xuất": another side, no earlier time)
+    r"(?:tang|giam)(?: them)? bao nhieu(?: \S+){0,4} so voi (?=nam|thang|cung ky|ky|truoc|dau|cuoi|luc|hoi|\d)|"
+    r"so voi (?:cuoi |dau )?(?:nam|thang) \d{4}|"
     r"(?:by )?how much (?:\S+ ){0,10}(?:increase|decrease|rise|grow|decline|drop|fall)|"
     # "tăng gấp mấy lần", "how many times over"
     r"(?:gap|tang|giam) (?:may|bao nhieu) lan|how many times|how many fold|"
@@ -593,6 +595,7 @@ _SIDE_BOUNDARY_RE = re.compile(r"[,;:.?!]|\b(?:giua|thi|between)\b")
 _SIDE_STOPWORDS = frozenset(
     "co la cua va cac nhung mot trong o tai cho den duoc nao gi ai thi con voi nhu the khong da se dang bi "
     "tu theo tren hon nhieu it cao thap lon nho ben chenh lech the nao bao nhieu hay hoac so sanh nhat "
+    "tang giam phan tram ty le muc "  # what is asked of both sides ("tăng bao nhiêu phần trăm")
     "more less higher lower than which the of in a an and or is are was were has have had does did".split()
 )
 
@@ -630,6 +633,10 @@ def compare_sides(text: str) -> tuple[tuple[str, ...], ...]:
         return ()
     # "A …, so với B thì …": the comma before the connector does not end side A.
     before = boundary.split(folded[: connector.start()].rstrip(" ,"))[-1]
+    frame, comma, rest = before.rpartition(",")
+    if comma and rest.strip() and re.match(r"\s*(?:o|tai|trong|theo|in|at)\b", frame):
+        # "Ở huyện Lộc Hà (Hà Tĩnh), xã Bình Lộc và xã Mai Phụ …": where both sides are is no side.
+        before = rest
     # "xã A và xã B mỗi xã có bao nhiêu HTX": side B ends where "mỗi" begins.
     end = each.start() if each is not None and each.start() > connector.end() else len(folded)
     after = _SIDE_BOUNDARY_RE.split(folded[connector.end() : end].lstrip(" ,"))[0]

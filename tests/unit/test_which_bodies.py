@@ -1,7 +1,7 @@
 """A "which company" question answered with the company's name, even when it names a measure
 ("góp vốn"), the polite openings that are no topic words, and each of two communes with the
 sentence that names it; the number of a document asked; a follow-up keeping the plan its year
-was of; two bodies compared each with its own figure (invented articles)."""
+was of; two bodies or two proposals compared each with its own figure (invented articles)."""
 
 from retrieval.questions import analyse
 from tests.unit.test_answering_rules import _answers
@@ -108,3 +108,28 @@ def test_two_bodies_compared_are_not_both_given_one_figure_that_names_neither(tm
         ["Ở Kiên Lương, HTX Tân Phước và HTX Hòa Thịnh mỗi HTX được giao bao nhiêu ha bãi bồi để nuôi nghêu?"],
     )
     assert answer.found and "500 ha" in answer.text and "700 ha" in answer.text, answer.text
+
+
+WAGE_PROPOSALS = (
+    "Chốt mức tăng lương tối thiểu vùng năm 2021\n\n"
+    "Hội đồng tiền lương quốc gia đã qua ba phiên họp và đồng thuận trình Chính phủ mức tăng bình quân 6,2% "
+    "so với năm 2020. Tại phiên họp đầu, Tổng Liên đoàn Lao động đề xuất tăng 8%. "
+    "Phía VCCI chỉ đề xuất mức tăng 3%. Liên minh hợp tác xã đề xuất 5%.\n"
+)
+
+
+def test_two_proposals_compared_are_both_quoted_not_the_agreed_rate(tmp_path):
+    (answer,) = _answers(
+        tmp_path,
+        {"article.txt": WAGE_PROPOSALS},
+        ["Về lương tối thiểu vùng năm 2021, Liên minh Hợp tác xã đề xuất tăng bao nhiêu phần trăm, so với mức VCCI?"],
+    )
+    assert answer.found and "5%" in answer.text and "3%" in answer.text and "6,2%" not in answer.text, answer.text
+
+
+def test_a_rise_against_another_side_is_a_comparison_and_the_place_said_first_is_no_side():
+    q = analyse("Liên minh Hợp tác xã đề xuất tăng bao nhiêu phần trăm, so với mức VCCI đề xuất?")
+    assert q.intent == "compare" and q.sides == (("lmhtx",), ("vcci",))
+    assert analyse("Lương tối thiểu tăng bao nhiêu so với năm 2018?").intent == "trend"
+    q = analyse("Ở huyện Vĩnh Linh (Quảng Trị), xã Kim Thạch và xã Vĩnh Giang mỗi xã có bao nhiêu HTX?")
+    assert q.sides == (("kim", "thach"), ("vinh", "giang"))
