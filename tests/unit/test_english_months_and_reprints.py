@@ -4,7 +4,7 @@ name in a sentence that names no place; "new-model" cooperatives, of any age."""
 
 from retrieval.answering import parts_quoted
 from retrieval.questions import analyse
-from tests.unit.test_answering_rules import _answers
+from tests.unit.test_two_asks_and_fillers import _one
 
 
 def test_an_english_month_is_searched_as_the_articles_write_it():
@@ -40,11 +40,7 @@ def test_a_figure_of_the_body_asked_is_its_own_where_its_article_places_it(tmp_p
         "Nhiều hộ đã bỏ nghề vì thu nhập thấp. "
         "Bây giờ riêng HTX mây tre Phú Vinh mỗi năm bán ra 5.000 sản phẩm, thu lãi khoảng 400 triệu đồng.\n"
     )
-    (answer,) = _answers(
-        tmp_path,
-        {"article.txt": article},
-        ["HTX mây tre Phú Vinh ở huyện Chương Mỹ (Hà Nội) lãi mỗi năm khoảng bao nhiêu?"],
-    )
+    answer = _one(tmp_path, article, "HTX mây tre Phú Vinh ở huyện Chương Mỹ (Hà Nội) lãi mỗi năm khoảng bao nhiêu?")
     assert answer.found and "400 triệu" in answer.text
 
 

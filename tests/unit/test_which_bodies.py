@@ -5,6 +5,7 @@ was of; two bodies or two proposals compared each with its own figure (invented 
 
 from retrieval.questions import analyse
 from tests.unit.test_answering_rules import _answers
+from tests.unit.test_two_asks_and_fillers import _one
 
 ARTICLE = (
     "Liên hiệp HTX Long An tự xuất khẩu thanh long\n\n"
@@ -17,10 +18,8 @@ ARTICLE = (
 
 
 def test_a_which_company_question_naming_a_measure_is_answered_with_the_name(tmp_path):
-    (answer,) = _answers(
-        tmp_path,
-        {"article.txt": ARTICLE},
-        ["Liên hiệp HTX thanh long tỉnh Long An đã góp vốn lập công ty nào để tự xuất khẩu?"],
+    answer = _one(
+        tmp_path, ARTICLE, "Liên hiệp HTX thanh long tỉnh Long An đã góp vốn lập công ty nào để tự xuất khẩu?"
     )
     assert answer.found and "Dragon Viet" in answer.text
 
@@ -42,10 +41,10 @@ TWO_COMMUNES = (
 
 
 def test_each_of_two_communes_gets_its_figure_with_the_sentence_that_names_it(tmp_path):
-    (answer,) = _answers(
+    answer = _one(
         tmp_path,
-        {"article.txt": TWO_COMMUNES},
-        ["Ở huyện Vĩnh Linh, xã Kim Thạch và xã Vĩnh Giang mỗi xã có bao nhiêu HTX, xã nào nhiều hơn?"],
+        TWO_COMMUNES,
+        "Ở huyện Vĩnh Linh, xã Kim Thạch và xã Vĩnh Giang mỗi xã có bao nhiêu HTX, xã nào nhiều hơn?",
     )
     assert answer.found and "6 HTX" in answer.text and "9 HTX" in answer.text
     assert "Kim Thạch" in answer.text  # the sentence that says whose the 6 are
@@ -102,10 +101,10 @@ CLAM_COOPERATIVES = (
 
 
 def test_two_bodies_compared_are_not_both_given_one_figure_that_names_neither(tmp_path):
-    (answer,) = _answers(
+    answer = _one(
         tmp_path,
-        {"article.txt": CLAM_COOPERATIVES},
-        ["Ở Kiên Lương, HTX Tân Phước và HTX Hòa Thịnh mỗi HTX được giao bao nhiêu ha bãi bồi để nuôi nghêu?"],
+        CLAM_COOPERATIVES,
+        "Ở Kiên Lương, HTX Tân Phước và HTX Hòa Thịnh mỗi HTX được giao bao nhiêu ha bãi bồi để nuôi nghêu?",
     )
     assert answer.found and "500 ha" in answer.text and "700 ha" in answer.text, answer.text
 
@@ -119,10 +118,10 @@ WAGE_PROPOSALS = (
 
 
 def test_two_proposals_compared_are_both_quoted_not_the_agreed_rate(tmp_path):
-    (answer,) = _answers(
+    answer = _one(
         tmp_path,
-        {"article.txt": WAGE_PROPOSALS},
-        ["Về lương tối thiểu vùng năm 2021, Liên minh Hợp tác xã đề xuất tăng bao nhiêu phần trăm, so với mức VCCI?"],
+        WAGE_PROPOSALS,
+        "Về lương tối thiểu vùng năm 2021, Liên minh Hợp tác xã đề xuất tăng bao nhiêu phần trăm, so với mức VCCI?",
     )
     assert answer.found and "5%" in answer.text and "3%" in answer.text and "6,2%" not in answer.text, answer.text
 
