@@ -110,6 +110,7 @@ class Question:
     sides: tuple[tuple[str, ...], ...] = ()  # "A hay B": the words only A has, and those only B has
     head: tuple[str, ...] = ()  # folded words of the noun the question opens with: "thiet hai" in "Thiệt hại do …"
     organisations: tuple[str, ...] = ()  # folded proper names of the bodies named: "tang hoa" in "HTX … Tăng Hoà"
+    document: str | None = None  # the kind of document whose number is asked: "chi thi" in "chỉ thị số mấy"
 
     @property
     def match_text(self) -> str:
@@ -543,6 +544,7 @@ def analyse(text: str) -> Question:
         pairs=tuple(sorted(pairs)),
         dates=tuple(re.findall(r"\d{1,2}/\d{1,2}/\d{4}|\d{1,2}/\d{4}", text)),
         intent=intent,
+        document=document,
         asked=asked,
         noun=None if asked else (_english_noun(text) if english else area),
         qualifiers=qualifiers,

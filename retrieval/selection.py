@@ -34,7 +34,7 @@ from retrieval.measures import (
 from retrieval.models import Document, Passage
 from retrieval.periods import period_for, period_key, years
 from retrieval.places import Place, find_places, place_mentions, situate, within
-from retrieval.questions import NATION_RE, Question, document_asked, organisations
+from retrieval.questions import NATION_RE, Question, organisations
 from retrieval.sentence_ranker import asks_quantity, default_ranker
 from retrieval.units import admin_map
 from retrieval.vietnamese import (
@@ -826,10 +826,9 @@ def _select(
         # than those the question names, when any sentence read does.
         naming = [i for i in scored if _names_a_body(i[2].sentence, q.organisations)]
         scored = naming or scored
-    document = document_asked(q.text)
-    if not domain and document is not None:
+    if not domain and q.document is not None:
         # "… chỉ thị số mấy …?": the sentence that gives such a document's number ("Chỉ thị số 27-CT/TU").
-        numbered = [i for i in scored if re.search(rf"\b{document} so \d", _folded(i[2].sentence))]
+        numbered = [i for i in scored if re.search(rf"\b{q.document} so \d", _folded(i[2].sentence))]
         scored = numbered or scored
     if not domain and kind_asked is not None:
         # "… thành lập công ty nào?": the sentence that names a company the question does not.
@@ -1092,7 +1091,6 @@ def _comparable(
 
 
 _PERSON_ASKED_RE = re.compile(r"\b(ai|nguoi nao|who|whom)\b")
-# "Ai là giám đốc HTX X?", "Giám đốc HTX X tên là gì?": a role, and a name asked.
 # The kind of body other than a cooperative (see _BODY_ASKED_RE) a "which" question asks ("công ty
 # nào", "which brand"), and how articles write it.
 _BODY_KINDS = {
@@ -1142,6 +1140,7 @@ def _names_new_body(kind: str, sentence: str, folded_question: str) -> bool:
     return False
 
 
+# "Ai là giám đốc HTX X?", "Giám đốc HTX X tên là gì?": a role, and a name asked.
 _NAME_ASKED_RE = re.compile(r"\b(ai|nguoi nao|ten (?:la )?gi|ho ten|who|whom|name)\b")
 # "Người đứng đầu HTX X là ai?": any head of a body.
 _HEAD_ROLE_RE = re.compile(r"\b(nguoi dung dau|lanh dao|head|leader|leads)\b")
@@ -1446,15 +1445,14 @@ def _ranker_probabilities(q: Question, candidates: Sequence[Clause]) -> dict[str
 def _measure_figures(q: Question, clause: Clause) -> list[Figure]:
     """Return the clause's figures of the asked measures, about the asked place when one is asked."""
     names = {m.name for m in q.asked}
+    stated = [f for f in clause.figures if f.measure in names]
+    if not q.places or not stated:
+        return stated
     # A sentence that names the body asked and no place is about the body, where its article places
     # it (see _anchored): "Bây giờ riêng HTX khoai deo Hải Ninh … thu lãi từ 250-300 triệu đồng".
-    anchored = bool(q.places) and not find_places(clause.sentence) and _anchored(q, clause)
-    return [
-        f
-        for f in clause.figures
-        if f.measure in names
-        and (not q.places or anchored or any(place_ok(p, clause.figure_subject(f.position)) for p in q.places))
-    ]
+    if q.organisations and not find_places(clause.sentence) and _anchored(q, clause):
+        return stated
+    return [f for f in stated if any(place_ok(p, clause.figure_subject(f.position)) for p in q.places)]
 
 
 _TARGET_RE = re.compile(r"\b(phan dau|muc tieu|chi tieu|ke hoach|du kien|se)\b")
@@ -1923,19 +1921,21 @@ def _side_share(clause: Clause, side: Sequence[str], key: frozenset[str] = froze
         return sum(1 for w in side if w in words) / len(side) if not key or key & words else 0.0
 
     share = share_of(set(canonical_words(clause.text)))
-    before = _sentences_before(clause.context[-800:]) if clause.context else ()
-    if share < 0.5 and before and not find_places(clause.sentence) and _goes_on(clause.sentence):
-        share = max(share, share_of(set(canonical_words(before[-1]))))
+    if share < 0.5 and clause.context and not find_places(clause.sentence) and _goes_on(clause.sentence):
+        before = _sentences_before(clause.context[-800:])
+        if before:
+            share = max(share, share_of(set(canonical_words(before[-1]))))
     return share
 
 
-# A sentence that goes on from the one before: it opens by narrowing or by pointing back
-# ("Trong số …", "Trong đó …", "Riêng …", "Hiện …", a quote).
-_GOES_ON_RE = re.compile(r"^(?:trong so|trong do|rieng|hien|hien nay|con|ngoai ra|dong thoi|cu the)\b")
+# A sentence that goes on from the one before: it elaborates ("Trong đó …", "Cụ thể …", see
+# _ELABORATES_RE) or opens by narrowing ("Trong số …", "Riêng …", "Hiện …"), after a quote mark or not.
+_GOES_ON_RE = re.compile(r"(?:trong so|rieng|hien|con|ngoai ra|dong thoi)\b")
 
 
 def _goes_on(sentence: str) -> bool:
-    return bool(_GOES_ON_RE.match(_folded(sentence).lstrip(" \"“”'"))) or bool(_ELABORATES_RE.match(_folded(sentence)))
+    opening = _folded(sentence).lstrip(" \"“”'")
+    return bool(_GOES_ON_RE.match(opening) or _ELABORATES_RE.match(opening))
 
 
 def _figure_near(term_weights: dict[str, float], text: str, reach: int = 3) -> float:
